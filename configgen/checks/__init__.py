@@ -1,0 +1,35 @@
+"""Checks across the whole inventory (schema checks happen while loading).
+
+Each check is a function `check(inventory) -> Iterable[Finding]`; `validate` runs them
+all and returns every finding, never stopping at the first.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from configgen.findings import Finding, Findings
+from configgen.inventory import Inventory, LoadResult
+
+Check = Callable[[Inventory], Iterable[Finding]]
+
+
+def _checks() -> list[Check]:
+    from configgen.checks import ipplan, references  # noqa: PLC0415
+
+    checks: list[Check] = [references.check, ipplan.check]
+    try:
+        from configgen.checks import numbering  # noqa: PLC0415
+    except ImportError:  # numbering plans arrive with the VPMN service
+        pass
+    else:
+        checks.append(numbering.check)
+    return checks
+
+
+def validate(loaded: LoadResult) -> Findings:
+    """All findings for a loaded inventory: the loader's own plus every check's."""
+    findings = Findings(list(loaded.findings.items))
+    for check in _checks():
+        findings.extend(check(loaded.inventory))
+    return findings

@@ -1,0 +1,111 @@
+"""The inventory schema: what an engineer may write, and nothing else.
+
+Models are pydantic v2 with unknown keys forbidden. The loader validates section by
+section (operator, each device, each service) so that one broken service does not hide
+the findings of the others; `InventoryDocument` ties the sections together for the
+published JSON Schema (`configgen schema`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, model_validator
+
+from configgen.inventory.types import (
+    Apn,
+    InterfaceName,
+    IPv4Address,
+    IPv4Interface,
+    IPv4Network,
+    Name,
+    Port,
+    SafeText,
+    Strict,
+)
+
+# The Hubei manuals' GPRS core GRE endpoint (domain.md §1); a setting, this is its default.
+DEFAULT_GRE_ENDPOINT = ipaddress.IPv4Address("211.137.63.13")
+
+
+class Operator(Strict):
+    """The operator side shared by every service in the inventory."""
+
+    name: SafeText = "operator"
+    gre_endpoint: IPv4Address = Field(
+        DEFAULT_GRE_ENDPOINT, description="GPRS core GRE endpoint: default tunnel destination of gprs_vpn services")
+    internet_test_address: IPv4Address | None = Field(
+        None, description="operator's public test address pinged to prove the internet path (211.137.58.20 in Hubei)")
+
+
+VENDOR_OS = {"cisco": ("ios",), "huawei": ("vrp5", "vrp8")}
+
+
+class Device(Strict):
+    """A customer router (CE) configgen renders for and, later, pushes to."""
+
+    vendor: Literal["cisco", "huawei"]
+    os: Literal["ios", "vrp5", "vrp8"]
+    host: SafeText = Field(description="management address or DNS name, used by push and verify")
+    port: Port = 22
+    hostname: Name | None = Field(None, description="hostname/sysname in the config; defaults to the device key")
+
+    @model_validator(mode="after")
+    def _os_fits_vendor(self) -> "Device":
+        allowed = VENDOR_OS[self.vendor]
+        if self.os not in allowed:
+            raise ValueError(f"os '{self.os}' does not run on vendor '{self.vendor}'; use one of: {', '.join(allowed)}")
+        return self
+
+
+class Attachment(Strict):
+    """An interface of the customer router and its address (address/prefix)."""
+
+    interface: InterfaceName
+    address: IPv4Interface
+    description: SafeText | None = None
+
+
+class Wan(Attachment):
+    """The interconnect towards the operator: always a /30 (domain.md vocabulary)."""
+
+    peer: IPv4Address | None = Field(
+        None, description="operator side of the /30; defaults to the other usable host")
+
+
+class GprsVpnService(Strict):
+    """GPRS VPN: GRE tunnel from the customer router to the operator's GPRS core (domain.md §1)."""
+
+    kind: Literal["gprs_vpn"]
+    name: Name
+    device: Name
+    description: SafeText | None = None
+    apn: Apn
+    wan: Wan
+    lan: Attachment
+    tunnel: Annotated[int, Field(ge=0, le=1023, description="tunnel number: Tunnel<n> on IOS, Tunnel0/0/<n> on AR")]
+    tunnel_address: IPv4Interface | None = Field(
+        None, description="distinct tunnel address instead of `ip unnumbered <wan>` (must not overlap any subnet)")
+    gre_endpoint: IPv4Address | None = Field(None, description="overrides operator.gre_endpoint for this service")
+    terminal_pools: Annotated[list[IPv4Network], Field(min_length=1)]
+    server: IPv4Address | None = Field(None, description="customer server on the LAN, pinged by verification")
+    verify_terminal: IPv4Address | None = Field(
+        None, description="a terminal address in a pool, pinged through the tunnel from the LAN by verification")
+
+
+# kind -> model. Each service kind adds itself here.
+SERVICE_MODELS: dict[str, type[Strict]] = {
+    "gprs_vpn": GprsVpnService,
+}
+
+Service = Annotated[Union[GprsVpnService], Field(discriminator="kind")]
+
+
+class InventoryDocument(Strict):
+    """One inventory file (several merge into one inventory). Used for the JSON Schema."""
+
+    lab: bool = Field(False, description="lab inventory: documentation address ranges are allowed")
+    operator: Operator = Operator()
+    devices: dict[Name, Device] = {}
+    services: list[Service] = []

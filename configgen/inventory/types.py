@@ -1,0 +1,150 @@
+"""Field types shared by every part of the inventory schema.
+
+Each type parses with a message an engineer can act on ("10.166.12.5/24 has host bits
+set; the pool is 10.166.12.0/24"), instead of pydantic's generic wording.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import BaseModel
+
+from configgen.checks.text import text_problem
+
+
+class Strict(BaseModel):
+    """Base for every inventory model: unknown keys are errors (they are usually typos)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+def _require_str(value: Any, what: str, example: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError(f"expected {what} such as {example}, got {type(value).__name__} {value!r}")
+    return str(value)
+
+
+def _safe_text(value: Any) -> str:
+    if not isinstance(value, str):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        else:
+            raise ValueError(f"expected text, got {type(value).__name__}")
+    problem = text_problem(value)
+    if problem:
+        raise ValueError(f"{value!r} {problem}")
+    return value
+
+
+SafeText = Annotated[str, BeforeValidator(_safe_text), WithJsonSchema({"type": "string", "maxLength": 200})]
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+
+
+def _name(value: Any) -> str:
+    value = _require_str(value, "a name", "wh-logistics")
+    if not _NAME.match(value):
+        raise ValueError(
+            f"{value!r} is not a usable name: use 1-63 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit (it becomes part of hostnames, route and ACL names)"
+        )
+    return value
+
+
+Name = Annotated[str, BeforeValidator(_name),
+                 WithJsonSchema({"type": "string", "pattern": _NAME.pattern})]
+
+# GigabitEthernet0/0/1, Ethernet1, Vlanif10, GigabitEthernet0/0.100, Serial0/0/0:15
+_INTERFACE = re.compile(r"^[A-Za-z][A-Za-z-]*[0-9]+(/[0-9]+)*(\.[0-9]+)?(:[0-9]+)?$")
+
+
+def _interface(value: Any) -> str:
+    value = _require_str(value, "an interface name", "GigabitEthernet0/0/1")
+    if not _INTERFACE.match(value):
+        raise ValueError(
+            f"{value!r} is not an interface name; write the full name the router uses, "
+            "e.g. GigabitEthernet0/0 or GigabitEthernet0/0/1"
+        )
+    if value.lower().startswith("tunnel"):
+        raise ValueError(f"{value!r}: tunnel interfaces are created by configgen from `tunnel:`; "
+                         "name the physical interface here")
+    return value
+
+
+InterfaceName = Annotated[str, BeforeValidator(_interface),
+                          WithJsonSchema({"type": "string", "pattern": _INTERFACE.pattern})]
+
+
+def _ipv4_address(value: Any) -> ipaddress.IPv4Address:
+    if isinstance(value, ipaddress.IPv4Address):
+        return value
+    text = _require_str(value, "an IPv4 address", "10.166.0.1")
+    try:
+        return ipaddress.IPv4Address(text)
+    except ValueError:
+        hint = " (drop the /prefix: this field is a single address)" if "/" in text else ""
+        raise ValueError(f"{text!r} is not an IPv4 address{hint}; e.g. 10.166.0.1") from None
+
+
+def _ipv4_interface(value: Any) -> ipaddress.IPv4Interface:
+    if isinstance(value, ipaddress.IPv4Interface):
+        return value
+    text = _require_str(value, "an address with prefix length", "10.166.0.2/30")
+    if "/" not in text:
+        raise ValueError(f"{text!r} has no prefix length; write address/prefix, e.g. {text}/30")
+    try:
+        return ipaddress.IPv4Interface(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not an IPv4 address/prefix; e.g. 10.166.0.2/30") from None
+
+
+def _ipv4_network(value: Any) -> ipaddress.IPv4Network:
+    if isinstance(value, ipaddress.IPv4Network):
+        return value
+    text = _require_str(value, "a network", "10.166.12.0/24")
+    if "/" not in text:
+        raise ValueError(f"{text!r} has no prefix length; write network/prefix, e.g. {text}/24")
+    try:
+        return ipaddress.IPv4Network(text)
+    except ValueError:
+        try:
+            loose = ipaddress.IPv4Network(text, strict=False)
+        except ValueError:
+            raise ValueError(f"{text!r} is not an IPv4 network; e.g. 10.166.12.0/24") from None
+        raise ValueError(f"{text} has host bits set; the network is {loose}") from None
+
+
+_as_str = PlainSerializer(str, return_type=str)
+IPv4Address = Annotated[ipaddress.IPv4Address, BeforeValidator(_ipv4_address), _as_str,
+                        WithJsonSchema({"type": "string", "format": "ipv4"})]
+IPv4Interface = Annotated[ipaddress.IPv4Interface, BeforeValidator(_ipv4_interface), _as_str,
+                          WithJsonSchema({"type": "string", "pattern": r"^\d+\.\d+\.\d+\.\d+/\d+$",
+                                          "examples": ["10.166.0.2/30"]})]
+IPv4Network = Annotated[ipaddress.IPv4Network, BeforeValidator(_ipv4_network), _as_str,
+                        WithJsonSchema({"type": "string", "pattern": r"^\d+\.\d+\.\d+\.\d+/\d+$",
+                                        "examples": ["10.166.12.0/24"]})]
+
+_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+
+
+def _apn(value: Any) -> str:
+    value = _require_str(value, "an APN", "WHLOG.HB")
+    # 3GPP TS 23.003 §9.1: labels as in DNS host names, at most 100 octets in all.
+    if len(value) > 100:
+        raise ValueError(f"APN {value!r} is {len(value)} characters; at most 100 are allowed")
+    for label in value.split("."):
+        if not _LABEL.match(label):
+            raise ValueError(
+                f"APN {value!r} has an invalid label {label!r}: labels are 1-63 letters, digits or '-', "
+                "not starting or ending with '-', separated by dots, e.g. WHLOG.HB"
+            )
+    return value
+
+
+Apn = Annotated[str, BeforeValidator(_apn), WithJsonSchema({"type": "string", "examples": ["WHLOG.HB"]})]
+
+Port = Annotated[int, Field(ge=1, le=65535)]

@@ -1,0 +1,165 @@
+"""YAML loading that remembers where every value came from.
+
+PyYAML's composer gives nodes with line marks; we build plain Python values from
+the nodes ourselves and record, for every path (``("services", 0, "wan")``), the
+line it sits on. Several files merge into one inventory; `SourceMap` maps a path in
+the merged inventory back to the file, line and per-file path a human edits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from configgen.findings import Finding, InputError
+
+PathT = tuple[Any, ...]
+
+# YAML 1.1 reads an unquoted 027 as the octal integer 23. Area codes, extensions and
+# short numbers are digit strings whose leading zero matters, and no engineer writing
+# 027 means 23: keep such plain scalars as the string they were written as.
+_LEADING_ZERO_DIGITS = re.compile(r"^0[0-9]+$")
+
+
+def format_path(path: PathT) -> str:
+    """("services", 0, "wan", "address") -> "services[0].wan.address"."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass
+class LoadedFile:
+    path: str
+    data: Any
+    lines: dict[PathT, int]
+    findings: list[Finding] = field(default_factory=list)
+
+
+def load_yaml_file(path: str | Path) -> LoadedFile:
+    """Read one YAML file into plain values plus a path -> line table.
+
+    Raises InputError for an unreadable file or broken YAML (exit code 2 material);
+    duplicate keys are findings, not exceptions, so every one is reported.
+    """
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{name}: cannot read: {exc}") from None
+    return load_yaml_text(text, name)
+
+
+def load_yaml_text(text: str, name: str = "<string>") -> LoadedFile:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        where = f"{name}:{line}" if line else name
+        raise InputError(f"{where}: not valid YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{name}: not valid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    loaded = LoadedFile(path=name, data=None, lines={})
+    if node is None:
+        loaded.data = {}
+        return loaded
+    loaded.data = _build(node, (), loaded, yaml.SafeLoader(""))
+    return loaded
+
+
+def _build(node: yaml.Node, path: PathT, out: LoadedFile, constructor: yaml.SafeLoader) -> Any:
+    out.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _build_scalar(key_node, constructor)
+            if not isinstance(key, (str, int)):
+                key = str(key)
+            child = path + (key,)
+            line = key_node.start_mark.line + 1
+            if key in result:
+                first = out.lines.get(child)
+                out.findings.append(
+                    Finding(
+                        out.path,
+                        line,
+                        format_path(child),
+                        f"key '{key}' appears twice in the same mapping (first on line {first}); "
+                        "YAML would silently keep only the last one: remove or rename one",
+                        code="duplicate-key",
+                    )
+                )
+                continue
+            out.lines[child] = line  # a key's own line is what an engineer looks for
+            result[key] = _build(value_node, child, out, constructor)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, path + (i,), out, constructor) for i, item in enumerate(node.value)]
+    return _build_scalar(node, constructor)
+
+
+def _build_scalar(node: yaml.Node, constructor: yaml.SafeLoader) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        if node.style is None and node.tag.endswith(":int") and _LEADING_ZERO_DIGITS.match(node.value):
+            return node.value
+        return constructor.construct_object(node, deep=True)
+    # A complex key or an alias to one: build it plainly, without line marks.
+    return constructor.construct_object(node, deep=True)
+
+
+@dataclass
+class SourceMap:
+    """Maps paths in the merged inventory to (file, line, per-file path)."""
+
+    files: dict[str, dict[PathT, int]] = field(default_factory=dict)
+    # merged path prefix -> (file, the same node's path inside that file)
+    origins: dict[PathT, tuple[str, PathT]] = field(default_factory=dict)
+
+    def add_origin(self, merged: PathT, file: str, file_path: PathT) -> None:
+        self.origins[merged] = (file, file_path)
+
+    def locate(self, path: PathT) -> tuple[str, int | None, str]:
+        """File, line and display path (as written in that file) for a merged path."""
+        path = tuple(path)
+        for cut in range(len(path), -1, -1):
+            origin = self.origins.get(path[:cut])
+            if origin is None:
+                continue
+            file, file_prefix = origin
+            file_path = file_prefix + path[cut:]
+            lines = self.files.get(file, {})
+            # The deepest ancestor with a mark: a missing field points at its parent.
+            for depth in range(len(file_path), -1, -1):
+                line = lines.get(file_path[:depth])
+                if line is not None:
+                    return file, line, format_path(file_path)
+            return file, None, format_path(file_path)
+        return "<inventory>", None, format_path(path)
+
+    def finding(self, path: PathT, message: str, *, severity: str = "error", code: str = "invalid",
+                related: tuple[PathT, ...] = ()) -> Finding:
+        """A Finding at a merged path, with conflicting places spelled out."""
+        file, line, shown = self.locate(path)
+        others = []
+        for other in related:
+            ofile, oline, oshown = self.locate(other)
+            others.append(f"{ofile}:{oline}: {oshown}" if oline else f"{ofile}: {oshown}")
+        return Finding(file, line, shown, message, severity=severity, code=code, related=tuple(others))
+
+    def where(self, path: PathT) -> str:
+        file, line, shown = self.locate(path)
+        return f"{file}:{line}: {shown}" if line else f"{file}: {shown}"
