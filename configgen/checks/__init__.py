@@ -6,12 +6,14 @@ all and returns every finding, never stopping at the first.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from configgen.findings import Finding, Findings
-from configgen.inventory import Inventory, LoadResult
 
-Check = Callable[[Inventory], Iterable[Finding]]
+if TYPE_CHECKING:  # the inventory package itself imports checks.text
+    from configgen.inventory import Inventory, LoadResult
+
+Check = Callable[["Inventory"], Iterable[Finding]]
 
 
 def _checks() -> list[Check]:

@@ -1,0 +1,265 @@
+"""IP plan checks across the whole inventory (domain.md §1, §2).
+
+Every subnet a service uses becomes a `Claim`. Overlaps are found with one sort and a
+sweep: CIDR blocks either nest or are disjoint, so the blocks still "open" at a point
+form a chain and each new block conflicts exactly with that chain. That keeps the
+check O(n log n) for the 10,000-service inventories of the benchmark.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
+from configgen.findings import Finding
+from configgen.services.addressing import interconnect_peer, other_host
+from configgen.services.gprs_vpn import gre_endpoint
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A subnet some service uses, and where it is written."""
+
+    network: ipaddress.IPv4Network
+    role: str                     # "interconnect", "LAN", "terminal pool", "public block", ...
+    device: str
+    service: str
+    path: tuple
+    # Claims with the same non-None family may overlap: the same interface address
+    # used by two services on one device, or a routed LAN inside its own public block.
+    family: tuple | None = None
+
+    def label(self) -> str:
+        return f"{self.network} ({self.role} of {self.service} on {self.device})"
+
+
+def _interface_family(device: str, attachment) -> tuple:
+    return ("interface", device, attachment.interface, str(attachment.address))
+
+
+def gprs_claims(service, path) -> Iterator[Claim]:
+    yield Claim(service.wan.address.network, "interconnect", service.device, service.name,
+                path + ("wan", "address"), _interface_family(service.device, service.wan))
+    yield Claim(service.lan.address.network, "LAN", service.device, service.name,
+                path + ("lan", "address"), _interface_family(service.device, service.lan))
+    for index, pool in enumerate(service.terminal_pools):
+        yield Claim(pool, "terminal pool", service.device, service.name, path + ("terminal_pools", index))
+    if service.tunnel_address is not None:
+        yield Claim(service.tunnel_address.network, "tunnel address", service.device, service.name,
+                    path + ("tunnel_address",))
+
+
+# service kind -> claims(service, path); each service kind registers its subnets here.
+CLAIMS: dict[str, Callable] = {"gprs_vpn": gprs_claims}
+
+
+def check(inventory) -> Iterable[Finding]:
+    findings: list[Finding] = []
+    sources = inventory.sources
+    claims: list[Claim] = []
+    for service in inventory.services:
+        path = inventory.service_path(service)
+        findings.extend(check_interconnect(service.wan, path + ("wan",), sources))
+        findings.extend(check_host_address(service.lan.address, path + ("lan", "address"), "LAN", sources))
+        if service.kind == "gprs_vpn":
+            findings.extend(_check_gprs_service(service, path, inventory))
+        claims.extend(CLAIMS[service.kind](service, path))
+    findings.extend(overlaps(claims, sources))
+    findings.extend(_check_gre_endpoints(inventory, claims))
+    findings.extend(_check_device_consistency(inventory))
+    return findings
+
+
+def check_interconnect(wan, path: tuple, sources) -> Iterator[Finding]:
+    """The interconnect is a /30 and the customer takes one of its two usable hosts."""
+    address = wan.address
+    network = address.network
+    if network.prefixlen != 30:
+        fixed = ipaddress.IPv4Interface(f"{address.ip}/30")
+        hosts = list(fixed.network.hosts())
+        suggestion = (f"use {address.ip}/30" if address.ip in hosts
+                      else f"use {hosts[0]}/30 or {hosts[1]}/30")
+        yield sources.finding(path + ("address",),
+                              f"{address} is a /{network.prefixlen}; an interconnect is always a /30 "
+                              f"(mask 255.255.255.252): {suggestion}", code="interconnect-not-30")
+        return
+    hosts = f"{network.network_address + 1} or {network.network_address + 2}"
+    if address.ip == network.network_address:
+        yield sources.finding(path + ("address",), f"{address} is the network address of its /30; use {hosts}",
+                              code="network-address")
+    elif address.ip == network.broadcast_address:
+        yield sources.finding(path + ("address",), f"{address} is the broadcast address of its /30; use {hosts}",
+                              code="broadcast-address")
+    elif wan.peer is not None:
+        expected = other_host(address)
+        if wan.peer != expected:
+            yield sources.finding(path + ("peer",),
+                                  f"peer {wan.peer} is not the other usable host of {network}; "
+                                  f"the operator side of {address} is {expected} (or leave peer out)",
+                                  code="peer-mismatch")
+
+
+def check_host_address(address: ipaddress.IPv4Interface, path: tuple, role: str, sources) -> Iterator[Finding]:
+    """A gateway (LAN, tunnel) address is a host address of a subnet that has hosts."""
+    network = address.network
+    if network.prefixlen > 30:
+        yield sources.finding(path,
+                              f"{address}: a /{network.prefixlen} {role} has no room for hosts; use /30 or shorter",
+                              code="prefix-too-long")
+        return
+    first, last = network.network_address + 1, network.broadcast_address - 1
+    if address.ip == network.network_address:
+        yield sources.finding(path,
+                              f"{address} is the network address of {network}; the gateway must be a host "
+                              f"address ({first} to {last}), e.g. {first}/{network.prefixlen}", code="network-address")
+    elif address.ip == network.broadcast_address:
+        yield sources.finding(path,
+                              f"{address} is the broadcast address of {network}; use a host address "
+                              f"({first} to {last}), e.g. {first}/{network.prefixlen}", code="broadcast-address")
+
+
+def _check_gprs_service(service, path: tuple, inventory) -> Iterator[Finding]:
+    sources = inventory.sources
+    lan = service.lan.address
+    if service.server is not None:
+        yield from _check_in_lan(service.server, lan, path + ("server",), "server", sources)
+    if service.verify_terminal is not None and not any(service.verify_terminal in p for p in service.terminal_pools):
+        pools = ", ".join(str(p) for p in service.terminal_pools)
+        yield sources.finding(path + ("verify_terminal",),
+                              f"{service.verify_terminal} is in none of this service's terminal pools ({pools}); "
+                              "name a terminal address from one of them", code="terminal-outside-pool")
+    if service.tunnel_address is not None:
+        yield from check_host_address(service.tunnel_address, path + ("tunnel_address",), "tunnel address", sources)
+    for index, pool in enumerate(service.terminal_pools):
+        if pool.prefixlen > 30:
+            yield sources.finding(path + ("terminal_pools", index),
+                                  f"{pool} is too small for a terminal pool; the operator grants /24 blocks",
+                                  code="pool-too-small")
+
+
+def _check_in_lan(address, lan: ipaddress.IPv4Interface, path: tuple, what: str, sources) -> Iterator[Finding]:
+    network = lan.network
+    if address not in network:
+        yield sources.finding(path, f"{what} {address} is not on the LAN {network}; "
+                              f"verification pings it from the LAN side: give an address in {network}",
+                              code="outside-lan")
+    elif address in (network.network_address, network.broadcast_address):
+        yield sources.finding(path, f"{what} {address} is the network or broadcast address of {network}",
+                              code="not-a-host")
+    elif address == lan.ip:
+        yield sources.finding(path, f"{what} {address} is the router's own LAN address; name the server's address",
+                              code="own-address")
+
+
+def overlaps(claims: list[Claim], sources) -> Iterator[Finding]:
+    """Every pair of claims whose subnets overlap, except within one family."""
+    ordered = sorted(claims, key=lambda c: (int(c.network.network_address), -c.network.num_addresses, c.path))
+    open_chain: list[Claim] = []
+    for claim in ordered:
+        start = int(claim.network.network_address)
+        while open_chain and int(open_chain[-1].network.broadcast_address) < start:
+            open_chain.pop()
+        for outer in open_chain:
+            if outer.family is not None and outer.family == claim.family:
+                continue
+            if outer.network == claim.network:
+                what = "is the same subnet as"
+            else:
+                what = "lies inside"
+            same_device = outer.device == claim.device
+            advice = ("one device cannot use a subnet for two purposes" if same_device
+                      else "two customers can never share addresses")
+            yield sources.finding(
+                claim.path,
+                f"{claim.label()} {what} {outer.label()}; {advice}: allocate a free {claim.role}",
+                code="overlap", related=(outer.path,))
+        open_chain.append(claim)
+
+
+def _check_gre_endpoints(inventory, claims: list[Claim]) -> Iterator[Finding]:
+    sources = inventory.sources
+    by_network: dict[ipaddress.IPv4Network, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        by_network[claim.network].append(claim)
+    checked: dict[ipaddress.IPv4Address, str | None] = {}
+    for service in inventory.services:
+        if service.kind != "gprs_vpn":
+            continue
+        endpoint = gre_endpoint(service, inventory.operator)
+        path = inventory.service_path(service) + ("gre_endpoint",) if service.gre_endpoint else ("operator", "gre_endpoint")
+        if endpoint not in checked:
+            checked[endpoint] = _endpoint_problem(endpoint, by_network)
+            if checked[endpoint]:
+                yield sources.finding(path, checked[endpoint], code="bad-gre-endpoint")
+
+
+def _endpoint_problem(endpoint: ipaddress.IPv4Address, by_network) -> str | None:
+    if (endpoint.is_multicast or endpoint.is_loopback or endpoint.is_unspecified or endpoint.is_link_local
+            or endpoint.is_reserved or endpoint == ipaddress.IPv4Address("255.255.255.255")):
+        return (f"GRE endpoint {endpoint} is not a unicast host address; use the operator's GPRS core "
+                "tunnel address (211.137.63.13 in Hubei)")
+    for prefixlen in range(32, -1, -1):
+        network = ipaddress.IPv4Network(f"{endpoint}/{prefixlen}", strict=False)
+        for claim in by_network.get(network, ()):
+            return (f"GRE endpoint {endpoint} lies inside {claim.label()}; the endpoint is on the operator's "
+                    "core, outside every customer subnet and pool, or the tunnel would route into itself")
+    return None
+
+
+def _check_device_consistency(inventory) -> Iterator[Finding]:
+    """Several services on one device must agree on interfaces, tunnels and routes."""
+    sources = inventory.sources
+    interfaces: dict[tuple[str, str], tuple[object, str, tuple]] = {}
+    tunnels: dict[tuple[str, int], tuple] = {}
+    gre_pairs: dict[tuple[str, str, str], tuple] = {}
+    endpoint_routes: dict[tuple[str, object], tuple[object, tuple]] = {}
+    for service in inventory.services:
+        path = inventory.service_path(service)
+        for role, attachment in (("WAN", service.wan), ("LAN", service.lan)):
+            key = (service.device, attachment.interface)
+            here = path + (role.lower(),)
+            seen = interfaces.get(key)
+            if seen is None:
+                interfaces[key] = (attachment.address, role, here)
+            elif seen[0] != attachment.address:
+                yield sources.finding(here + ("address",),
+                                      f"{attachment.interface} on {service.device} already has address {seen[0]} "
+                                      f"from another service; one interface takes one address: use the same "
+                                      f"address or another interface", code="interface-conflict",
+                                      related=(seen[2] + ("address",),))
+            elif seen[1] != role:
+                yield sources.finding(here + ("interface",),
+                                      f"{attachment.interface} on {service.device} is the {seen[1]} of another "
+                                      f"service; it cannot also be a {role}", code="interface-role-conflict",
+                                      related=(seen[2] + ("interface",),))
+        if service.kind != "gprs_vpn":
+            continue
+        key = (service.device, service.tunnel)
+        if key in tunnels:
+            yield sources.finding(path + ("tunnel",),
+                                  f"tunnel {service.tunnel} is already used on {service.device}; "
+                                  "tunnel numbers are unique per device: pick a free number",
+                                  code="duplicate-tunnel", related=(tunnels[key],))
+        else:
+            tunnels[key] = path + ("tunnel",)
+        endpoint = gre_endpoint(service, inventory.operator)
+        pair = (service.device, service.wan.interface, str(endpoint))
+        if pair in gre_pairs:
+            yield sources.finding(path + ("tunnel",),
+                                  f"another GRE tunnel on {service.device} already runs from {service.wan.interface} "
+                                  f"to {endpoint}; without GRE keys the two cannot be told apart: "
+                                  "carry both APNs in one service or use another WAN", code="duplicate-gre",
+                                  related=(gre_pairs[pair],))
+        else:
+            gre_pairs[pair] = path + ("tunnel",)
+        peer = interconnect_peer(service.wan)
+        route_key = (service.device, endpoint)
+        if route_key in endpoint_routes and peer is not None and endpoint_routes[route_key][0] != peer:
+            yield sources.finding(path + ("wan",),
+                                  f"{service.device} would route GRE endpoint {endpoint} via {peer} here and via "
+                                  f"{endpoint_routes[route_key][0]} for another service; one host route only",
+                                  code="route-conflict", related=(endpoint_routes[route_key][1],))
+        elif peer is not None:
+            endpoint_routes.setdefault(route_key, (peer, path + ("wan",)))

@@ -1,0 +1,30 @@
+"""Address recipes shared by services (domain.md §1, §2)."""
+
+from __future__ import annotations
+
+import ipaddress
+
+
+def other_host(address: ipaddress.IPv4Interface) -> ipaddress.IPv4Address | None:
+    """The other usable host of a /30 (the operator side of an interconnect), or None
+    when `address` is not one of the two usable hosts of a /30."""
+    network = address.network
+    if network.prefixlen != 30:
+        return None
+    first, second = network.network_address + 1, network.network_address + 2
+    if address.ip == first:
+        return second
+    if address.ip == second:
+        return first
+    return None
+
+
+def interconnect_peer(wan) -> ipaddress.IPv4Address | None:
+    """The operator's address on the /30: `wan.peer` when given, else the other host."""
+    return wan.peer if wan.peer is not None else other_host(wan.address)
+
+
+def route_label(*parts: object) -> str:
+    """A route/ACL label from service names: one word, safe for `name`/`description`."""
+    text = "-".join(str(p) for p in parts if p not in (None, ""))
+    return "".join(c if c.isalnum() or c in "-_." else "-" for c in text).upper()

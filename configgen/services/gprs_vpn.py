@@ -1,0 +1,77 @@
+"""GPRS VPN (domain.md §1): a GRE tunnel from the customer router to the GPRS core.
+
+Per service, the customer router gets
+- the /30 interconnect on the WAN interface, which is also the tunnel source;
+- the LAN gateway address;
+- a tunnel to the GRE endpoint, addressed `ip unnumbered <wan>` (never the manual's
+  overlapping /24 on Huawei) or a distinct `tunnel_address`;
+- a host route to the GRE endpoint via the /30 peer, and one route per terminal pool
+  into the tunnel (forgetting one silently cuts those terminals off).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from configgen.platforms import Platform
+from configgen.services.addressing import interconnect_peer, route_label
+from configgen.services.model import Contribution, Interface, Route, Section
+
+
+@dataclass(frozen=True)
+class GprsTunnel:
+    """Values for the tunnel interface, all decided here; templates only spell them."""
+
+    name: str
+    description: str
+    source: str                                   # the WAN interface (domain.md warning 3)
+    destination: str                              # the GRE endpoint
+    unnumbered: str | None                        # interface lent its address, or None
+    address: ipaddress.IPv4Interface | None       # distinct tunnel address, or None
+
+    @property
+    def ip(self) -> str:
+        return str(self.address.ip)
+
+    @property
+    def mask(self) -> str:
+        return str(self.address.netmask)
+
+
+def gre_endpoint(service, operator) -> ipaddress.IPv4Address:
+    return service.gre_endpoint or operator.gre_endpoint
+
+
+def build(service, device, platform: Platform, inventory) -> Contribution:
+    endpoint = gre_endpoint(service, inventory.operator)
+    peer = interconnect_peer(service.wan)
+    tunnel_name = platform.tunnel_interface(service.tunnel)
+    wan = Interface(
+        name=service.wan.interface,
+        description=service.wan.description
+        or f"INTERCONNECT {service.name} to operator GPRS router {peer}/30 APN {service.apn}",
+        address=service.wan.address,
+        owners=[service.name],
+    )
+    lan = Interface(
+        name=service.lan.interface,
+        description=service.lan.description or f"{service.name} LAN",
+        address=service.lan.address,
+        owners=[service.name],
+    )
+    tunnel = GprsTunnel(
+        name=tunnel_name,
+        description=service.description or f"GPRS-VPN {service.name} APN {service.apn} to GRE endpoint {endpoint}",
+        source=service.wan.interface,
+        destination=str(endpoint),
+        unnumbered=None if service.tunnel_address else service.wan.interface,
+        address=service.tunnel_address,
+    )
+    routes = [Route(ipaddress.IPv4Network(f"{endpoint}/32"), str(peer), route_label(service.name, "GRE-ENDPOINT"))]
+    routes += [
+        Route(pool, tunnel_name, route_label(service.name, f"POOL{index}"))
+        for index, pool in enumerate(service.terminal_pools, start=1)
+    ]
+    section = Section(template=f"{platform.template_dir}/gprs_vpn.j2", values=tunnel)
+    return Contribution(interfaces=[wan, lan], routes=routes, sections=[section])
