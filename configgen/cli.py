@@ -18,7 +18,8 @@ from configgen.findings import Findings, InputError
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
 
-def print_findings(findings: Findings, fmt: str, stream=sys.stdout) -> None:
+def print_findings(findings: Findings, fmt: str, stream=None) -> None:
+    stream = stream or sys.stdout
     if fmt == "json":
         print(findings.to_json(), file=stream)
         return
