@@ -60,8 +60,12 @@ def load_yaml_file(path: str | Path) -> LoadedFile:
     return load_yaml_text(text, name)
 
 
+# libyaml's composer when PyYAML was built with it: parsing is most of the load time.
+_Composer = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_yaml_text(text: str, name: str = "<string>") -> LoadedFile:
-    loader = yaml.SafeLoader(text)
+    loader = _Composer(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -114,7 +118,7 @@ def _build(node: yaml.Node, path: PathT, out: LoadedFile, constructor: yaml.Safe
 
 def _build_scalar(node: yaml.Node, constructor: yaml.SafeLoader) -> Any:
     if isinstance(node, yaml.ScalarNode):
-        if node.style is None and node.tag.endswith(":int") and _LEADING_ZERO_DIGITS.match(node.value):
+        if not node.style and node.tag.endswith(":int") and _LEADING_ZERO_DIGITS.match(node.value):
             return node.value
         return constructor.construct_object(node, deep=True)
     # A complex key or an alias to one: build it plainly, without line marks.
