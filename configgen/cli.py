@@ -31,7 +31,7 @@ def print_findings(findings: Findings, fmt: str, stream=None) -> None:
 
 
 def cmd_validate(args) -> int:
-    checked = api.check(args.inventory)
+    checked = api.check(args.inventory, freeze_gc=True)
     print_findings(checked.findings, args.format)
     if args.format == "text" and not checked.findings:
         print(f"ok: {len(checked.inventory.services)} service(s) on {len(checked.inventory.devices)} device(s)")
@@ -40,7 +40,7 @@ def cmd_validate(args) -> int:
 
 def cmd_render(args) -> int:
     try:
-        result = api.render(args.inventory, out_dir=args.output, template_dir=args.templates)
+        result = api.render(args.inventory, out_dir=args.output, template_dir=args.templates, freeze_gc=True)
     except (jinja2.TemplateError, FileNotFoundError) as exc:
         print(f"configgen: template error: {exc}", file=sys.stderr)
         return EXIT_INPUT

@@ -43,7 +43,7 @@ def span(network: ipaddress.IPv4Network) -> tuple[int, int]:
 
 
 def _interface_family(device: str, attachment) -> tuple:
-    return ("interface", device, attachment.interface, str(attachment.address))
+    return ("interface", device, attachment.interface, attachment.address)
 
 
 def gprs_claims(service, path) -> Iterator[Claim]:
@@ -221,7 +221,7 @@ def _check_device_consistency(inventory) -> Iterator[Finding]:
     sources = inventory.sources
     interfaces: dict[tuple[str, str], tuple[object, str, tuple]] = {}
     tunnels: dict[tuple[str, int], tuple] = {}
-    gre_pairs: dict[tuple[str, str, str], tuple] = {}
+    gre_pairs: dict[tuple, tuple] = {}
     endpoint_routes: dict[tuple[str, object], tuple[object, tuple]] = {}
     for service in inventory.services:
         path = inventory.service_path(service)
@@ -253,7 +253,7 @@ def _check_device_consistency(inventory) -> Iterator[Finding]:
         else:
             tunnels[key] = path + ("tunnel",)
         endpoint = gre_endpoint(service, inventory.operator)
-        pair = (service.device, service.wan.interface, str(endpoint))
+        pair = (service.device, service.wan.interface, endpoint)
         if pair in gre_pairs:
             yield sources.finding(path + ("tunnel",),
                                   f"another GRE tunnel on {service.device} already runs from {service.wan.interface} "

@@ -10,6 +10,7 @@ inventory stays safe when a device moves from one vendor to the other.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # IOS `description` takes up to 240 characters, AR VRP 242 (vendor-notes §8): stay below both.
@@ -45,6 +46,9 @@ def text_problem(value: str, max_length: int = MAX_TEXT) -> str | None:
     return None
 
 
+_LINE_BREAKING = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def assert_values_safe(value: object, where: str = "values") -> None:
     """Walk everything handed to a template and refuse any string with a control character.
 
@@ -52,16 +56,28 @@ def assert_values_safe(value: object, where: str = "values") -> None:
     for values that reach a template another way (computed strings, a user's own
     template reading any field), so no substitution can ever emit a second line.
     """
+    found = _unsafe_path(value)
+    if found is not None:
+        path, text = found
+        raise ValueError(f"refusing to render {where}{''.join(reversed(path))}={text!r}: "
+                         "it contains a control character")
+
+
+def _unsafe_path(value: object) -> tuple[list[str], str] | None:
+    """(reversed path, offending string) of the first unsafe string, or None."""
     if isinstance(value, str):
-        for char in value:
-            if char in "\r\n" or unicodedata.category(char) == "Cc":
-                raise ValueError(f"refusing to render {where}={value!r}: it contains a control character")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            assert_values_safe(item, f"{where}.{key}")
+        return ([], value) if _LINE_BREAKING.search(value) else None
+    if isinstance(value, dict):
+        items = ((f".{key}", item) for key, item in value.items())
     elif isinstance(value, (list, tuple, set, frozenset)):
-        for index, item in enumerate(value):
-            assert_values_safe(item, f"{where}[{index}]")
+        items = ((f"[{index}]", item) for index, item in enumerate(value))
     elif hasattr(value, "__dataclass_fields__"):
-        for name in value.__dataclass_fields__:
-            assert_values_safe(getattr(value, name), f"{where}.{name}")
+        items = ((f".{name}", getattr(value, name)) for name in value.__dataclass_fields__)
+    else:
+        return None
+    for step, item in items:
+        found = _unsafe_path(item)
+        if found is not None:
+            found[0].append(step)
+            return found
+    return None

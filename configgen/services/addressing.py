@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import re
+
+_NOT_LABEL = re.compile(r"[^A-Za-z0-9._-]")
 
 
 def other_host(address: ipaddress.IPv4Interface) -> ipaddress.IPv4Address | None:
@@ -27,4 +30,4 @@ def interconnect_peer(wan) -> ipaddress.IPv4Address | None:
 def route_label(*parts: object) -> str:
     """A route/ACL label from service names: one word, safe for `name`/`description`."""
     text = "-".join(str(p) for p in parts if p not in (None, ""))
-    return "".join(c if c.isalnum() or c in "-_." else "-" for c in text).upper()
+    return _NOT_LABEL.sub("-", text).upper()
