@@ -1,0 +1,141 @@
+"""`Lab`: the Python API that stands up a whole lab for an inventory.
+
+    with Lab(inventory) as lab:
+        params = lab.netmiko_params("wh-logistics-ce")   # for netmiko.ConnectHandler(**params)
+        lab.services["wh-logistics"].terminals           # what verification can ping
+
+`start()` builds the namespaces, then serves every device over SSH from an asyncio loop
+in a daemon thread; `stop()` (or leaving the `with`) removes everything again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import asyncssh
+
+from configgen.lab.dataplane import Dataplane, DeviceNamespace, check_environment
+from configgen.lab.device import Fault, SimDevice
+from configgen.lab.plan import LabPlan, ServiceTargets, build_plan
+from configgen.lab.sshsim import LISTEN, DeviceServer
+
+_counter = iter(range(1_000_000))
+
+
+def default_prefix() -> str:
+    """Unique per process and per lab, so parallel test runs never share namespaces."""
+    return f"cg{os.getpid()}x{next(_counter)}"
+
+
+@dataclass
+class Connection:
+    host: str
+    port: int
+    username: str
+    device_type: str    # netmiko device_type
+    namespace: str
+
+
+class Lab:
+    def __init__(self, inventory, *, prefix: str | None = None, username: str | None = None,
+                 password: str | None = None, base_port: int = 0):
+        self.inventory = inventory
+        self.prefix = prefix or default_prefix()
+        self.username = username or os.environ.get("CONFIGGEN_USERNAME") or "configgen"
+        self.password = password or os.environ.get("CONFIGGEN_PASSWORD") or secrets.token_urlsafe(12)
+        self.base_port = base_port
+        self.plan: LabPlan = build_plan(inventory, self.prefix)
+        self.dataplane = Dataplane(self.plan)
+        self.devices: dict[str, SimDevice] = {}
+        self.servers: dict[str, DeviceServer] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="cglab")
+
+    # ---- lifecycle -----------------------------------------------------------------
+    def start(self) -> "Lab":
+        check_environment()
+        try:
+            self.dataplane.build()
+            for name, dp in self.plan.devices.items():
+                backend = DeviceNamespace(self.dataplane, dp.namespace)
+                self.devices[name] = SimDevice(name, dp.vendor, dp.os, dp.interfaces, backend, dp.hostname)
+            self._loop = asyncio.new_event_loop()
+            threading.Thread(target=self._loop.run_forever, name="cglab-ssh", daemon=True).start()
+            self._call(self._start_servers())
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    async def _start_servers(self) -> None:
+        key = asyncssh.generate_private_key("ssh-ed25519")
+        for i, (name, device) in enumerate(self.devices.items()):
+            port = self.base_port + i if self.base_port else 0
+            server = DeviceServer(device, self.username, self.password, key, self._executor, port)
+            await server.start()
+            self.servers[name] = server
+
+    def _call(self, coro):
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=60)
+
+    def stop(self) -> None:
+        if self._loop is not None:
+            for server in self.servers.values():
+                self._call(server.stop())
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._loop = None
+        self.servers.clear()
+        self.dataplane.teardown()
+
+    def __enter__(self) -> "Lab":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # ---- what clients need -----------------------------------------------------------
+    @property
+    def connections(self) -> dict[str, Connection]:
+        return {name: Connection(LISTEN, self.servers[name].port, self.username, dp.device_type, dp.namespace)
+                for name, dp in self.plan.devices.items() if name in self.servers}
+
+    @property
+    def services(self) -> dict[str, ServiceTargets]:
+        return self.plan.services
+
+    def netmiko_params(self, device: str) -> dict:
+        """Keyword arguments for `netmiko.ConnectHandler` to reach `device`."""
+        c = self.connections[device]
+        return {"device_type": c.device_type, "host": c.host, "port": c.port, "username": c.username,
+                "password": self.password}
+
+    def set_fault(self, device: str, fault: Fault | None = None) -> None:
+        """Make `device` misbehave from now on (None: behave again)."""
+        self.devices[device].fault = fault or Fault()
+
+    def connection_document(self) -> dict:
+        return {
+            "version": 1,
+            "lab": self.prefix,
+            "username": self.username,
+            "password": self.password,
+            "devices": {name: asdict(c) for name, c in self.connections.items()},
+            "services": {name: asdict(t) for name, t in self.services.items()},
+        }
+
+    def write_connection_file(self, path: str | Path) -> Path:
+        """JSON connection file (docs/lab.md), mode 0600 because it holds the password."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump(self.connection_document(), fh, indent=2)
+            fh.write("\n")
+        return path

@@ -1,0 +1,181 @@
+"""Lab topology from an inventory: namespaces, cables, operator-side addresses.
+
+Pure data, no side effects, so it is unit-testable without root. Per inventory device
+one namespace; per WAN interconnect one operator node (GPRS core or internet PE); per
+LAN one server namespace. The customer routers start with cables only: their addresses,
+routes and tunnels come from the pushed config.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+from configgen.lab import ifnames
+from configgen.lab.device import DEVICE_TYPES
+
+DEFAULT_INTERNET_TEST_ADDRESS = "211.137.58.20"   # domain.md §2
+GRE_DEV = "gre0"       # operator-side TUN device of the userspace GRE forwarder
+
+
+class PlanError(ValueError):
+    """The inventory cannot be laid out as a lab (the message says why)."""
+
+
+@dataclass
+class Link:
+    """A veth pair: `a_dev` in `a_ns` <-> `b_dev` in `b_ns`."""
+    a_ns: str
+    a_dev: str
+    b_ns: str
+    b_dev: str
+
+
+@dataclass
+class Gre:
+    """An operator-side userspace GRE forwarder (the CE side comes from pushed config)."""
+    ns: str
+    dev: str
+    local: str
+    remote: str
+
+
+@dataclass
+class DevicePlan:
+    name: str
+    vendor: str
+    os: str
+    hostname: str
+    device_type: str            # netmiko device_type
+    namespace: str
+    interfaces: dict[str, str]  # canonical CLI interface name -> Linux dev in `namespace`
+
+
+@dataclass
+class ServiceTargets:
+    """What a service's verification pings, all reachable inside the lab."""
+    kind: str
+    device: str
+    peer: str                               # operator side of the /30
+    lan_gateway: str
+    lan_interface: str
+    server: str | None = None
+    gre_endpoint: str | None = None
+    terminals: list[str] = field(default_factory=list)   # one sample per terminal pool
+    internet_test_address: str | None = None
+
+
+@dataclass
+class LabPlan:
+    prefix: str
+    namespaces: dict[str, str] = field(default_factory=dict)       # ns -> role/label
+    links: list[Link] = field(default_factory=list)
+    addresses: list[tuple[str, str, str]] = field(default_factory=list)   # (ns, dev, cidr)
+    routes: list[tuple[str, str, str]] = field(default_factory=list)      # (ns, prefix, "via X"|"dev Y")
+    gre: list[Gre] = field(default_factory=list)
+    devices: dict[str, DevicePlan] = field(default_factory=dict)
+    services: dict[str, ServiceTargets] = field(default_factory=dict)
+
+
+def sample_terminal(pool: ipaddress.IPv4Network) -> str:
+    """A terminal address inside a pool: host 10 (or the first host of a small pool)."""
+    hosts = pool.num_addresses - 2
+    return str(pool.network_address + (10 if hosts >= 10 else 1))
+
+
+def _peer(wan) -> str:
+    if getattr(wan, "peer", None) is not None:
+        return str(wan.peer)
+    net = wan.address.network
+    if net.prefixlen != 30:
+        raise PlanError(f"WAN {wan.address} is not a /30 and has no `peer`")
+    first, second = net.network_address + 1, net.network_address + 2
+    return str(second if wan.address.ip == first else first)
+
+
+def build_plan(inventory, prefix: str) -> LabPlan:
+    """The lab for `inventory` (the `configgen.inventory` model), namespaces named `<prefix>-...`."""
+    plan = LabPlan(prefix)
+    counters: dict[str, int] = {}
+
+    def new_ns(kind: str, label: str) -> str:
+        n = counters.get(kind, 0)
+        counters[kind] = n + 1
+        name = f"{prefix}-{kind}{n}"
+        plan.namespaces[name] = label
+        return name
+
+    for name, dev in inventory.devices.items():
+        plan.devices[name] = DevicePlan(
+            name, dev.vendor, dev.os, getattr(dev, "hostname", None) or name,
+            DEVICE_TYPES[(dev.vendor, dev.os)], new_ns("d", f"device {name}"), {})
+
+    operator = inventory.operator
+    lans: dict[tuple[str, str], str] = {}     # (device, LAN interface) -> server namespace
+    for service in inventory.services:
+        if service.kind not in ("gprs_vpn", "internet_line"):
+            continue     # other services (pbx) have no IP dataplane in the lab
+        if service.device not in plan.devices:
+            raise PlanError(f"service {service.name}: unknown device {service.device}")
+        dp = plan.devices[service.device]
+        wan_if = _plug(dp, service.wan.interface, service.name)
+        peer = _peer(service.wan)
+        if service.kind == "gprs_vpn":
+            op_ns = new_ns("g", f"GPRS core for {service.name}")
+        else:
+            op_ns = new_ns("p", f"internet PE for {service.name}")
+        plan.links.append(Link(dp.namespace, wan_if, op_ns, "ce"))
+        plan.addresses.append((op_ns, "ce", f"{peer}/{service.wan.address.network.prefixlen}"))
+
+        lan_key = (service.device, ifnames.canonical(dp.vendor, service.lan.interface) or service.lan.interface)
+        if lan_key not in lans:
+            lan_if = _plug(dp, service.lan.interface, service.name)
+            lans[lan_key] = new_ns("s", f"LAN {lan_key[1]} of {service.device}")
+            plan.links.append(Link(dp.namespace, lan_if, lans[lan_key], "lan"))
+            plan.routes.append((lans[lan_key], "default", f"via {service.lan.address.ip}"))
+        server_ns = lans[lan_key]
+        targets = ServiceTargets(service.kind, service.device, peer, str(service.lan.address.ip),
+                                 service.lan.interface)
+        if service.server is not None:
+            targets.server = str(service.server)
+            plan.addresses.append((server_ns, "lan", f"{service.server}/{service.lan.address.network.prefixlen}"))
+
+        if service.kind == "gprs_vpn":
+            endpoint = str(service.gre_endpoint or operator.gre_endpoint)
+            targets.gre_endpoint = endpoint
+            plan.addresses.append((op_ns, "lo", f"{endpoint}/32"))
+            for pool in service.terminal_pools:
+                terminal = sample_terminal(pool)
+                targets.terminals.append(terminal)
+                plan.addresses.append((op_ns, "lo", f"{terminal}/32"))
+            verify = getattr(service, "verify_terminal", None)
+            if verify is not None and str(verify) not in targets.terminals:
+                targets.terminals.append(str(verify))
+                plan.addresses.append((op_ns, "lo", f"{verify}/32"))
+            plan.gre.append(Gre(op_ns, GRE_DEV, endpoint, str(service.wan.address.ip)))
+            # Everything not on the /30 goes back through the tunnel, whatever address the
+            # customer sources from (LAN, unnumbered WAN or a distinct tunnel address).
+            plan.routes.append((op_ns, "default", f"dev {GRE_DEV}"))
+        else:
+            test = str(getattr(operator, "internet_test_address", None) or DEFAULT_INTERNET_TEST_ADDRESS)
+            targets.internet_test_address = test
+            plan.addresses.append((op_ns, "lo", f"{test}/32"))
+            # The operator routes the public block to the customer; a NATed private LAN
+            # gets no route, so only translated traffic can come back.
+            block = getattr(service, "public_block", None)
+            if block is not None:
+                plan.routes.append((op_ns, str(block), f"via {service.wan.address.ip}"))
+        plan.services[service.name] = targets
+    return plan
+
+
+def _plug(dp: DevicePlan, interface: str, service: str) -> str:
+    """Give device interface `interface` a cable; one cable per interface."""
+    canon = ifnames.canonical(dp.vendor, interface)
+    if canon is None:
+        raise PlanError(f"service {service}: interface {interface!r} is not a {dp.vendor} interface name")
+    if canon in dp.interfaces:
+        raise PlanError(f"service {service}: {dp.name} {canon} is already cabled to another service "
+                        "(the lab gives each WAN its own operator node)")
+    dp.interfaces[canon] = ifnames.linux_name(dp.vendor, canon)
+    return dp.interfaces[canon]

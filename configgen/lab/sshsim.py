@@ -1,0 +1,94 @@
+"""SSH front end: one asyncssh server per simulated router, on 127.0.0.1 only.
+
+asyncssh's line editor echoes what the client types, which netmiko's `cmd_verify`
+waits for (vendor-notes §6.2). Each typed line is handled in a worker thread because
+handling may run `ip`/`ping` in the namespace for seconds; other sessions keep going.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from concurrent.futures import ThreadPoolExecutor
+
+import asyncssh
+
+from configgen.lab.cli_base import CliSession
+from configgen.lab.cli_cisco import CiscoSession
+from configgen.lab.cli_huawei import HuaweiSession
+from configgen.lab.device import SimDevice
+
+LISTEN = "127.0.0.1"   # hygiene: never on another address
+
+
+def new_session(device: SimDevice) -> CliSession:
+    return CiscoSession(device) if device.vendor == "cisco" else HuaweiSession(device)
+
+
+class _Auth(asyncssh.SSHServer):
+    def __init__(self, server: "DeviceServer"):
+        self.server = server
+
+    def begin_auth(self, username: str) -> bool:
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return True
+
+    def validate_password(self, username: str, password: str) -> bool:
+        if self.server.device.fault.refuse_login:
+            return False
+        return (hmac.compare_digest(username, self.server.username)
+                and hmac.compare_digest(password, self.server.password))
+
+
+class DeviceServer:
+    def __init__(self, device: SimDevice, username: str, password: str, host_key: asyncssh.SSHKey,
+                 executor: ThreadPoolExecutor, port: int = 0):
+        self.device, self.username, self.password = device, username, password
+        self.host_key, self.executor, self.port = host_key, executor, port
+        self._server: asyncssh.SSHAcceptor | None = None
+
+    async def start(self) -> None:
+        self._server = await asyncssh.create_server(
+            lambda: _Auth(self), LISTEN, self.port, server_host_keys=[self.host_key],
+            process_factory=self._run_session, keepalive_interval=0)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+    async def _run_session(self, process: asyncssh.SSHServerProcess) -> None:
+        loop = asyncio.get_running_loop()
+        session = new_session(self.device)
+        lines = 0
+        process.stdout.write("\n" + session.prompt())
+        try:
+            while not session.closed:
+                try:
+                    line = await process.stdin.readline()
+                except (asyncssh.BreakReceived, asyncssh.TerminalSizeChanged, asyncssh.SignalReceived):
+                    continue
+                if not line:
+                    break                                        # EOF
+                lines += 1
+                fault = self.device.fault
+                if fault.drop_after_lines is not None and lines > fault.drop_after_lines:
+                    process.channel.get_connection().abort()
+                    return
+                if fault.delay:
+                    await asyncio.sleep(fault.delay)
+                text = line.rstrip("\r\n")
+                if session.pending is None and fault.rejects(text.strip()):
+                    output = session.error(0, session.invalid_text if session.in_config else session.unknown_text)
+                else:
+                    output = await loop.run_in_executor(self.executor, session.handle, text)
+                if output:
+                    process.stdout.write(output if session.pending else output + "\n")
+                if not session.closed and session.pending is None:
+                    process.stdout.write(session.prompt())
+        except (asyncssh.ConnectionLost, BrokenPipeError, ConnectionError):
+            return
+        process.exit(0)

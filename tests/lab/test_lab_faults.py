@@ -1,0 +1,60 @@
+"""Fault injection: refused logins, dropped sessions, rejected commands, slow answers."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from netmiko import ConnectHandler
+from netmiko.exceptions import ConfigInvalidException, NetmikoAuthenticationException
+
+from configgen.lab import Fault
+from tests.lab.conftest import DATA, load, start_lab
+
+
+@pytest.fixture(scope="module")
+def lab():
+    lab = start_lab(load(DATA / "internet-line.yaml"))
+    yield lab
+    lab.stop()
+
+
+@pytest.fixture
+def cisco(lab):
+    yield lab.netmiko_params("xg-factory-ce")
+    lab.set_fault("xg-factory-ce", None)
+
+
+def test_refused_login(lab, cisco):
+    lab.set_fault("xg-factory-ce", Fault(refuse_login=True))
+    with pytest.raises(NetmikoAuthenticationException):
+        ConnectHandler(**cisco)
+
+
+def test_wrong_password_is_refused(lab, cisco):
+    with pytest.raises(NetmikoAuthenticationException):
+        ConnectHandler(**{**cisco, "password": "wrong"})
+
+
+def test_rejected_command_gets_vendor_error(lab, cisco):
+    lab.set_fault("xg-factory-ce", Fault(reject=(r"^ip route ",)))
+    with ConnectHandler(**cisco) as conn:
+        with pytest.raises(ConfigInvalidException):
+            conn.send_config_set(["ip route 0.0.0.0 0.0.0.0 211.137.100.1"], error_pattern=r"% Invalid")
+        conn.exit_config_mode()
+        assert "ip route" not in conn.send_command("show running-config")
+
+
+def test_session_dropped_after_n_lines(lab, cisco):
+    with ConnectHandler(**cisco) as conn:
+        lab.set_fault("xg-factory-ce", Fault(drop_after_lines=0))
+        with pytest.raises(Exception):  # noqa: B017 - netmiko raises OSError/EOFError/ReadTimeout
+            conn.send_command("show running-config", read_timeout=5)
+
+
+def test_slow_answers(lab, cisco):
+    with ConnectHandler(**cisco) as conn:
+        lab.set_fault("xg-factory-ce", Fault(delay=0.5))
+        start = time.monotonic()
+        conn.send_command("show version", read_timeout=10)
+        assert time.monotonic() - start >= 0.5
