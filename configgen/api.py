@@ -8,10 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+import traceback
+
+import jinja2
+
 from configgen.checks import validate
-from configgen.findings import Findings
+from configgen.findings import Finding, Findings
 from configgen.inventory import Inventory, load_inventory
-from configgen.render import render_inventory, write_configs
+from configgen.render import make_environment, render_inventory, write_configs
 
 
 @dataclass
@@ -57,3 +61,31 @@ def render(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None 
     if out_dir is not None:
         result.written = write_configs(result.configs, out_dir)
     return result
+
+
+def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path | None = None) -> CheckedInventory:
+    """What CI runs: validate the inventory, compile every template (bundled and the
+    user's), and render every device in memory, so a broken template fails the build
+    even when no inventory uses it yet. Template problems become findings."""
+    checked = check(paths)
+    env = make_environment(template_dir)
+    for name in env.list_templates(filter_func=lambda n: n.endswith(".j2")):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            checked.findings.add(Finding(exc.filename or name, exc.lineno, "template",
+                                         f"template syntax error: {exc.message}", code="template"))
+    if checked.ok:
+        try:
+            render_inventory(checked.inventory, template_dir)
+        except (jinja2.TemplateError, ValueError) as exc:
+            checked.findings.add(_template_finding(exc))
+    return checked
+
+
+def _template_finding(exc: Exception) -> Finding:
+    """Point at the innermost template frame of a rendering error."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
+    where = frames[-1] if frames else None
+    return Finding(where.filename if where else "<templates>", where.lineno if where else None, "template",
+                   f"rendering failed: {exc}", code="template")

@@ -56,6 +56,19 @@ def cmd_render(args) -> int:
     return EXIT_OK
 
 
+def cmd_check(args) -> int:
+    try:
+        checked = api.ci_check(args.inventory, template_dir=args.templates)
+    except FileNotFoundError as exc:
+        print(f"configgen: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    print_findings(checked.findings, args.format)
+    if args.format == "text" and checked.ok:
+        print(f"ok: {len(checked.inventory.services)} service(s) on {len(checked.inventory.devices)} device(s); "
+              "templates compile and render")
+    return EXIT_OK if checked.ok else EXIT_FINDINGS
+
+
 def cmd_schema(args) -> int:
     from configgen.inventory.schema import InventoryDocument  # noqa: PLC0415
 
@@ -82,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("-o", "--output", default="build", help="output directory (default: build/)")
     render.add_argument("--templates", help="directory whose templates override the bundled ones")
     render.set_defaults(func=cmd_render)
+    check = inventory_command("check", "CI: validate, compile every template, render every device in memory")
+    check.add_argument("--templates", help="directory whose templates override the bundled ones")
+    check.set_defaults(func=cmd_check)
     schema = sub.add_parser("schema", help="print the inventory JSON Schema (for editors and CI)")
     schema.set_defaults(func=cmd_schema)
     _register_optional(sub)
