@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
-import re
-
-_NOT_LABEL = re.compile(r"[^A-Za-z0-9._-]")
 
 
 def other_host(address: ipaddress.IPv4Interface) -> ipaddress.IPv4Address | None:
@@ -28,6 +26,12 @@ def interconnect_peer(wan) -> ipaddress.IPv4Address | None:
 
 
 def route_label(*parts: object) -> str:
-    """A route/ACL label from service names: one word, safe for `name`/`description`."""
-    text = "-".join(str(p) for p in parts if p not in (None, ""))
-    return _NOT_LABEL.sub("-", text).upper()
+    """A route/ACL label from service names: one upper-case word for `name`/`description`.
+    Names are schema-checked to letters, digits, '.', '_' and '-' already."""
+    return "-".join(str(p) for p in parts if p not in (None, "")).upper()
+
+
+@functools.lru_cache(maxsize=1024)
+def host_route(address: ipaddress.IPv4Address) -> ipaddress.IPv4Network:
+    """The /32 of an address (cached: every GPRS service routes to one of a few endpoints)."""
+    return ipaddress.IPv4Network((int(address), 32))

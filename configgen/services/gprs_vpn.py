@@ -15,7 +15,7 @@ import ipaddress
 from dataclasses import dataclass
 
 from configgen.platforms import Platform
-from configgen.services.addressing import interconnect_peer, route_label
+from configgen.services.addressing import host_route, interconnect_peer, route_label
 from configgen.services.model import Contribution, Interface, Route, Section
 
 
@@ -68,7 +68,7 @@ def build(service, device, platform: Platform, inventory) -> Contribution:
         unnumbered=None if service.tunnel_address else service.wan.interface,
         address=service.tunnel_address,
     )
-    routes = [Route(ipaddress.IPv4Network(f"{endpoint}/32"), str(peer), route_label(service.name, "GRE-ENDPOINT"))]
+    routes = [Route(host_route(endpoint), str(peer), route_label(service.name, "GRE-ENDPOINT"))]
     routes += [
         Route(pool, tunnel_name, route_label(service.name, f"POOL{index}"))
         for index, pool in enumerate(service.terminal_pools, start=1)

@@ -38,6 +38,10 @@ class Route:
     name: str
 
     @property
+    def key(self) -> tuple[int, int, str]:
+        return int(self.prefix.network_address), self.prefix.prefixlen, self.next_hop
+
+    @property
     def network(self) -> str:
         return str(self.prefix.network_address)
 
@@ -74,13 +78,17 @@ class DeviceConfig:
     routes: list[Route] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # Indexes for merging; plain attributes, not fields, so templates never see them.
+        self._by_name = {i.name: i for i in self.interfaces}
+        self._route_keys = {r.key for r in self.routes}
+
     def add(self, contribution: Contribution) -> None:
-        by_name = {i.name: i for i in self.interfaces}
         for interface in contribution.interfaces:
-            existing = by_name.get(interface.name)
+            existing = self._by_name.get(interface.name)
             if existing is None:
                 self.interfaces.append(interface)
-                by_name[interface.name] = interface
+                self._by_name[interface.name] = interface
                 continue
             # Validation guarantees one address per interface; a shared interface keeps
             # the first description and records every service using it.
@@ -88,9 +96,8 @@ class DeviceConfig:
                 raise ValueError(f"{self.name}: {interface.name} given two addresses "
                                  f"({existing.address}, {interface.address}); validation should have refused this")
             existing.owners.extend(o for o in interface.owners if o not in existing.owners)
-        seen = {(r.prefix, r.next_hop) for r in self.routes}
         for route in contribution.routes:
-            if (route.prefix, route.next_hop) not in seen:  # two services, one route: render it once
+            if route.key not in self._route_keys:  # two services, one route: render it once
                 self.routes.append(route)
-                seen.add((route.prefix, route.next_hop))
+                self._route_keys.add(route.key)
         self.sections.extend(contribution.sections)
