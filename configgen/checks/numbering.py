@@ -1,0 +1,272 @@
+"""Numbering-plan checks for VPMN groups and PBXs (domain.md §4).
+
+Every finding names the file, line and field, and for conflicts the entry on the other
+side. Entries that break the plan rule (length, leading digits) are left out of the later
+checks: their number has to change anyway, and one finding per problem reads better than
+three. Costs: one pass over members plus a sort (`prefix_conflicts`), so a plan with
+100,000 members and 1,000 blocks checks in a fraction of a second (benchmarks/numbering.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from configgen.findings import Finding
+from configgen.inventory.yamlsource import PathT, SourceMap
+from configgen.numbers.plan import MAX_NUMBER_DIGITS, GroupPlan, group_plans, virtual_calling_number
+from configgen.numbers.public import area_code_problem, fixed_number_problem, public_number_problem
+from configgen.numbers.ranges import Conflict, DialEntry, NumberRange, prefix_conflicts
+
+# Numbers and prefixes no short number may equal, start with or start (domain.md §4).
+# A prefix such as "95" stands for every number it starts (the 95xxx service lines).
+RESERVED_NUMBERS: tuple[tuple[str, str], ...] = (
+    ("110", "emergency number 110 (police)"),
+    ("119", "emergency number 119 (fire)"),
+    ("120", "emergency number 120 (ambulance)"),
+    ("122", "emergency number 122 (traffic accidents)"),
+    ("112", "emergency number 112"),
+    ("10086", "operator service number 10086"),
+    ("10010", "operator service number 10010"),
+    ("10000", "operator service number 10000"),
+    ("12580", "operator service number 12580"),
+    ("12593", "long-distance access code 12593"),
+    ("17951", "IP-call prefix 17951"),
+    ("95", "the 95xxx service lines"),
+    ("96", "the 96xxx service lines"),
+    ("0", "the long-distance prefix 0"),
+    ("60", "the billing flag 60 on calling numbers"),
+    ("600", "the VPMN access prefix 600"),
+    ("90", "the virtual calling number prefix 90"),
+    ("904", "the PBX routing prefix 904"),
+)
+
+PLAN_RULES = {
+    "integrated": "integrated plan: 6 followed by 2 to 5 digits, second digit not 0 (e.g. 6601, 61001)",
+    "group": "group plan: 3 to 6 digits",
+}
+
+
+@dataclass(frozen=True)
+class Dialable:
+    """What a DialEntry stands for, to name it in a finding (built only when needed)."""
+
+    path: PathT | None          # the short-number field; None for a reserved number
+    label: str
+    is_block: bool = False
+
+
+def check(inventory) -> Iterator[Finding]:
+    sources: SourceMap = inventory.sources
+    plans = group_plans(inventory)
+    seen_long: dict[str, tuple[PathT, str]] = {}
+    pbx_numbers: dict[str, list[DialEntry]] = defaultdict(list)
+    pbx_names: dict[str, PathT] = {}
+    for plan in plans:
+        yield from plan.findings
+        yield from _check_group(plan, sources)
+        yield from _check_long_numbers(plan, sources, seen_long)
+        for index, pbx in enumerate(plan.group.pbx):
+            path = plan.pbx_path(index)
+            if pbx.name in pbx_names:
+                yield sources.finding(path + ("name",), f"PBX name {pbx.name} is used twice; PBX names are unique "
+                                      "in an inventory (`numbers translate --pbx` looks them up)",
+                                      code="duplicate-name", related=(pbx_names[pbx.name] + ("name",),))
+            pbx_names.setdefault(pbx.name, path)
+            area = plan.group.pbx_area_code(pbx)
+            pbx_numbers[area].append(DialEntry(NumberRange(pbx.number, pbx.number),
+                                               Dialable(path + ("number",), f"PBX {pbx.name}")))
+    yield from _check_pbx_numbers(pbx_numbers, sources)
+    from configgen.services import pbx as pbx_service  # noqa: PLC0415 (services import checks' helpers)
+
+    yield from pbx_service.gateway_findings(inventory)
+
+
+def plan_problem(plan: str, numbers: NumberRange) -> str | None:
+    """Why short numbers `numbers` break the group's plan rule, or None."""
+    what = f"short number {numbers}" if numbers.size == 1 else f"block {numbers}"
+    if not 3 <= numbers.length <= 6:
+        return f"{what} has {numbers.length} digits; {PLAN_RULES[plan]}"
+    if plan == "integrated":
+        if numbers.first[0] != "6" or numbers.last[0] != "6":
+            return f"{what} does not start with 6; {PLAN_RULES[plan]}"
+        # Contiguous and of one length: every number's second digit lies between the ends'.
+        if numbers.first[1] == "0":
+            return (f"{what} has 0 as second digit (60 is the billing flag and 600 the access prefix); "
+                    f"{PLAN_RULES[plan]}")
+    return None
+
+
+def _check_group(plan: GroupPlan, sources: SourceMap) -> Iterator[Finding]:
+    group = plan.group
+    problem = area_code_problem(group.area_code)
+    if problem:
+        yield sources.finding(plan.path + ("area_code",), problem, code="area-code")
+    entries: list[DialEntry] = []
+
+    def dialable(numbers: NumberRange, path: PathT, label: str, is_block: bool = False) -> Iterator[Finding]:
+        problem = plan_problem(group.plan, numbers)
+        if problem:
+            yield sources.finding(path, problem, code="short-plan")
+        else:
+            entries.append(DialEntry(numbers, Dialable(path, label, is_block)))
+
+    for member, path in zip(plan.members, plan.member_paths):
+        label = f"short number {member.short}" + (f" ({member.name})" if member.name else "")
+        yield from dialable(NumberRange(member.short, member.short), path + ("short",), label)
+    for index, pbx in enumerate(group.pbx):
+        yield from _check_pbx(plan, index, sources)
+        path = plan.pbx_path(index)
+        if pbx.short is not None:
+            yield from dialable(NumberRange(pbx.short, pbx.short), path + ("short",),
+                                f"short number {pbx.short} (switchboard of PBX {pbx.name})")
+        for b, block in enumerate(pbx.blocks):
+            yield from dialable(block.short, path + ("blocks", b, "short"),
+                                f"block {block.short} of PBX {pbx.name}", is_block=True)
+    yield from _ambiguities(entries, sources)
+
+
+def _ambiguities(entries: list[DialEntry], sources: SourceMap) -> Iterator[Finding]:
+    reserved = [DialEntry(NumberRange(n, n), Dialable(None, why)) for n, why in RESERVED_NUMBERS]
+    shadowed: dict[DialEntry, list[str]] = defaultdict(list)
+    for conflict in prefix_conflicts(entries + reserved):
+        a, b = conflict.shorter.key, conflict.longer.key
+        if a.path is None and b.path is None:
+            continue   # 60 and 600, 90 and 904: reserved on purpose
+        if a.path is None or b.path is None:
+            entry, service = (conflict.longer, a) if a.path is None else (conflict.shorter, b)
+            shadowed[entry].append(service.label)
+            continue
+        yield _ambiguity_finding(conflict, sources)
+    order = {why: i for i, (_, why) in enumerate(RESERVED_NUMBERS)}
+    for entry, services in shadowed.items():
+        services.sort(key=order.__getitem__)
+        yield sources.finding(
+            entry.key.path,
+            f"{entry.key.label} collides with {', '.join(services)}: one of them would be unreachable or "
+            "misrouted; choose numbers outside service numbers and prefixes (an integrated plan's 6x numbers are)",
+            code="shadows-service")
+
+
+def _ambiguity_finding(conflict: Conflict, sources: SourceMap) -> Finding:
+    shorter, longer = conflict.shorter.key, conflict.longer.key
+    # Report on the single number rather than the block, else on the later entry.
+    if shorter.is_block != longer.is_block:
+        here, there = (shorter, longer) if longer.is_block else (longer, shorter)
+    else:
+        here, there = sorted((shorter, longer), key=lambda d: _order(d.path))[::-1]
+    clash = conflict.clash
+    if conflict.same_length and not shorter.is_block and not longer.is_block:
+        message = (f"{here.label} is used twice (also {there.label}); short numbers are unique in a group: "
+                   "give one of them a free number")
+        code = "duplicate-short"
+    elif conflict.same_length:
+        message = (f"{here.label} overlaps {there.label} on {clash}: each short number reaches one destination; "
+                   "move one of them to free numbers")
+        code = "overlap"
+    else:
+        length = conflict.shorter.numbers.length
+        starts = NumberRange(clash.first[:length], clash.last[:length])
+        message = (f"dialling ambiguity: {shorter.label} is a prefix of {clash} in {longer.label}; after "
+                   f"{starts.first} the network cannot tell whether the caller has finished: "
+                   "no short number may start another (give them one length, or distinct leading digits)")
+        code = "ambiguous-prefix"
+    return sources.finding(here.path, message, code=code, related=(there.path,))
+
+
+def _order(path: PathT) -> tuple:
+    # Paths mix ints and strings; compare them as (is-int, value) pairs.
+    return tuple((isinstance(p, int), p if isinstance(p, int) else 0, str(p)) for p in path)
+
+
+def _check_pbx(plan: GroupPlan, index: int, sources: SourceMap) -> Iterator[Finding]:
+    pbx = plan.group.pbx[index]
+    path = plan.pbx_path(index)
+    area = plan.group.pbx_area_code(pbx)
+    if pbx.area_code is not None:
+        problem = area_code_problem(pbx.area_code)
+        if problem:
+            yield sources.finding(path + ("area_code",), problem, code="area-code")
+    problem = fixed_number_problem(pbx.switchboard)
+    if problem:
+        yield sources.finding(path + ("switchboard",), f"switchboard: {problem}", code="public-number")
+    if not pbx.sends_extensions:
+        if pbx.blocks:
+            yield sources.finding(path + ("blocks",), f"PBX {pbx.name} sends only its switchboard number "
+                                  "(sends_extensions: false), so only the switchboard joins with one short "
+                                  "number: remove the blocks or set sends_extensions: true", code="switchboard-only")
+        if pbx.short is None:
+            yield sources.finding(path, f"PBX {pbx.name} sends only its switchboard number: give the switchboard "
+                                  "its one short number with `short:`", code="missing")
+        total = len(virtual_calling_number(area, pbx))
+        if total > MAX_NUMBER_DIGITS:
+            yield sources.finding(path + ("number",), _vcn_message(area, pbx, "", total), code="vcn-length")
+        return
+    if not pbx.blocks:
+        yield sources.finding(path, f"PBX {pbx.name} sends extension numbers but has no `blocks`: map its "
+                              "extensions onto short numbers, e.g. {short: 61000-62999, extensions: 1000-2999}",
+                              code="missing")
+    extensions: list[DialEntry] = []
+    for b, block in enumerate(pbx.blocks):
+        block_path = path + ("blocks", b)
+        if block.short.size != block.extensions.size:
+            yield sources.finding(block_path + ("extensions",),
+                                  f"block {block.short} holds {block.short.size} short numbers but extensions "
+                                  f"{block.extensions} hold {block.extensions.size}; they map one to one: e.g. "
+                                  f"extensions {block.extensions.first}-{block.extensions.number_at(block.short.size - 1)}",
+                                  code="block-size")
+        total = len(virtual_calling_number(area, pbx, block.extensions.first))
+        if total > MAX_NUMBER_DIGITS:
+            yield sources.finding(block_path + ("extensions",),
+                                  _vcn_message(area, pbx, block.extensions.first, total), code="vcn-length")
+        extensions.append(DialEntry(block.extensions, Dialable(block_path + ("extensions",),
+                                                               f"extensions {block.extensions}", True)))
+    # Inside the PBX, extensions are dialled too: the same ambiguity rules hold.
+    for conflict in prefix_conflicts(extensions):
+        yield _ambiguity_finding(conflict, sources)
+
+
+def _vcn_message(area: str, pbx, extension: str, total: int) -> str:
+    example = virtual_calling_number(area, pbx, extension)
+    what = f"a {len(extension)}-digit extension" if extension else "no extension"
+    return (f"virtual calling number 90 + {area} + {pbx.number} + {what} has {total} digits (e.g. {example}); "
+            f"at most {MAX_NUMBER_DIGITS} are allowed: shorten the PBX number or the extensions")
+
+
+def _check_long_numbers(plan: GroupPlan, sources: SourceMap,
+                        seen: dict[str, tuple[PathT, str]]) -> Iterator[Finding]:
+    """Valid public numbers; each subscriber (or switchboard) once in the whole inventory."""
+    group = plan.group.name
+    numbered = [(m.number, p + ("number",), f"member of {group}") for m, p in zip(plan.members, plan.member_paths)]
+    numbered += [(pbx.switchboard, plan.pbx_path(i) + ("switchboard",), f"switchboard of PBX {pbx.name}")
+                 for i, pbx in enumerate(plan.group.pbx)]
+    for number, path, role in numbered:
+        if role.startswith("member"):
+            problem = public_number_problem(number)
+            if problem:
+                yield sources.finding(path, problem, code="public-number")
+                continue
+        first = seen.get(number)
+        if first is None:
+            seen[number] = (path, role)
+            continue
+        yield sources.finding(path, f"{number} is already used ({first[1]}); a subscriber belongs to one group "
+                              "only and appears once: remove one of the entries", code="duplicate-number",
+                              related=(first[0],))
+
+
+def _check_pbx_numbers(by_area: dict[str, list[DialEntry]], sources: SourceMap) -> Iterable[Finding]:
+    """PBX numbers are assigned per area: unique there, and none may start another, since the
+    routing prefix 904 + area + 12 would also match every number behind 904 + area + 123."""
+    for area, entries in by_area.items():
+        for conflict in prefix_conflicts(entries):
+            a, b = sorted((conflict.shorter.key, conflict.longer.key), key=lambda d: _order(d.path))
+            if conflict.same_length:
+                message = (f"PBX number {conflict.clash} in area {area} is also used by {a.label}; PBX numbers "
+                           "are unique within an area: ask for a free one")
+            else:
+                message = (f"PBX number {conflict.shorter.numbers} ({conflict.shorter.key.label}) starts PBX number "
+                           f"{conflict.longer.numbers} ({conflict.longer.key.label}) in area {area}: routing "
+                           "prefixes and virtual calling numbers of the two PBXs would be confused")
+            yield sources.finding(b.path, message, code="pbx-number", related=(a.path,))

@@ -1,0 +1,139 @@
+"""The dial plan of a VPMN group, flattened: every member (YAML and CSV), every PBX and
+block, each with the inventory path findings point at.
+
+Also the two numbers domain.md §4 builds from a PBX: the virtual calling number
+`90 + area + PBX + extension` and the routing prefix `904 + area + PBX`.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from configgen.findings import Finding, InputError
+from configgen.inventory.loader import _finding_from_pydantic
+from configgen.inventory.vpmn import Member, Pbx, VpmnGroup
+from configgen.inventory.yamlsource import PathT
+
+VIRTUAL_CALLING_PREFIX = "90"   # PBX identifier prefix of virtual calling numbers
+ROUTING_PREFIX = "904"          # PBX routing prefix on calls towards a PBX
+ACCESS_PREFIX = "600"           # VPMN service access prefix added to called numbers from a PBX
+MAX_NUMBER_DIGITS = 15          # domain.md §4 (and E.164)
+CSV_COLUMNS = ("short", "number", "name")
+
+_MEMBERS = TypeAdapter(list[Member])
+
+
+def virtual_calling_number(area_code: str, pbx: Pbx, extension: str = "") -> str:
+    """90 + area (with 0) + PBX number + extension; no extension for a switchboard-only PBX."""
+    return f"{VIRTUAL_CALLING_PREFIX}{area_code}{pbx.number}{extension}"
+
+
+def routing_prefix(area_code: str, pbx: Pbx) -> str:
+    return f"{ROUTING_PREFIX}{area_code}{pbx.number}"
+
+
+@dataclass
+class GroupPlan:
+    """One group with its members resolved. `member_paths[i]` locates `members[i]`."""
+
+    group: VpmnGroup
+    path: PathT
+    members: list[Member] = field(default_factory=list)
+    member_paths: list[PathT] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)   # from reading the CSV file
+
+    def pbx_path(self, index: int) -> PathT:
+        return self.path + ("pbx", index)
+
+    def find_pbx(self, name: str) -> tuple[int, Pbx] | None:
+        for index, pbx in enumerate(self.group.pbx):
+            if pbx.name == name:
+                return index, pbx
+        return None
+
+
+def group_plans(inventory) -> list[GroupPlan]:
+    """Every group's plan, CSV members included (read once per inventory)."""
+    cached = getattr(inventory, "_group_plans", None)
+    if cached is None:
+        cached = [_group_plan(inventory, group) for group in inventory.vpmn]
+        # Inventory is a plain dataclass; caching here spares reading a 100k-line CSV twice.
+        inventory._group_plans = cached
+    return cached
+
+
+def _group_plan(inventory, group: VpmnGroup) -> GroupPlan:
+    path = inventory.vpmn_paths[group.name]
+    plan = GroupPlan(group, path, list(group.members), [path + ("members", i) for i in range(len(group.members))])
+    if group.members_file is not None:
+        _read_members_file(inventory, plan)
+    return plan
+
+
+def _read_members_file(inventory, plan: GroupPlan) -> None:
+    sources = inventory.sources
+    field_path = plan.path + ("members_file",)
+    yaml_file, _, _ = sources.locate(field_path)
+    csv_path = Path(yaml_file).parent / plan.group.members_file
+    try:
+        with open(csv_path, encoding="utf-8-sig", newline="") as handle:
+            header, rows, lines = _csv_rows(handle)
+    except FileNotFoundError:
+        plan.findings.append(sources.finding(field_path, f"members file {csv_path} does not exist "
+                                             "(paths are relative to the YAML file)", code="missing-file"))
+        return
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"{csv_path}: cannot read members file: {exc}") from None
+    # The CSV becomes a source like a YAML file: data rows are `members[k]` at their own lines.
+    name = str(csv_path)
+    sources.files[name] = {("members",): header[1], **{("members", i): line for i, line in enumerate(lines)}}
+    merged = field_path + ("rows",)
+    sources.add_origin(merged, name, ("members",))
+    columns = header[0]
+    if "short" not in columns or "number" not in columns or set(columns) - set(CSV_COLUMNS):
+        plan.findings.append(sources.finding(
+            merged, f"the first line must name the columns short,number,name (name optional); "
+            f"found {','.join(columns) or 'nothing'}", code="csv-header"))
+        return
+    try:
+        members = _MEMBERS.validate_python(rows)
+        valid: list[int] = list(range(len(rows)))
+    except ValidationError as exc:
+        bad = set()
+        for error in exc.errors():
+            row, *loc = error["loc"]
+            bad.add(row)
+            plan.findings.append(_finding_from_pydantic(Member, {**error, "loc": tuple(loc)}, merged + (row,),
+                                                        sources))
+        valid = [i for i in range(len(rows)) if i not in bad]
+        members = [Member.model_validate(rows[i]) for i in valid]
+    plan.members.extend(members)
+    plan.member_paths.extend(merged + (i,) for i in valid)
+
+
+def _csv_rows(handle) -> tuple[tuple[list[str], int], list[dict[str, Any]], list[int]]:
+    """(header columns, header line), data rows as dicts and each row's line.
+    Blank and `#` comment lines are skipped; an empty optional `name` cell is no name."""
+    reader = csv.reader(handle)
+    header: tuple[list[str], int] | None = None
+    rows: list[dict[str, Any]] = []
+    lines: list[int] = []
+    for cells in reader:
+        if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
+            continue
+        if header is None:
+            header = ([c.strip() for c in cells], reader.line_num)
+            continue
+        row: dict[str, Any] = {key: value.strip() for key, value in zip(header[0], cells)}
+        if row.get("name") == "":
+            del row["name"]
+        if len(cells) > len(header[0]):
+            row["extra cells"] = ",".join(cells[len(header[0]):])   # refused by the schema as unknown
+        rows.append(row)
+        lines.append(reader.line_num)
+    return header or ([], 1), rows, lines
