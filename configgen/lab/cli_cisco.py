@@ -159,7 +159,7 @@ def format_ping(result: PingResult, dst: str, size: int, timeout: float, source:
     pct = 100 * result.received // result.sent if result.sent else 0
     summary = f"Success rate is {pct} percent ({result.received}/{result.sent})"
     if result.replies:
-        times = [round(ms) for ms, _ in result.replies.values()]
+        times = [max(1, round(ms)) for ms, _ in result.replies.values()]
         summary += f", round-trip min/avg/max = {min(times)}/{sum(times) // len(times)}/{max(times)} ms"
     lines.append(summary)
     return "\n".join(lines)

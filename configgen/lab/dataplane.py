@@ -82,8 +82,8 @@ def remove_namespace(ns: str) -> None:
 
 
 def sweep(prefix: str) -> list[str]:
-    """Remove every namespace named `<prefix>-...` (cleanup after a crash); returns them."""
-    gone = [ns for ns in list_namespaces() if ns.startswith(prefix + "-")]
+    """Remove every namespace whose name starts with `prefix` (cleanup after a crash)."""
+    gone = [ns for ns in list_namespaces() if ns.startswith(prefix)]
     for ns in gone:
         remove_namespace(ns)
     return gone

@@ -86,13 +86,16 @@ class Lab:
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=60)
 
     def stop(self) -> None:
-        if self._loop is not None:
-            for server in self.servers.values():
-                self._call(server.stop())
-            self._loop.call_soon_threadsafe(self._loop.stop)
+        """Stop serving and remove the namespaces; the teardown runs whatever else fails."""
+        try:
+            if self._loop is not None:
+                for server in self.servers.values():
+                    self._call(server.stop())
+                self._loop.call_soon_threadsafe(self._loop.stop)
+        finally:
             self._loop = None
-        self.servers.clear()
-        self.dataplane.teardown()
+            self.servers.clear()
+            self.dataplane.teardown()
 
     def __enter__(self) -> "Lab":
         return self.start()

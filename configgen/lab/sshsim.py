@@ -57,8 +57,8 @@ class DeviceServer:
 
     async def stop(self) -> None:
         if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
+            self._server.close()        # also closes the open sessions
+            await asyncio.wait_for(self._server.wait_closed(), timeout=5)
 
     async def _run_session(self, process: asyncssh.SSHServerProcess) -> None:
         loop = asyncio.get_running_loop()

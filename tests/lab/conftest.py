@@ -67,7 +67,7 @@ def rendered(inventory) -> dict[str, str]:
 def _sweep_namespaces():
     """Whatever happens, no namespace of this test process survives the session."""
     yield
-    sweep(f"cg{os.getpid()}")
+    sweep(f"cg{os.getpid()}x")
 
 
 def start_lab(inventory) -> Lab:

@@ -1,0 +1,167 @@
+"""`configgen lab up|down|status`: a lab for an inventory, kept alive by a detached supervisor.
+
+State lives in the run directory (default /run/configgen-lab/<name>/): `state.json`
+(supervisor PID, namespace prefix), `connections.json` (docs/lab.md) and `lab.log`.
+`down` works from that state plus the namespace prefix, so it also cleans up after a
+crashed supervisor.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from configgen.lab.dataplane import LabEnvironmentError, check_environment, sweep
+from configgen.lab.runner import CONNECTIONS, STATE, load_inventory_or_exit, serve
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+RUN_ROOT = Path("/run/configgen-lab")
+
+
+def register(subparsers) -> None:
+    lab = subparsers.add_parser("lab", help="simulated routers (SSH on 127.0.0.1) with a namespace dataplane")
+    sub = lab.add_subparsers(dest="lab_command", required=True)
+
+    def common(p):
+        p.add_argument("--name", default="default", help="lab name (several labs can run side by side)")
+        p.add_argument("--run-dir", type=Path, help="state directory (default /run/configgen-lab/<name>)")
+
+    up = sub.add_parser("up", help="start a lab for an inventory and print how to reach each device")
+    up.add_argument("inventory", nargs="+", help="inventory files or directories (merged)")
+    common(up)
+    up.add_argument("--connections", type=Path, help="also write the connection file here")
+    up.add_argument("--base-port", type=int, default=0, help="first SSH port (default: free ports)")
+    up.add_argument("--foreground", action="store_true", help="run in this process until Ctrl-C")
+    up.set_defaults(func=cmd_up)
+    down = sub.add_parser("down", help="stop the lab and remove every namespace, link and process")
+    common(down)
+    down.set_defaults(func=cmd_down)
+    status = sub.add_parser("status", help="show whether the lab runs and where its devices listen")
+    common(status)
+    status.set_defaults(func=cmd_status)
+
+
+def _run_dir(args) -> Path:
+    return args.run_dir or RUN_ROOT / args.name
+
+
+def _prefix(name: str) -> str:
+    return "cgl" + re.sub(r"[^a-z0-9]", "", name.lower())[:16]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except (ProcessLookupError, PermissionError):
+        return False
+
+
+def _state(run_dir: Path) -> dict:
+    try:
+        return json.loads((run_dir / STATE).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _print_connections(doc: dict, path: Path, password_from_env: bool) -> None:
+    print(f"lab {doc['lab']} is up; connection file: {path}")
+    for name, c in doc["devices"].items():
+        print(f"  {name:24} {c['device_type']:13} ssh -p {c['port']} {c['username']}@{c['host']}")
+    where = "$CONFIGGEN_PASSWORD" if password_from_env else f"generated, in {path} (mode 0600)"
+    print(f"password: {where}")
+
+
+def cmd_up(args) -> int:
+    try:
+        check_environment()
+    except LabEnvironmentError as exc:
+        print(f"configgen lab: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    run_dir = _run_dir(args)
+    state = _state(run_dir)
+    if state.get("pid") and _alive(state["pid"]):
+        print(f"configgen lab: lab {args.name!r} already runs (pid {state['pid']}); `configgen lab down` first",
+              file=sys.stderr)
+        return EXIT_FAIL
+    inventory = load_inventory_or_exit(args.inventory)
+    run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    prefix = _prefix(args.name)
+    sweep(prefix + "-")      # leftovers of a crashed run of the same lab
+    password_from_env = bool(os.environ.get("CONFIGGEN_PASSWORD"))
+    env = dict(os.environ, CONFIGGEN_USERNAME=os.environ.get("CONFIGGEN_USERNAME", "configgen"),
+               CONFIGGEN_PASSWORD=os.environ.get("CONFIGGEN_PASSWORD") or secrets.token_urlsafe(12))
+    if args.foreground:
+        from configgen.lab.lab import Lab
+
+        os.environ.update(env)
+        lab = Lab(inventory, prefix=prefix, base_port=args.base_port)
+        (run_dir / STATE).write_text(json.dumps({"pid": os.getpid(), "prefix": prefix}))
+        serve(lab, run_dir, args.connections, on_ready=lambda lab: _print_connections(
+            lab.connection_document(), run_dir / CONNECTIONS, password_from_env))
+        return EXIT_OK
+    (run_dir / CONNECTIONS).unlink(missing_ok=True)
+    cmd = [sys.executable, "-m", "configgen.lab.runner", *map(str, args.inventory), "--run-dir", str(run_dir),
+           "--prefix", prefix, "--base-port", str(args.base_port)]
+    if args.connections:
+        cmd += ["--connections", str(args.connections)]
+    with open(run_dir / "lab.log", "ab") as log:
+        proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                start_new_session=True)
+    (run_dir / STATE).write_text(json.dumps({"pid": proc.pid, "prefix": prefix}))
+    deadline = time.monotonic() + 120
+    while not (run_dir / CONNECTIONS).exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            print(f"configgen lab: the lab did not come up; see {run_dir / 'lab.log'}", file=sys.stderr)
+            _stop(run_dir, prefix)
+            return EXIT_FAIL
+        time.sleep(0.1)
+    _print_connections(json.loads((run_dir / CONNECTIONS).read_text()), run_dir / CONNECTIONS, password_from_env)
+    return EXIT_OK
+
+
+def _stop(run_dir: Path, prefix: str) -> list[str]:
+    pid = _state(run_dir).get("pid")
+    if pid and _alive(pid):
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    return sweep(prefix + "-")
+
+
+def cmd_down(args) -> int:
+    try:
+        check_environment(need_nat=False)
+    except LabEnvironmentError as exc:
+        print(f"configgen lab: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    run_dir = _run_dir(args)
+    prefix = _state(run_dir).get("prefix", _prefix(args.name))
+    leftovers = _stop(run_dir, prefix)
+    if run_dir.is_dir():
+        shutil.rmtree(run_dir)
+    note = f" (removed {len(leftovers)} leftover namespaces)" if leftovers else ""
+    print(f"lab {args.name} is down{note}")
+    return EXIT_OK
+
+
+def cmd_status(args) -> int:
+    run_dir = _run_dir(args)
+    state = _state(run_dir)
+    if not state.get("pid") or not _alive(state["pid"]) or not (run_dir / CONNECTIONS).exists():
+        print(f"lab {args.name} is not running")
+        return EXIT_FAIL
+    doc = json.loads((run_dir / CONNECTIONS).read_text())
+    _print_connections(doc, run_dir / CONNECTIONS, bool(os.environ.get("CONFIGGEN_PASSWORD")))
+    return EXIT_OK

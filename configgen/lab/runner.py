@@ -1,0 +1,62 @@
+"""The lab supervisor: holds a lab up until SIGTERM/SIGINT, then tears it down.
+
+`configgen lab up` starts it detached (`python -m configgen.lab.runner ...`, own session,
+log in RUN_DIR/lab.log) so the simulators outlive the command; `--foreground` runs the
+same `serve()` in the CLI process. Credentials arrive in CONFIGGEN_USERNAME/PASSWORD.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+
+from configgen.lab.lab import Lab
+
+CONNECTIONS = "connections.json"
+STATE = "state.json"      # written by `configgen lab up`: supervisor PID, prefix
+
+
+def load_inventory_or_exit(paths: list[str]):
+    from configgen.inventory import load_inventory
+
+    result = load_inventory(paths)
+    if not result.ok:
+        for finding in result.findings.errors:
+            print(f"configgen lab: {finding}", file=sys.stderr)
+        raise SystemExit(1)
+    return result.inventory
+
+
+def serve(lab: Lab, run_dir: Path, extra_connections: Path | None = None, on_ready=None) -> None:
+    """Start `lab`, publish its connection file(s), wait for a stop signal, tear down."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+    try:
+        lab.start()
+        if extra_connections:
+            lab.write_connection_file(extra_connections)
+        lab.write_connection_file(run_dir / CONNECTIONS)     # written last: it means "ready"
+        if on_ready:
+            on_ready(lab)
+        signal.sigwait({signal.SIGTERM, signal.SIGINT})
+    finally:
+        lab.stop()
+        (run_dir / CONNECTIONS).unlink(missing_ok=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="configgen.lab.runner")
+    parser.add_argument("inventory", nargs="+")
+    parser.add_argument("--run-dir", required=True, type=Path)
+    parser.add_argument("--prefix", required=True)
+    parser.add_argument("--base-port", type=int, default=0)
+    parser.add_argument("--connections", type=Path)
+    args = parser.parse_args(argv)
+    lab = Lab(load_inventory_or_exit(args.inventory), prefix=args.prefix, base_port=args.base_port)
+    serve(lab, args.run_dir, args.connections)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
