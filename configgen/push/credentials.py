@@ -1,0 +1,111 @@
+"""Login credentials and the redaction that keeps them out of every output.
+
+Credentials never come from the inventory (it is committed to git): they come from
+`CONFIGGEN_USERNAME` / `CONFIGGEN_PASSWORD`, per device from
+`CONFIGGEN_PASSWORD_<DEVICE>` (device name upper-cased, `-` and `.` as `_`), from a
+lab connection file (mode 0600, written by `configgen lab up`), or from a prompt when
+stdin is a terminal.
+
+Every secret handed out here is registered with `redact`, which the log filter, the
+reports and the exception texts of push/verify all pass through.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import os
+import re
+import sys
+import threading
+from dataclasses import dataclass, field
+
+_secrets: set[str] = set()
+_lock = threading.Lock()
+MASK = "********"
+
+
+def register_secret(secret: str | None) -> None:
+    if secret:
+        with _lock:
+            _secrets.add(secret)
+
+
+def redact(text: object) -> str:
+    """`text` with every registered secret replaced by a mask (longest first, so a
+    password containing another one is masked whole)."""
+    out = str(text)
+    with _lock:
+        secrets = sorted(_secrets, key=len, reverse=True)
+    for secret in secrets:
+        out = out.replace(secret, MASK)
+    return out
+
+
+class RedactingFilter(logging.Filter):
+    """Masks secrets in a record's final message (arguments included) and traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+def install_log_redaction() -> None:
+    """Attach the filter to every handler of the root logger and to the loggers that
+    see credentials (netmiko and paramiko log channel traffic at DEBUG)."""
+    redactor = RedactingFilter()
+    for name in ("", "netmiko", "paramiko", "configgen"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(redactor)
+        for handler in logger.handlers:
+            if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+                handler.addFilter(redactor)
+
+
+class CredentialsError(Exception):
+    """No credentials available (and no terminal to ask on)."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    username: str
+    password: str = field(repr=False)
+    per_device: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        register_secret(self.password)
+        for secret in self.per_device.values():
+            register_secret(secret)
+
+    def password_for(self, device: str) -> str:
+        return self.per_device.get(device, self.password)
+
+
+def _env_key(device: str) -> str:
+    return "CONFIGGEN_PASSWORD_" + re.sub(r"[^A-Za-z0-9]", "_", device).upper()
+
+
+def load_credentials(devices: list[str], fallback: tuple[str, str] | None = None, *,
+                     interactive: bool | None = None, environ=None) -> Credentials:
+    """Environment first, then `fallback` (a lab connection file's user/password), then
+    a prompt when interactive (default: stdin is a TTY)."""
+    env = os.environ if environ is None else environ
+    per_device = {d: env[_env_key(d)] for d in devices if env.get(_env_key(d))}
+    username, password = env.get("CONFIGGEN_USERNAME"), env.get("CONFIGGEN_PASSWORD")
+    if fallback is not None:
+        username, password = username or fallback[0], password or fallback[1]
+    if interactive is None:
+        interactive = sys.stdin.isatty()
+    if not username and interactive:
+        username = input("Username: ").strip()
+    if not password and interactive and len(per_device) < len(devices):
+        password = getpass.getpass(f"Password for {username}: ")
+    if not username or (not password and len(per_device) < len(devices)):
+        raise CredentialsError("no credentials: set CONFIGGEN_USERNAME and CONFIGGEN_PASSWORD "
+                               "(or run from a terminal to be prompted)")
+    return Credentials(username, password or "", per_device)

@@ -1,0 +1,159 @@
+"""What to send: the part of the running config configgen manages, diffed with hier_config.
+
+hier_config diffs whole configs, so left alone it would remove every line configgen did
+not render (a management route, SNMP, another team's interface). The diff therefore runs
+against a *scoped* copy of the running config that holds only what configgen manages:
+
+- sections configgen renders: in an owned section (platform `owned_sections`, e.g.
+  `interface Tunnel0`) every child, so stale children are removed; in a shared section
+  (a physical interface) only the children configgen renders, so foreign ones stay;
+- top-level lines configgen renders, plus stale ones carrying a label of a service on
+  the device (platform `owned_line_label`: a route configgen made for a pool since
+  dropped from the inventory);
+- nothing else: sections and lines configgen never rendered are invisible to the diff.
+
+A shared line configgen replaces (`ip address`) is not negated first: both OSes replace
+such settings on their own, and leaving the old line out of scope is what keeps foreign
+lines safe. Rollback after a failure does not rely on this diff; it re-reads the device
+(`rollback_commands`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from hier_config import HConfig, Platform as HPlatform, WorkflowRemediation, get_hconfig
+
+from configgen.platforms import Platform
+
+
+@dataclass(frozen=True)
+class ChangePlan:
+    commands: list[str]        # what netmiko sends inside config mode, in order
+    headers: frozenset[str]    # top-level lines/sections the commands touch (rollback scope)
+
+    @property
+    def empty(self) -> bool:
+        return not self.commands
+
+
+def parse(platform: Platform, text: str) -> HConfig:
+    """A config (rendered file or device output) as a hier_config tree, without the
+    lines that only belong in files (`end`, `return`, VRP8 `commit`)."""
+    drop = set(platform.file_only_lines)
+    lines = [line for line in text.splitlines() if line.strip() not in drop]
+    return get_hconfig(HPlatform[platform.hier_platform], "\n".join(lines))
+
+
+def plan_changes(platform: Platform, running_text: str, intended_text: str,
+                 service_labels: Iterable[str] = ()) -> ChangePlan:
+    """Commands that bring configgen's part of `running_text` to `intended_text`.
+
+    `service_labels`: route labels of the services on this device (`route_label(name)`);
+    top-level lines labelled `<label>-...` are configgen's even when no longer rendered."""
+    running, intended = parse(platform, running_text), parse(platform, intended_text)
+    _drop_satisfied_negations(platform, running, intended)
+    scoped = _scope(platform, running, intended, tuple(f"{label}-" for label in service_labels))
+    remediation = WorkflowRemediation(scoped, intended).remediation_config
+    return ChangePlan(to_commands(platform, remediation), _headers(remediation))
+
+
+def rollback_commands(platform: Platform, current_text: str, original_text: str,
+                      headers: Iterable[str]) -> list[str]:
+    """Commands that return the sections/lines `headers` from `current_text` (the device
+    after a failed push) to `original_text` (before it). Re-reading the device makes the
+    rollback exact: it restores lines the push replaced, which the push diff never saw."""
+    keep = set(headers)
+    current, original = parse(platform, current_text), parse(platform, original_text)
+    for tree in (current, original):
+        for child in list(tree.children):
+            if child.text not in keep:
+                child.delete()
+    return to_commands(platform, WorkflowRemediation(current, original).remediation_config)
+
+
+def to_commands(platform: Platform, tree: HConfig) -> list[str]:
+    """A remediation tree as typed lines: Huawei closes every view with `quit` (no
+    fall-through); IOS falls through to global config, so only nested sub-modes get `exit`."""
+    negation = tree.driver.negation_prefix
+    rewrites = [(re.compile(pattern), repl) for pattern, repl in platform.negation_rewrites]
+    commands: list[str] = []
+
+    def walk(node, depth: int) -> None:
+        for child in node.children:
+            line = child.text
+            if line.startswith(negation):
+                for pattern, repl in rewrites:
+                    if pattern.match(line):
+                        line = pattern.sub(repl, line)
+                        break
+            commands.append(line)
+            if child.children:
+                walk(child, depth + 1)
+                if platform.exit_every_section or depth > 0:
+                    commands.append(platform.section_exit)
+
+    walk(tree, 0)
+    return commands
+
+
+def _scope(platform: Platform, running: HConfig, intended: HConfig, label_prefixes: tuple[str, ...]) -> HConfig:
+    owned = [re.compile(p) for p in platform.owned_sections]
+    label = re.compile(platform.owned_line_label)
+    scoped = get_hconfig(running.driver)
+
+    def is_configgen_line(text: str) -> bool:
+        match = label.match(text)
+        return bool(match and match.group(1).startswith(label_prefixes))
+
+    def copy_into(target, source, reference, whole: bool) -> None:
+        for child in source.children:
+            mine = reference.get_child(equals=child.text) if reference is not None else None
+            if whole or (mine is not None and not child.children):
+                target.add_deep_copy_of(child)
+            elif mine is not None:
+                section = target.add_child(child.text)
+                copy_into(section, child, mine, any(p.match(child.text) for p in owned))
+
+    for child in running.children:
+        mine = intended.get_child(equals=child.text)
+        if mine is None:
+            if not child.children and label_prefixes and is_configgen_line(child.text):
+                scoped.add_deep_copy_of(child)
+            continue
+        if not child.children:
+            scoped.add_deep_copy_of(child)
+            continue
+        section = scoped.add_child(child.text)
+        copy_into(section, child, mine, any(p.match(child.text) for p in owned))
+    return scoped
+
+
+def _drop_satisfied_negations(platform: Platform, running: HConfig, intended: HConfig) -> None:
+    """`no shutdown` in a rendered interface that exists on the device and is not shut:
+    nothing to do. Devices never show negated defaults, so without this every push
+    would resend them and a second push would never be empty."""
+    negation = running.driver.negation_prefix
+
+    def walk(mine, theirs) -> None:
+        for child in list(mine.children):
+            if child.text.startswith(negation) and not child.children:
+                if theirs.get_child(equals=child.text) is None and \
+                        theirs.get_child(equals=child.text[len(negation):]) is None:
+                    child.delete()
+                continue
+            counterpart = theirs.get_child(equals=child.text)
+            if counterpart is not None and child.children:
+                walk(child, counterpart)
+
+    for child in intended.children:
+        counterpart = running.get_child(equals=child.text)
+        if counterpart is not None and child.children:
+            walk(child, counterpart)
+
+
+def _headers(tree: HConfig) -> frozenset[str]:
+    negation = tree.driver.negation_prefix
+    return frozenset(child.text.removeprefix(negation) for child in tree.children)

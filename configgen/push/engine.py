@@ -1,0 +1,256 @@
+"""Deliver rendered configs: read, diff, apply line by line, save or commit, roll back.
+
+One worker per device (ThreadPoolExecutor); a device's failure never stops the others.
+Per device:
+1. log in through configgen's driver (`targets.Target.connect`) and read the running config;
+2. `diff.plan_changes`: only what differs, only in configgen's scope;
+3. enter config mode once and send the commands one `send_config_set` call per line, so
+   the report can say exactly which lines were applied when something goes wrong;
+4. save (`write memory` / `save` + `y`) or, on commit-based VRP8, `commit`.
+
+Failures:
+- a refused line (`error_pattern`): stop, undo what this push applied (VRP8: leave
+  without committing; otherwise re-read the device and send hier_config's way back
+  to the running config read in step 1), report the line and the device's error text;
+- a lost session: report applied / in-flight / not sent; VRP8 drops the uncommitted
+  candidate with the session; elsewhere log in again and roll back the same way.
+Startup config is saved only after a clean apply, so a rollback needs no save.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+from netmiko.exceptions import ConfigInvalidException, NetmikoAuthenticationException, ReadException, WriteException
+from paramiko.ssh_exception import SSHException
+
+from configgen.push.credentials import Credentials, redact
+from configgen.push.diff import ChangePlan, plan_changes, rollback_commands
+from configgen.push.targets import Target
+from configgen.services.addressing import route_label
+
+log = logging.getLogger("configgen.push")
+
+# Statuses: "unchanged" and "changed" (and "planned" in a dry run) are success.
+OK_STATUSES = ("unchanged", "changed", "planned")
+VRP8_DISCARD_QUESTION = r"\[Y\(yes\)/N\(no\)/C\(cancel\)\]:?"
+
+# What a dead or stuck SSH session raises inside netmiko/paramiko.
+SESSION_LOST = (OSError, EOFError, SSHException, ReadException, WriteException)
+
+Progress = Callable[[str, str], None]     # (device, message)
+
+
+@dataclass
+class DeviceResult:
+    device: str
+    status: str = "failed"
+    stage: str = "connect"                 # where it ended: connect, read, apply, save, done
+    commands: list[str] = field(default_factory=list)        # the planned diff
+    applied: list[str] = field(default_factory=list)
+    in_flight: str | None = None           # sent when the session was lost: may or may not be applied
+    not_sent: list[str] = field(default_factory=list)
+    failed_line: str | None = None
+    device_error: str | None = None        # the device's own error text for failed_line
+    error: str | None = None
+    rollback: list[str] = field(default_factory=list)         # commands sent to undo `applied`
+    rolled_back: bool | None = None        # None: nothing needed undoing
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status in OK_STATUSES
+
+    def to_dict(self) -> dict:
+        return _redacted(asdict(self))
+
+
+@dataclass
+class PushReport:
+    results: list[DeviceResult]
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+    def to_dict(self) -> dict:
+        return {"ok": self.ok, "dry_run": self.dry_run, "devices": [r.to_dict() for r in self.results]}
+
+    def table(self) -> str:
+        rows = [("device", "status", "lines", "applied", "time", "detail")]
+        for r in self.results:
+            detail = r.error or ""
+            if r.failed_line:
+                detail = f"rejected {r.failed_line!r}: {r.device_error or r.error}"
+            if r.rolled_back is not None:
+                detail += "; rolled back" if r.rolled_back else "; ROLLBACK FAILED"
+            rows.append((r.device, r.status, str(len(r.commands)), str(len(r.applied)), f"{r.seconds:.1f}s",
+                         redact(detail)))
+        widths = [max(len(row[i]) for row in rows) for i in range(5)]
+        return "\n".join("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5]
+                         for row in rows).rstrip()
+
+
+def _redacted(value):
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [_redacted(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _redacted(v) for k, v in value.items()}
+    return value
+
+
+def push_devices(inventory, configs: dict[str, str], targets: dict[str, Target], credentials: Credentials, *,
+                 dry_run: bool = False, workers: int = 4, progress: Progress | None = None) -> PushReport:
+    """Push `configs[device]` (rendered text) to every target, `workers` at a time.
+    The inventory must have validated: `configgen.api.render` only renders then."""
+    notify = progress or (lambda device, message: None)
+    labels = {name: [route_label(s.name) for s in inventory.services if s.device == name] for name in targets}
+    results: dict[str, DeviceResult] = {}
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="cgpush") as pool:
+        futures = {pool.submit(_push_one, target, configs[name], labels[name], credentials, dry_run, notify): name
+                   for name, target in targets.items()}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+    return PushReport([results[name] for name in targets], dry_run)
+
+
+def _push_one(target: Target, intended: str, labels: list[str], credentials: Credentials, dry_run: bool,
+              notify: Progress) -> DeviceResult:
+    result = DeviceResult(target.name)
+    started = time.monotonic()
+    try:
+        _deliver(target, intended, labels, credentials, dry_run, result, notify)
+    except NetmikoAuthenticationException:
+        result.error = f"login refused for user {credentials.username!r} at {target.host}:{target.port}"
+    except SESSION_LOST as exc:
+        result.error = f"{type(exc).__name__} during {result.stage}: {_first_line(exc)}"
+    except Exception as exc:  # noqa: BLE001 - one device's surprise must not sink the others
+        log.exception("%s: unexpected failure", target.name)
+        result.error = f"{type(exc).__name__} during {result.stage}: {_first_line(exc)}"
+    result.seconds = time.monotonic() - started
+    result.error = redact(result.error) if result.error else None
+    notify(target.name, result.status if not result.error else f"failed: {result.error}")
+    return result
+
+
+def _deliver(target: Target, intended: str, labels: list[str], credentials: Credentials, dry_run: bool,
+             result: DeviceResult, notify: Progress) -> None:
+    platform = target.platform
+    notify(target.name, "connecting")
+    conn = target.connect(credentials)
+    try:
+        result.stage = "read"
+        original = conn.send_command(platform.running_config_command, read_timeout=60)
+        plan = plan_changes(platform, original, intended, labels)
+        result.commands = plan.commands
+        if plan.empty or dry_run:
+            result.status, result.stage = ("planned" if plan.commands else "unchanged"), "done"
+            return
+        result.stage = "apply"
+        notify(target.name, f"applying {len(plan.commands)} line(s)")
+        if not _apply(conn, target, plan, original, credentials, result):
+            return
+        result.stage = "save"
+        if platform.commit_based:
+            conn.commit()
+        else:
+            conn.exit_config_mode()
+            conn.save_config()
+        result.status, result.stage = "changed", "done"
+    finally:
+        try:
+            conn.disconnect()
+        except Exception:  # noqa: BLE001 - the session may already be gone
+            pass
+
+
+def _apply(conn, target: Target, plan: ChangePlan, original: str, credentials: Credentials,
+           result: DeviceResult) -> bool:
+    """Send the plan; on failure roll back and fill `result`. True when all went in."""
+    platform = target.platform
+    conn.config_mode()
+    for index, command in enumerate(plan.commands):
+        try:
+            conn.send_config_set([command], enter_config_mode=False, exit_config_mode=False,
+                                 error_pattern=platform.config_error_pattern, read_timeout=30)
+        except ConfigInvalidException as exc:
+            result.failed_line, result.not_sent = command, plan.commands[index + 1:]
+            result.device_error = _device_error(str(exc))
+            result.error = "device rejected a line"
+            _roll_back(conn, target, plan, original, result)
+            return False
+        except SESSION_LOST as exc:
+            result.in_flight, result.not_sent = command, plan.commands[index + 1:]
+            result.error = f"session lost while sending line {index + 1} of {len(plan.commands)}: {_first_line(exc)}"
+            if platform.commit_based:
+                result.rolled_back = True    # the uncommitted candidate died with the session
+            else:
+                _roll_back_after_loss(target, plan, original, credentials, result)
+            return False
+        result.applied.append(command)
+    return True
+
+
+def _roll_back(conn, target: Target, plan: ChangePlan, original: str, result: DeviceResult) -> None:
+    platform = target.platform
+    try:
+        if platform.commit_based:
+            # Leave without committing: VRP8 asks whether to commit; the answer is no.
+            output = conn.send_command("return", expect_string=rf"{VRP8_DISCARD_QUESTION}|>\s*$")
+            if re.search(VRP8_DISCARD_QUESTION, output):
+                conn.send_command("N", expect_string=r">\s*$")
+            result.rolled_back = True
+            return
+        conn.exit_config_mode()
+        _send_rollback(conn, target, plan, original, result)
+    except Exception as exc:  # noqa: BLE001 - reported, never raised: the report must come out
+        result.rolled_back = False
+        result.error += f"; rollback failed: {_first_line(exc)}"
+
+
+def _roll_back_after_loss(target: Target, plan: ChangePlan, original: str, credentials: Credentials,
+                          result: DeviceResult) -> None:
+    try:
+        conn = target.connect(credentials)
+    except Exception as exc:  # noqa: BLE001
+        result.rolled_back = False
+        result.error += f"; could not log in again to roll back: {_first_line(exc)}"
+        return
+    try:
+        _send_rollback(conn, target, plan, original, result)
+    except Exception as exc:  # noqa: BLE001
+        result.rolled_back = False
+        result.error += f"; rollback failed: {_first_line(exc)}"
+    finally:
+        try:
+            conn.disconnect()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _send_rollback(conn, target: Target, plan: ChangePlan, original: str, result: DeviceResult) -> None:
+    """Re-read the device and send the way back to `original` for what the plan touched."""
+    platform = target.platform
+    current = conn.send_command(platform.running_config_command, read_timeout=60)
+    result.rollback = rollback_commands(platform, current, original, plan.headers)
+    if result.rollback:
+        conn.send_config_set(result.rollback, error_pattern=platform.config_error_pattern, read_timeout=30)
+    result.rolled_back = True
+
+
+def _device_error(message: str) -> str:
+    """netmiko's `... matched error: <line>` -> the device's error line."""
+    return message.split("matched error: ", 1)[-1].strip()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return redact(text.splitlines()[0])

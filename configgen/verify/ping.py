@@ -1,0 +1,73 @@
+"""Ping output -> sent/received/loss/RTT, per vendor.
+
+Cisco IOS goes through ntc-templates (`cisco_ios_ping.textfsm`), the same parser
+netmiko's `use_textfsm=True` uses; configgen keeps the raw text for the report and
+parses it with netmiko's `get_structured_data`. ntc-templates has no Huawei ping
+template, so VRP output is parsed by the regexes below (vendor-notes §4), golden-tested
+against `tests/push/data/ping/`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from netmiko.utilities import get_structured_data
+
+
+class PingParseError(ValueError):
+    """The output is not a ping result (e.g. the device refused the command)."""
+
+
+@dataclass(frozen=True)
+class PingStats:
+    sent: int
+    received: int
+    rtt_min: float | None = None
+    rtt_avg: float | None = None
+    rtt_max: float | None = None
+
+    @property
+    def loss_pct(self) -> float:
+        return 100.0 * (self.sent - self.received) / self.sent if self.sent else 100.0
+
+    @property
+    def success(self) -> bool:
+        """At least one reply: the path works (the first echo is often lost to ARP)."""
+        return self.received > 0
+
+
+_HUAWEI_SUMMARY = re.compile(
+    r"(\d+) packet\(s\) transmitted\s+(\d+) packet\(s\) received\s+([\d.]+)% packet loss"
+    r"(?:\s+round-trip min/avg/max = ([\d.]+)/([\d.]+)/([\d.]+) ms)?")
+
+
+def parse_huawei(output: str) -> PingStats:
+    match = _HUAWEI_SUMMARY.search(output)
+    if match is None:
+        raise PingParseError(_summary_of(output))
+    sent, received = int(match.group(1)), int(match.group(2))
+    rtt = [float(g) if g else None for g in match.groups()[3:]]
+    return PingStats(sent, received, *rtt)
+
+
+def parse_cisco(command: str, output: str) -> PingStats:
+    parsed = get_structured_data(output, platform="cisco_ios", command=command)
+    if not isinstance(parsed, list) or not parsed or not parsed[0].get("sent_qty"):
+        raise PingParseError(_summary_of(output))
+    row = parsed[0]
+    rtt = [float(row[k]) if row.get(k) else None for k in ("rtt_min", "rtt_avg", "rtt_max")]
+    return PingStats(int(row["sent_qty"]), int(row["success_qty"] or 0), *rtt)
+
+
+PARSERS = {"huawei": lambda command, output: parse_huawei(output), "textfsm": parse_cisco}
+
+
+def parse_ping(parser: str, command: str, output: str) -> PingStats:
+    """Parse with the platform's `ping_parser`."""
+    return PARSERS[parser](command, output)
+
+
+def _summary_of(output: str) -> str:
+    lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
+    return "not a ping result: " + (lines[-1] if lines else "no output")

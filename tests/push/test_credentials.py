@@ -1,0 +1,42 @@
+"""Credentials come from the environment or a prompt; secrets never reach logs or reports."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from configgen.push.credentials import (MASK, Credentials, CredentialsError, RedactingFilter, load_credentials,
+                                        redact)
+from configgen.push.engine import DeviceResult, PushReport
+
+
+def test_environment_and_per_device_override():
+    env = {"CONFIGGEN_USERNAME": "ops", "CONFIGGEN_PASSWORD": "s3cret-all",
+           "CONFIGGEN_PASSWORD_WH_WATER_CE": "s3cret-water"}
+    creds = load_credentials(["wh-logistics-ce", "wh-water-ce"], interactive=False, environ=env)
+    assert creds.username == "ops"
+    assert creds.password_for("wh-logistics-ce") == "s3cret-all"
+    assert creds.password_for("wh-water-ce") == "s3cret-water"
+    assert "s3cret" not in repr(creds)
+
+
+def test_environment_beats_connection_file_login():
+    creds = load_credentials(["r1"], fallback=("lab", "labpass-1"), interactive=False,
+                             environ={"CONFIGGEN_PASSWORD": "envpass-1"})
+    assert (creds.username, creds.password) == ("lab", "envpass-1")
+
+
+def test_missing_credentials_without_terminal_is_an_error():
+    with pytest.raises(CredentialsError, match="CONFIGGEN_USERNAME"):
+        load_credentials(["r1"], interactive=False, environ={})
+
+
+def test_redaction_of_text_logs_and_reports():
+    Credentials("ops", "hunter2-xyz")
+    assert redact("login hunter2-xyz failed") == f"login {MASK} failed"
+    record = logging.LogRecord("netmiko", logging.DEBUG, __file__, 1, "sent %s", ("hunter2-xyz",), None)
+    RedactingFilter().filter(record)
+    assert record.getMessage() == f"sent {MASK}"
+    report = PushReport([DeviceResult("r1", error="ssh said hunter2-xyz")])
+    assert "hunter2-xyz" not in str(report.to_dict()) and "hunter2-xyz" not in report.table()
