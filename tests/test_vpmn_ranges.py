@@ -26,7 +26,7 @@ def expand(numbers: NumberRange) -> list[str]:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(number_ranges(), max_size=8))
 def test_prefix_conflicts_match_brute_force(ranges):
-    entries = [DialEntry(r, i) for i, r in enumerate(ranges)]
+    entries = [DialEntry.of(r, i) for i, r in enumerate(ranges)]
     found = {}
     for conflict in prefix_conflicts(entries):
         pair = frozenset((conflict.shorter.key, conflict.longer.key))

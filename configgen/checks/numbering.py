@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 from typing import Iterable, Iterator
 
 from configgen.findings import Finding
@@ -50,17 +51,26 @@ PLAN_RULES = {
 
 @dataclass(frozen=True)
 class Dialable:
-    """What a DialEntry stands for, to name it in a finding (built only when needed)."""
+    """What a DialEntry stands for, to name it in a finding."""
 
     path: PathT | None          # the short-number field; None for a reserved number
     label: str
     is_block: bool = False
 
 
+def _dialable(plan: GroupPlan, key) -> Dialable:
+    """A member's entry is keyed by its index (a plan may hold 100,000); others carry theirs."""
+    if not isinstance(key, int):
+        return key
+    member = plan.members[key]
+    label = f"short number {member.short}" + (f" ({member.name})" if member.name else "")
+    return Dialable(plan.member_paths[key] + ("short",), label)
+
+
 def check(inventory) -> Iterator[Finding]:
     sources: SourceMap = inventory.sources
     plans = group_plans(inventory)
-    seen_long: dict[str, tuple[PathT, str]] = {}
+    seen_long: dict[str, tuple] = {}
     pbx_numbers: dict[str, list[DialEntry]] = defaultdict(list)
     pbx_names: dict[str, PathT] = {}
     for plan in plans:
@@ -75,27 +85,27 @@ def check(inventory) -> Iterator[Finding]:
                                       code="duplicate-name", related=(pbx_names[pbx.name] + ("name",),))
             pbx_names.setdefault(pbx.name, path)
             area = plan.group.pbx_area_code(pbx)
-            pbx_numbers[area].append(DialEntry(NumberRange(pbx.number, pbx.number),
-                                               Dialable(path + ("number",), f"PBX {pbx.name}")))
+            label = Dialable(path + ("number",), f"PBX {pbx.name}")
+            pbx_numbers[area].append(DialEntry(pbx.number, pbx.number, label))
     yield from _check_pbx_numbers(pbx_numbers, sources)
     from configgen.services import pbx as pbx_service  # noqa: PLC0415 (services import checks' helpers)
 
     yield from pbx_service.gateway_findings(inventory)
 
 
-def plan_problem(plan: str, numbers: NumberRange) -> str | None:
-    """Why short numbers `numbers` break the group's plan rule, or None."""
-    what = f"short number {numbers}" if numbers.size == 1 else f"block {numbers}"
-    if not 3 <= numbers.length <= 6:
-        return f"{what} has {numbers.length} digits; {PLAN_RULES[plan]}"
-    if plan == "integrated":
-        if numbers.first[0] != "6" or numbers.last[0] != "6":
-            return f"{what} does not start with 6; {PLAN_RULES[plan]}"
-        # Contiguous and of one length: every number's second digit lies between the ends'.
-        if numbers.first[1] == "0":
-            return (f"{what} has 0 as second digit (60 is the billing flag and 600 the access prefix); "
-                    f"{PLAN_RULES[plan]}")
-    return None
+def plan_problem(plan: str, first: str, last: str) -> str | None:
+    """Why short numbers first..last (one number when equal) break the group's plan rule, or None."""
+    length = len(first)
+    if 3 <= length <= 6 and (plan == "group" or (first[0] == "6" == last[0] and first[1] != "0")):
+        return None   # the common case, decided without building any text
+    what = f"short number {first}" if first == last else f"block {first}-{last}"
+    if not 3 <= length <= 6:
+        return f"{what} has {length} digits; {PLAN_RULES[plan]}"
+    if first[0] != "6" or last[0] != "6":
+        return f"{what} does not start with 6; {PLAN_RULES[plan]}"
+    # Contiguous and of one length: every number's second digit lies between the ends'.
+    return (f"{what} has 0 as second digit (60 is the billing flag and 600 the access prefix); "
+            f"{PLAN_RULES[plan]}")
 
 
 def _check_group(plan: GroupPlan, sources: SourceMap) -> Iterator[Finding]:
@@ -103,54 +113,58 @@ def _check_group(plan: GroupPlan, sources: SourceMap) -> Iterator[Finding]:
     problem = area_code_problem(group.area_code)
     if problem:
         yield sources.finding(plan.path + ("area_code",), problem, code="area-code")
-    entries: list[DialEntry] = []
-
-    def dialable(numbers: NumberRange, path: PathT, label: str, is_block: bool = False) -> Iterator[Finding]:
-        problem = plan_problem(group.plan, numbers)
-        if problem:
-            yield sources.finding(path, problem, code="short-plan")
+    entries: list[tuple[str, str, object]] = []
+    for index, member in enumerate(plan.members):
+        short = member.short
+        if plan_problem(group.plan, short, short):
+            yield sources.finding(plan.member_paths[index] + ("short",), plan_problem(group.plan, short, short),
+                                  code="short-plan")
         else:
-            entries.append(DialEntry(numbers, Dialable(path, label, is_block)))
-
-    for member, path in zip(plan.members, plan.member_paths):
-        label = f"short number {member.short}" + (f" ({member.name})" if member.name else "")
-        yield from dialable(NumberRange(member.short, member.short), path + ("short",), label)
+            entries.append((short, short, index))   # a member is keyed by its index: see `_dialable`
     for index, pbx in enumerate(group.pbx):
         yield from _check_pbx(plan, index, sources)
         path = plan.pbx_path(index)
+        dialables = [(b.short, path + ("blocks", i, "short"), f"block {b.short} of PBX {pbx.name}", True)
+                     for i, b in enumerate(pbx.blocks)]
         if pbx.short is not None:
-            yield from dialable(NumberRange(pbx.short, pbx.short), path + ("short",),
-                                f"short number {pbx.short} (switchboard of PBX {pbx.name})")
-        for b, block in enumerate(pbx.blocks):
-            yield from dialable(block.short, path + ("blocks", b, "short"),
-                                f"block {block.short} of PBX {pbx.name}", is_block=True)
-    yield from _ambiguities(entries, sources)
+            dialables.append((NumberRange(pbx.short, pbx.short), path + ("short",),
+                              f"short number {pbx.short} (switchboard of PBX {pbx.name})", False))
+        for numbers, field_path, label, is_block in dialables:
+            problem = plan_problem(group.plan, numbers.first, numbers.last)
+            if problem:
+                yield sources.finding(field_path, problem, code="short-plan")
+            else:
+                entries.append(DialEntry.of(numbers, Dialable(field_path, label, is_block)))
+    yield from _ambiguities(entries, sources, partial(_dialable, plan))
 
 
-def _ambiguities(entries: list[DialEntry], sources: SourceMap) -> Iterator[Finding]:
-    reserved = [DialEntry(NumberRange(n, n), Dialable(None, why)) for n, why in RESERVED_NUMBERS]
-    shadowed: dict[DialEntry, list[str]] = defaultdict(list)
+def _ambiguities(entries: list[tuple[str, str, object]], sources: SourceMap,
+                 resolve=lambda key: key) -> Iterator[Finding]:
+    """Findings for prefix conflicts among `entries` and with the reserved numbers.
+    `resolve` turns an entry's key into its Dialable."""
+    reserved = [DialEntry(n, n, Dialable(None, why)) for n, why in RESERVED_NUMBERS]
+    shadowed: dict[Dialable, list[str]] = defaultdict(list)
     for conflict in prefix_conflicts(entries + reserved):
-        a, b = conflict.shorter.key, conflict.longer.key
-        if a.path is None and b.path is None:
+        shorter, longer = resolve(conflict.shorter.key), resolve(conflict.longer.key)
+        if shorter.path is None and longer.path is None:
             continue   # 60 and 600, 90 and 904: reserved on purpose
-        if a.path is None or b.path is None:
-            entry, service = (conflict.longer, a) if a.path is None else (conflict.shorter, b)
-            shadowed[entry].append(service.label)
-            continue
-        yield _ambiguity_finding(conflict, sources)
+        if shorter.path is None:
+            shadowed[longer].append(shorter.label)
+        elif longer.path is None:
+            shadowed[shorter].append(longer.label)
+        else:
+            yield _ambiguity_finding(conflict, shorter, longer, sources)
     order = {why: i for i, (_, why) in enumerate(RESERVED_NUMBERS)}
     for entry, services in shadowed.items():
         services.sort(key=order.__getitem__)
         yield sources.finding(
-            entry.key.path,
-            f"{entry.key.label} collides with {', '.join(services)}: one of them would be unreachable or "
+            entry.path,
+            f"{entry.label} collides with {', '.join(services)}: one of them would be unreachable or "
             "misrouted; choose numbers outside service numbers and prefixes (an integrated plan's 6x numbers are)",
             code="shadows-service")
 
 
-def _ambiguity_finding(conflict: Conflict, sources: SourceMap) -> Finding:
-    shorter, longer = conflict.shorter.key, conflict.longer.key
+def _ambiguity_finding(conflict: Conflict, shorter: Dialable, longer: Dialable, sources: SourceMap) -> Finding:
     # Report on the single number rather than the block, else on the later entry.
     if shorter.is_block != longer.is_block:
         here, there = (shorter, longer) if longer.is_block else (longer, shorter)
@@ -166,10 +180,9 @@ def _ambiguity_finding(conflict: Conflict, sources: SourceMap) -> Finding:
                    "move one of them to free numbers")
         code = "overlap"
     else:
-        length = conflict.shorter.numbers.length
-        starts = NumberRange(clash.first[:length], clash.last[:length])
+        starts = clash.first[:len(conflict.shorter.first)]
         message = (f"dialling ambiguity: {shorter.label} is a prefix of {clash} in {longer.label}; after "
-                   f"{starts.first} the network cannot tell whether the caller has finished: "
+                   f"{starts} the network cannot tell whether the caller has finished: "
                    "no short number may start another (give them one length, or distinct leading digits)")
         code = "ambiguous-prefix"
     return sources.finding(here.path, message, code=code, related=(there.path,))
@@ -211,20 +224,20 @@ def _check_pbx(plan: GroupPlan, index: int, sources: SourceMap) -> Iterator[Find
     for b, block in enumerate(pbx.blocks):
         block_path = path + ("blocks", b)
         if block.short.size != block.extensions.size:
+            fitting = f"{block.extensions.first}-{block.extensions.number_at(block.short.size - 1)}"
             yield sources.finding(block_path + ("extensions",),
                                   f"block {block.short} holds {block.short.size} short numbers but extensions "
                                   f"{block.extensions} hold {block.extensions.size}; they map one to one: e.g. "
-                                  f"extensions {block.extensions.first}-{block.extensions.number_at(block.short.size - 1)}",
-                                  code="block-size")
+                                  f"extensions {fitting}", code="block-size")
         total = len(virtual_calling_number(area, pbx, block.extensions.first))
         if total > MAX_NUMBER_DIGITS:
             yield sources.finding(block_path + ("extensions",),
                                   _vcn_message(area, pbx, block.extensions.first, total), code="vcn-length")
-        extensions.append(DialEntry(block.extensions, Dialable(block_path + ("extensions",),
+        extensions.append(DialEntry.of(block.extensions, Dialable(block_path + ("extensions",),
                                                                f"extensions {block.extensions}", True)))
     # Inside the PBX, extensions are dialled too: the same ambiguity rules hold.
     for conflict in prefix_conflicts(extensions):
-        yield _ambiguity_finding(conflict, sources)
+        yield _ambiguity_finding(conflict, conflict.shorter.key, conflict.longer.key, sources)
 
 
 def _vcn_message(area: str, pbx, extension: str, total: int) -> str:
@@ -234,26 +247,35 @@ def _vcn_message(area: str, pbx, extension: str, total: int) -> str:
             f"at most {MAX_NUMBER_DIGITS} are allowed: shorten the PBX number or the extensions")
 
 
-def _check_long_numbers(plan: GroupPlan, sources: SourceMap,
-                        seen: dict[str, tuple[PathT, str]]) -> Iterator[Finding]:
-    """Valid public numbers; each subscriber (or switchboard) once in the whole inventory."""
-    group = plan.group.name
-    numbered = [(m.number, p + ("number",), f"member of {group}") for m, p in zip(plan.members, plan.member_paths)]
-    numbered += [(pbx.switchboard, plan.pbx_path(i) + ("switchboard",), f"switchboard of PBX {pbx.name}")
-                 for i, pbx in enumerate(plan.group.pbx)]
-    for number, path, role in numbered:
-        if role.startswith("member"):
-            problem = public_number_problem(number)
-            if problem:
-                yield sources.finding(path, problem, code="public-number")
-                continue
+def _check_long_numbers(plan: GroupPlan, sources: SourceMap, seen: dict[str, tuple]) -> Iterator[Finding]:
+    """Valid public numbers; each subscriber (or switchboard) once in the whole inventory.
+    `seen` maps a number to the (path, role) of its first entry; members share one role
+    tuple per group and their existing path, as a plan may hold 100,000."""
+    member_role = (f"member of {plan.group.name}", "number")
+    for index, member in enumerate(plan.members):
+        number = member.number
         first = seen.get(number)
-        if first is None:
-            seen[number] = (path, role)
+        if first is not None:
+            yield _duplicate_number(number, plan.member_paths[index], "number", first, sources)
             continue
-        yield sources.finding(path, f"{number} is already used ({first[1]}); a subscriber belongs to one group "
-                              "only and appears once: remove one of the entries", code="duplicate-number",
-                              related=(first[0],))
+        problem = public_number_problem(number)
+        if problem:
+            yield sources.finding(plan.member_paths[index] + ("number",), problem, code="public-number")
+        else:
+            seen[number] = (plan.member_paths[index], member_role)
+    for index, pbx in enumerate(plan.group.pbx):
+        first = seen.get(pbx.switchboard)
+        if first is not None:
+            yield _duplicate_number(pbx.switchboard, plan.pbx_path(index), "switchboard", first, sources)
+        else:
+            seen[pbx.switchboard] = (plan.pbx_path(index), (f"switchboard of PBX {pbx.name}", "switchboard"))
+
+
+def _duplicate_number(number: str, path: PathT, field: str, first: tuple, sources: SourceMap) -> Finding:
+    first_path, (role, first_field) = first
+    return sources.finding(path + (field,), f"{number} is already used ({role}); a subscriber belongs to one group "
+                           "only and appears once: remove one of the entries", code="duplicate-number",
+                           related=(first_path + (first_field,),))
 
 
 def _check_pbx_numbers(by_area: dict[str, list[DialEntry]], sources: SourceMap) -> Iterable[Finding]:

@@ -123,17 +123,20 @@ def _csv_rows(handle) -> tuple[tuple[list[str], int], list[dict[str, Any]], list
     header: tuple[list[str], int] | None = None
     rows: list[dict[str, Any]] = []
     lines: list[int] = []
+    strip = str.strip
     for cells in reader:
-        if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
+        first = strip(cells[0]) if cells else ""
+        if first.startswith("#") or not (first or any(map(strip, cells))):
             continue
         if header is None:
-            header = ([c.strip() for c in cells], reader.line_num)
+            header = ([strip(c) for c in cells], reader.line_num)
+            columns = header[0]
             continue
-        row: dict[str, Any] = {key: value.strip() for key, value in zip(header[0], cells)}
+        row: dict[str, Any] = dict(zip(columns, map(strip, cells)))
         if row.get("name") == "":
             del row["name"]
-        if len(cells) > len(header[0]):
-            row["extra cells"] = ",".join(cells[len(header[0]):])   # refused by the schema as unknown
+        if len(cells) > len(columns):
+            row["extra cells"] = ",".join(cells[len(columns):])   # refused by the schema as unknown
         rows.append(row)
         lines.append(reader.line_num)
     return header or ([], 1), rows, lines

@@ -12,9 +12,8 @@ interval-overlap sweep: O(n log n + conflicts).
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -61,13 +60,22 @@ class NumberRange:
         return self.first if self.first == self.last else f"{self.first}-{self.last}"
 
 
-@dataclass(frozen=True)
-class DialEntry:
-    """Something a caller can dial: a number range (or one number) plus whatever the
-    caller needs to name it in a finding."""
+class DialEntry(NamedTuple):
+    """Something a caller can dial: the numbers `first`..`last` (one length; equal for a
+    single number) plus whatever the caller needs to name it in a finding. A plain tuple
+    of strings: plans hold 100,000 of them, and allocations are what a check costs."""
 
-    numbers: NumberRange
+    first: str
+    last: str
     key: Any
+
+    @classmethod
+    def of(cls, numbers: NumberRange, key: Any) -> "DialEntry":
+        return cls(numbers.first, numbers.last, key)
+
+    @property
+    def numbers(self) -> NumberRange:
+        return NumberRange(self.first, self.last)
 
 
 @dataclass(frozen=True)
@@ -85,31 +93,40 @@ class Conflict:
         return self.shorter.numbers.length == self.longer.numbers.length
 
 
-def prefix_conflicts(entries: Iterable[DialEntry]) -> Iterator[Conflict]:
-    """Every pair of entries with prefix-related (or equal) numbers, without expanding ranges."""
+def prefix_conflicts(entries: Iterable[tuple[str, str, Any]]) -> Iterator[Conflict]:
+    """Every pair of entries with prefix-related (or equal) numbers, without expanding ranges.
+    Entries are DialEntry or plain (first, last, key) tuples."""
     entries = list(entries)
     if not entries:
         return
-    width = max(e.numbers.length for e in entries)
+    width = max(len(e[0]) for e in entries)
+    scales = [10 ** k for k in range(width + 1)]
     spans = []
-    for index, entry in enumerate(entries):
-        scale = 10 ** (width - entry.numbers.length)
-        spans.append((int(entry.numbers.first) * scale, (int(entry.numbers.last) + 1) * scale, index))
-    # By start, widest first: an entry is compared with every earlier one still open.
-    spans.sort(key=lambda s: (s[0], -s[1]))
-    open_spans: list[tuple[int, int, int]] = []   # heap of (end, start, index)
-    for start, end, index in spans:
-        while open_spans and open_spans[0][0] <= start:
-            heapq.heappop(open_spans)
-        for other_end, other_start, other in open_spans:
-            yield _conflict(entries[other], entries[index], max(start, other_start), min(end, other_end), width)
-        heapq.heappush(open_spans, (end, start, index))
+    for index, (first, last, _) in enumerate(entries):
+        scale = scales[width - len(first)]
+        # (start, -end): sorted by start, the widest first, so containers open before contents.
+        spans.append((int(first) * scale, -(int(last) + 1) * scale, index))
+    spans.sort()
+    open_spans: list[tuple[int, int, int]] = []   # (end, start, index) of spans that may still overlap
+    reach = -1                                    # the furthest end of any span so far
+    for start, negative_end, index in spans:
+        end = -negative_end
+        if start >= reach:
+            open_spans.clear()   # the common case in a clean plan: nothing open overlaps
+        else:
+            open_spans = [o for o in open_spans if o[0] > start]
+            for other_end, other_start, other in open_spans:
+                yield _conflict(entries[other], entries[index], max(start, other_start), min(end, other_end), width)
+        open_spans.append((end, start, index))
+        if end > reach:
+            reach = end
 
 
-def _conflict(a: DialEntry, b: DialEntry, lo: int, hi: int, width: int) -> Conflict:
-    shorter, longer = (a, b) if a.numbers.length <= b.numbers.length else (b, a)
-    scale = 10 ** (width - longer.numbers.length)
-    length = longer.numbers.length
+def _conflict(a: tuple, b: tuple, lo: int, hi: int, width: int) -> Conflict:
+    a, b = DialEntry._make(a), DialEntry._make(b)
+    shorter, longer = (a, b) if len(a.first) <= len(b.first) else (b, a)
+    length = len(longer.first)
+    scale = 10 ** (width - length)
     # [lo, hi) is the overlap on the common width; back on the longer entry's digits.
     clash = NumberRange(str(lo // scale).zfill(length), str(hi // scale - 1).zfill(length))
     return Conflict(shorter, longer, clash)

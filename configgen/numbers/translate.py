@@ -40,7 +40,8 @@ def calling_out(plan: GroupPlan, pbx: Pbx, calling: str) -> tuple[str, str]:
             return (virtual_calling_number(area, pbx, calling),
                     f"extension {calling} (block {block.extensions} <-> short {block.short.number_at(offset)}) "
                     "becomes 90 + area + PBX + extension")
-    return calling, f"{calling} is in no extension block of {pbx.name}: unchanged, the VPMN cannot map it to a short number"
+    return calling, (f"{calling} is in no extension block of {pbx.name}: unchanged, "
+                     "the VPMN cannot map it to a short number")
 
 
 def called_out(called: str) -> tuple[str, str]:

@@ -1,0 +1,49 @@
+"""The plan for the operator's provisioning systems: one row per short number.
+
+Columns: group, short, long, virtual_calling_number, pbx, extension, name.
+- member: `long` is the member's public number;
+- PBX switchboard short number: `long` is the switchboard's PSTN number, the virtual
+  calling number is 90 + area + PBX (domain.md §4, switchboard only);
+- block: one row per extension; `long` is the routing number 904 + area + PBX + extension
+  the VPMN routes the short number to, the virtual calling number 90 + area + PBX +
+  extension is what that extension presents.
+Blocks are expanded here (and only here): provisioning needs every number.
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import Iterator, TextIO
+
+from configgen.numbers.plan import group_plans, routing_prefix, virtual_calling_number
+
+COLUMNS = ("group", "short", "long", "virtual_calling_number", "pbx", "extension", "name")
+
+
+def export_rows(inventory) -> Iterator[tuple[str, ...]]:
+    for plan in group_plans(inventory):
+        group = plan.group
+        for member in plan.members:
+            yield group.name, member.short, member.number, "", "", "", member.name or ""
+        for pbx in group.pbx:
+            area = group.pbx_area_code(pbx)
+            if pbx.short is not None:
+                yield (group.name, pbx.short, pbx.switchboard, virtual_calling_number(area, pbx), pbx.name, "",
+                       "switchboard")
+            prefix = routing_prefix(area, pbx)
+            for block in pbx.blocks:
+                for offset in range(block.short.size):
+                    extension = block.extensions.number_at(offset)
+                    yield (group.name, block.short.number_at(offset), prefix + extension,
+                           virtual_calling_number(area, pbx, extension), pbx.name, extension, "")
+
+
+def write_csv(inventory, stream: TextIO) -> int:
+    """Write the plan as CSV; returns the number of rows."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    count = 0
+    for row in export_rows(inventory):
+        writer.writerow(row)
+        count += 1
+    return count
