@@ -18,12 +18,13 @@ import jinja2
 from configgen.checks.text import assert_values_safe
 from configgen.inventory import Inventory
 from configgen.platforms import platform_for
-from configgen.services import gprs_vpn
+from configgen.services import gprs_vpn, internet_line
 from configgen.services.model import Contribution, DeviceConfig
 
 # service kind -> build(service, device, platform, inventory) -> Contribution
 SERVICE_BUILDERS: dict[str, Callable] = {
     "gprs_vpn": gprs_vpn.build,
+    "internet_line": internet_line.build,
 }
 
 

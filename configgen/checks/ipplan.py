@@ -58,8 +58,42 @@ def gprs_claims(service, path) -> Iterator[Claim]:
                     path + ("tunnel_address",))
 
 
+def internet_line_claims(service, path) -> Iterator[Claim]:
+    yield Claim(service.wan.address.network, "interconnect", service.device, service.name,
+                path + ("wan", "address"), _interface_family(service.device, service.wan))
+    if service.nat:
+        # The block is only for static mappings; the LAN is private and separate.
+        lan_family, block_family = _interface_family(service.device, service.lan), None
+    else:
+        # Routed: the LAN is (part of) the public block, by design.
+        lan_family = block_family = ("routed public block", service.device, service.name)
+    yield Claim(service.lan.address.network, "LAN", service.device, service.name,
+                path + ("lan", "address"), lan_family)
+    yield Claim(service.public_block, "public block", service.device, service.name,
+                path + ("public_block",), block_family)
+
+
 # service kind -> claims(service, path); each service kind registers its subnets here.
-CLAIMS: dict[str, Callable] = {"gprs_vpn": gprs_claims}
+CLAIMS: dict[str, Callable] = {"gprs_vpn": gprs_claims, "internet_line": internet_line_claims}
+
+# Space that is never an internet line's public block (IANA special-purpose registry, RFC 6890).
+NOT_PUBLIC = tuple((ipaddress.IPv4Network(net), what) for net, what in (
+    ("0.0.0.0/8", "'this network' space"),
+    ("10.0.0.0/8", "private (RFC 1918) space"),
+    ("100.64.0.0/10", "shared carrier-grade NAT (RFC 6598) space"),
+    ("127.0.0.0/8", "loopback space"),
+    ("169.254.0.0/16", "link-local space"),
+    ("172.16.0.0/12", "private (RFC 1918) space"),
+    ("192.0.0.0/24", "IETF protocol assignment space"),
+    ("192.168.0.0/16", "private (RFC 1918) space"),
+    ("198.18.0.0/15", "benchmarking (RFC 2544) space"),
+    ("224.0.0.0/4", "multicast space"),
+    ("240.0.0.0/4", "reserved (class E and broadcast) space"),
+))
+# RFC 5737: fine in lab inventories (`lab: true`), never on a real line.
+DOCUMENTATION = tuple(ipaddress.IPv4Network(net) for net in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"))
+# domain.md §2: a line comes with 1 to 16 public addresses; more are billed per address.
+INCLUDED_PUBLIC_ADDRESSES = 16
 
 
 def check(inventory) -> Iterable[Finding]:
@@ -72,6 +106,8 @@ def check(inventory) -> Iterable[Finding]:
         findings.extend(check_host_address(service.lan.address, path + ("lan", "address"), "LAN", sources))
         if service.kind == "gprs_vpn":
             findings.extend(_check_gprs_service(service, path, inventory))
+        elif service.kind == "internet_line":
+            findings.extend(_check_internet_line(service, path, inventory))
         claims.extend(CLAIMS[service.kind](service, path))
     findings.extend(overlaps(claims, sources))
     findings.extend(_check_gre_endpoints(inventory, claims))
@@ -144,6 +180,97 @@ def _check_gprs_service(service, path: tuple, inventory) -> Iterator[Finding]:
             yield sources.finding(path + ("terminal_pools", index),
                                   f"{pool} is too small for a terminal pool; the operator grants /24 blocks",
                                   code="pool-too-small")
+
+
+def _check_internet_line(service, path: tuple, inventory) -> Iterator[Finding]:
+    sources = inventory.sources
+    block = service.public_block
+    lan = service.lan.address.network
+    yield from _check_public_block(block, path + ("public_block",), inventory.lab, sources)
+    if block.num_addresses > INCLUDED_PUBLIC_ADDRESSES and not service.extra_addresses_billed:
+        yield sources.finding(
+            path + ("public_block",),
+            f"{block} holds {block.num_addresses} addresses; a line includes 1 to {INCLUDED_PUBLIC_ADDRESSES} "
+            f"(domain.md §2) and more are billed per address: use a /28 or smaller, or set "
+            "`extra_addresses_billed: true` once the extra addresses are on the contract",
+            code="public-block-too-large")
+    if service.nat:
+        if not _special_purpose(lan, documentation_too=True):
+            yield sources.finding(
+                path + ("lan", "address"),
+                f"with nat: true the LAN {lan} is public space that belongs to someone else on the internet; "
+                "use a private (RFC 1918) LAN such as 192.168.1.0/24, or nat: false with the LAN inside "
+                "public_block", severity="warning", code="public-lan-behind-nat")
+    else:
+        if not lan.subnet_of(block):
+            example = (f", e.g. {block.network_address + 1}/{block.prefixlen}" if block.prefixlen <= 30 else "")
+            yield sources.finding(
+                path + ("lan", "address"),
+                f"with nat: false the LAN hosts use the allocated public addresses, so the LAN {lan} must lie "
+                f"inside public_block {block}{example}; or set nat: true to translate a private LAN",
+                code="lan-outside-public-block")
+        for index, _ in enumerate(service.static_nat):
+            yield sources.finding(
+                path + ("static_nat", index),
+                "static_nat needs nat: true; with nat: false the hosts already use public addresses: "
+                "open them to the internet with `inbound`", code="static-nat-without-nat")
+    if service.server is not None:
+        yield from _check_in_lan(service.server, service.lan.address, path + ("server",), "server", sources)
+    for index, mapping in enumerate(service.static_nat if service.nat else ()):
+        here = path + ("static_nat", index)
+        if mapping.public not in block:
+            yield sources.finding(here + ("public",),
+                                  f"{mapping.public} is not in public_block {block}; static mappings use the "
+                                  "line's own public addresses", code="outside-public-block")
+        if mapping.inside not in lan:
+            yield sources.finding(here + ("inside",),
+                                  f"{mapping.inside} is not on the LAN {lan}; a static mapping points at a LAN host",
+                                  code="outside-lan")
+    for index, rule in enumerate(service.inbound):
+        yield from _check_inbound(service, rule, path + ("inbound", index), sources)
+
+
+def _check_public_block(block, path: tuple, lab: bool, sources) -> Iterator[Finding]:
+    what = _special_purpose(block, documentation_too=not lab)
+    if what:
+        hint = ("; in a lab inventory set `lab: true` at the top of the file" if "RFC 5737" in what else "")
+        yield sources.finding(path, f"{block} is {what}; an internet line's public block is public unicast space "
+                              f"the operator allocated, e.g. 211.137.200.0/29{hint}", code="not-public")
+
+
+def _special_purpose(network, documentation_too: bool) -> str | None:
+    """What kind of non-public space `network` touches, or None for public unicast space."""
+    for special, what in NOT_PUBLIC:
+        if network.overlaps(special):
+            return what
+    if documentation_too and any(network.overlaps(doc) for doc in DOCUMENTATION):
+        return "documentation (RFC 5737) space"
+    return None
+
+
+def _check_inbound(service, rule, path: tuple, sources) -> Iterator[Finding]:
+    """What the internet may reach must be reachable: a LAN host of the routed public
+    block, or a public address a static mapping forwards (the filter names public addresses)."""
+    opened = f"{rule.protocol}/{rule.port} to {rule.to}"
+    if not service.nat:
+        lan = service.lan.address.network
+        if rule.to not in service.public_block:
+            yield sources.finding(path + ("to",), f"inbound {opened}: {rule.to} is not in public_block "
+                                  f"{service.public_block}; the internet can only reach the line's public addresses",
+                                  code="outside-public-block")
+        elif rule.to not in lan:
+            yield sources.finding(path + ("to",), f"inbound {opened}: {rule.to} is in the public block but not on "
+                                  f"the LAN {lan}, so no host can have it; name a LAN host", code="outside-lan")
+        return
+    forwards = [m for m in service.static_nat
+                if m.public == rule.to and m.protocol in (None, rule.protocol) and m.port in (None, rule.port)]
+    if not forwards:
+        yield sources.finding(
+            path + ("to",),
+            f"inbound {opened}: with nat: true the internet reaches only what static_nat forwards, and no "
+            f"static_nat entry forwards {rule.protocol}/{rule.port} of {rule.to}; add one, e.g. "
+            f"{{public: {rule.to}, inside: <LAN host>, protocol: {rule.protocol}, port: {rule.port}}}",
+            code="inbound-not-mapped")
 
 
 def _check_in_lan(address, lan: ipaddress.IPv4Interface, path: tuple, what: str, sources) -> Iterator[Finding]:
@@ -226,7 +353,8 @@ def _endpoint_problem(endpoint: ipaddress.IPv4Address, by_block) -> str | None:
 def _check_device_consistency(inventory) -> Iterator[Finding]:
     """Several services on one device must agree on interfaces, tunnels and routes."""
     sources = inventory.sources
-    interfaces: dict[tuple[str, str], tuple[object, str, tuple]] = {}
+    interfaces: dict[tuple[str, str], tuple[object, str, tuple, str]] = {}
+    default_routes: dict[str, tuple[str, tuple]] = {}   # device -> (internet line, path)
     tunnels: dict[tuple[str, int], tuple] = {}
     gre_pairs: dict[tuple, tuple] = {}
     endpoint_routes: dict[tuple[str, object], tuple[object, tuple]] = {}
@@ -237,7 +365,7 @@ def _check_device_consistency(inventory) -> Iterator[Finding]:
             here = path + (role.lower(),)
             seen = interfaces.get(key)
             if seen is None:
-                interfaces[key] = (attachment.address, role, here)
+                interfaces[key] = (attachment.address, role, here, service.kind)
             elif seen[0] != attachment.address:
                 yield sources.finding(here + ("address",),
                                       f"{attachment.interface} on {service.device} already has address {seen[0]} "
@@ -249,6 +377,21 @@ def _check_device_consistency(inventory) -> Iterator[Finding]:
                                       f"{attachment.interface} on {service.device} is the {seen[1]} of another "
                                       f"service; it cannot also be a {role}", code="interface-role-conflict",
                                       related=(seen[2] + ("interface",),))
+            elif "internet_line" in (seen[3], service.kind):
+                # NAT roles, the inbound filter and policing are per interface: an
+                # internet line's interfaces are its own.
+                yield sources.finding(here + ("interface",),
+                                      f"{attachment.interface} on {service.device} is already the {role} of another "
+                                      "service; an internet line needs its own WAN and LAN interfaces (its NAT, "
+                                      "filter and rate limit apply to the whole interface): use another interface",
+                                      code="interface-shared", related=(seen[2] + ("interface",),))
+        if service.kind == "internet_line":
+            first = default_routes.setdefault(service.device, (service.name, path))
+            if first[1] != path:
+                yield sources.finding(path + ("device",),
+                                      f"{service.device} already carries internet line {first[0]}, whose default "
+                                      "route points to its PE; a device has one default route: put this line on "
+                                      "another device", code="second-default-route", related=(first[1] + ("device",),))
         if service.kind != "gprs_vpn":
             continue
         key = (service.device, service.tunnel)

@@ -21,12 +21,15 @@ from configgen.inventory.types import (
     IPv4Network,
     Name,
     Port,
+    Rate,
     SafeText,
     Strict,
 )
 
 # The Hubei manuals' GPRS core GRE endpoint (domain.md §1); a setting, this is its default.
 DEFAULT_GRE_ENDPOINT = ipaddress.IPv4Address("211.137.63.13")
+# The operator's public test address (domain.md §2): pinged to prove the path to the internet.
+DEFAULT_INTERNET_TEST_ADDRESS = ipaddress.IPv4Address("211.137.58.20")
 
 
 class Operator(Strict):
@@ -35,8 +38,9 @@ class Operator(Strict):
     name: SafeText = "operator"
     gre_endpoint: IPv4Address = Field(
         DEFAULT_GRE_ENDPOINT, description="GPRS core GRE endpoint: default tunnel destination of gprs_vpn services")
-    internet_test_address: IPv4Address | None = Field(
-        None, description="operator's public test address pinged to prove the internet path (211.137.58.20 in Hubei)")
+    internet_test_address: IPv4Address = Field(
+        DEFAULT_INTERNET_TEST_ADDRESS,
+        description="operator's public test address pinged to prove the internet path (211.137.58.20 in Hubei)")
 
 
 VENDOR_OS = {"cisco": ("ios",), "huawei": ("vrp5", "vrp8")}
@@ -94,12 +98,58 @@ class GprsVpnService(Strict):
         None, description="a terminal address in a pool, pinged through the tunnel from the LAN by verification")
 
 
+class InboundRule(Strict):
+    """One thing the internet may reach: a TCP or UDP port on one public address."""
+
+    protocol: Literal["tcp", "udp"]
+    port: Port
+    to: IPv4Address = Field(description="public address: in the public block (routed) or a static_nat public address")
+
+
+class StaticNat(Strict):
+    """A public-block address mapped to an inside host (NAT variant). With protocol and
+    port only that port is forwarded (the same port inside); without, the whole address."""
+
+    public: IPv4Address
+    inside: IPv4Address
+    protocol: Literal["tcp", "udp"] | None = None
+    port: Port | None = None
+
+    @model_validator(mode="after")
+    def _port_needs_protocol(self) -> "StaticNat":
+        if (self.protocol is None) != (self.port is None):
+            raise ValueError("give protocol and port together (one port forwarded) or neither (the whole address)")
+        return self
+
+
+class InternetLineService(Strict):
+    """Internet dedicated line (domain.md §2): /30 to the operator's PE, default route,
+    a public block, NAT or routed LAN, an inbound security policy, the contracted rate."""
+
+    kind: Literal["internet_line"]
+    name: Name
+    device: Name
+    description: SafeText | None = None
+    bandwidth: Rate = Field(description="contracted rate: 2M, 10M, 100M tiers or any rate such as 20M or 512K")
+    wan: Wan
+    lan: Attachment
+    public_block: IPv4Network = Field(description="public addresses the operator allocated to this line")
+    extra_addresses_billed: bool = Field(
+        False, description="the public block holds more than the 16 addresses a line includes; "
+                           "the extra addresses are billed per address (domain.md §2)")
+    nat: bool = Field(description="true: PAT of the LAN to the WAN address; false: the LAN uses the public block")
+    static_nat: list[StaticNat] = Field([], description="NAT variant: public-block addresses mapped to inside hosts")
+    inbound: list[InboundRule] = Field([], description="the security policy: what the internet may reach")
+    server: IPv4Address | None = Field(None, description="customer server on the LAN, pinged by verification")
+
+
 # kind -> model. Each service kind adds itself here.
 SERVICE_MODELS: dict[str, type[Strict]] = {
     "gprs_vpn": GprsVpnService,
+    "internet_line": InternetLineService,
 }
 
-Service = Annotated[Union[GprsVpnService], Field(discriminator="kind")]
+Service = Annotated[Union[GprsVpnService, InternetLineService], Field(discriminator="kind")]
 
 
 class InventoryDocument(Strict):

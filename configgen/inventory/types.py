@@ -148,3 +148,43 @@ def _apn(value: Any) -> str:
 Apn = Annotated[str, BeforeValidator(_apn), WithJsonSchema({"type": "string", "examples": ["WHLOG.HB"]})]
 
 Port = Annotated[int, Field(ge=1, le=65535)]
+
+
+# Contracted rates are decimal (SI) units, as the operator prices them: 10M = 10,000 kbit/s
+# = 10,000,000 bit/s. (Not 1024-based: `qos car ... cir 20480` for a 20M line would
+# give the customer 2.4 % more than the contract.)
+_RATE = re.compile(r"^([0-9]+(?:\.[0-9]+)?)([KMG])$", re.IGNORECASE)
+_KBPS_PER_UNIT = {"K": 1, "M": 1000, "G": 1000_000}
+# Cisco `police cir` takes 8000 bps to 64 Gbps (vendor-notes §1.5): the limits of what
+# configgen can enforce on both vendors.
+MIN_RATE_KBPS, MAX_RATE_KBPS = 8, 64_000_000
+
+
+def parse_rate_kbps(value: Any) -> int:
+    """'10M' -> 10000, '512K' -> 512, '1G' -> 1000000: the contracted rate in kbit/s."""
+    if isinstance(value, bool) or not isinstance(value, str):
+        raise ValueError(f"{value!r} has no unit; write the contracted rate with K, M or G, e.g. 10M or 512K")
+    match = _RATE.match(value.strip())
+    if not match:
+        raise ValueError(f"{value!r} is not a rate; write a number and K, M or G, e.g. 2M, 10M, 100M, 512K or 1G")
+    number, unit = match.groups()
+    kbps = float(number) * _KBPS_PER_UNIT[unit.upper()]
+    if kbps != int(kbps):
+        raise ValueError(f"{value!r} is not a whole number of kbit/s; e.g. write 1.5M as 1500K")
+    kbps = int(kbps)
+    if not MIN_RATE_KBPS <= kbps <= MAX_RATE_KBPS:
+        raise ValueError(f"{value!r} is outside the rates routers can police (8K to 64G)")
+    return kbps
+
+
+def format_rate(kbps: int) -> str:
+    """10000 -> '10M', 512 -> '512K', 1000000 -> '1G': the operator's way of writing a rate."""
+    for unit in ("G", "M"):
+        if kbps % _KBPS_PER_UNIT[unit] == 0:
+            return f"{kbps // _KBPS_PER_UNIT[unit]}{unit}"
+    return f"{kbps}K"
+
+
+# The field holds kbit/s once parsed; the YAML and the JSON Schema keep the operator's "10M".
+Rate = Annotated[int, BeforeValidator(parse_rate_kbps), PlainSerializer(format_rate, return_type=str),
+                 WithJsonSchema({"type": "string", "pattern": _RATE.pattern, "examples": ["2M", "10M", "100M"]})]

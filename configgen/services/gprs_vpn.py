@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from configgen.platforms import Platform
 from configgen.services.addressing import host_route, interconnect_peer, route_label
-from configgen.services.model import Contribution, Interface, Route, Section
+from configgen.services.model import Contribution, Interface, PingStep, Route, Section
 
 
 @dataclass(frozen=True)
@@ -75,3 +75,22 @@ def build(service, device, platform: Platform, inventory) -> Contribution:
     ]
     section = Section(template=f"{platform.template_dir}/gprs_vpn.j2", values=tunnel)
     return Contribution(interfaces=[wan, lan], routes=routes, sections=[section])
+
+
+def verify_targets(service, inventory) -> list[PingStep]:
+    """The domain.md §1 verification, in order; a failure names the broken segment."""
+    peer = interconnect_peer(service.wan)
+    endpoint = gre_endpoint(service, inventory.operator)
+    lan = service.lan.interface
+    steps = [
+        PingStep(peer, None, "circuit", f"the transmission circuit to the operator's GPRS router {peer} is up"),
+        PingStep(endpoint, None, "operator routing",
+                 f"the operator's routing to GRE endpoint {endpoint} is up (says nothing about the customer side)"),
+    ]
+    if service.server is not None:
+        steps.append(PingStep(service.server, lan, "customer LAN",
+                              f"the customer LAN on {lan} is right: server {service.server} answers"))
+    if service.verify_terminal is not None:
+        steps.append(PingStep(service.verify_terminal, lan, "tunnel",
+                              f"terminal {service.verify_terminal} answers through the GRE tunnel from the LAN"))
+    return steps

@@ -8,7 +8,62 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+
+@dataclass(frozen=True)
+class AclRule:
+    """One vendor-neutral ACL line; `None` addresses mean any. `sequence` is the rule
+    number where the syntax has one (VRP `rule 5 ...`)."""
+
+    sequence: int
+    action: Literal["permit", "deny"]
+    protocol: Literal["ip", "tcp", "udp", "icmp"]
+    source: ipaddress.IPv4Network | None = None
+    source_port: int | None = None
+    destination: ipaddress.IPv4Network | None = None
+    destination_port: int | None = None
+    established: bool = False          # TCP return traffic (ACK or RST set)
+    icmp_type: str | None = None       # Cisco keyword: echo, echo-reply, unreachable, time-exceeded
+
+
+@dataclass
+class AccessList:
+    """An ACL a service needs. `DeviceConfig.add` numbers it from the platform's range
+    for its kind, so services sharing a device never collide; where the platform names
+    that kind instead (Cisco extended ACLs), `number` stays None and `name` is used."""
+
+    name: str
+    kind: Literal["source", "extended"]    # source: matches source addresses only
+    rules: list[AclRule]
+    number: int | None = None
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """The contracted rate, enforced in both directions. Every unit a router wants is
+    derived here from one kbit/s value (vendor-notes §1.5: the units trap)."""
+
+    kbps: int
+    policy: str                        # name of the policy that polices it (Cisco MQC)
+
+    @property
+    def police_bps(self) -> int:       # Cisco `police cir` (bit/s)
+        return self.kbps * 1000
+
+    @property
+    def car_kbps(self) -> int:         # Huawei `qos car ... cir` (kbit/s)
+        return self.kbps
+
+
+@dataclass(frozen=True)
+class StaticNatEntry:
+    """A public address (or one port of it) translated to an inside host."""
+
+    public: ipaddress.IPv4Address
+    inside: ipaddress.IPv4Address
+    protocol: str | None = None
+    port: int | None = None
 
 
 @dataclass
@@ -19,6 +74,12 @@ class Interface:
     description: str
     address: ipaddress.IPv4Interface | None = None
     owners: list[str] = field(default_factory=list)   # service names, for findings and docs
+    bandwidth_kbps: int | None = None                 # Cisco `bandwidth`: informational, does not limit
+    nat: Literal["inside", "outside"] | None = None
+    nat_source_acl: AccessList | None = None          # outside: PAT of these sources to this address
+    static_nat: list[StaticNatEntry] = field(default_factory=list)   # outside: public -> inside
+    inbound_acl: AccessList | None = None             # filters what arrives on this interface
+    rate_limit: RateLimit | None = None
 
     @property
     def ip(self) -> str:
@@ -50,6 +111,17 @@ class Route:
         return str(self.prefix.netmask)
 
 
+@dataclass(frozen=True)
+class PingStep:
+    """One verification ping, run from the customer router in plan order: a failure at a
+    step names the segment that failed (domain.md §1, §2)."""
+
+    target: ipaddress.IPv4Address
+    source: str | None                 # interface to source from; None: the router picks
+    segment: Literal["circuit", "operator routing", "customer LAN", "tunnel"]
+    proves: str
+
+
 @dataclass
 class Section:
     """A service's own block: `template` is a Jinja2 module with macros head/interfaces/tail."""
@@ -65,6 +137,7 @@ class Contribution:
     interfaces: list[Interface] = field(default_factory=list)
     routes: list[Route] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    access_lists: list[AccessList] = field(default_factory=list)   # numbered on merge
 
 
 @dataclass
@@ -77,6 +150,7 @@ class DeviceConfig:
     interfaces: list[Interface] = field(default_factory=list)
     routes: list[Route] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    access_lists: list[AccessList] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # Indexes for merging; plain attributes, not fields, so templates never see them.
@@ -95,9 +169,30 @@ class DeviceConfig:
             if existing.address != interface.address:
                 raise ValueError(f"{self.name}: {interface.name} given two addresses "
                                  f"({existing.address}, {interface.address}); validation should have refused this")
+            if _features(existing) != _features(interface):
+                raise ValueError(f"{self.name}: {interface.name} is shared by services that configure NAT, "
+                                 "filters or rates on it; validation should have refused this")
             existing.owners.extend(o for o in interface.owners if o not in existing.owners)
+        for acl in contribution.access_lists:
+            self._number(acl)
         for route in contribution.routes:
             if route.key not in self._route_keys:  # two services, one route: render it once
                 self.routes.append(route)
                 self._route_keys.add(route.key)
         self.sections.extend(contribution.sections)
+
+    def _number(self, acl: AccessList) -> None:
+        """Give `acl` the lowest free number of its kind on this device."""
+        numbers = self.platform.acl_range(acl.kind)
+        if numbers is not None:
+            used = {a.number for a in self.access_lists}
+            acl.number = next((n for n in range(numbers[0], numbers[1] + 1) if n not in used), None)
+            if acl.number is None:
+                raise ValueError(f"{self.name}: no free {acl.kind} ACL number in {numbers[0]}-{numbers[1]}")
+        self.access_lists.append(acl)
+
+
+def _features(interface: Interface) -> tuple:
+    """What a service sets on an interface beyond its address."""
+    return (interface.bandwidth_kbps, interface.nat, interface.nat_source_acl, interface.static_nat,
+            interface.inbound_acl, interface.rate_limit)
