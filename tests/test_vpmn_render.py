@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from configgen import api
-from configgen.inventory import load_inventory
 from configgen.numbers.plan import group_plans
 from configgen.numbers.sed import VoiceConfig, destination_pattern_regex, parse_voice_config
 from configgen.numbers.translate import calling_out, called_out, strip_routing_prefix, translate
