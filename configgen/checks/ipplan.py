@@ -265,12 +265,14 @@ def _check_inbound(service, rule, path: tuple, sources) -> Iterator[Finding]:
     forwards = [m for m in service.static_nat
                 if m.public == rule.to and m.protocol in (None, rule.protocol) and m.port in (None, rule.port)]
     if not forwards:
+        mapped = [f"{m.protocol}/{m.port}" for m in service.static_nat if m.public == rule.to]
+        what = (f"static_nat forwards only {', '.join(mapped)} of {rule.to}" if mapped
+                else f"no static_nat entry forwards {rule.to}")
         yield sources.finding(
             path + ("to",),
-            f"inbound {opened}: with nat: true the internet reaches only what static_nat forwards, and no "
-            f"static_nat entry forwards {rule.protocol}/{rule.port} of {rule.to}; add one, e.g. "
-            f"{{public: {rule.to}, inside: <LAN host>, protocol: {rule.protocol}, port: {rule.port}}}",
-            code="inbound-not-mapped")
+            f"inbound {opened}: with nat: true the internet reaches only what static_nat forwards, and {what}; "
+            f"add an entry, e.g. {{public: {rule.to}, inside: <LAN host>, protocol: {rule.protocol}, "
+            f"port: {rule.port}}}", code="inbound-not-mapped")
 
 
 def _check_in_lan(address, lan: ipaddress.IPv4Interface, path: tuple, what: str, sources) -> Iterator[Finding]:
