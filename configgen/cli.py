@@ -30,11 +30,16 @@ def print_findings(findings: Findings, fmt: str, stream=None) -> None:
         print(f"{errors} error(s), {warnings} warning(s)", file=stream)
 
 
+def _summary(inventory) -> str:
+    groups = f", {len(inventory.vpmn)} VPMN group(s)" if inventory.vpmn else ""
+    return f"{len(inventory.services)} service(s){groups} on {len(inventory.devices)} device(s)"
+
+
 def cmd_validate(args) -> int:
     checked = api.check(args.inventory, freeze_gc=True)
     print_findings(checked.findings, args.format)
     if args.format == "text" and not checked.findings:
-        print(f"ok: {len(checked.inventory.services)} service(s) on {len(checked.inventory.devices)} device(s)")
+        print(f"ok: {_summary(checked.inventory)}")
     return EXIT_OK if checked.ok else EXIT_FINDINGS
 
 
@@ -64,8 +69,7 @@ def cmd_check(args) -> int:
         return EXIT_INPUT
     print_findings(checked.findings, args.format)
     if args.format == "text" and checked.ok:
-        print(f"ok: {len(checked.inventory.services)} service(s) on {len(checked.inventory.devices)} device(s); "
-              "templates compile and render")
+        print(f"ok: {_summary(checked.inventory)}; templates compile and render")
     return EXIT_OK if checked.ok else EXIT_FINDINGS
 
 

@@ -111,3 +111,13 @@ def test_schema_is_published(capsys):
     schema = json.loads(capsys.readouterr().out)
     assert schema["additionalProperties"] is False
     assert "gprs_vpn" in json.dumps(schema)
+
+
+def test_vpmn_group_defined_twice_names_both_places(tmp_path):
+    group = "vpmn:\n  - {name: hubei-power, area_code: \"027\", plan: integrated}\n"
+    (tmp_path / "a.yaml").write_text(group)
+    (tmp_path / "b.yaml").write_text(group)
+    checked = api.check(tmp_path)
+    (finding,) = [f for f in checked.findings if f.code == "duplicate-name"]
+    assert finding.file.endswith("b.yaml") and finding.field == "vpmn[0].name"
+    assert "a.yaml:2: vpmn[0].name" in finding.related[0]

@@ -15,7 +15,7 @@ from typing import Any, Iterable
 from pydantic import BaseModel, ValidationError
 
 from configgen.findings import Finding, Findings, InputError
-from configgen.inventory.schema import SERVICE_MODELS, Device, InventoryDocument, Operator
+from configgen.inventory.schema import SERVICE_MODELS, Device, InventoryDocument, Operator, VpmnGroup
 from configgen.inventory.yamlsource import PathT, SourceMap, load_yaml_file
 
 LIST_SECTIONS = ("services", "vpmn")
@@ -156,7 +156,7 @@ def _merge_file(name: str, data: Any, merged: dict, sources: SourceMap, findings
 def _validate(merged: dict, sources: SourceMap, findings: Findings) -> Inventory:
     inventory = Inventory(sources=sources)
     top_level = {k: v for k, v in merged.items() if k not in ("operator", "devices", *LIST_SECTIONS)}
-    allowed_top = set(InventoryDocument.model_fields) | {"vpmn"}
+    allowed_top = set(InventoryDocument.model_fields)
     for key in top_level:
         if key not in allowed_top:
             findings.add(sources.finding((key,), _unknown_key_message(key, allowed_top), code="unknown-field"))
@@ -197,20 +197,18 @@ def _validate(merged: dict, sources: SourceMap, findings: Findings) -> Inventory
 
 
 def _validate_vpmn(groups: list, inventory: Inventory, sources: SourceMap, findings: Findings) -> None:
-    """VPMN groups have their own schema module; it is optional until that service lands."""
-    if not groups:
-        return
-    try:
-        from configgen.inventory.vpmn import VpmnGroup  # noqa: PLC0415 (optional section)
-    except ImportError:
-        findings.add(sources.finding(("vpmn",), "vpmn sections are not supported by this configgen version"))
-        return
     for index, raw in enumerate(groups):
         path = ("vpmn", index)
         group = _model(VpmnGroup, raw, path, sources, findings)
-        if group is not None:
-            inventory.vpmn.append(group)
-            inventory.vpmn_paths[group.name] = path
+        if group is None:
+            continue
+        if group.name in inventory.vpmn_paths:
+            findings.add(sources.finding(path + ("name",), f"VPMN group name '{group.name}' is used twice; "
+                                         "one group per name (merge the members, or rename one)",
+                                         code="duplicate-name", related=(inventory.vpmn_paths[group.name] + ("name",),)))
+            continue
+        inventory.vpmn.append(group)
+        inventory.vpmn_paths[group.name] = path
 
 
 def _service_model(raw: Any, path: PathT, sources: SourceMap, findings: Findings) -> type[BaseModel] | None:

@@ -25,6 +25,7 @@ from configgen.inventory.types import (
     SafeText,
     Strict,
 )
+from configgen.inventory.vpmn import VpmnGroup
 
 # The Hubei manuals' GPRS core GRE endpoint (domain.md §1); a setting, this is its default.
 DEFAULT_GRE_ENDPOINT = ipaddress.IPv4Address("211.137.63.13")
@@ -159,3 +160,4 @@ class InventoryDocument(Strict):
     operator: Operator = Operator()
     devices: dict[Name, Device] = {}
     services: list[Service] = []
+    vpmn: list[VpmnGroup] = []
