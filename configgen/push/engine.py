@@ -108,14 +108,19 @@ def _redacted(value):
 
 
 def push_devices(inventory, configs: dict[str, str], targets: dict[str, Target], credentials: Credentials, *,
-                 dry_run: bool = False, workers: int = 4, progress: Progress | None = None) -> PushReport:
+                 dry_run: bool = False, workers: int = 4, progress: Progress | None = None,
+                 line_timeout: float = 30.0) -> PushReport:
     """Push `configs[device]` (rendered text) to every target, `workers` at a time.
-    The inventory must have validated: `configgen.api.render` only renders then."""
+    The inventory must have validated: `configgen.api.render` only renders then.
+
+    `line_timeout`: seconds to wait for the device to answer one config line; a dead
+    session is only noticed when it runs out (netmiko keeps reading a closed channel)."""
     notify = progress or (lambda device, message: None)
     labels = {name: [route_label(s.name) for s in inventory.services if s.device == name] for name in targets}
     results: dict[str, DeviceResult] = {}
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="cgpush") as pool:
-        futures = {pool.submit(_push_one, target, configs[name], labels[name], credentials, dry_run, notify): name
+        futures = {pool.submit(_push_one, target, configs[name], labels[name], credentials, dry_run, notify,
+                               line_timeout): name
                    for name, target in targets.items()}
         for future in as_completed(futures):
             results[futures[future]] = future.result()
@@ -123,11 +128,11 @@ def push_devices(inventory, configs: dict[str, str], targets: dict[str, Target],
 
 
 def _push_one(target: Target, intended: str, labels: list[str], credentials: Credentials, dry_run: bool,
-              notify: Progress) -> DeviceResult:
+              notify: Progress, line_timeout: float) -> DeviceResult:
     result = DeviceResult(target.name)
     started = time.monotonic()
     try:
-        _deliver(target, intended, labels, credentials, dry_run, result, notify)
+        _deliver(target, intended, labels, credentials, dry_run, result, notify, line_timeout)
     except NetmikoAuthenticationException:
         result.error = f"login refused for user {credentials.username!r} at {target.host}:{target.port}"
     except SESSION_LOST as exc:
@@ -142,7 +147,7 @@ def _push_one(target: Target, intended: str, labels: list[str], credentials: Cre
 
 
 def _deliver(target: Target, intended: str, labels: list[str], credentials: Credentials, dry_run: bool,
-             result: DeviceResult, notify: Progress) -> None:
+             result: DeviceResult, notify: Progress, line_timeout: float) -> None:
     platform = target.platform
     notify(target.name, "connecting")
     conn = target.connect(credentials)
@@ -156,7 +161,7 @@ def _deliver(target: Target, intended: str, labels: list[str], credentials: Cred
             return
         result.stage = "apply"
         notify(target.name, f"applying {len(plan.commands)} line(s)")
-        if not _apply(conn, target, plan, original, credentials, result):
+        if not _apply(conn, target, plan, original, credentials, result, line_timeout):
             return
         result.stage = "save"
         if platform.commit_based:
@@ -173,14 +178,14 @@ def _deliver(target: Target, intended: str, labels: list[str], credentials: Cred
 
 
 def _apply(conn, target: Target, plan: ChangePlan, original: str, credentials: Credentials,
-           result: DeviceResult) -> bool:
+           result: DeviceResult, line_timeout: float) -> bool:
     """Send the plan; on failure roll back and fill `result`. True when all went in."""
     platform = target.platform
     conn.config_mode()
     for index, command in enumerate(plan.commands):
         try:
             conn.send_config_set([command], enter_config_mode=False, exit_config_mode=False,
-                                 error_pattern=platform.config_error_pattern, read_timeout=30)
+                                 error_pattern=platform.config_error_pattern, read_timeout=line_timeout)
         except ConfigInvalidException as exc:
             result.failed_line, result.not_sent = command, plan.commands[index + 1:]
             result.device_error = _device_error(str(exc))

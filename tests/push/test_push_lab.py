@@ -1,0 +1,228 @@
+"""Push and verify against the lab: real SSH, real netmiko, configgen's own drivers.
+
+Needs root and network namespaces: skipped outside CI when missing, failing in CI
+(tests/lab/conftest.require_lab). One lab per inventory, shared by the module; every
+test leaves the devices converged on the example inventory again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from netmiko import ConnectHandler
+
+from configgen import api
+from configgen.cli import main
+from configgen.lab import Fault
+from configgen.push.diff import parse
+from configgen.push import Credentials, push_devices, read_connection_file, resolve_targets
+from configgen.verify import verify
+from tests.conftest import INVENTORIES
+from tests.lab.conftest import DATA as LAB_DATA
+from tests.lab.conftest import start_lab
+
+GPRS = INVENTORIES / "hubei-gprs-vpn.yaml"
+THREE_OS = LAB_DATA / "gprs-three-os.yaml"
+FAST = {"count": 2, "timeout": 1.0}
+CLI_FAST = ["--count", "2", "--timeout", "1", "-q"]
+
+
+class LabRun:
+    """A lab for one inventory plus what push/verify need to reach it."""
+
+    def __init__(self, path, tmp_path):
+        self.path = path
+        self.result = api.render([path])
+        assert self.result.checked.ok, self.result.checked.findings
+        self.inventory = self.result.checked.inventory
+        self.lab = start_lab(self.inventory)
+        self.connection_file = self.lab.write_connection_file(tmp_path / "connections.json")
+        self.targets = resolve_targets(self.inventory, None, read_connection_file(self.connection_file))
+        self.credentials = Credentials(self.lab.username, self.lab.password)
+
+    def push(self, configs=None, inventory=None, only: str | None = None):
+        targets = {only: self.targets[only]} if only else self.targets
+        return push_devices(inventory or self.inventory, configs or self.result.configs, targets,
+                            self.credentials, line_timeout=5)
+
+    def running(self, device: str) -> str:
+        with ConnectHandler(**self.lab.netmiko_params(device)) as conn:
+            return conn.send_command(self.targets[device].platform.running_config_command)
+
+    def same_as(self, device: str, before: str) -> bool:
+        """The device's running config equals `before`, line order within a section aside
+        (the lab, like IOS, files a re-set line at the end of its section)."""
+        platform = self.targets[device].platform
+        now = parse(platform, self.running(device))
+        return not list(now.config_to_get_to(parse(platform, before)).all_children())
+
+    def variant(self, tmp_path, replacements):
+        """The inventory with text replacements, rendered: (inventory, configs)."""
+        text = self.path.read_text()
+        for old, new in replacements:
+            assert old in text, old
+            text = text.replace(old, new)
+        path = tmp_path / self.path.name
+        path.write_text(text)
+        result = api.render([path])
+        assert result.checked.ok, result.checked.findings
+        return result.checked.inventory, result.configs
+
+
+@pytest.fixture(autouse=True)
+def _no_environment_credentials(monkeypatch):
+    for name in ("CONFIGGEN_USERNAME", "CONFIGGEN_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="module")
+def gprs(tmp_path_factory):
+    run = LabRun(GPRS, tmp_path_factory.mktemp("gprs"))
+    yield run
+    run.lab.stop()
+
+
+@pytest.fixture(scope="module")
+def three_os(tmp_path_factory):
+    run = LabRun(THREE_OS, tmp_path_factory.mktemp("three"))
+    yield run
+    run.lab.stop()
+
+
+def test_deploy_example_then_second_push_sends_nothing(gprs, capsys):
+    code = main(["deploy", str(GPRS), "--connections", str(gprs.connection_file), "--format", "json", *CLI_FAST])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0, report
+    assert {d["device"]: d["status"] for d in report["push"]["devices"]} == {
+        "wh-logistics-ce": "changed", "wh-water-ce": "changed"}
+    assert [s["ok"] for s in report["verify"]["services"]] == [True, True]
+    assert [s["segment"] for s in report["verify"]["services"][1]["steps"]] == [
+        "circuit", "operator routing", "customer LAN"]
+
+    code = main(["push", str(GPRS), "--connections", str(gprs.connection_file), "--dry-run", "--format", "json", "-q"])
+    again = json.loads(capsys.readouterr().out)
+    assert code == 0 and [(d["status"], d["commands"]) for d in again["devices"]] == [("unchanged", [])] * 2
+
+
+def test_changed_inventory_sends_only_the_difference(gprs, tmp_path):
+    inventory, configs = gprs.variant(tmp_path, [("[10.166.14.0/24]", "[10.166.14.0/24, 10.166.15.0/24]")])
+    report = gprs.push(configs, inventory)
+    assert [(r.device, r.status, r.applied) for r in report.results] == [
+        ("wh-logistics-ce", "unchanged", []),
+        ("wh-water-ce", "changed", ["ip route-static 10.166.15.0 255.255.255.0 Tunnel0/0/1 description WH-WATER-POOL2"]),
+    ]
+    back = gprs.push()           # the example again: the pool's route goes, nothing else
+    assert back.results[1].applied == ["undo ip route-static 10.166.15.0 255.255.255.0 Tunnel0/0/1"]
+
+
+def test_foreign_lines_survive_a_push(gprs):
+    with ConnectHandler(**gprs.lab.netmiko_params("wh-logistics-ce")) as conn:
+        conn.send_config_set(["ip route 10.99.0.0 255.255.0.0 10.166.0.1 name OTHER-TEAM",
+                              "interface GigabitEthernet0/0", "description changed by hand"])
+    report = gprs.push()
+    assert report.results[0].applied == [
+        "interface GigabitEthernet0/0",
+        "description INTERCONNECT wh-logistics to operator GPRS router 10.166.0.1/30 APN WHLOG.HB"]
+    assert "OTHER-TEAM" in gprs.running("wh-logistics-ce")
+    with ConnectHandler(**gprs.lab.netmiko_params("wh-logistics-ce")) as conn:
+        conn.send_config_set(["no ip route 10.99.0.0 255.255.0.0 10.166.0.1"])
+
+
+# Both devices: a new LAN description (a shared interface) and one more terminal pool.
+GROWN = [("lan: {interface: GigabitEthernet0/1, address: 172.16.10.1/24}",
+          "lan: {interface: GigabitEthernet0/1, address: 172.16.10.1/24, description: LOGISTICS OFFICE}"),
+         ("[10.166.12.0/24, 10.166.13.0/24]", "[10.166.12.0/24, 10.166.13.0/24, 10.166.16.0/24]"),
+         ("lan: {interface: GigabitEthernet0/0/1, address: 172.16.20.1/24}",
+          "lan: {interface: GigabitEthernet0/0/1, address: 172.16.20.1/24, description: WATER OFFICE}"),
+         ("[10.166.14.0/24]", "[10.166.14.0/24, 10.166.15.0/24]")]
+
+
+@pytest.mark.parametrize("device, pattern, error", [
+    ("wh-logistics-ce", r"^ip route ", "% Invalid input"),
+    ("wh-water-ce", r"^ip route-static ", "Error: Wrong parameter"),
+])
+def test_rejected_line_is_reported_and_rolled_back(gprs, tmp_path, device, pattern, error):
+    inventory, configs = gprs.variant(tmp_path, GROWN)
+    before = gprs.running(device)
+    gprs.lab.set_fault(device, Fault(reject=(pattern,)))
+    try:
+        result = gprs.push(configs, inventory, only=device).results[0]
+    finally:
+        gprs.lab.set_fault(device, None)
+    assert result.status == "failed" and result.failed_line.startswith(pattern.strip("^ "))
+    assert error in result.device_error
+    assert any("OFFICE" in line for line in result.applied)     # applied before the refusal ...
+    assert result.rolled_back is True
+    assert gprs.same_as(device, before)                        # ... and undone
+    assert result.not_sent == []
+
+
+def test_dropped_session_is_reported_and_leaves_no_half_config(gprs, tmp_path):
+    inventory, configs = gprs.variant(tmp_path, GROWN)
+    before = gprs.running("wh-logistics-ce")
+    # netmiko's login and `show running-config` take the first lines; the session dies
+    # at the second config line. The rollback session fits below the limit again.
+    gprs.lab.set_fault("wh-logistics-ce", Fault(drop_after_lines=10))
+    try:
+        result = gprs.push(configs, inventory, only="wh-logistics-ce").results[0]
+    finally:
+        gprs.lab.set_fault("wh-logistics-ce", None)
+    assert result.status == "failed" and "session lost while sending line 2 of 3" in result.error
+    assert result.applied == ["interface GigabitEthernet0/1"] and result.in_flight == "description LOGISTICS OFFICE"
+    assert result.not_sent == ["ip route 10.166.16.0 255.255.255.0 Tunnel0 name WH-LOGISTICS-POOL3"]
+    assert result.rolled_back is True and gprs.same_as("wh-logistics-ce", before)
+
+
+def test_wrong_password_never_shows_up(gprs, capsys, caplog, monkeypatch):
+    secret = "Wr0ng-Secret-7781"
+    monkeypatch.setenv("CONFIGGEN_PASSWORD", secret)
+    caplog.set_level(logging.DEBUG)
+    code = main(["push", str(GPRS), "--connections", str(gprs.connection_file), "--format", "json"])
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    assert code == 1
+    assert all(d["status"] == "failed" and "login refused" in d["error"] for d in report["devices"])
+    for text in (captured.out, captured.err, caplog.text):
+        assert secret not in text
+
+
+def test_broken_route_fails_verify_at_its_segment(gprs, tmp_path):
+    assert gprs.push().ok
+    with ConnectHandler(**gprs.lab.netmiko_params("wh-logistics-ce")) as conn:
+        conn.send_config_set(["no ip route 211.137.63.13 255.255.255.255 10.166.0.1"])
+    inventory, configs = gprs.variant(tmp_path, [("server: 172.16.20.20", "server: 172.16.20.20\n    verify_terminal: 10.166.14.10")])
+    with ConnectHandler(**gprs.lab.netmiko_params("wh-water-ce")) as conn:
+        conn.send_config_set(["undo ip route-static 10.166.14.0 255.255.255.0 Tunnel0/0/1"])
+    report = verify(inventory, gprs.targets, gprs.credentials, **FAST)
+    logistics, water = report.services
+    assert not report.ok
+    assert logistics.failed_segment == "operator routing"
+    assert [s.passed for s in logistics.steps] == [True, False, True]
+    assert water.failed_segment == "tunnel"
+    assert [s.passed for s in water.steps] == [True, True, True, False]
+    assert gprs.push(configs, inventory).ok                 # repaired by configgen ...
+    assert verify(inventory, gprs.targets, gprs.credentials, **FAST).ok
+
+
+def test_vrp8_reject_and_drop_commit_nothing(three_os, tmp_path):
+    device = "wh-power-ce"
+    assert three_os.push().ok
+    before = three_os.running(device)
+    inventory, configs = three_os.variant(tmp_path, [
+        ("[10.166.15.0/24]", "[10.166.15.0/24, 10.166.18.0/24]"),
+        ("address: 172.16.30.1/24}", "address: 172.16.30.1/24, description: POWER OFFICE}")])
+    # The drop hits the third line of the push: two lines sit in the candidate, uncommitted.
+    for fault in (Fault(reject=(r"^ip route-static",)), Fault(drop_after_lines=10)):
+        three_os.lab.set_fault(device, fault)
+        try:
+            result = three_os.push(configs, inventory, only=device).results[0]
+        finally:
+            three_os.lab.set_fault(device, None)
+        assert result.status == "failed" and result.rolled_back is True, result
+        if fault.drop_after_lines:
+            assert result.applied and "session lost" in result.error
+        assert three_os.same_as(device, before)
+    assert three_os.push(configs, inventory).ok
+    assert verify(inventory, {device: three_os.targets[device]}, three_os.credentials, **FAST).ok
