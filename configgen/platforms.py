@@ -6,7 +6,7 @@ verify never branch on vendor names themselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,20 @@ HUAWEI_NEGATIONS = (
 # vendor-notes §1.4, §2.3: IOS standard ACLs 1-99; VRP basic 2000-2999, advanced 3000-3999.
 HUAWEI_ACL_NUMBERS = (("source", 2000, 2999), ("extended", 3000, 3999))
 
+# Huawei AR. AR routers name tunnels slot/card/port (vendor-notes §2.2): Tunnel0/0/1.
+_HUAWEI_VRP5 = Platform(
+    key="huawei_vrp5", vendor="huawei", os="vrp5", template_dir="huawei", netmiko_type="huawei_vrp",
+    tunnel_name="Tunnel0/0/{n}", commit_based=False, save_command="save", comment_leader="#",
+    acl_numbers=HUAWEI_ACL_NUMBERS, acl_icmp_types=False,
+    push_driver="huawei_vrp_fast", running_config_command="display current-configuration",
+    config_error_pattern=r"^Error:.*$", hier_platform="HUAWEI_VRP", file_only_lines=("return", "commit"),
+    owned_sections=(r"interface Tunnel", r"acl ", r"traffic (classifier|behavior|policy) "),
+    owned_line_label=r"^ip route-static \S+ \S+ \S+ .*\bdescription (\S+)$",
+    negation_rewrites=HUAWEI_NEGATIONS, section_exit="quit", exit_every_section=True,
+    ping_command="ping -c {count} -t {timeout_ms}{source} {target}",
+    ping_source=" -a {address}", ping_parser="huawei",
+)
+
 PLATFORMS: dict[tuple[str, str], Platform] = {
     ("cisco", "ios"): Platform(
         key="cisco_ios", vendor="cisco", os="ios", template_dir="cisco", netmiko_type="cisco_ios",
@@ -83,30 +97,11 @@ PLATFORMS: dict[tuple[str, str], Platform] = {
         ping_command="ping {target}{source} repeat {count} timeout {timeout_s}",
         ping_source=" source {interface}", ping_parser="textfsm",
     ),
-    # AR routers name tunnels slot/card/port (vendor-notes §2.2): Tunnel0/0/1.
-    ("huawei", "vrp5"): Platform(
-        key="huawei_vrp5", vendor="huawei", os="vrp5", template_dir="huawei", netmiko_type="huawei_vrp",
-        tunnel_name="Tunnel0/0/{n}", commit_based=False, save_command="save", comment_leader="#",
-        acl_numbers=HUAWEI_ACL_NUMBERS, acl_icmp_types=False,
-        push_driver="huawei_vrp_fast", running_config_command="display current-configuration",
-        config_error_pattern=r"^Error:.*$", hier_platform="HUAWEI_VRP", file_only_lines=("return", "commit"),
-        owned_sections=(r"interface Tunnel", r"acl ", r"traffic (classifier|behavior|policy) "),
-        owned_line_label=r"^ip route-static \S+ \S+ \S+ .*\bdescription (\S+)$",
-        negation_rewrites=HUAWEI_NEGATIONS, section_exit="quit", exit_every_section=True,
-        ping_command="ping -c {count} -t {timeout_ms}{source} {target}",
-        ping_source=" -a {address}", ping_parser="huawei",
-    ),
-    ("huawei", "vrp8"): Platform(
-        key="huawei_vrp8", vendor="huawei", os="vrp8", template_dir="huawei", netmiko_type="huawei_vrpv8",
-        tunnel_name="Tunnel0/0/{n}", commit_based=True, save_command="commit", comment_leader="#",
-        acl_numbers=HUAWEI_ACL_NUMBERS, acl_icmp_types=False,
-        push_driver="huawei_vrpv8_fast", running_config_command="display current-configuration",
-        config_error_pattern=r"^Error:.*$", hier_platform="HUAWEI_VRP", file_only_lines=("return", "commit"),
-        owned_sections=(r"interface Tunnel", r"acl ", r"traffic (classifier|behavior|policy) "),
-        owned_line_label=r"^ip route-static \S+ \S+ \S+ .*\bdescription (\S+)$",
-        negation_rewrites=HUAWEI_NEGATIONS, section_exit="quit", exit_every_section=True,
-        ping_command="ping -c {count} -t {timeout_ms}{source} {target}",
-        ping_source=" -a {address}", ping_parser="huawei",
+    ("huawei", "vrp5"): _HUAWEI_VRP5,
+    # VRP8 differs in its commit step only (vendor-notes §2.1, §4).
+    ("huawei", "vrp8"): replace(
+        _HUAWEI_VRP5, key="huawei_vrp8", os="vrp8", netmiko_type="huawei_vrpv8", commit_based=True,
+        save_command="commit", push_driver="huawei_vrpv8_fast",
     ),
 }
 
