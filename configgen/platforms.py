@@ -7,10 +7,14 @@ verify never branch on vendor names themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
 class Platform:
+    # Code-authored constants, not inventory data: the render-time text walk skips them.
+    cli_safe_constants: ClassVar[bool] = True
+
     key: str                    # "cisco_ios", "huawei_vrp5", "huawei_vrp8"
     vendor: str
     os: str

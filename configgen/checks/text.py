@@ -10,6 +10,7 @@ inventory stays safe when a device moves from one vendor to the other.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import unicodedata
 
@@ -60,27 +61,48 @@ def assert_values_safe(value: object, where: str = "values") -> None:
     The schema already refuses unsafe inventory text; this is the last line of defence
     for values that reach a template another way (computed strings, a user's own
     template reading any field), so no substitution can ever emit a second line.
+    Classes marked `cli_safe_constants = True` (code-authored tables such as the
+    platform table) are not inventory data and are not walked.
     """
-    found = _unsafe_path(value)
-    if found is not None:
-        path, text = found
+    if _has_unsafe(value):
+        path, text = _unsafe_path(value)  # the slow walk, only to name the field
         raise ValueError(f"refusing to render {where}{''.join(reversed(path))}={text!r}: "
                          "it contains a control character")
+
+
+_ATOMS = (int, float, bool, type(None), ipaddress.IPv4Address, ipaddress.IPv4Interface, ipaddress.IPv4Network)
+
+
+def _children(value: object):
+    """(step, child) pairs of a container or dataclass, or None for a leaf."""
+    if isinstance(value, dict):
+        return ((f".{key}", item) for key, item in value.items())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ((f"[{index}]", item) for index, item in enumerate(value))
+    if hasattr(value, "__dataclass_fields__") and not getattr(value, "cli_safe_constants", False):
+        return ((f".{name}", getattr(value, name)) for name in value.__dataclass_fields__)
+    return None
+
+
+def _has_unsafe(value: object) -> bool:
+    if isinstance(value, str):
+        return _LINE_BREAKING.search(value) is not None
+    if isinstance(value, _ATOMS):
+        return False
+    if isinstance(value, dict):
+        return any(_has_unsafe(item) for item in value.values())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(_has_unsafe(item) for item in value)
+    if hasattr(value, "__dataclass_fields__") and not getattr(value, "cli_safe_constants", False):
+        return any(_has_unsafe(getattr(value, name)) for name in value.__dataclass_fields__)
+    return False
 
 
 def _unsafe_path(value: object) -> tuple[list[str], str] | None:
     """(reversed path, offending string) of the first unsafe string, or None."""
     if isinstance(value, str):
         return ([], value) if _LINE_BREAKING.search(value) else None
-    if isinstance(value, dict):
-        items = ((f".{key}", item) for key, item in value.items())
-    elif isinstance(value, (list, tuple, set, frozenset)):
-        items = ((f"[{index}]", item) for index, item in enumerate(value))
-    elif hasattr(value, "__dataclass_fields__"):
-        items = ((f".{name}", getattr(value, name)) for name in value.__dataclass_fields__)
-    else:
-        return None
-    for step, item in items:
+    for step, item in _children(value) or ():
         found = _unsafe_path(item)
         if found is not None:
             found[0].append(step)
