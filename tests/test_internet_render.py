@@ -121,3 +121,33 @@ def test_gprs_vpn_verification_order(write_yaml):
     ]
     water = gprs_vpn.verify_targets(inventory.services[1], inventory)
     assert [s.segment for s in water] == ["circuit", "operator routing", "customer LAN"]
+
+
+def test_management_access_permits_ssh_to_the_wan_address_before_the_deny():
+    """operator.management_sources then device management_from, each once, as the last
+    permits; Cisco names the WAN host, VRP `source <net> <wildcard> destination <wan> 0`."""
+    configs = api.render(VARIANTS).configs
+    cisco = configs["ts-hospital-ce"].splitlines()
+    deny = cisco.index(" deny   ip any any")
+    assert cisco[deny - 1] == " permit tcp 211.137.96.0 0.0.0.31 host 211.137.100.14 eq 22"
+    assert sum("eq 22" in line and "211.137.100.14" in line for line in cisco) == 1
+    huawei = configs["hs-mall-ce"].splitlines()
+    deny = huawei.index(" rule 40 deny ip")
+    assert huawei[deny - 2:deny] == [
+        " rule 30 permit tcp source 211.137.96.0 0.0.0.31 destination 211.137.100.18 0 destination-port eq 22",
+        " rule 35 permit tcp source 211.137.250.7 0 destination 211.137.100.18 0 destination-port eq 22"]
+
+
+def test_management_sources_are_listed_once():
+    from types import SimpleNamespace
+
+    net = ipaddress.IPv4Network
+    operator = SimpleNamespace(management_sources=[net("211.137.96.0/27"), net("211.137.250.7/32")])
+    device = SimpleNamespace(management_from=[net("211.137.250.7/32"), net("198.51.100.0/24")])
+    assert internet_line.management_sources(operator, device) == [
+        net("211.137.96.0/27"), net("211.137.250.7/32"), net("198.51.100.0/24")]
+
+
+def test_no_management_sources_no_ssh_rule():
+    text = api.render(EXAMPLE).configs["xg-factory-ce"]
+    assert "eq 22" not in text

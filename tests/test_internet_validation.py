@@ -89,3 +89,60 @@ def test_blocks_never_overlap_across_files(tmp_path):
     assert [(f.field, f.code) for f in checked.findings] == [
         ("services[1].lan.address", "overlap"), ("services[1].public_block", "overlap")]
     assert all(f.file.endswith("a.yaml") and "b.yaml:" in f.related[0] for f in checked.findings)
+
+
+# ---- management access over the line (operator.management_sources, device management_from)
+
+def _managed(write_yaml, operator: str = "", device: str = "", device_name: str = "xg-factory-ce"):
+    text = EXAMPLE.read_text()
+    if operator:
+        text = text.replace("  internet_test_address: 211.137.58.20\n",
+                            f"  internet_test_address: 211.137.58.20\n{operator}")
+    if device:
+        text = text.replace(f"  {device_name}:\n", f"  {device_name}:\n{device}")
+    return write_yaml(text)
+
+
+def test_management_sources_are_clean(write_yaml):
+    path = _managed(write_yaml, "  management_sources: [211.137.96.0/27]\n",
+                    "    management_from: [211.137.250.7/32]\n")
+    checked = api.check(path)
+    assert not checked.findings.items, [str(f) for f in checked.findings]
+
+
+def test_management_from_anywhere_warns_unless_acknowledged(write_yaml):
+    checked = api.check(_managed(write_yaml, "  management_sources: [0.0.0.0/0]\n"))
+    assert [(f.field, f.severity, f.code) for f in checked.findings] == [
+        ("operator.management_sources[0]", "warning", "management-from-anywhere")]
+    assert checked.ok   # a warning: it renders
+    assert "management_anywhere: true" in checked.findings.items[0].message
+    acknowledged = _managed(write_yaml, "", "    management_from: [0.0.0.0/0]\n    management_anywhere: true\n")
+    assert not api.check(acknowledged).findings.items
+    device_level = api.check(_managed(write_yaml, "", "    management_from: [0.0.0.0/0]\n"))
+    assert [f.field for f in device_level.findings] == ["devices.xg-factory-ce.management_from[0]"]
+
+
+@pytest.mark.parametrize("network, what", [
+    ("224.0.0.0/24", "multicast"), ("127.0.0.0/8", "loopback"), ("0.0.0.0/8", "'this network'"),
+    ("169.254.0.0/16", "link-local"), ("240.0.0.0/4", "reserved"),
+])
+def test_management_source_must_be_a_possible_source(write_yaml, network, what):
+    checked = api.check(_managed(write_yaml, f"  management_sources: [{network}]\n"))
+    assert [(f.line, f.code) for f in checked.findings] == [(4, "management-not-unicast")]
+    assert what in checked.findings.items[0].message
+
+
+def test_management_source_is_a_network(write_yaml):
+    checked = api.check(_managed(write_yaml, "  management_sources: [211.137.96.1/27]\n"))
+    assert [(f.field, f.line) for f in checked.findings] == [("operator.management_sources[0]", 4)]
+    assert "host bits set; the network is 211.137.96.0/27" in checked.findings.items[0].message
+    assert not checked.ok
+
+
+def test_management_from_without_internet_line_changes_nothing(write_yaml):
+    path = write_yaml(EXAMPLE.read_text().replace(
+        "devices:\n", "devices:\n  spare-ce: {vendor: cisco, os: ios, host: 192.0.2.29, "
+        "management_from: [211.137.250.7/32]}\n"))
+    checked = api.check(path)
+    assert [(f.field, f.severity, f.code) for f in checked.findings] == [
+        ("devices.spare-ce.management_from", "warning", "management-without-internet-line")]

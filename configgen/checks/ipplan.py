@@ -112,6 +112,7 @@ def check(inventory) -> Iterable[Finding]:
     findings.extend(overlaps(claims, sources))
     findings.extend(_check_gre_endpoints(inventory, claims))
     findings.extend(_check_device_consistency(inventory))
+    findings.extend(_check_management(inventory))
     return findings
 
 
@@ -350,6 +351,45 @@ def _endpoint_problem(endpoint: ipaddress.IPv4Address, by_block) -> str | None:
             return (f"GRE endpoint {endpoint} lies inside {claim.label()}; the endpoint is on the operator's "
                     "core, outside every customer subnet and pool, or the tunnel would route into itself")
     return None
+
+
+ANYWHERE = ipaddress.IPv4Network("0.0.0.0/0")
+# Sources no packet arriving from the internet can carry.
+NEVER_A_SOURCE = tuple((ipaddress.IPv4Network(net), what) for net, what in (
+    ("0.0.0.0/8", "'this network' space"), ("127.0.0.0/8", "loopback space"),
+    ("169.254.0.0/16", "link-local space"), ("224.0.0.0/4", "multicast space"),
+    ("240.0.0.0/4", "reserved (class E and broadcast) space"),
+))
+
+
+def _check_management(inventory) -> Iterator[Finding]:
+    """Management sources open SSH to routers' WAN addresses from the internet side: each
+    must be a possible source, and "from anywhere" needs an explicit acknowledgement."""
+    sources = inventory.sources
+    lined = {service.device for service in inventory.services if service.kind == "internet_line"}
+    places = [(("operator",), "management_sources", inventory.operator, "every internet line's router")]
+    places += [(("devices", name), "management_from", device, name) for name, device in inventory.devices.items()]
+    for base, field_name, owner, whose in places:
+        networks = getattr(owner, field_name, [])
+        for index, network in enumerate(networks):
+            path = base + (field_name, index)
+            if network == ANYWHERE:
+                if not owner.management_anywhere:
+                    yield sources.finding(
+                        path, f"0.0.0.0/0 opens SSH to {whose} to the whole internet (password guessing, "
+                        "SSH vulnerabilities); name the management networks, or set `management_anywhere: true` "
+                        "next to it to acknowledge", severity="warning", code="management-from-anywhere")
+                continue
+            what = next((w for special, w in NEVER_A_SOURCE if network.overlaps(special)), None)
+            if what:
+                yield sources.finding(path, f"{network} is {what}; no packet from the internet comes from it: "
+                                      "name the networks engineers manage routers from, e.g. 211.137.96.0/27",
+                                      code="management-not-unicast")
+        if networks and base[0] == "devices" and whose not in lined:
+            yield sources.finding(base + (field_name,),
+                                  f"{whose} carries no internet line, so management_from changes nothing "
+                                  "(it opens SSH in an internet line's inbound policy)",
+                                  severity="warning", code="management-without-internet-line")
 
 
 def _check_device_consistency(inventory) -> Iterator[Finding]:

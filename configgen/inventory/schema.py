@@ -42,6 +42,11 @@ class Operator(Strict):
     internet_test_address: IPv4Address = Field(
         DEFAULT_INTERNET_TEST_ADDRESS,
         description="operator's public test address pinged to prove the internet path (211.137.58.20 in Hubei)")
+    management_sources: list[IPv4Network] = Field(
+        [], description="networks the operator's engineers manage customer routers from: every internet line's "
+                        "inbound policy permits SSH (tcp 22) from them to the router's WAN address")
+    management_anywhere: bool = Field(
+        False, description="acknowledges 0.0.0.0/0 in management_sources: SSH to every CE open to the whole internet")
 
 
 VENDOR_OS = {"cisco": ("ios",), "huawei": ("vrp5", "vrp8")}
@@ -55,6 +60,11 @@ class Device(Strict):
     host: SafeText = Field(description="management address or DNS name, used by push and verify")
     port: Port = 22
     hostname: Name | None = Field(None, description="hostname/sysname in the config; defaults to the device key")
+    management_from: list[IPv4Network] = Field(
+        [], description="networks this router is also managed from (besides operator.management_sources): its "
+                        "internet line's inbound policy permits SSH (tcp 22) from them to the WAN address")
+    management_anywhere: bool = Field(
+        False, description="acknowledges 0.0.0.0/0 in management_from: SSH to this router open to the whole internet")
 
     @model_validator(mode="after")
     def _os_fits_vendor(self) -> "Device":

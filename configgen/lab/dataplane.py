@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from configgen.lab import gre
+from configgen.lab import acl, gre
 from configgen.lab.device import PingResult
 from configgen.lab.intent import Desired
 from configgen.lab.plan import LabPlan
@@ -194,6 +194,9 @@ class DeviceNamespace:
             table = "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n" \
                     ":POSTROUTING ACCEPT [0:0]\n" + "".join(r + "\n" for r in rules) + "COMMIT\n"
             _run(["ip", "netns", "exec", ns, "iptables-restore"], input=table)
+        if desired.filters != old.filters:
+            # Inbound ACLs in mangle PREROUTING: before NAT, as IOS checks them (acl.py).
+            _run(["ip", "netns", "exec", ns, "iptables-restore"], input=acl.iptables_restore(desired.filters))
         self.applied = desired
 
     def ping(self, dst: str, *, count: int, timeout: float, source: str | None, size: int) -> PingResult:

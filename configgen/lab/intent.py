@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 
-from configgen.lab import ifnames
+from configgen.lab import acl as inbound_acl, ifnames
 from configgen.lab.config import ConfigTree, Node
 
 
@@ -31,6 +31,7 @@ class Desired:
     forwarders: frozenset[tuple[str, str, str]] = frozenset()      # (dev, local, remote) GRE
     routes: frozenset[Route] = frozenset()
     nat: frozenset[tuple[str, str | None]] = frozenset()           # (out dev, source prefix|None)
+    filters: frozenset[inbound_acl.Filter] = frozenset()                   # inbound interface ACLs (acl.py)
 
 
 def prefix_len(mask: str) -> int | None:
@@ -219,8 +220,9 @@ def desired_cisco(tree: ConfigTree, links: dict[str, str]) -> Desired:
             entries += [c.text.split() for c in named.children]
         for source in _acl_sources(entries):
             nat.add((dev, source))
+    filters, _ = inbound_acl.cisco_filters(tree, ifs.nodes, ifs.dev)
     return Desired(frozenset(addresses), frozenset(down), frozenset(tunnels), frozenset(forwarders),
-                   frozenset(routes), frozenset(nat))
+                   frozenset(routes), frozenset(nat), frozenset(filters))
 
 
 def desired_huawei(tree: ConfigTree, links: dict[str, str]) -> Desired:
@@ -244,5 +246,6 @@ def desired_huawei(tree: ConfigTree, links: dict[str, str]) -> Desired:
             if dev and tokens[:2] == ["nat", "outbound"] and len(tokens) >= 3:
                 for source in _acl_sources(acls.get(tokens[2], [])):
                     nat.add((dev, source))
+    filters, _ = inbound_acl.huawei_filters(tree, ifs.nodes, ifs.dev)
     return Desired(frozenset(addresses), frozenset(down), frozenset(tunnels), frozenset(forwarders),
-                   frozenset(routes), frozenset(nat))
+                   frozenset(routes), frozenset(nat), frozenset(filters))

@@ -34,6 +34,7 @@ from configgen.services.model import (
 
 DEFAULT_ROUTE = ipaddress.IPv4Network("0.0.0.0/0")
 DNS_PORT = 53
+SSH_PORT = 22    # management access to the router itself (push and engineers use SSH)
 # ICMP the verification pings and path diagnosis need (vendor-notes §3.3): replies to the
 # customer's own pings and traceroutes, and echo so the operator can ping the router.
 ICMP_TYPES = ("echo-reply", "unreachable", "time-exceeded")
@@ -61,7 +62,7 @@ def build(service, device, platform: Platform, inventory) -> Contribution:
                if service.nat else None)
     static_nat = [StaticNatEntry(m.public, m.inside, m.protocol, m.port) for m in service.static_nat]
     policy = AccessList(route_label(service.name, "INET-IN"), "extended",
-                        security_policy(service, platform))
+                        security_policy(service, platform, management_sources(inventory.operator, device)))
     wan = Interface(
         name=service.wan.interface,
         description=service.wan.description
@@ -93,7 +94,17 @@ def build(service, device, platform: Platform, inventory) -> Contribution:
     )
 
 
-def security_policy(service, platform: Platform) -> list[AclRule]:
+def management_sources(operator, device) -> list[ipaddress.IPv4Network]:
+    """Where the router may be managed from over the internet line: the operator's
+    management networks, then the device's own, each once, in inventory order."""
+    sources: list[ipaddress.IPv4Network] = []
+    for network in [*getattr(operator, "management_sources", ()), *getattr(device, "management_from", ())]:
+        if network not in sources:
+            sources.append(network)
+    return sources
+
+
+def security_policy(service, platform: Platform, management: list | tuple = ()) -> list[AclRule]:
     """Inbound on the WAN, first match wins:
     1. what `inbound` opens, by public address (the ACL is checked before NAT, so the
        NAT variant names the static mapping's public address, vendor-notes §1.4);
@@ -103,7 +114,10 @@ def security_policy(service, platform: Platform) -> list[AclRule]:
     3. ICMP: the types verification and path diagnosis need, and echo to the router's WAN
        address (the operator pings it); platforms without confirmed ICMP-type syntax
        permit all ICMP instead;
-    4. deny everything else.
+    4. management: SSH (tcp 22) from each `management` network to the router's own WAN
+       address, so an engineer managing the router over the line keeps his session when
+       the filter is applied (without it the final deny locks him out);
+    5. deny everything else.
     Return-traffic rules name no destination, so they hold whether a platform filters
     before or after NAT."""
     rules: list[tuple] = []
@@ -117,6 +131,9 @@ def security_policy(service, platform: Platform) -> list[AclRule]:
         rules.append(("permit", "icmp", dict(destination=host_route(service.wan.address.ip), icmp_type="echo")))
     else:
         rules.append(("permit", "icmp", {}))
+    for network in management:
+        rules.append(("permit", "tcp", dict(source=network, destination=host_route(service.wan.address.ip),
+                                            destination_port=SSH_PORT)))
     rules.append(("deny", "ip", {}))
     return [AclRule(RULE_STEP * index, action, protocol, **match)
             for index, (action, protocol, match) in enumerate(rules, start=1)]
