@@ -21,8 +21,8 @@ class Platform:
     template_dir: str           # templates/<template_dir>/...
     netmiko_type: str           # netmiko device_type (huawei_vrp also selects ntc-templates)
     tunnel_name: str            # format with n=<tunnel number>
-    commit_based: bool          # VRP8: changes wait for `commit`
-    save_command: str           # what saves the running config (informational; netmiko sends it)
+    commit_based: bool          # VRP8: changes wait for `commit` (push commits, then saves)
+    save_command: str           # what saves the running config to the startup file (netmiko sends it)
     comment_leader: str         # starts a comment / separator line in this OS's config files
     # ACL kind -> (first, last) number; a kind not listed is a named ACL on this platform.
     # "source": matches source addresses only; "extended": protocol, addresses and ports.
@@ -102,10 +102,16 @@ PLATFORMS: dict[tuple[str, str], Platform] = {
         ping_source=" source {interface}", ping_parser="textfsm",
     ),
     ("huawei", "vrp5"): _HUAWEI_VRP5,
-    # VRP8 differs in its commit step only (vendor-notes §2.1, §4).
+    # VRP8 differs in its commit step only (vendor-notes §2.1, §4). `commit` moves the
+    # candidate into the *running* database ("If the configuration takes effect, the system
+    # adds it to the running database": Huawei NetEngine 8000 VRPv8 "Overview of
+    # Configuration Management", dc_vrp_cfgm_cfg_0001; "After the commit command is run,
+    # the changes in system configurations take effect": command `commit (CFGOM)`); neither
+    # page says commit writes the startup file, which is `save`'s job, as on VRP5. So push
+    # commits, then saves (`save` + `y` in user view), like `write memory` on IOS.
     ("huawei", "vrp8"): replace(
         _HUAWEI_VRP5, key="huawei_vrp8", os="vrp8", netmiko_type="huawei_vrpv8", commit_based=True,
-        save_command="commit", push_driver="huawei_vrpv8_fast",
+        push_driver="huawei_vrpv8_fast",
     ),
 }
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from configgen.inventory.types import (
     Apn,
@@ -89,6 +89,36 @@ class Wan(Attachment):
         None, description="operator side of the /30; defaults to the other usable host")
 
 
+class VerifyPing(Strict):
+    """A verification ping the inventory adds to a service's domain steps (run after them,
+    from the customer router). `expect: fail` proves a path is closed: the step passes
+    only when no reply comes back."""
+
+    ping: IPv4Address = Field(description="address to ping from the customer router")
+    source: Literal["lan", "wan"] | None = Field(
+        None, description="source the ping from the service's LAN or WAN interface; omitted: the router picks")
+    expect: Literal["pass", "fail"] = Field("pass", description="pass: a reply must come back; fail: none may")
+    proves: SafeText = Field(description="what the step proves, shown in the verify report")
+    segment: Literal["circuit", "operator routing", "customer LAN", "tunnel", "policy"] = Field(
+        "policy", description="segment the report names when this step fails (default: policy)")
+
+    @field_validator("ping", mode="after")
+    @classmethod
+    def _unicast_host(cls, value: ipaddress.IPv4Address) -> ipaddress.IPv4Address:
+        for test, what in ((value.is_unspecified, "the unspecified address"), (value.is_loopback, "a loopback address"),
+                           (value.is_multicast, "a multicast address"),
+                           (value == ipaddress.IPv4Address("255.255.255.255"), "the broadcast address"),
+                           (value.is_reserved, "a reserved (240.0.0.0/4) address")):
+            if test:
+                raise ValueError(f"{value} is {what}; verification pings a unicast host, e.g. 10.166.99.1")
+        return value
+
+
+VerifyPings = Annotated[list[VerifyPing], Field(
+    description="extra verification pings after the domain steps, e.g. "
+                "{ping: 10.166.99.1, source: lan, expect: fail, proves: other customers' pools are unreachable}")]
+
+
 class GprsVpnService(Strict):
     """GPRS VPN: GRE tunnel from the customer router to the operator's GPRS core (domain.md §1)."""
 
@@ -107,6 +137,7 @@ class GprsVpnService(Strict):
     server: IPv4Address | None = Field(None, description="customer server on the LAN, pinged by verification")
     verify_terminal: IPv4Address | None = Field(
         None, description="a terminal address in a pool, pinged through the tunnel from the LAN by verification")
+    verify: VerifyPings = []
 
 
 class InboundRule(Strict):
@@ -152,6 +183,7 @@ class InternetLineService(Strict):
     static_nat: list[StaticNat] = Field([], description="NAT variant: public-block addresses mapped to inside hosts")
     inbound: list[InboundRule] = Field([], description="the security policy: what the internet may reach")
     server: IPv4Address | None = Field(None, description="customer server on the LAN, pinged by verification")
+    verify: VerifyPings = []
 
 
 # kind -> model. Each service kind adds itself here.

@@ -25,8 +25,9 @@ SECTIONS = [
     (r"voice-port ", "config-voiceport"),
 ]
 NESTED = {"config-pmap": [(r"class ", "config-pmap-c")]}
+# `(?![\w-])`, not `\b`: `service` (global) must not swallow `service-policy` (interface).
 GLOBAL = re.compile(r"(hostname|ip route|ip nat inside source|ip nat outside source|access-list|username|"
-                    r"enable|service|ip domain|ip name-server|ntp|logging|snmp-server|isdn switch-type)\b")
+                    r"enable|service|ip domain|ip name-server|ntp|logging|snmp-server|isdn switch-type)(?![\w-])")
 SHOW_VERSION = ("Cisco IOS Software, ISR Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 15.9(3)M, "
                 "configgen lab simulator\nROM: configgen lab\n")
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from hier_config import HConfig, Platform as HPlatform, WorkflowRemediation, get_hconfig
 
 from configgen.platforms import Platform
+from configgen.push.portnames import NORMALISERS
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,14 @@ class ChangePlan:
 
 def parse(platform: Platform, text: str) -> HConfig:
     """A config (rendered file or device output) as a hier_config tree, without the
-    lines that only belong in files (`end`, `return`, VRP8 `commit`)."""
+    lines that only belong in files (`end`, `return`, VRP8 `commit`). IOS ACL port
+    keywords become numbers (`eq smtp` -> `eq 25`, `portnames.py`), the form configgen
+    renders, so a device that shows names compares equal to the rendered file."""
     drop = set(platform.file_only_lines)
     lines = [line for line in text.splitlines() if line.strip() not in drop]
-    return get_hconfig(HPlatform[platform.hier_platform], "\n".join(lines))
+    normalise = NORMALISERS.get(platform.hier_platform)
+    text = "\n".join(lines)
+    return get_hconfig(HPlatform[platform.hier_platform], normalise(text) if normalise else text)
 
 
 def plan_changes(platform: Platform, running_text: str, intended_text: str,

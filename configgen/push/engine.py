@@ -6,7 +6,7 @@ Per device:
 2. `diff.plan_changes`: only what differs, only in configgen's scope;
 3. enter config mode once and send the commands one `send_config_set` call per line, so
    the report can say exactly which lines were applied when something goes wrong;
-4. save (`write memory` / `save` + `y`) or, on commit-based VRP8, `commit`.
+4. on commit-based VRP8 `commit`; then save (`write memory` / `save` + `y`) on every OS.
 
 Failures:
 - a refused line (`error_pattern`): stop, undo what this push applied (VRP8: leave
@@ -165,10 +165,10 @@ def _deliver(target: Target, intended: str, labels: list[str], credentials: Cred
             return
         result.stage = "save"
         if platform.commit_based:
-            conn.commit()
+            conn.commit()              # candidate -> running; netmiko leaves system-view
         else:
             conn.exit_config_mode()
-            conn.save_config()
+        conn.save_config()             # running -> startup file (VRP8 too: platforms.py)
         result.status, result.stage = "changed", "done"
     finally:
         try:

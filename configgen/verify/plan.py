@@ -7,12 +7,14 @@ Each step proves one segment; a failure at step n names it:
 3. the customer server, sourced from the LAN interface -> "customer LAN";
 4. GPRS VPN with `verify_terminal`: that terminal, sourced from the LAN -> "tunnel", the
    only step whose packets cross the GRE tunnel (tunnel up/up proves nothing: GRE is
-   stateless, vendor-notes §1.2).
+   stateless, vendor-notes §1.2);
+5. the service's `verify:` list from the inventory, in its order (`_from_inventory`);
+   `expect: fail` steps pass only when the ping gets no reply.
 
-Services may provide the steps themselves: a module `configgen.services.<kind>` with
+Services may provide steps 1-4 themselves: a module `configgen.services.<kind>` with
 `verify_targets(service, inventory)` returning objects with `target`, `source_interface`,
 `segment`, `proves` (and optionally `expect`: "pass" or "fail"). Those win over the
-built-in recipes below, which follow the same contract.
+built-in recipes below, which follow the same contract; step 5 is appended either way.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from dataclasses import dataclass
 
 from configgen.services.addressing import interconnect_peer
 
-SEGMENTS = ("circuit", "operator routing", "customer LAN", "tunnel")
+# "policy": a step the inventory adds (`verify:`), typically `expect: fail` (a closed path).
+SEGMENTS = ("circuit", "operator routing", "customer LAN", "tunnel", "policy")
 DEFAULT_INTERNET_TEST_ADDRESS = "211.137.58.20"   # domain.md §2
 
 
@@ -40,6 +43,7 @@ def plan_service(service, inventory) -> list[Step]:
     steps = _from_service_module(service, inventory)
     if steps is None:
         steps = _builtin(service, inventory)
+    steps = steps + _from_inventory(service)
     addresses = _interface_addresses(inventory, service.device)
     return [Step(s.target, s.segment, s.proves, s.source_interface,
                  s.source_address or addresses.get(s.source_interface or ""), s.expect) for s in steps]
@@ -57,6 +61,15 @@ def _from_service_module(service, inventory) -> list[Step] | None:
                  source_interface=getattr(p, "source_interface", None) or getattr(p, "source", None),
                  expect=getattr(p, "expect", "pass") or "pass")
             for p in planner(service, inventory)]
+
+
+def _from_inventory(service) -> list[Step]:
+    """The service's own `verify:` pings (inventory schema `VerifyPing`), after the domain
+    steps: `source: lan|wan` is that interface of the service, none lets the router pick."""
+    interfaces = {"lan": getattr(getattr(service, "lan", None), "interface", None),
+                  "wan": getattr(getattr(service, "wan", None), "interface", None)}
+    return [Step(str(p.ping), p.segment, p.proves, interfaces[p.source] if p.source else None, expect=p.expect)
+            for p in getattr(service, "verify", None) or ()]
 
 
 def _builtin(service, inventory) -> list[Step]:

@@ -226,3 +226,23 @@ def test_vrp8_reject_and_drop_commit_nothing(three_os, tmp_path):
         assert three_os.same_as(device, before)
     assert three_os.push(configs, inventory).ok
     assert verify(inventory, {device: three_os.targets[device]}, three_os.credentials, **FAST).ok
+
+
+def test_vrp8_push_commits_then_saves(three_os):
+    """VRP8: `commit` makes the running config; push then `save`s it to the startup file
+    (platforms.py), answering the lab's `[Y/N]` question in user view."""
+    device = "wh-power-ce"
+    assert three_os.push().ok
+    route = next(line.strip() for line in three_os.result.configs[device].splitlines()
+                 if line.startswith("ip route-static ") and "POOL" in line)
+    target = three_os.targets[device]            # configgen's prompt-driven driver: no 2 s waits
+    with target.connect(three_os.credentials) as conn:
+        conn.send_config_set([f"undo {' '.join(route.split()[:5])}"])
+        conn.commit()
+        conn.save_config()                         # the startup file lacks the route now too
+        assert route not in conn.send_command("display saved-configuration")
+    result = three_os.push(only=device).results[0]
+    assert result.status == "changed" and result.applied == [route]
+    with target.connect(three_os.credentials) as conn:
+        saved = conn.send_command("display saved-configuration")
+    assert route in saved                          # committed *and* saved
