@@ -49,6 +49,9 @@ def cmd_render(args) -> int:
     except (jinja2.TemplateError, FileNotFoundError) as exc:
         print(f"configgen: template error: {exc}", file=sys.stderr)
         return EXIT_INPUT
+    except OSError as exc:   # the output directory cannot be made or written
+        print(f"configgen: cannot write to {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INPUT
     print_findings(result.checked.findings, args.format, stream=sys.stderr if result.checked.ok else sys.stdout)
     if not result.checked.ok:
         print("nothing written: fix the errors above first", file=sys.stderr)
@@ -104,18 +107,19 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_check)
     schema = sub.add_parser("schema", help="print the inventory JSON Schema (for editors and CI)")
     schema.set_defaults(func=cmd_schema)
-    _register_optional(sub)
+    _register_subcommands(sub)
     return parser
 
 
-def _register_optional(sub) -> None:
-    """Subcommands that live beside their own modules register themselves here."""
-    for module in ("configgen.lab.cli", "configgen.numbers.cli", "configgen.push.cli"):
-        try:
-            imported = __import__(module, fromlist=["register"])
-        except ImportError:
-            continue
-        imported.register(sub)
+def _register_subcommands(sub) -> None:
+    """Stages with their own CLI modules add their commands (imported here to keep
+    `configgen validate` from loading netmiko and asyncssh)."""
+    from configgen.lab import cli as lab_cli  # noqa: PLC0415
+    from configgen.numbers import cli as numbers_cli  # noqa: PLC0415
+    from configgen.push import cli as push_cli  # noqa: PLC0415
+
+    for module in (lab_cli, numbers_cli, push_cli):
+        module.register(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

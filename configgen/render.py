@@ -8,17 +8,16 @@ exist before interfaces refer to them), `interfaces` (the service's own interfac
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Callable, Iterable
 
 import jinja2
 
 from configgen.checks.text import assert_values_safe
+from configgen.fileio import write_atomic
 from configgen.inventory import Inventory
 from configgen.platforms import platform_for
-from configgen.services import gprs_vpn, internet_line
+from configgen.services import gprs_vpn, internet_line, pbx
 from configgen.services.model import Contribution, DeviceConfig
 
 # service kind -> build(service, device, platform, inventory) -> Contribution
@@ -28,17 +27,11 @@ SERVICE_BUILDERS: dict[str, Callable] = {
 }
 
 
-def _inventory_wide_builders() -> list[Callable[[Inventory], Iterable[tuple[str, Contribution]]]]:
-    """Contributions that do not come from `services:` entries (PBX gateways under `vpmn:`).
-    Each returns (device name, Contribution) pairs."""
-    builders = []
-    try:
-        from configgen.services import pbx  # noqa: PLC0415
-    except ImportError:
-        pass
-    else:
-        builders.append(pbx.contributions)
-    return builders
+# Contributions that do not come from `services:` entries (PBX gateways under `vpmn:`):
+# each returns (device name, Contribution) pairs.
+INVENTORY_WIDE_BUILDERS: list[Callable[[Inventory], Iterable[tuple[str, Contribution]]]] = [
+    pbx.contributions,
+]
 
 
 def bundled_template_dir() -> Path:
@@ -79,7 +72,7 @@ def build_device_configs(inventory: Inventory) -> dict[str, DeviceConfig]:
         config = config_for(service.device)
         builder = SERVICE_BUILDERS[service.kind]
         config.add(builder(service, inventory.devices[service.device], config.platform, inventory))
-    for builder in _inventory_wide_builders():
+    for builder in INVENTORY_WIDE_BUILDERS:
         for device_name, contribution in builder(inventory):
             config_for(device_name).add(contribution)
     return configs
@@ -98,22 +91,7 @@ def render_inventory(inventory: Inventory, template_dir: str | Path | None = Non
 
 
 def write_configs(rendered: dict[str, str], out_dir: str | Path) -> list[Path]:
-    """Write `<device>.cfg` files atomically: a reader never sees half a file, and a
-    failure leaves any previous file untouched."""
+    """Write `<device>.cfg` files atomically (configgen.fileio.write_atomic)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in rendered.items():
-        target = out / f"{name}.cfg"
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        written.append(target)
-    return written
+    return [write_atomic(out / f"{name}.cfg", text) for name, text in rendered.items()]

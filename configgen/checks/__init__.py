@@ -17,16 +17,11 @@ Check = Callable[["Inventory"], Iterable[Finding]]
 
 
 def _checks() -> list[Check]:
-    from configgen.checks import ipplan, references  # noqa: PLC0415
+    # Imported here, not at the top: the inventory package imports checks.text, and
+    # these checks import the inventory package.
+    from configgen.checks import ipplan, numbering, references  # noqa: PLC0415
 
-    checks: list[Check] = [references.check, ipplan.check]
-    try:
-        from configgen.checks import numbering  # noqa: PLC0415
-    except ImportError:  # numbering plans arrive with the VPMN service
-        pass
-    else:
-        checks.append(numbering.check)
-    return checks
+    return [references.check, ipplan.check, numbering.check]
 
 
 def validate(loaded: LoadResult) -> Findings:

@@ -158,7 +158,8 @@ def _validate(merged: dict, sources: SourceMap, findings: Findings) -> Inventory
     top_level = {k: v for k, v in merged.items() if k not in ("operator", "devices", *LIST_SECTIONS)}
     allowed_top = set(InventoryDocument.model_fields)
     for key in top_level:
-        if key not in allowed_top:
+        # `x-...` keys hold YAML anchors for `<<: *merge` (as in docker-compose files).
+        if key not in allowed_top and not str(key).startswith("x-"):
             findings.add(sources.finding((key,), _unknown_key_message(key, allowed_top), code="unknown-field"))
     if isinstance(top_level.get("lab"), bool):
         inventory.lab = top_level["lab"]
@@ -219,6 +220,10 @@ def _service_model(raw: Any, path: PathT, sources: SourceMap, findings: Findings
     if kind is None:
         findings.add(sources.finding(path, f"service has no `kind`; use one of: {', '.join(SERVICE_MODELS)}",
                                      code="missing"))
+        return None
+    if not isinstance(kind, str):
+        findings.add(sources.finding(path + ("kind",), f"`kind` is one word, one of: {', '.join(SERVICE_MODELS)}",
+                                     code="unknown-kind"))
         return None
     model = SERVICE_MODELS.get(kind)
     if model is None:

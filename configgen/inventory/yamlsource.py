@@ -81,48 +81,89 @@ def load_yaml_text(text: str, name: str = "<string>") -> LoadedFile:
     if node is None:
         loaded.data = {}
         return loaded
-    loaded.data = _build(node, (), loaded, yaml.SafeLoader(""))
+    try:
+        loaded.data = _Builder(loaded).build(node, ())
+    except RecursionError:
+        raise InputError(f"{name}: nested too deeply to be an inventory") from None
     return loaded
 
 
-def _build(node: yaml.Node, path: PathT, out: LoadedFile, constructor: yaml.SafeLoader) -> Any:
-    out.lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _Builder:
+    """Plain values from composed nodes, recording the line of every path."""
+
+    def __init__(self, out: LoadedFile):
+        self.out = out
+        self.constructor = yaml.SafeLoader("")
+        self.open_nodes: set[int] = set()   # nodes being built: an alias back to one is a cycle
+
+    def build(self, node: yaml.Node, path: PathT) -> Any:
+        self.out.lines.setdefault(path, node.start_mark.line + 1)
+        if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            return self.scalar(node)
+        if id(node) in self.open_nodes:
+            raise InputError(f"{self.out.path}:{node.start_mark.line + 1}: {format_path(path)}: "
+                             "an alias refers to the node that contains it (a cycle); inventories are trees")
+        self.open_nodes.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+            return self.mapping(node, path)
+        finally:
+            self.open_nodes.discard(id(node))
+
+    def mapping(self, node: yaml.MappingNode, path: PathT) -> dict:
         result: dict[Any, Any] = {}
+        merged: dict[Any, Any] = {}   # from `<<: *defaults`: explicit keys win over these
         for key_node, value_node in node.value:
-            key = _build_scalar(key_node, constructor)
+            if key_node.tag == MERGE_TAG:
+                merged.update(self._merge_source(value_node, path))
+                continue
+            key = self.scalar(key_node)
             if not isinstance(key, (str, int)):
                 key = str(key)
             child = path + (key,)
             line = key_node.start_mark.line + 1
             if key in result:
-                first = out.lines.get(child)
-                out.findings.append(
-                    Finding(
-                        out.path,
-                        line,
-                        format_path(child),
-                        f"key '{key}' appears twice in the same mapping (first on line {first}); "
-                        "YAML would silently keep only the last one: remove or rename one",
-                        code="duplicate-key",
-                    )
-                )
+                first = self.out.lines.get(child)
+                self.out.findings.append(Finding(
+                    self.out.path, line, format_path(child),
+                    f"key '{key}' appears twice in the same mapping (first on line {first}); "
+                    "YAML would silently keep only the last one: remove or rename one",
+                    code="duplicate-key"))
                 continue
-            out.lines[child] = line  # a key's own line is what an engineer looks for
-            result[key] = _build(value_node, child, out, constructor)
+            self.out.lines[child] = line  # a key's own line is what an engineer looks for
+            result[key] = self.build(value_node, child)
+        for key, value in merged.items():
+            result.setdefault(key, value)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (i,), out, constructor) for i, item in enumerate(node.value)]
-    return _build_scalar(node, constructor)
 
+    def _merge_source(self, node: yaml.Node, path: PathT) -> dict:
+        """The mapping(s) a merge key names; a list merges left to right, first wins."""
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        merged: dict[Any, Any] = {}
+        for source in sources:
+            value = self.build(source, path)
+            if not isinstance(value, dict):
+                raise InputError(f"{self.out.path}:{source.start_mark.line + 1}: {format_path(path)}: "
+                                 "`<<:` merges a mapping (an anchor like &defaults on a mapping)")
+            for key, item in value.items():
+                merged.setdefault(key, item)
+        return merged
 
-def _build_scalar(node: yaml.Node, constructor: yaml.SafeLoader) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        if not node.style and node.tag.endswith(":int") and _LEADING_ZERO_DIGITS.match(node.value):
+    def scalar(self, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode) and not node.style and node.tag.endswith(":int") \
+                and _LEADING_ZERO_DIGITS.match(node.value):
             return node.value
-        return constructor.construct_object(node, deep=True)
-    # A complex key or an alias to one: build it plainly, without line marks.
-    return constructor.construct_object(node, deep=True)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise InputError(f"{self.out.path}:{node.start_mark.line + 1}: cannot read value "
+                             f"{getattr(node, 'value', '')!r} with tag {node.tag}: {problem}; "
+                             "write plain text, numbers, true/false, lists and mappings") from None
 
 
 @dataclass

@@ -5,10 +5,12 @@ Exit codes as for every configgen command: 0 clean, 1 findings, 2 unreadable inp
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 
 from configgen.checks import numbering
+from configgen.fileio import write_atomic
 from configgen.findings import Findings
 from configgen.inventory import load_inventory
 from configgen.numbers.export import write_csv
@@ -94,8 +96,13 @@ def cmd_export(args) -> int:
         print("nothing exported: fix the errors above first", file=sys.stderr)
         return EXIT_FINDINGS
     if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="") as handle:
-            rows = write_csv(inventory, handle)
+        buffer = io.StringIO()
+        rows = write_csv(inventory, buffer)
+        try:
+            write_atomic(args.output, buffer.getvalue())
+        except OSError as exc:
+            print(f"configgen: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+            return EXIT_INPUT
         print(f"wrote {rows} row(s) to {args.output}", file=sys.stderr)
     else:
         write_csv(inventory, sys.stdout)
