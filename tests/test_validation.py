@@ -121,3 +121,38 @@ def test_vpmn_group_defined_twice_names_both_places(tmp_path):
     (finding,) = [f for f in checked.findings if f.code == "duplicate-name"]
     assert finding.file.endswith("b.yaml") and finding.field == "vpmn[0].name"
     assert "a.yaml:2: vpmn[0].name" in finding.related[0]
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("Gi0/1", "write it as the router shows it: GigabitEthernet0/1"),
+    ("gigabitethernet0/1", "write it as the router shows it: GigabitEthernet0/1"),
+    ("Loopback0", "loopback interfaces are not customer-facing ports"),
+    ("Frob0/1", "interface type 'Frob' is not one configgen knows"),
+])
+def test_interfaces_are_written_as_the_router_shows_them(write_yaml, written, expected):
+    """Running-config shows full names: an abbreviation would never converge on push and
+    would dodge the one-address-per-interface check (Gi0/1 vs GigabitEthernet0/1)."""
+    text = (INVENTORIES / "hubei-gprs-vpn.yaml").read_text().replace(
+        "interface: GigabitEthernet0/1,", f"interface: {written},")
+    (finding,) = api.check(write_yaml(text)).findings.errors
+    assert finding.field == "services[0].lan.interface" and expected in finding.message
+
+
+def test_tunnel_true_is_not_tunnel_1(write_yaml):
+    text = (INVENTORIES / "hubei-gprs-vpn.yaml").read_text().replace("tunnel: 1", "tunnel: true")
+    (finding,) = api.check(write_yaml(text)).findings.errors
+    assert finding.field == "services[1].tunnel"
+
+
+def test_internet_test_address_must_be_an_operator_host(write_yaml):
+    text = (INVENTORIES / "hubei-internet-line.yaml").read_text().replace(
+        "internet_test_address: 211.137.58.20", "internet_test_address: 211.137.201.10")
+    (finding,) = api.check(write_yaml(text)).findings.errors
+    assert finding.field == "operator.internet_test_address"
+    assert "lies inside 211.137.201.0/28" in finding.message
+
+
+def test_members_file_stays_beside_the_inventory(write_yaml):
+    path = write_yaml('vpmn:\n  - {name: g1, area_code: "027", plan: integrated, members_file: /etc/passwd}\n')
+    (finding,) = api.check(path).findings.errors
+    assert finding.code == "members-file-outside" and "root:" not in str(finding)

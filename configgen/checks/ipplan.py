@@ -110,7 +110,7 @@ def check(inventory) -> Iterable[Finding]:
             findings.extend(_check_internet_line(service, path, inventory))
         claims.extend(CLAIMS[service.kind](service, path))
     findings.extend(overlaps(claims, sources))
-    findings.extend(_check_gre_endpoints(inventory, claims))
+    findings.extend(_check_operator_addresses(inventory, claims))
     findings.extend(_check_device_consistency(inventory))
     findings.extend(_check_management(inventory))
     return findings
@@ -316,7 +316,10 @@ def overlaps(claims: list[Claim], sources) -> Iterator[Finding]:
         open_chain.append(claim)
 
 
-def _check_gre_endpoints(inventory, claims: list[Claim]) -> Iterator[Finding]:
+def _check_operator_addresses(inventory, claims: list[Claim]) -> Iterator[Finding]:
+    """GRE endpoints and the internet test address are operator hosts: unicast, and
+    outside every customer subnet, or a ping "proving" operator routing would be
+    answered inside the customer's own network."""
     sources = inventory.sources
     # (first address, prefix length) -> claims: a point's containing CIDR blocks are
     # found with 33 look-ups, whatever the number of claims.
@@ -325,31 +328,39 @@ def _check_gre_endpoints(inventory, claims: list[Claim]) -> Iterator[Finding]:
         by_block[(int(claim.network.network_address), claim.network.prefixlen)].append(claim)
     checked: set[int] = set()
     for service in inventory.services:
-        if service.kind != "gprs_vpn":
-            continue
-        endpoint = gre_endpoint(service, inventory.operator)
-        key = int(endpoint)
-        if key in checked:
-            continue
-        checked.add(key)
-        problem = _endpoint_problem(endpoint, by_block)
-        if problem:
+        if service.kind == "gprs_vpn":
+            address, what = gre_endpoint(service, inventory.operator), "GRE endpoint"
             path = (inventory.service_path(service) + ("gre_endpoint",) if service.gre_endpoint
                     else ("operator", "gre_endpoint"))
-            yield sources.finding(path, problem, code="bad-gre-endpoint")
+            example = "the operator's GPRS core tunnel address (211.137.63.13 in Hubei)"
+            why = "the endpoint is on the operator's core, outside every customer subnet and pool, " \
+                  "or the tunnel would route into itself"
+        elif service.kind == "internet_line":
+            address, what = inventory.operator.internet_test_address, "internet test address"
+            path = ("operator", "internet_test_address")
+            example = "the operator's public test address (211.137.58.20 in Hubei)"
+            why = "it is an operator host outside every customer subnet, or the ping that proves " \
+                  "the path to the internet would be answered inside the customer's network"
+        else:
+            continue
+        if int(address) in checked:
+            continue
+        checked.add(int(address))
+        problem = _operator_address_problem(address, what, example, why, by_block)
+        if problem:
+            yield sources.finding(path, problem, code=f"bad-{what.replace(' ', '-').lower()}")
 
 
-def _endpoint_problem(endpoint: ipaddress.IPv4Address, by_block) -> str | None:
-    if (endpoint.is_multicast or endpoint.is_loopback or endpoint.is_unspecified or endpoint.is_link_local
-            or endpoint.is_reserved or endpoint == ipaddress.IPv4Address("255.255.255.255")):
-        return (f"GRE endpoint {endpoint} is not a unicast host address; use the operator's GPRS core "
-                "tunnel address (211.137.63.13 in Hubei)")
-    value = int(endpoint)
+def _operator_address_problem(address: ipaddress.IPv4Address, what: str, example: str, why: str,
+                              by_block) -> str | None:
+    if (address.is_multicast or address.is_loopback or address.is_unspecified or address.is_link_local
+            or address.is_reserved or address == ipaddress.IPv4Address("255.255.255.255")):
+        return f"{what} {address} is not a unicast host address; use {example}"
+    value = int(address)
     for prefixlen in range(32, -1, -1):
         start = value & ~((1 << (32 - prefixlen)) - 1) & 0xFFFFFFFF
         for claim in by_block.get((start, prefixlen), ()):
-            return (f"GRE endpoint {endpoint} lies inside {claim.label()}; the endpoint is on the operator's "
-                    "core, outside every customer subnet and pool, or the tunnel would route into itself")
+            return f"{what} {address} lies inside {claim.label()}; {why}"
     return None
 
 

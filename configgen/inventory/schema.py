@@ -129,7 +129,7 @@ class GprsVpnService(Strict):
     apn: Apn
     wan: Wan
     lan: Attachment
-    tunnel: Annotated[int, Field(ge=0, le=1023, description="tunnel number: Tunnel<n> on IOS, Tunnel0/0/<n> on AR")]
+    tunnel: Annotated[int, Field(strict=True, ge=0, le=1023, description="tunnel number: Tunnel<n> on IOS, Tunnel0/0/<n> on AR")]
     tunnel_address: IPv4Interface | None = Field(
         None, description="distinct tunnel address instead of `ip unnumbered <wan>` (must not overlap any subnet)")
     gre_endpoint: IPv4Address | None = Field(None, description="overrides operator.gre_endpoint for this service")

@@ -59,19 +59,42 @@ Name = Annotated[str, BeforeValidator(_name),
                  WithJsonSchema({"type": "string", "pattern": _NAME.pattern})]
 
 # GigabitEthernet0/0/1, Ethernet1, Vlanif10, GigabitEthernet0/0.100, Serial0/0/0:15
-_INTERFACE = re.compile(r"^[A-Za-z][A-Za-z-]*[0-9]+(/[0-9]+)*(\.[0-9]+)?(:[0-9]+)?$")
+_INTERFACE = re.compile(r"^([A-Za-z][A-Za-z-]*|[0-9]+GE)([0-9]+(/[0-9]+)*(\.[0-9]+)?(:[0-9]+)?)$")
+
+# Interface types as the routers print them in running-config (IOS and VRP). Push
+# compares against running-config, so an abbreviation (Gi0/0) would never converge,
+# and two spellings of one port would escape the one-address-per-interface check.
+INTERFACE_TYPES = (
+    "GigabitEthernet", "FastEthernet", "Ethernet", "TenGigabitEthernet", "XGigabitEthernet",
+    "TwentyFiveGigE", "FortyGigabitEthernet", "HundredGigE", "25GE", "40GE", "100GE",
+    "Serial", "Cellular", "Dialer", "Vlan", "Vlanif", "Port-channel", "Eth-Trunk", "BDI",
+    "Multilink", "Mp-group", "Virtual-Template", "ATM", "Atm", "POS", "Pos",
+)
+_ABBREVIATIONS = {"gi": "GigabitEthernet", "gig": "GigabitEthernet", "ge": "GigabitEthernet",
+                  "fa": "FastEthernet", "te": "TenGigabitEthernet", "xge": "XGigabitEthernet",
+                  "eth": "Ethernet", "e": "Ethernet", "se": "Serial", "s": "Serial", "po": "Port-channel",
+                  "vl": "Vlan", "ce": "Cellular"}
 
 
 def _interface(value: Any) -> str:
     value = _require_str(value, "an interface name", "GigabitEthernet0/0/1")
-    if not _INTERFACE.match(value):
+    match = _INTERFACE.match(value)
+    if not match:
         raise ValueError(
             f"{value!r} is not an interface name; write the full name the router uses, "
             "e.g. GigabitEthernet0/0 or GigabitEthernet0/0/1"
         )
-    if value.lower().startswith("tunnel"):
-        raise ValueError(f"{value!r}: tunnel interfaces are created by configgen from `tunnel:`; "
-                         "name the physical interface here")
+    kind, number = match.group(1), match.group(2)
+    if kind.lower().startswith(("tunnel", "loopback")):
+        what = "tunnel" if kind.lower().startswith("tunnel") else "loopback"
+        raise ValueError(f"{value!r}: {what} interfaces are not customer-facing ports; "
+                         "name the physical interface here (configgen creates tunnels from `tunnel:`)")
+    if kind not in INTERFACE_TYPES:
+        full = _ABBREVIATIONS.get(kind.lower()) or next(
+            (t for t in INTERFACE_TYPES if t.lower() == kind.lower()), None)
+        hint = (f"write it as the router shows it: {full}{number}" if full
+                else f"known types: {', '.join(INTERFACE_TYPES)}")
+        raise ValueError(f"{value!r}: interface type '{kind}' is not one configgen knows; {hint}")
     return value
 
 
@@ -147,7 +170,7 @@ def _apn(value: Any) -> str:
 
 Apn = Annotated[str, BeforeValidator(_apn), WithJsonSchema({"type": "string", "examples": ["WHLOG.HB"]})]
 
-Port = Annotated[int, Field(ge=1, le=65535)]
+Port = Annotated[int, Field(strict=True, ge=1, le=65535)]  # strict: `true` is not port 1
 
 
 # Contracted rates are decimal (SI) units, as the operator prices them: 10M = 10,000 kbit/s

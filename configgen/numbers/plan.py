@@ -79,7 +79,15 @@ def _read_members_file(inventory, plan: GroupPlan) -> None:
     sources = inventory.sources
     field_path = plan.path + ("members_file",)
     yaml_file, _, _ = sources.locate(field_path)
-    csv_path = Path(yaml_file).parent / plan.group.members_file
+    base = Path(yaml_file).parent
+    csv_path = base / plan.group.members_file
+    # A members file sits beside its inventory: an absolute path or `..` could make a
+    # finding quote any file on the machine (e.g. /etc/shadow) line by line.
+    if Path(plan.group.members_file).is_absolute() or not csv_path.resolve().is_relative_to(base.resolve()):
+        plan.findings.append(sources.finding(field_path, f"members file {plan.group.members_file!r} must be a "
+                                             "relative path inside the inventory's directory, e.g. members.csv",
+                                             code="members-file-outside"))
+        return
     try:
         with open(csv_path, encoding="utf-8-sig", newline="") as handle:
             header, rows, lines = _csv_rows(handle)
