@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
-import yaml
 
 from configgen.lab import Lab, config_commands
 from configgen.lab.dataplane import LabEnvironmentError, check_environment, sweep
@@ -28,39 +25,19 @@ def require_lab() -> None:
 
 
 def load(path: Path):
-    """The inventory model via configgen.inventory; services it does not know yet
-    (internet_line before issue 3 lands) are read straight from the YAML."""
+    """The inventory model via configgen.inventory; an invalid test inventory is a test bug."""
     from configgen.inventory import load_inventory
 
     result = load_inventory([path])
-    if result.ok:
-        return result.inventory
-    raw = yaml.safe_load(path.read_text())
-    op = raw["operator"]
-    services = []
-    for s in raw["services"]:
-        wan, lan = s["wan"], s["lan"]
-        services.append(SimpleNamespace(
-            kind=s["kind"], name=s["name"], device=s["device"], server=ipaddress.IPv4Address(s["server"]),
-            wan=SimpleNamespace(interface=wan["interface"], address=ipaddress.IPv4Interface(wan["address"]),
-                                peer=None),
-            lan=SimpleNamespace(interface=lan["interface"], address=ipaddress.IPv4Interface(lan["address"])),
-            public_block=ipaddress.IPv4Network(s["public_block"]), nat=s["nat"]))
-    return SimpleNamespace(
-        operator=SimpleNamespace(gre_endpoint=None, internet_test_address=op.get("internet_test_address")),
-        devices={n: SimpleNamespace(**d) for n, d in raw["devices"].items()}, services=services)
+    assert result.ok, [str(f) for f in result.findings.errors]
+    return result.inventory
 
 
 def rendered(inventory) -> dict[str, str]:
-    """Device configs from configgen's renderer; the vendor-notes §3.3/§3.4 renderings
-    for internet lines until the renderer knows them."""
+    """Device configs from configgen's own renderer: the lab runs what users push."""
     from configgen.render import render_inventory
 
-    try:
-        return render_inventory(inventory)
-    except Exception:  # noqa: BLE001 - renderer without internet_line support yet
-        return {"xg-factory-ce": (DATA / "xg-factory-ce.cfg").read_text(),
-                "es-school-ce": (DATA / "es-school-ce.cfg").read_text()}
+    return render_inventory(inventory)
 
 
 @pytest.fixture(scope="session", autouse=True)
