@@ -7,10 +7,14 @@ against a *scoped* copy of the running config that holds only what configgen man
 - sections configgen renders: in an owned section (platform `owned_sections`, e.g.
   `interface Tunnel0`) every child, so stale children are removed; in a shared section
   (a physical interface) only the children configgen renders, so foreign ones stay;
-- top-level lines configgen renders, plus stale ones carrying a label of a service on
-  the device (platform `owned_line_label`: a route configgen made for a pool since
-  dropped from the inventory);
+- top-level lines configgen renders, plus stale ones carrying a label configgen renders
+  for a service on the device (platform `owned_line_label`, `ownership.Ownership`: a
+  route configgen made for a pool since dropped from the inventory);
 - nothing else: sections and lines configgen never rendered are invisible to the diff.
+
+Before that, `ownership.find_conflicts` checks that every owned section configgen is
+about to create or modify is not someone else's object of the same name or number; a
+conflict empties the plan (the device is failed, nothing is sent).
 
 A shared line configgen replaces (`ip address`) is not negated first: both OSes replace
 such settings on their own, and leaving the old line out of scope is what keeps foreign
@@ -27,6 +31,7 @@ from dataclasses import dataclass
 from hier_config import HConfig, Platform as HPlatform, WorkflowRemediation, get_hconfig
 
 from configgen.platforms import Platform
+from configgen.push.ownership import Conflict, Ownership, find_conflicts
 from configgen.push.portnames import NORMALISERS
 
 
@@ -34,6 +39,7 @@ from configgen.push.portnames import NORMALISERS
 class ChangePlan:
     commands: list[str]        # what netmiko sends inside config mode, in order
     headers: frozenset[str]    # top-level lines/sections the commands touch (rollback scope)
+    conflicts: tuple[Conflict, ...] = ()   # foreign objects in the way: send nothing
 
     @property
     def empty(self) -> bool:
@@ -53,14 +59,21 @@ def parse(platform: Platform, text: str) -> HConfig:
 
 
 def plan_changes(platform: Platform, running_text: str, intended_text: str,
-                 service_labels: Iterable[str] = ()) -> ChangePlan:
+                 ownership: Ownership | None = None) -> ChangePlan:
     """Commands that bring configgen's part of `running_text` to `intended_text`.
 
-    `service_labels`: route labels of the services on this device (`route_label(name)`);
-    top-level lines labelled `<label>-...` are configgen's even when no longer rendered."""
+    `ownership` (`ownership.for_device`): the route labels configgen renders on this
+    device; a top-level route carrying one is configgen's even when no longer rendered.
+    Without it no unrendered top-level line is removed. When an object configgen would
+    create or modify exists on the device and is not configgen's (`find_conflicts`),
+    the plan has `conflicts` and no commands."""
+    ownership = ownership or Ownership()
     running, intended = parse(platform, running_text), parse(platform, intended_text)
+    conflicts = find_conflicts(platform, running, intended, ownership)
+    if conflicts:
+        return ChangePlan([], frozenset(), tuple(conflicts))
     _drop_satisfied_negations(platform, running, intended)
-    scoped = _scope(platform, running, intended, tuple(f"{label}-" for label in service_labels))
+    scoped = _scope(platform, running, intended, ownership)
     remediation = WorkflowRemediation(scoped, intended).remediation_config
     return ChangePlan(to_commands(platform, remediation), _headers(remediation))
 
@@ -104,14 +117,14 @@ def to_commands(platform: Platform, tree: HConfig) -> list[str]:
     return commands
 
 
-def _scope(platform: Platform, running: HConfig, intended: HConfig, label_prefixes: tuple[str, ...]) -> HConfig:
+def _scope(platform: Platform, running: HConfig, intended: HConfig, ownership: Ownership) -> HConfig:
     owned = [re.compile(p) for p in platform.owned_sections]
     label = re.compile(platform.owned_line_label)
     scoped = get_hconfig(running.driver)
 
     def is_configgen_line(text: str) -> bool:
         match = label.match(text)
-        return bool(match and match.group(1).startswith(label_prefixes))
+        return bool(match and ownership.owns_label(match.group(1)))
 
     def copy_into(target, source, reference, whole: bool) -> None:
         for child in source.children:
@@ -125,7 +138,7 @@ def _scope(platform: Platform, running: HConfig, intended: HConfig, label_prefix
     for child in running.children:
         mine = intended.get_child(equals=child.text)
         if mine is None:
-            if not child.children and label_prefixes and is_configgen_line(child.text):
+            if not child.children and is_configgen_line(child.text):
                 scoped.add_deep_copy_of(child)
             continue
         if not child.children:

@@ -32,7 +32,7 @@ from paramiko.ssh_exception import SSHException
 from configgen.push.credentials import Credentials, redact
 from configgen.push.diff import ChangePlan, plan_changes, rollback_commands
 from configgen.push.targets import Target
-from configgen.services.addressing import route_label
+from configgen.push.ownership import Ownership, for_device
 
 log = logging.getLogger("configgen.push")
 
@@ -50,7 +50,7 @@ Progress = Callable[[str, str], None]     # (device, message)
 class DeviceResult:
     device: str
     status: str = "failed"
-    stage: str = "connect"                 # where it ended: connect, read, apply, save, done
+    stage: str = "connect"                 # where it ended: connect, read, check, apply, save, done
     commands: list[str] = field(default_factory=list)        # the planned diff
     applied: list[str] = field(default_factory=list)
     in_flight: str | None = None           # sent when the session was lost: may or may not be applied
@@ -59,6 +59,7 @@ class DeviceResult:
     device_error: str | None = None        # the device's own error text for failed_line
     error: str | None = None
     rollback: list[str] = field(default_factory=list)         # commands sent to undo `applied`
+    conflicts: list[str] = field(default_factory=list)        # foreign objects in the way (nothing sent)
     rolled_back: bool | None = None        # None: nothing needed undoing
     seconds: float = 0.0
 
@@ -116,10 +117,10 @@ def push_devices(inventory, configs: dict[str, str], targets: dict[str, Target],
     `line_timeout`: seconds to wait for the device to answer one config line; a dead
     session is only noticed when it runs out (netmiko keeps reading a closed channel)."""
     notify = progress or (lambda device, message: None)
-    labels = {name: [route_label(s.name) for s in inventory.services if s.device == name] for name in targets}
+    owners = {name: for_device(inventory, name) for name in targets}
     results: dict[str, DeviceResult] = {}
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="cgpush") as pool:
-        futures = {pool.submit(_push_one, target, configs[name], labels[name], credentials, dry_run, notify,
+        futures = {pool.submit(_push_one, target, configs[name], owners[name], credentials, dry_run, notify,
                                line_timeout): name
                    for name, target in targets.items()}
         for future in as_completed(futures):
@@ -127,12 +128,12 @@ def push_devices(inventory, configs: dict[str, str], targets: dict[str, Target],
     return PushReport([results[name] for name in targets], dry_run)
 
 
-def _push_one(target: Target, intended: str, labels: list[str], credentials: Credentials, dry_run: bool,
+def _push_one(target: Target, intended: str, ownership: Ownership, credentials: Credentials, dry_run: bool,
               notify: Progress, line_timeout: float) -> DeviceResult:
     result = DeviceResult(target.name)
     started = time.monotonic()
     try:
-        _deliver(target, intended, labels, credentials, dry_run, result, notify, line_timeout)
+        _deliver(target, intended, ownership, credentials, dry_run, result, notify, line_timeout)
     except NetmikoAuthenticationException:
         result.error = f"login refused for user {credentials.username!r} at {target.host}:{target.port}"
     except SESSION_LOST as exc:
@@ -146,7 +147,7 @@ def _push_one(target: Target, intended: str, labels: list[str], credentials: Cre
     return result
 
 
-def _deliver(target: Target, intended: str, labels: list[str], credentials: Credentials, dry_run: bool,
+def _deliver(target: Target, intended: str, ownership: Ownership, credentials: Credentials, dry_run: bool,
              result: DeviceResult, notify: Progress, line_timeout: float) -> None:
     platform = target.platform
     notify(target.name, "connecting")
@@ -154,7 +155,12 @@ def _deliver(target: Target, intended: str, labels: list[str], credentials: Cred
     try:
         result.stage = "read"
         original = conn.send_command(platform.running_config_command, read_timeout=60)
-        plan = plan_changes(platform, original, intended, labels)
+        plan = plan_changes(platform, original, intended, ownership)
+        if plan.conflicts:
+            result.stage = "check"
+            result.conflicts = [c.message(target.name) for c in plan.conflicts]
+            result.error = "; ".join(result.conflicts)
+            return
         result.commands = plan.commands
         if plan.empty or dry_run:
             result.status, result.stage = ("planned" if plan.commands else "unchanged"), "done"

@@ -5,9 +5,14 @@ from __future__ import annotations
 from configgen.platforms import PLATFORMS
 from configgen.push import plan_changes
 from configgen.push.diff import rollback_commands
+from configgen.push.ownership import Ownership
 from tests.conftest import GOLDEN
 
 CISCO, VRP5 = PLATFORMS[("cisco", "ios")], PLATFORMS[("huawei", "vrp5")]
+LOGISTICS = Ownership(frozenset({"WH-LOGISTICS-GRE-ENDPOINT", "WH-LOGISTICS-POOL1", "WH-LOGISTICS-POOL2"}),
+                      frozenset({"WH-LOGISTICS-POOL"}), frozenset({"wh-logistics"}))
+WATER = Ownership(frozenset({"WH-WATER-GRE-ENDPOINT", "WH-WATER-POOL1"}), frozenset({"WH-WATER-POOL"}),
+                  frozenset({"wh-water"}))
 CISCO_INTENDED = (GOLDEN / "gprs" / "wh-logistics-ce.cfg").read_text()
 HUAWEI_INTENDED = (GOLDEN / "gprs" / "wh-water-ce.cfg").read_text()
 
@@ -52,7 +57,7 @@ end
 
 
 def test_cisco_foreign_lines_stay_and_owned_parts_converge():
-    plan = plan_changes(CISCO, CISCO_RUNNING, CISCO_INTENDED, ["WH-LOGISTICS"])
+    plan = plan_changes(CISCO, CISCO_RUNNING, CISCO_INTENDED, LOGISTICS)
     assert plan.commands == [
         "no ip route 10.166.99.0 255.255.255.0 Tunnel0 name WH-LOGISTICS-POOL3",   # stale, labelled ours
         "interface GigabitEthernet0/0",
@@ -73,16 +78,16 @@ def test_without_service_labels_no_top_level_line_is_removed():
 
 
 def test_converged_device_needs_nothing():
-    assert plan_changes(CISCO, CISCO_INTENDED, CISCO_INTENDED, ["WH-LOGISTICS"]).empty
-    assert plan_changes(VRP5, HUAWEI_INTENDED, HUAWEI_INTENDED, ["WH-WATER"]).empty
+    assert plan_changes(CISCO, CISCO_INTENDED, CISCO_INTENDED, LOGISTICS).empty
+    assert plan_changes(VRP5, HUAWEI_INTENDED, HUAWEI_INTENDED, WATER).empty
 
 
 def test_changed_inventory_sends_only_the_difference():
     changed = HUAWEI_INTENDED.replace(
         "#\nreturn", "ip route-static 10.166.15.0 255.255.255.0 Tunnel0/0/1 description WH-WATER-POOL2\n#\nreturn")
-    plan = plan_changes(VRP5, HUAWEI_INTENDED, changed, ["WH-WATER"])
+    plan = plan_changes(VRP5, HUAWEI_INTENDED, changed, WATER)
     assert plan.commands == ["ip route-static 10.166.15.0 255.255.255.0 Tunnel0/0/1 description WH-WATER-POOL2"]
-    back = plan_changes(VRP5, changed, HUAWEI_INTENDED, ["WH-WATER"])
+    back = plan_changes(VRP5, changed, HUAWEI_INTENDED, WATER)
     assert back.commands == ["undo ip route-static 10.166.15.0 255.255.255.0 Tunnel0/0/1"]
 
 
@@ -91,6 +96,7 @@ def test_huawei_commands_close_views_and_fix_negations():
 sysname wh-water-ce
 #
 acl number 2000
+ description WH-WATER-NAT
  rule 10 permit source 192.168.20.0 0.0.0.255
 #
 interface GigabitEthernet0/0/0
@@ -100,6 +106,7 @@ return"""
     intended = """sysname wh-water-ce
 #
 acl number 2000
+ description WH-WATER-NAT
  rule 5 permit source 192.168.10.0 0.0.0.255
 #
 interface GigabitEthernet0/0/0
@@ -119,7 +126,7 @@ return"""
 
 def test_rollback_restores_replaced_lines():
     before = CISCO_RUNNING
-    plan = plan_changes(CISCO, before, CISCO_INTENDED, ["WH-LOGISTICS"])
+    plan = plan_changes(CISCO, before, CISCO_INTENDED, LOGISTICS)
     after = CISCO_INTENDED.replace(" no shutdown\n", " no shutdown\n speed 100\n", 1)
     rollback = rollback_commands(CISCO, after, before, plan.headers)
     assert "description old text" in rollback and "tunnel destination 198.51.100.99" in rollback

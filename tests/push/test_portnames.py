@@ -6,9 +6,11 @@ import pytest
 
 from configgen.platforms import PLATFORMS
 from configgen.push import plan_changes
+from configgen.push.ownership import Ownership
 from configgen.push.portnames import IOS_PORT_NUMBERS, normalise_ios_line, normalise_ios_ports
 
 CISCO, VRP5 = PLATFORMS[("cisco", "ios")], PLATFORMS[("huawei", "vrp5")]
+ES = Ownership(names=frozenset({"es"}))     # ES-INET-IN carries service es's label
 
 
 @pytest.mark.parametrize("line, expected", [
@@ -53,17 +55,17 @@ INTENDED = """ip access-list extended ES-INET-IN
 
 def test_running_config_with_names_needs_nothing():
     running = INTENDED.replace("eq 80", "eq www").replace("eq 25", "eq smtp").replace("eq 53 any", "eq domain any")
-    assert plan_changes(CISCO, running, INTENDED).commands == []
+    assert plan_changes(CISCO, running, INTENDED, ES).commands == []
 
 
 def test_a_real_difference_still_shows_in_number_form():
     running = INTENDED.replace("eq 80", "eq www").replace("eq 25", "eq pop3")
-    assert plan_changes(CISCO, running, INTENDED).commands == [
+    assert plan_changes(CISCO, running, INTENDED, ES).commands == [
         "ip access-list extended ES-INET-IN",
         "no 20 permit tcp any host 211.137.201.11 eq 110",     # hier_config negates by sequence
         "20 permit tcp any host 211.137.201.11 eq 25"]
 
 
 def test_huawei_is_not_rewritten():
-    text = "acl number 3000\n rule 5 permit tcp destination-port eq smtp\n"
+    text = "acl number 3000\n description ES-INET-IN\n rule 5 permit tcp destination-port eq smtp\n"
     assert plan_changes(VRP5, text, text.replace("eq smtp", "eq 25")).commands

@@ -48,7 +48,7 @@ class LabRun:
                             self.credentials, line_timeout=5)
 
     def running(self, device: str) -> str:
-        with ConnectHandler(**self.lab.netmiko_params(device)) as conn:
+        with self.targets[device].connect(self.credentials) as conn:    # prompt-driven on Huawei
             return conn.send_command(self.targets[device].platform.running_config_command)
 
     def same_as(self, device: str, before: str) -> bool:

@@ -1,0 +1,184 @@
+"""What on a device is configgen's: route labels, and collisions with foreign objects.
+
+Push never changes or removes configuration configgen did not create. Two things decide
+what is configgen's on a device:
+
+1. **Route labels.** A top-level route configgen no longer renders is removed only when
+   its label (`name X` / `description X`) is one configgen renders for a service on
+   that device *now*: the labels come from the service modules themselves
+   (`configgen.render.SERVICE_BUILDERS` / `INVENTORY_WIDE_BUILDERS`, the code that
+   renders them), e.g. `WH-LOGISTICS-GRE-ENDPOINT`, `WH-LOGISTICS-POOL1`,
+   `XG-FACTORY-DEFAULT-TO-PE`. An indexed label (`...-POOL2`) stands for its family
+   (`...-POOL<n>`): a pool dropped from the inventory leaves a higher index behind.
+   A foreign route whose name merely starts with a service label
+   (`XG-FACTORY-MGMT-BACKUP`) is never touched. Labels of services removed from the
+   inventory cannot be known, so their routes stay on the device (remove them by hand).
+
+2. **Collisions.** Before anything is sent, every object configgen is about to create
+   or modify whole (platform `owned_sections`: tunnels, ACLs, policy/class maps, voice
+   rules and profiles, dial-peers; and IOS numbered ACL lines `access-list N ...`) is
+   looked up on the device. When it exists there, it must carry configgen's marker:
+   - a section configgen renders with a `description`: the device's description equals
+     the rendered one, or names a service/PBX configgen renders on this device as a
+     word (`GPRS-VPN wh-logistics APN ...` after the APN changed);
+   - a section whose name carries a configgen label (`ip access-list extended
+     XG-FACTORY-INET-IN`, `voice translation-profile HQ-PBX-TO-VPMN`): configgen's;
+   - a numbered section without a description (`voice translation-rule 1001`): its
+     lines are a subset of what configgen renders, or a configgen translation-profile
+     on the device uses it;
+   - IOS numbered ACL lines (`access-list 1 permit ...`): every line of that number on
+     the device is one configgen renders.
+   Otherwise the device is failed with a conflict naming the object and nothing is
+   sent. An empty foreign section (a VRP `acl number 3000` without rules) is foreign
+   too: configgen never renders one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from hier_config import HConfig
+
+from configgen.platforms import Platform, platform_for
+
+_NAME_CHARS = r"A-Za-z0-9._-"
+
+# A numbered section is configgen's when a configgen-owned section on the device uses
+# it: (section header pattern with the number as group 1, user section pattern, line
+# template that refers to the number).
+_REFERENCES = (
+    (r"^voice translation-rule (\d+)$", r"^voice translation-profile ", r"^translate \S+ {n}$"),
+)
+_IOS_NUMBERED_ACL = re.compile(r"^access-list (\d+) ")
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """What marks configgen's objects on one device (`for_device`)."""
+
+    route_labels: frozenset[str] = frozenset()      # exact labels configgen renders here
+    indexed_stems: frozenset[str] = frozenset()     # "WH-LOGISTICS-POOL": any POOL<n>
+    names: frozenset[str] = frozenset()             # services / PBXs rendered on the device
+
+    def owns_label(self, label: str) -> bool:
+        if label in self.route_labels:
+            return True
+        match = re.fullmatch(r"(.*\D)[1-9]\d*", label)
+        return bool(match and match.group(1) in self.indexed_stems)
+
+    @property
+    def labels(self) -> frozenset[str]:
+        """Upper-case service labels (`route_label(name)`), for section names."""
+        return frozenset(name.upper() for name in self.names)
+
+    def names_an_owner(self, text: str) -> bool:
+        """`text` mentions a service/PBX of this device as a whole word."""
+        return any(re.search(rf"(?<![{_NAME_CHARS}]){re.escape(name)}(?![{_NAME_CHARS}])", text, re.I)
+                   for name in self.names)
+
+    def label_in_name(self, header: str) -> bool:
+        """A token of `header` is a label or starts/ends with one (`XG-FACTORY-INET-IN`,
+        `VPMN-TO-HQ-PBX`), with whole-label boundaries (`XG-FACTORYX` is not one)."""
+        for token in header.split()[1:]:
+            for label in self.labels:
+                if token == label or token.startswith(label + "-") or token.endswith("-" + label):
+                    return True
+        return False
+
+
+def for_device(inventory, device: str) -> Ownership:
+    """Labels and names of what configgen renders on `device`, from the service builders."""
+    from configgen.render import INVENTORY_WIDE_BUILDERS, SERVICE_BUILDERS
+
+    contributions, names = [], set()
+    dev = inventory.devices[device]
+    platform = platform_for(dev)
+    for service in inventory.services:
+        if service.device == device:
+            names.add(service.name)
+            contributions.append(SERVICE_BUILDERS[service.kind](service, dev, platform, inventory))
+    for builder in INVENTORY_WIDE_BUILDERS:
+        for name, contribution in builder(inventory):
+            if name == device:
+                contributions.append(contribution)
+                names.update(section.values.pbx for section in contribution.sections)
+    labels = {route.name for c in contributions for route in c.routes}
+    stems = {m.group(1) for label in labels if (m := re.fullmatch(r"(.*\D)[1-9]\d*", label))}
+    return Ownership(frozenset(labels), frozenset(stems), frozenset(names))
+
+
+@dataclass(frozen=True)
+class Conflict:
+    object: str          # the device's header line, e.g. "acl number 3000"
+    reason: str
+
+    def message(self, device: str) -> str:
+        return (f"{self.object!r} exists on {device} and was not made by configgen ({self.reason}); "
+                f"nothing was sent to {device}. Free it (remove or renumber it on the device, after "
+                "checking what uses it) or change the inventory so configgen uses another one, then push again")
+
+
+def find_conflicts(platform: Platform, running: HConfig, intended: HConfig, ownership: Ownership) -> list[Conflict]:
+    owned = [re.compile(p) for p in platform.owned_sections]
+    conflicts: list[Conflict] = []
+    theirs_by_text = {child.text: child for child in running.children}
+
+    def is_owned_section(text: str) -> bool:
+        return any(p.match(text) for p in owned)
+
+    def ours(mine, theirs) -> str | None:
+        """None when `theirs` (the device's section) is configgen's, else why not."""
+        description = next((c.text for c in mine.children if c.text.startswith("description ")), None)
+        if description is not None:
+            got = next((c.text for c in theirs.children if c.text.startswith("description ")), None)
+            if got == description or (got is not None and ownership.names_an_owner(got[len("description "):])):
+                return None
+            return f"its description is {got[len('description '):]!r}" if got else "it has no description"
+        if ownership.label_in_name(theirs.text):
+            return None
+        rendered = {c.text for c in mine.children}
+        lines = [c.text for c in theirs.children]
+        if lines and all(line in rendered for line in lines):
+            return None
+        if _referenced_by_ours(theirs.text):
+            return None
+        if not lines:
+            return "it is empty; configgen never renders an empty one"
+        extra = next(line for line in lines if line not in rendered)
+        return f"it holds {extra!r}, which configgen does not render"
+
+    def _referenced_by_ours(header: str) -> bool:
+        for section, user, line in _REFERENCES:
+            match = re.match(section, header)
+            if not match:
+                continue
+            pattern = re.compile(line.format(n=re.escape(match.group(1))))
+            for child in running.children:
+                if re.match(user, child.text) and intended.get_child(equals=child.text) is not None \
+                        and ownership.label_in_name(child.text) \
+                        and any(pattern.match(c.text) for c in child.children):
+                    return True
+        return False
+
+    for mine in intended.children:
+        theirs = theirs_by_text.get(mine.text)
+        if theirs is None or not mine.children or not is_owned_section(mine.text):
+            continue
+        reason = ours(mine, theirs)
+        if reason is not None:
+            conflicts.append(Conflict(mine.text, reason))
+
+    if platform.hier_platform == "CISCO_IOS":
+        rendered_acl: dict[str, set[str]] = {}
+        for child in intended.children:
+            if (m := _IOS_NUMBERED_ACL.match(child.text)):
+                rendered_acl.setdefault(m.group(1), set()).add(child.text)
+        for number, lines in rendered_acl.items():
+            extra = [c.text for c in running.children
+                     if c.text.startswith(f"access-list {number} ") and c.text not in lines]
+            if extra:
+                conflicts.append(Conflict(f"access-list {number}",
+                                          f"it holds {extra[0]!r}, which configgen does not render"))
+    return conflicts
+

@@ -1,0 +1,177 @@
+"""Push never changes configuration configgen did not create (configgen/push/ownership.py).
+
+Unit tests on the diff, then the lab: foreign objects seeded through netmiko, a push that
+fails the device with the conflict named, and the foreign config untouched.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from configgen import api
+from configgen.platforms import PLATFORMS
+from configgen.push import plan_changes, read_connection_file, resolve_targets
+from configgen.push.ownership import for_device
+from tests.conftest import INVENTORIES
+from tests.push.test_push_lab import GPRS, LabRun
+
+CISCO, VRP5 = PLATFORMS[("cisco", "ios")], PLATFORMS[("huawei", "vrp5")]
+INTERNET = INVENTORIES / "hubei-internet-line.yaml"
+PBX = INVENTORIES / "hubei-vpmn-pbx.yaml"
+
+
+def rendered(path):
+    result = api.render([path])
+    assert result.checked.ok, result.checked.findings
+    return result.checked.inventory, result.configs
+
+
+# ---- labels -------------------------------------------------------------------------------
+
+def test_labels_come_from_the_service_builders():
+    inventory, _ = rendered(GPRS)
+    owner = for_device(inventory, "wh-logistics-ce")
+    assert owner.route_labels == {"WH-LOGISTICS-GRE-ENDPOINT", "WH-LOGISTICS-POOL1", "WH-LOGISTICS-POOL2"}
+    assert owner.owns_label("WH-LOGISTICS-POOL7")              # a dropped pool's route
+    for foreign in ("WH-LOGISTICS-MGMT", "WH-LOGISTICS-POOL", "WH-LOGISTICS-POOL0", "WH-LOGISTICS-GRE-ENDPOINT2",
+                    "WH-LOGISTICS-POOL1-BACKUP", "WH-WATER-POOL1", "WH-LOGISTICSX-POOL1"):
+        assert not owner.owns_label(foreign), foreign
+    inventory, _ = rendered(PBX)
+    assert for_device(inventory, "hq-voice-gw").names == {"hq-pbx"}
+
+
+def test_foreign_route_starting_with_a_service_label_stays():
+    inventory, configs = rendered(INTERNET)
+    running = configs["xg-factory-ce"].replace(
+        "ip route 0.0.0.0", "ip route 10.77.0.0 255.255.0.0 192.0.2.1 name XG-FACTORY-MGMT-BACKUP\nip route 0.0.0.0")
+    plan = plan_changes(CISCO, running, configs["xg-factory-ce"], for_device(inventory, "xg-factory-ce"))
+    assert plan.empty and not plan.conflicts
+    stale = running.replace("XG-FACTORY-MGMT-BACKUP", "XG-FACTORY-DEFAULT-TO-PE")   # configgen's label: goes
+    plan = plan_changes(CISCO, stale, configs["xg-factory-ce"], for_device(inventory, "xg-factory-ce"))
+    assert plan.commands == ["no ip route 10.77.0.0 255.255.0.0 192.0.2.1 name XG-FACTORY-DEFAULT-TO-PE"]
+
+
+# ---- collisions ---------------------------------------------------------------------------
+
+def conflicts_of(platform, path, device, running):
+    """(object, reason) of each conflict pushing `path`'s config for `device` onto `running`
+    (a function of the rendered config, or text)."""
+    inventory, configs = rendered(path)
+    intended = configs[device]
+    running = running(intended) if callable(running) else running
+    plan = plan_changes(platform, running, intended, for_device(inventory, device))
+    assert not (plan.commands and plan.conflicts)
+    return [(c.object, c.reason) for c in plan.conflicts], plan
+
+
+def test_huawei_acl_on_the_vty_lines_is_a_conflict():
+    found, plan = conflicts_of(VRP5, INTERNET, "es-school-ce", lambda intended: intended)
+    assert not found and plan.empty
+    inventory, configs = rendered(INTERNET)
+    intended = configs["es-school-ce"]
+    foreign = "sysname es-school-ce\n#\nacl number 3000\n rule 5 permit ip source 10.9.9.0 0.0.0.255\n#\n" \
+              "user-interface vty 0 4\n acl 3000 inbound\n#\nreturn\n"
+    plan = plan_changes(VRP5, foreign, intended, for_device(inventory, "es-school-ce"))
+    assert plan.commands == [] and [c.object for c in plan.conflicts] == ["acl number 3000"]
+    assert "no description" in plan.conflicts[0].reason
+    message = plan.conflicts[0].message("es-school-ce")
+    assert "'acl number 3000' exists on es-school-ce and was not made by configgen" in message
+    assert "nothing was sent" in message and "Free it" in message
+    empty = "sysname es-school-ce\n#\nacl number 3000\n#\nreturn\n"
+    plan = plan_changes(VRP5, empty, intended, for_device(inventory, "es-school-ce"))
+    assert [c.object for c in plan.conflicts] == ["acl number 3000"]
+
+
+def test_cisco_numbered_acl_with_foreign_entries_is_a_conflict():
+    found, _ = conflicts_of(CISCO, INTERNET, "xg-factory-ce", "hostname xg-factory-ce\n"
+                            "access-list 1 permit 10.9.9.0 0.0.0.255\nline vty 0 4\n access-class 1 in\n!\n")
+    assert found == [("access-list 1", "it holds 'access-list 1 permit 10.9.9.0 0.0.0.255', "
+                                       "which configgen does not render")]
+    found, plan = conflicts_of(CISCO, INTERNET, "xg-factory-ce", lambda intended: intended)   # its own line
+    assert found == [] and plan.empty
+
+
+def test_foreign_tunnel_and_dial_peer_are_conflicts_own_ones_are_not():
+    found, _ = conflicts_of(CISCO, GPRS, "wh-logistics-ce",
+                            "interface Tunnel0\n description backup to HQ\n tunnel destination 192.0.2.99\n!\n")
+    assert found == [("interface Tunnel0", "its description is 'backup to HQ'")]
+    # configgen's tunnel after the APN changed: the description still names the service
+    found, plan = conflicts_of(CISCO, GPRS, "wh-logistics-ce",
+                               lambda intended: intended.replace("APN WHLOG.HB to GRE", "APN OLD.HB to GRE"))
+    assert found == [] and "interface Tunnel0" in plan.commands
+    found, _ = conflicts_of(CISCO, PBX, "hq-voice-gw", "dial-peer voice 100 pots\n description fax machine\n!\n")
+    assert found == [("dial-peer voice 100 pots", "its description is 'fax machine'")]
+
+
+def test_voice_rules_are_configgen_s_when_its_profile_uses_them():
+    inventory, configs = rendered(PBX)
+    intended = configs["hq-voice-gw"]
+    owner = for_device(inventory, "hq-voice-gw")
+    old_blocks = intended.replace("rule 1 /^\\([1-2]...\\)$/", "rule 1 /^\\([1-3]...\\)$/")
+    assert old_blocks != intended
+    plan = plan_changes(CISCO, old_blocks, intended, owner)
+    assert not plan.conflicts and "voice translation-rule 1001" in plan.commands
+    foreign = "voice translation-rule 1001\n rule 1 /^9/ /0/\n!\n" + intended.split("!\n", 1)[0]
+    plan = plan_changes(CISCO, foreign, intended, owner)
+    assert [c.object for c in plan.conflicts] == ["voice translation-rule 1001"]
+
+
+# ---- on the lab ------------------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _no_environment_credentials(monkeypatch):
+    for name in ("CONFIGGEN_USERNAME", "CONFIGGEN_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def seed(run, device, commands):
+    """Configure by hand (configgen's prompt-driven driver: no 2 s waits on Huawei)."""
+    with run.targets[device].connect(run.credentials) as conn:
+        conn.send_config_set(commands)
+    return run.running(device)
+
+
+def test_lab_foreign_objects_fail_the_device_and_stay_untouched(tmp_path):
+    run = LabRun(INTERNET, tmp_path)
+    try:
+        cisco = seed(run, "xg-factory-ce", ["access-list 1 permit 10.9.9.0 0.0.0.255", "line vty 0 4",
+                                            "access-class 1 in", "exit",
+                                            "ip route 10.77.0.0 255.255.0.0 Null0 name XG-FACTORY-MGMT-BACKUP"])
+        huawei = seed(run, "es-school-ce", ["acl number 3000", "rule 5 permit ip source 10.9.9.0 0.0.0.255",
+                                            "quit", "user-interface vty 0 4", "acl 3000 inbound", "quit"])
+        assert "access-class 1 in" in cisco and "acl 3000 inbound" in huawei
+        report = run.push()
+        results = {r.device: r for r in report.results}
+        assert not report.ok
+        for device, name in (("xg-factory-ce", "'access-list 1'"), ("es-school-ce", "'acl number 3000'")):
+            r = results[device]
+            assert r.status == "failed" and r.stage == "check" and r.applied == [] and r.commands == []
+            assert f"{name} exists on {device} and was not made by configgen" in r.error
+        assert "access-list 1" in report.table()
+        assert run.running("xg-factory-ce") == cisco and run.running("es-school-ce") == huawei
+        # Freed by hand: the push goes through and the foreign route named XG-FACTORY-* stays.
+        seed(run, "xg-factory-ce", ["line vty 0 4", "no access-class 1 in", "exit", "no access-list 1"])
+        assert run.push(only="xg-factory-ce").ok
+        assert "name XG-FACTORY-MGMT-BACKUP" in run.running("xg-factory-ce")
+    finally:
+        run.lab.stop()
+
+
+def test_lab_foreign_tunnel_and_dial_peer(tmp_path):
+    gprs = LabRun(GPRS, tmp_path / "gprs")
+    try:
+        before = seed(gprs, "wh-logistics-ce", ["interface Tunnel0", "description backup to HQ"])
+        result = gprs.push(only="wh-logistics-ce").results[0]
+        assert result.status == "failed" and "'interface Tunnel0' exists on wh-logistics-ce" in result.error
+        assert gprs.running("wh-logistics-ce") == before
+    finally:
+        gprs.lab.stop()
+    pbx = LabRun(PBX, tmp_path / "pbx")
+    pbx.targets = resolve_targets(pbx.inventory, ["hq-voice-gw"], read_connection_file(pbx.connection_file))
+    try:
+        before = seed(pbx, "hq-voice-gw", ["dial-peer voice 100 pots", "description fax machine"])
+        result = pbx.push().results[0]
+        assert result.status == "failed" and "'dial-peer voice 100 pots' exists on hq-voice-gw" in result.error
+        assert pbx.running("hq-voice-gw") == before
+    finally:
+        pbx.lab.stop()
