@@ -52,7 +52,7 @@ def main() -> None:
             commands = config_commands(result.configs[name], "huawei")
             params = lab.netmiko_params(name)
             stock = lambda: ConnectHandler(**params)                                     # noqa: E731
-            fast = lambda: DRIVERS[platform.push_driver](**params)                     # noqa: E731
+            fast = lambda: DRIVERS[platform.push_driver](**params, pinned_host_keys=(lab.host_key,))  # noqa: E731
             times = {"stock": [], "configgen": []}
             for _ in range(args.rounds):
                 for label, connect in (("stock", stock), ("configgen", fast)):

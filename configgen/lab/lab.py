@@ -57,6 +57,7 @@ class Lab:
         self.servers: dict[str, DeviceServer] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="cglab")
+        self.host_key: str | None = None
 
     # ---- lifecycle -----------------------------------------------------------------
     def start(self) -> "Lab":
@@ -76,6 +77,7 @@ class Lab:
 
     async def _start_servers(self) -> None:
         key = asyncssh.generate_private_key("ssh-ed25519")
+        self.host_key = key.export_public_key("openssh").decode().strip()   # for known_hosts checks
         for i, (name, device) in enumerate(self.devices.items()):
             port = self.base_port + i if self.base_port else 0
             server = DeviceServer(device, self.username, self.password, key, self._executor, port)
@@ -129,7 +131,8 @@ class Lab:
             "lab": self.prefix,
             "username": self.username,
             "password": self.password,
-            "devices": {name: asdict(c) for name, c in self.connections.items()},
+            # host_key: the OpenSSH public key the device answers with (push checks it strictly)
+            "devices": {name: {**asdict(c), "host_key": self.host_key} for name, c in self.connections.items()},
             "services": {name: asdict(t) for name, t in self.services.items()},
         }
 

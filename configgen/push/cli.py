@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import sys
 import threading
+from pathlib import Path
 
 from configgen import api
 from configgen.cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, print_findings
 from configgen.push import push_devices
 from configgen.push.credentials import CredentialsError, install_log_redaction, load_credentials, redact
-from configgen.push.targets import read_connection_file, resolve_targets
+from configgen.push.targets import DEFAULT_KNOWN_HOSTS, HostKeys, read_connection_file, resolve_targets
 from configgen.verify import verify
 
 
@@ -43,7 +44,8 @@ def _prepare(args):
         print("nothing pushed or verified: fix the inventory errors above first", file=sys.stderr)
         return EXIT_FINDINGS
     connections = read_connection_file(args.connections) if args.connections else None
-    targets = resolve_targets(result.checked.inventory, args.device, connections)
+    host_keys = HostKeys(Path(args.known_hosts).expanduser(), args.accept_new_host_keys)
+    targets = resolve_targets(result.checked.inventory, args.device, connections, host_keys)
     try:
         credentials = load_credentials(list(targets), fallback=connections.login if connections else None)
     except CredentialsError as exc:
@@ -118,6 +120,12 @@ def register(sub) -> None:
                             help="only this device (repeatable); default: every device with a service")
         parser.add_argument("--connections", metavar="FILE",
                             help="connection file (from `configgen lab up`): host/port per device")
+        parser.add_argument("--known-hosts", metavar="FILE", default=DEFAULT_KNOWN_HOSTS,
+                            help="SSH host keys of the devices, checked strictly (default ~/.ssh/known_hosts); "
+                                 "a connection file's host_key wins for its devices")
+        parser.add_argument("--accept-new-host-keys", action="store_true",
+                            help="trust a device without a known_hosts entry on first contact and record its key "
+                                 "(a changed key is still refused)")
         parser.add_argument("--workers", type=_positive, default=4, help="devices handled in parallel (default 4)")
         parser.add_argument("--format", choices=("text", "json"), default="text")
         parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")

@@ -9,14 +9,126 @@ read until a VRP prompt instead, and decide from that prompt: `[...]` is system-
 
 The prompt pattern does not contain the hostname, so a push that changes `sysname`
 does not leave the driver waiting for a prompt that no longer exists.
+
+Every driver checks the device's SSH host key strictly (`_HostKeyChecking`): against the
+known_hosts file netmiko loads (`alt_key_file`) and keys pinned by a connection file;
+an unknown key is refused unless the caller trusts on first use (`TrustOnFirstUse`,
+which appends it to the known_hosts file). A refused or mismatching key raises
+`HostKeyError` from paramiko's key exchange, before any authentication: the password
+is never sent to a host that is not the device.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import logging
+import os
 import re
+import threading
+from pathlib import Path
 
+import paramiko
 from netmiko.cisco import CiscoIosSSH
 from netmiko.huawei.huawei import HuaweiSSH, HuaweiVrpv8SSH
+
+log = logging.getLogger("configgen.push")
+_known_hosts_lock = threading.Lock()
+
+
+class HostKeyError(Exception):
+    """The device's SSH host key is unknown or not the expected one; nothing was sent.
+    (Deliberately not an SSHException: netmiko would bury it in a timeout message.)"""
+
+
+def fingerprint(key: paramiko.PKey) -> str:
+    """OpenSSH-style `SHA256:...` fingerprint."""
+    return "SHA256:" + base64.b64encode(hashlib.sha256(key.asbytes()).digest()).decode().rstrip("=")
+
+
+def known_hosts_name(host: str, port: int) -> str:
+    """How known_hosts names a host (`[host]:port` off port 22), as paramiko looks it up."""
+    return host if port == 22 else f"[{host}]:{port}"
+
+
+class _UnknownHostKey(Exception):
+    def __init__(self, hostname: str, key: paramiko.PKey):
+        super().__init__(hostname)
+        self.hostname, self.key = hostname, key
+
+
+class RejectUnknown(paramiko.MissingHostKeyPolicy):
+    def missing_host_key(self, client, hostname, key):
+        raise _UnknownHostKey(hostname, key)
+
+
+class TrustOnFirstUse(paramiko.MissingHostKeyPolicy):
+    """Accept a host that has no key yet and append its key to `path` (mode 0600). A host
+    whose key *differs* is still refused (paramiko checks that before asking a policy)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    def missing_host_key(self, client, hostname, key):
+        line = f"{hostname} {key.get_name()} {key.get_base64()}\n"
+        with _known_hosts_lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            with os.fdopen(fd, "a") as fh:
+                fh.write(line)
+        client.get_host_keys().add(hostname, key.get_name(), key)
+        log.warning("%s: new host key %s %s accepted and written to %s", hostname, key.get_name(),
+                    fingerprint(key), self.path)
+
+
+class _CheckedSSHClient(paramiko.SSHClient):
+    """paramiko's client whose host-key failures come out as `HostKeyError`."""
+
+    key_source = "known_hosts"
+
+    def connect(self, hostname, port=22, *args, **kwargs):
+        try:
+            return super().connect(hostname, port, *args, **kwargs)
+        except paramiko.BadHostKeyException as exc:
+            raise HostKeyError(
+                f"host key of {hostname}:{port} does not match {self.key_source}: the device offered "
+                f"{exc.key.get_name()} {fingerprint(exc.key)}, expected {exc.expected_key.get_name()} "
+                f"{fingerprint(exc.expected_key)}; nothing was sent (no password). Something else may be "
+                "answering at that address, or the device was replaced: check its key on the console, "
+                "then correct the entry") from None
+        except _UnknownHostKey as exc:
+            raise HostKeyError(
+                f"no host key for {exc.hostname} in {self.key_source}; the device offered {exc.key.get_name()} "
+                f"{fingerprint(exc.key)}; nothing was sent (no password). Compare that fingerprint with the "
+                "device's own (on the console), then add it to the known_hosts file, or rerun with "
+                "--accept-new-host-keys to trust and record it on first contact") from None
+
+
+class _HostKeyChecking:
+    """Netmiko driver mixin: strict host keys, pinned keys, a configgen policy."""
+
+    def __init__(self, *args, host_key_policy: paramiko.MissingHostKeyPolicy | None = None,
+                 pinned_host_keys: tuple[str, ...] = (), key_source: str = "known_hosts", **kwargs):
+        self._cg_policy = host_key_policy or RejectUnknown()
+        self._cg_pinned = pinned_host_keys
+        self._cg_key_source = key_source
+        super().__init__(*args, **kwargs)
+
+    def _get_ssh_client_instance(self) -> paramiko.SSHClient:
+        client = _CheckedSSHClient()
+        client.key_source = self._cg_key_source
+        return client
+
+    def _build_ssh_client(self) -> paramiko.SSHClient:
+        client = super()._build_ssh_client()          # loads alt_key_file (known_hosts)
+        name = known_hosts_name(self.host, self.port)
+        for line in self._cg_pinned:
+            entry = paramiko.hostkeys.HostKeyEntry.from_line(f"{name} {line}")
+            if entry is None or entry.key is None:
+                raise HostKeyError(f"{name}: unreadable host key {line!r} in {self._cg_key_source}")
+            client.get_host_keys().add(name, entry.key.get_name(), entry.key)
+        client.set_missing_host_key_policy(self._cg_policy)
+        return client
 
 # <R1>, [R1], [R1-Tunnel0/0/1], VRP8 [~R1] / [*R1-GigabitEthernet0/0/1]
 VRP_PROMPT = r"^\s*(?:HRP_.)?[<\[][~*]?[^\s<>\[\]]+[>\]]\s*$"
@@ -39,16 +151,20 @@ class _PromptDrivenVrp:
         return super().exit_config_mode(exit_config=exit_config, pattern=pattern)
 
 
-class FastHuaweiSSH(_PromptDrivenVrp, HuaweiSSH):
+class CheckedCiscoIosSSH(_HostKeyChecking, CiscoIosSSH):
+    """netmiko's IOS driver with configgen's host key checking."""
+
+
+class FastHuaweiSSH(_HostKeyChecking, _PromptDrivenVrp, HuaweiSSH):
     """VRP5 (device_type `huawei_vrp`, which also selects ntc-templates)."""
 
 
-class FastHuaweiVrpv8SSH(_PromptDrivenVrp, HuaweiVrpv8SSH):
+class FastHuaweiVrpv8SSH(_HostKeyChecking, _PromptDrivenVrp, HuaweiVrpv8SSH):
     """VRP8, commit-based (device_type `huawei_vrpv8`)."""
 
 
 DRIVERS = {
-    "cisco_ios": CiscoIosSSH,
+    "cisco_ios": CheckedCiscoIosSSH,
     "huawei_vrp_fast": FastHuaweiSSH,
     "huawei_vrpv8_fast": FastHuaweiVrpv8SSH,
 }

@@ -30,6 +30,7 @@ from netmiko.exceptions import ConfigInvalidException, NetmikoAuthenticationExce
 from paramiko.ssh_exception import SSHException
 
 from configgen.push.credentials import Credentials, redact
+from configgen.push.drivers import HostKeyError
 from configgen.push.diff import ChangePlan, plan_changes, rollback_commands
 from configgen.push.targets import Target
 from configgen.push.ownership import Ownership, for_device
@@ -136,6 +137,8 @@ def _push_one(target: Target, intended: str, ownership: Ownership, credentials: 
         _deliver(target, intended, ownership, credentials, dry_run, result, notify, line_timeout)
     except NetmikoAuthenticationException:
         result.error = f"login refused for user {credentials.username!r} at {target.host}:{target.port}"
+    except HostKeyError as exc:
+        result.error = str(exc)
     except SESSION_LOST as exc:
         result.error = f"{type(exc).__name__} during {result.stage}: {_first_line(exc)}"
     except Exception as exc:  # noqa: BLE001 - one device's surprise must not sink the others

@@ -2,8 +2,14 @@
 
 A connection file is the JSON `configgen lab up` writes (docs/lab.md):
 `{"version": 1, "username": ..., "password": ..., "devices": {NAME: {"host", "port",
-"device_type", ...}}}`. Its devices override the inventory's addresses; its username
-and password are used only when the environment gives none (credentials.py).
+"device_type", "host_key", ...}}}`. Its devices override the inventory's addresses; its
+username and password are used only when the environment gives none (credentials.py).
+
+Host keys are checked strictly (drivers.py): a device's `host_key` in the connection file
+(the lab writes its keys there) is the only key accepted for it; otherwise the
+known_hosts file (`HostKeys.known_hosts`, default `~/.ssh/known_hosts`) must hold the
+device's key, unless `HostKeys.accept_new` trusts an unknown key on first use and
+records it there. A key that differs from the recorded one is always refused.
 """
 
 from __future__ import annotations
@@ -17,7 +23,18 @@ from netmiko import BaseConnection
 from configgen.findings import InputError
 from configgen.platforms import Platform, platform_for
 from configgen.push.credentials import Credentials, register_secret
-from configgen.push.drivers import DRIVERS
+from configgen.push.drivers import DRIVERS, RejectUnknown, TrustOnFirstUse
+
+DEFAULT_KNOWN_HOSTS = "~/.ssh/known_hosts"
+
+
+@dataclass(frozen=True)
+class HostKeys:
+    """Where device host keys are checked: a known_hosts file; `accept_new` trusts a
+    device without an entry on first contact and appends its key to the file."""
+
+    known_hosts: Path = Path(DEFAULT_KNOWN_HOSTS).expanduser()
+    accept_new: bool = False
 
 
 @dataclass(frozen=True)
@@ -26,20 +43,32 @@ class Target:
     host: str
     port: int
     platform: Platform
+    host_keys: HostKeys = HostKeys()
+    pinned_host_key: str | None = None     # "ssh-ed25519 AAAA...", from a connection file
+    key_source: str = ""                   # where pinned_host_key came from (for messages)
 
     def connect(self, credentials: Credentials, *, timeout: float = 20.0) -> BaseConnection:
-        """A logged-in netmiko session through configgen's driver for the platform."""
+        """A logged-in netmiko session through configgen's driver for the platform, after
+        the device's host key checked out (drivers.HostKeyError otherwise: no password sent)."""
         driver = DRIVERS[self.platform.push_driver]
+        if self.pinned_host_key:
+            keys = dict(alt_host_keys=False, pinned_host_keys=(self.pinned_host_key,),
+                        key_source=self.key_source or "the connection file", host_key_policy=RejectUnknown())
+        else:
+            known = self.host_keys.known_hosts
+            policy = TrustOnFirstUse(known) if self.host_keys.accept_new else RejectUnknown()
+            keys = dict(alt_host_keys=True, alt_key_file=str(known), key_source=str(known), host_key_policy=policy)
         return driver(device_type=self.platform.netmiko_type, host=self.host, port=self.port,
                       username=credentials.username, password=credentials.password_for(self.name),
                       conn_timeout=timeout, auth_timeout=timeout, banner_timeout=timeout,
-                      use_keys=False, allow_agent=False, ssh_strict=False, system_host_keys=False)
+                      use_keys=False, allow_agent=False, ssh_strict=True, system_host_keys=False, **keys)
 
 
 @dataclass(frozen=True)
 class ConnectionFile:
     devices: dict[str, dict]
     login: tuple[str, str] | None
+    path: str = ""
 
 
 def read_connection_file(path: str | Path) -> ConnectionFile:
@@ -53,11 +82,11 @@ def read_connection_file(path: str | Path) -> ConnectionFile:
     if document.get("username") and document.get("password"):
         register_secret(document["password"])
         login = (document["username"], document["password"])
-    return ConnectionFile(document["devices"], login)
+    return ConnectionFile(document["devices"], login, str(path))
 
 
-def resolve_targets(inventory, names: list[str] | None = None,
-                    connections: ConnectionFile | None = None) -> dict[str, Target]:
+def resolve_targets(inventory, names: list[str] | None = None, connections: ConnectionFile | None = None,
+                    host_keys: HostKeys | None = None) -> dict[str, Target]:
     """Targets for `names` (default: every device carrying a service), in name order."""
     if names:
         unknown = sorted(set(names) - set(inventory.devices))
@@ -70,7 +99,7 @@ def resolve_targets(inventory, names: list[str] | None = None,
     for name in wanted:
         device = inventory.devices[name]
         platform = platform_for(device)
-        host, port = device.host, device.port
+        host, port, pinned = device.host, device.port, None
         if connections is not None:
             entry = connections.devices.get(name)
             if entry is None:
@@ -78,6 +107,7 @@ def resolve_targets(inventory, names: list[str] | None = None,
             if entry.get("device_type", platform.netmiko_type) != platform.netmiko_type:
                 raise InputError(f"{name}: connection file says {entry['device_type']}, "
                                  f"the inventory says {platform.netmiko_type}")
-            host, port = entry["host"], int(entry["port"])
-        targets[name] = Target(name, host, port, platform)
+            host, port, pinned = entry["host"], int(entry["port"]), entry.get("host_key")
+        targets[name] = Target(name, host, port, platform, host_keys or HostKeys(), pinned,
+                               f"connection file {connections.path}" if pinned else "")
     return targets

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from netmiko.exceptions import NetmikoAuthenticationException
 
 from configgen.push.credentials import Credentials, redact
+from configgen.push.drivers import HostKeyError
 from configgen.push.targets import Target
 from configgen.verify.ping import PingParseError, PingStats, parse_ping
 from configgen.verify.plan import Step, plan_service
@@ -117,6 +118,8 @@ def _verify_device(target: Target, services: list, inventory, credentials: Crede
         conn = target.connect(credentials)
     except NetmikoAuthenticationException:
         error = f"login refused for user {credentials.username!r} at {target.host}:{target.port}"
+    except HostKeyError as exc:
+        error = str(exc)
     except Exception as exc:  # noqa: BLE001 - reported per service
         error = f"cannot reach {target.host}:{target.port}: {type(exc).__name__}: {exc}".splitlines()[0]
     else:
