@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from configgen.lab.dataplane import LabEnvironmentError, check_environment, sweep
+from configgen.lab.device import FAULT_KINDS, parse_faults
 from configgen.lab.runner import CONNECTIONS, STATE, load_inventory_or_exit, serve
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -40,6 +41,9 @@ def register(subparsers) -> None:
     up.add_argument("--connections", type=Path, help="also write the connection file here")
     up.add_argument("--base-port", type=int, default=0, help="first SSH port (default: free ports)")
     up.add_argument("--foreground", action="store_true", help="run in this process until Ctrl-C")
+    up.add_argument("--fault", action="append", default=[], metavar="DEVICE:KIND[=ARG]",
+                    help=f"make a device misbehave (repeatable; KIND: {FAULT_KINDS}; "
+                         "`once`: only the device's next session)")
     up.set_defaults(func=cmd_up)
     down = sub.add_parser("down", help="stop the lab and remove every namespace, link and process")
     common(down)
@@ -93,6 +97,11 @@ def cmd_up(args) -> int:
               file=sys.stderr)
         return EXIT_FAIL
     inventory = load_inventory_or_exit(args.inventory)
+    try:
+        faults = parse_faults(args.fault, inventory.devices)
+    except ValueError as exc:
+        print(f"configgen lab: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     prefix = _prefix(args.name)
     sweep(prefix + "-")      # leftovers of a crashed run of the same lab
@@ -106,13 +115,14 @@ def cmd_up(args) -> int:
         lab = Lab(inventory, prefix=prefix, base_port=args.base_port)
         (run_dir / STATE).write_text(json.dumps({"pid": os.getpid(), "prefix": prefix}))
         serve(lab, run_dir, args.connections, on_ready=lambda lab: _print_connections(
-            lab.connection_document(), run_dir / CONNECTIONS, password_from_env))
+            lab.connection_document(), run_dir / CONNECTIONS, password_from_env), faults=faults)
         return EXIT_OK
     (run_dir / CONNECTIONS).unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "configgen.lab.runner", *map(str, args.inventory), "--run-dir", str(run_dir),
            "--prefix", prefix, "--base-port", str(args.base_port)]
     if args.connections:
         cmd += ["--connections", str(args.connections)]
+    cmd += [f"--fault={spec}" for spec in args.fault]
     with open(run_dir / "lab.log", "ab") as log:
         proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                 start_new_session=True)

@@ -26,9 +26,49 @@ class Fault:
     drop_after_lines: int | None = None   # close the connection when line N+1 arrives
     reject: tuple[str, ...] = ()          # regexes; a matching line gets the vendor's error text
     delay: float = 0.0                    # seconds to wait before answering each line
+    once: bool = False                    # only the next session (or login attempt) gets it
 
     def rejects(self, line: str) -> bool:
         return any(re.search(pattern, line) for pattern in self.reject)
+
+
+FAULT_KINDS = "refuse-login, drop-after=N, reject=REGEX, delay=SECONDS, once"
+
+
+def parse_faults(specs: list[str], devices) -> dict[str, Fault]:
+    """`DEVICE:KIND[=ARG]` specs (`configgen lab up --fault`) -> one Fault per device.
+    Several specs for one device combine; `reject` may repeat; `once` makes the device's
+    fault apply to its next session only. Raises ValueError with what is wrong."""
+    faults: dict[str, Fault] = {}
+    for spec in specs:
+        device, sep, kind = spec.partition(":")
+        if not sep or not device or not kind:
+            raise ValueError(f"--fault {spec!r}: write DEVICE:KIND[=ARG], KIND one of {FAULT_KINDS}")
+        if device not in devices:
+            raise ValueError(f"--fault {spec!r}: no device {device!r} in the inventory")
+        name, has_arg, arg = kind.partition("=")
+        fault = faults.setdefault(device, Fault())
+        try:
+            if name == "refuse-login" and not has_arg:
+                fault.refuse_login = True
+            elif name == "once" and not has_arg:
+                fault.once = True
+            elif name == "drop-after" and has_arg:
+                fault.drop_after_lines = int(arg)
+                if fault.drop_after_lines < 0:
+                    raise ValueError("a line count is 0 or more")
+            elif name == "reject" and has_arg and arg:
+                re.compile(arg)
+                fault.reject = (*fault.reject, arg)
+            elif name == "delay" and has_arg:
+                fault.delay = float(arg)
+                if not 0 <= fault.delay <= 600:
+                    raise ValueError("a delay is 0 to 600 seconds")
+            else:
+                raise ValueError(f"KIND is one of {FAULT_KINDS}")
+        except (ValueError, re.error) as exc:
+            raise ValueError(f"--fault {spec!r}: {exc}") from None
+    return faults
 
 
 @dataclass
@@ -74,6 +114,7 @@ class SimDevice:
         self.backend = backend
         self.fault = Fault()
         self.lock = threading.RLock()
+        self._fault_lock = threading.Lock()
         self.running = self._initial_config(hostname or name)
         self.startup: list[str] = []
         self.commit_based = (vendor, os) == ("huawei", "vrp8")
@@ -93,6 +134,23 @@ class SimDevice:
         keyword = "hostname " if self.vendor == "cisco" else "sysname "
         nodes = self.running.top(keyword)
         return nodes[-1].text[len(keyword):].strip() if nodes else self.name
+
+    def claim_fault(self) -> Fault | None:
+        """A new session or login attempt takes a `once` fault for itself (the device
+        behaves again for everyone after it); None when the fault is not `once`."""
+        # Its own short lock: `lock` is held across namespace changes and pings, and this
+        # runs on the SSH event loop, which must never wait for those.
+        with self._fault_lock:
+            fault = self.fault
+            if not fault.once:
+                return None
+            self.fault = Fault()
+            return fault
+
+    def current_fault(self) -> Fault:
+        """The fault an open session sees now: a `once` fault waits for the next session."""
+        fault = self.fault
+        return Fault() if fault.once else fault
 
     def desired(self) -> intent.Desired:
         derive = intent.desired_cisco if self.vendor == "cisco" else intent.desired_huawei

@@ -12,6 +12,7 @@ import signal
 import sys
 from pathlib import Path
 
+from configgen.lab.device import parse_faults
 from configgen.lab.lab import Lab
 
 CONNECTIONS = "connections.json"
@@ -29,11 +30,15 @@ def load_inventory_or_exit(paths: list[str]):
     return result.inventory
 
 
-def serve(lab: Lab, run_dir: Path, extra_connections: Path | None = None, on_ready=None) -> None:
-    """Start `lab`, publish its connection file(s), wait for a stop signal, tear down."""
+def serve(lab: Lab, run_dir: Path, extra_connections: Path | None = None, on_ready=None,
+          faults: dict | None = None) -> None:
+    """Start `lab`, publish its connection file(s), wait for a stop signal, tear down.
+    `faults` (device -> Fault) are set before the lab is announced ready."""
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
     try:
         lab.start()
+        for device, fault in (faults or {}).items():
+            lab.set_fault(device, fault)
         if extra_connections:
             lab.write_connection_file(extra_connections)
         lab.write_connection_file(run_dir / CONNECTIONS)     # written last: it means "ready"
@@ -52,9 +57,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prefix", required=True)
     parser.add_argument("--base-port", type=int, default=0)
     parser.add_argument("--connections", type=Path)
+    parser.add_argument("--fault", action="append", default=[])
     args = parser.parse_args(argv)
-    lab = Lab(load_inventory_or_exit(args.inventory), prefix=args.prefix, base_port=args.base_port)
-    serve(lab, args.run_dir, args.connections)
+    inventory = load_inventory_or_exit(args.inventory)
+    faults = parse_faults(args.fault, inventory.devices)
+    lab = Lab(inventory, prefix=args.prefix, base_port=args.base_port)
+    serve(lab, args.run_dir, args.connections, faults=faults)
     return 0
 
 

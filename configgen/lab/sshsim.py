@@ -36,7 +36,10 @@ class _Auth(asyncssh.SSHServer):
         return True
 
     def validate_password(self, username: str, password: str) -> bool:
-        if self.server.device.fault.refuse_login:
+        device = self.server.device
+        if device.fault.refuse_login:
+            if device.fault.once:
+                device.claim_fault()      # refuses this attempt only
             return False
         return (hmac.compare_digest(username, self.server.username)
                 and hmac.compare_digest(password, self.server.password))
@@ -64,6 +67,7 @@ class DeviceServer:
         loop = asyncio.get_running_loop()
         session = new_session(self.device)
         lines = 0
+        claimed = self.device.claim_fault()    # a `once` fault belongs to this session only
         process.stdout.write("\n" + session.prompt())
         try:
             while not session.closed:
@@ -74,7 +78,7 @@ class DeviceServer:
                 if not line:
                     break                                        # EOF
                 lines += 1
-                fault = self.device.fault
+                fault = claimed or self.device.current_fault()
                 if fault.drop_after_lines is not None and lines > fault.drop_after_lines:
                     process.channel.get_connection().abort()
                     return

@@ -56,3 +56,33 @@ def test_lab_up_ssh_paste_ping_down(tmp_path):
     assert down.returncode == 0, down.stderr
     assert not any(ns.startswith(f"cgl{name}-") for ns in _namespaces())
     assert not os.path.exists(f"/proc/{supervisor}"), "supervisor still running after down"
+
+
+def test_lab_up_with_a_one_shot_fault(tmp_path):
+    """`--fault DEVICE:refuse-login --fault DEVICE:once`: the first login is refused, the next gets in."""
+    from netmiko.exceptions import NetmikoAuthenticationException
+    import pytest
+
+    require_lab()
+    name = f"f{os.getpid()}"
+    run_dir = tmp_path / "run"
+    env = dict(os.environ, CONFIGGEN_USERNAME="engineer", CONFIGGEN_PASSWORD="s3cret-lab-pw")
+    bad = _configgen("lab", "up", EXAMPLE, "--name", name, "--run-dir", str(run_dir),
+                     "--fault", "no-such-ce:once", env=env)
+    assert bad.returncode == 2 and "no device 'no-such-ce'" in bad.stderr
+    up = _configgen("lab", "up", EXAMPLE, "--name", name, "--run-dir", str(run_dir),
+                    "--fault", "wh-logistics-ce:refuse-login", "--fault", "wh-logistics-ce:once", env=env)
+    try:
+        assert up.returncode == 0, up.stderr
+        device = json.loads((run_dir / "connections.json").read_text())["devices"]["wh-logistics-ce"]
+        params = dict(host=device["host"], port=device["port"], username="engineer", password="s3cret-lab-pw",
+                      device_type="cisco_ios")
+        with pytest.raises(NetmikoAuthenticationException):
+            ConnectHandler(**params)
+        with ConnectHandler(**params) as conn:
+            assert conn.find_prompt().endswith("#")
+    finally:
+        down = _configgen("lab", "down", "--name", name, "--run-dir", str(run_dir), env=env)
+    assert down.returncode == 0, down.stderr
+    assert not any(ns.startswith(f"cgl{name}-") for ns in _namespaces())
+

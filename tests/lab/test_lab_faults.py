@@ -58,3 +58,22 @@ def test_slow_answers(lab, cisco):
         start = time.monotonic()
         conn.send_command("show version", read_timeout=10)
         assert time.monotonic() - start >= 0.5
+
+
+def test_once_drops_only_the_next_session_so_the_rollback_login_gets_through(lab, cisco):
+    lab.set_fault("xg-factory-ce", Fault(drop_after_lines=0, once=True))
+    with pytest.raises(Exception):  # noqa: B017 - the dropped session
+        ConnectHandler(**cisco).send_command("show version", read_timeout=5)
+    with ConnectHandler(**cisco) as conn:          # the next login: behaves again
+        assert conn.find_prompt() == "xg-factory-ce#"
+    assert lab.devices["xg-factory-ce"].fault == Fault()
+
+
+def test_once_fault_waits_for_the_next_session_not_an_open_one(lab, cisco):
+    with ConnectHandler(**cisco) as open_session:
+        lab.set_fault("xg-factory-ce", Fault(reject=(r"^ip route ",), once=True))
+        assert "Invalid" not in open_session.send_config_set(["ip route 10.9.9.0 255.255.255.0 Null0"])
+        with ConnectHandler(**cisco) as next_session:
+            assert "Invalid" in next_session.send_config_set(["ip route 10.9.8.0 255.255.255.0 Null0"])
+        open_session.send_config_set(["no ip route 10.9.9.0 255.255.255.0 Null0"])
+    assert lab.devices["xg-factory-ce"].fault == Fault()
