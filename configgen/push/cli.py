@@ -117,7 +117,8 @@ def register(sub) -> None:
         parser = sub.add_parser(name, help=help_text)
         parser.add_argument("inventory", nargs="+", help="inventory files or directories (merged)")
         parser.add_argument("--device", action="append", metavar="NAME",
-                            help="only this device (repeatable); default: every device with a service")
+                            help="only this device (repeatable); default: every device with a rendered config "
+                                 "(services and PBX gateways)")
         parser.add_argument("--connections", metavar="FILE",
                             help="connection file (from `configgen lab up`): host/port per device")
         parser.add_argument("--known-hosts", metavar="FILE", default=DEFAULT_KNOWN_HOSTS,

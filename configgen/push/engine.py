@@ -29,6 +29,7 @@ from typing import Callable
 from netmiko.exceptions import ConfigInvalidException, NetmikoAuthenticationException, ReadException, WriteException
 from paramiko.ssh_exception import SSHException
 
+from configgen.findings import InputError
 from configgen.push.credentials import Credentials, redact
 from configgen.push.drivers import HostKeyError
 from configgen.push.diff import ChangePlan, plan_changes, rollback_commands
@@ -118,6 +119,9 @@ def push_devices(inventory, configs: dict[str, str], targets: dict[str, Target],
     `line_timeout`: seconds to wait for the device to answer one config line; a dead
     session is only noticed when it runs out (netmiko keeps reading a closed channel)."""
     notify = progress or (lambda device, message: None)
+    missing = sorted(set(targets) - set(configs))
+    if missing:
+        raise InputError(f"no rendered configuration for {', '.join(missing)}: nothing to push there")
     owners = {name: for_device(inventory, name) for name in targets}
     results: dict[str, DeviceResult] = {}
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="cgpush") as pool:

@@ -87,14 +87,23 @@ def read_connection_file(path: str | Path) -> ConnectionFile:
 
 def resolve_targets(inventory, names: list[str] | None = None, connections: ConnectionFile | None = None,
                     host_keys: HostKeys | None = None) -> dict[str, Target]:
-    """Targets for `names` (default: every device carrying a service), in name order."""
+    """Targets for `names` (default: every device configgen renders a configuration for:
+    devices with services and PBX gateways alike), in name order. A named device that is
+    unknown, or has nothing rendered, is an InputError."""
+    from configgen.render import build_device_configs
+
+    rendered = set(build_device_configs(inventory))
     if names:
         unknown = sorted(set(names) - set(inventory.devices))
         if unknown:
             raise InputError(f"unknown device(s): {', '.join(unknown)}")
+        empty = sorted(set(names) - rendered)
+        if empty:
+            raise InputError(f"nothing rendered for device(s) {', '.join(empty)}: no service or PBX gateway "
+                             "of the inventory is on them, so there is nothing to push or verify")
         wanted = sorted(set(names))
     else:
-        wanted = sorted({s.device for s in inventory.services})
+        wanted = sorted(rendered)
     targets = {}
     for name in wanted:
         device = inventory.devices[name]

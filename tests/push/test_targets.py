@@ -1,0 +1,47 @@
+"""Which devices push/verify reach: every device with a rendered config (PBX gateways
+too), and clear input errors instead of tracebacks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from configgen.cli import main
+from tests.conftest import INVENTORIES
+from tests.push.test_push_lab import LabRun
+
+PBX = INVENTORIES / "hubei-vpmn-pbx.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _no_environment_credentials(monkeypatch):
+    for name in ("CONFIGGEN_USERNAME", "CONFIGGEN_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_pbx_gateway_is_a_default_target(tmp_path, capsys):
+    run = LabRun(PBX, tmp_path)
+    try:
+        assert list(run.targets) == ["hq-voice-gw"]
+        code = main(["push", str(PBX), "--connections", str(run.connection_file), "--dry-run", "--format", "json",
+                     "-q"])
+        report = json.loads(capsys.readouterr().out)
+        assert code == 0, report
+        (device,) = report["devices"]
+        assert device["device"] == "hq-voice-gw" and device["status"] == "planned"
+        for line in ("voice translation-rule 1001", "voice translation-profile HQ-PBX-TO-VPMN",
+                     "dial-peer voice 100 pots", "translation-profile incoming HQ-PBX-TO-VPMN"):
+            assert line in device["commands"]
+    finally:
+        run.lab.stop()
+
+
+def test_device_without_rendered_config_is_an_input_error(tmp_path, capsys):
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text(PBX.read_text().replace(
+        "devices:\n", "devices:\n  spare-ce:\n    vendor: cisco\n    os: ios\n    host: 192.0.2.99\n", 1))
+    code = main(["push", str(inventory), "--device", "spare-ce", "--dry-run", "-q"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "nothing rendered for device(s) spare-ce" in err and "Traceback" not in err
