@@ -8,23 +8,25 @@ crashed supervisor.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
 import secrets
-import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from configgen.fileio import write_atomic
 from configgen.lab.dataplane import LabEnvironmentError, check_environment, sweep
 from configgen.lab.device import FAULT_KINDS, parse_faults
 from configgen.lab.runner import CONNECTIONS, STATE, load_inventory_or_exit, serve
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 RUN_ROOT = Path("/run/configgen-lab")
+LOG = "lab.log"
 
 
 def register(subparsers) -> None:
@@ -32,7 +34,8 @@ def register(subparsers) -> None:
     sub = lab.add_subparsers(dest="lab_command", required=True)
 
     def common(p):
-        p.add_argument("--name", default="default", help="lab name (several labs can run side by side)")
+        p.add_argument("--name", default="default", type=_lab_name,
+                       help="lab name: 1-16 lowercase letters or digits (several labs can run side by side)")
         p.add_argument("--run-dir", type=Path, help="state directory (default /run/configgen-lab/<name>)")
 
     up = sub.add_parser("up", help="start a lab for an inventory and print how to reach each device")
@@ -53,12 +56,20 @@ def register(subparsers) -> None:
     status.set_defaults(func=cmd_status)
 
 
+def _lab_name(value: str) -> str:
+    """Names become a run directory and a namespace prefix: no path parts, and no '-',
+    so that one lab's prefix (`cgl<name>-`) never matches another lab's namespaces."""
+    if not re.fullmatch(r"[a-z0-9]{1,16}", value):
+        raise argparse.ArgumentTypeError(f"{value!r}: use 1-16 lowercase letters or digits, e.g. gprs1")
+    return value
+
+
 def _run_dir(args) -> Path:
     return args.run_dir or RUN_ROOT / args.name
 
 
 def _prefix(name: str) -> str:
-    return "cgl" + re.sub(r"[^a-z0-9]", "", name.lower())[:16]
+    return "cgl" + name
 
 
 def _alive(pid: int) -> bool:
@@ -80,7 +91,7 @@ def _print_connections(doc: dict, path: Path, password_from_env: bool) -> None:
     print(f"lab {doc['lab']} is up; connection file: {path}")
     for name, c in doc["devices"].items():
         print(f"  {name:24} {c['device_type']:13} ssh -p {c['port']} {c['username']}@{c['host']}")
-    where = "$CONFIGGEN_PASSWORD" if password_from_env else f"generated, in {path} (mode 0600)"
+    where = "$CONFIGGEN_LAB_PASSWORD" if password_from_env else f"generated, in {path} (mode 0600)"
     print(f"password: {where}")
 
 
@@ -105,15 +116,15 @@ def cmd_up(args) -> int:
     run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     prefix = _prefix(args.name)
     sweep(prefix + "-")      # leftovers of a crashed run of the same lab
-    password_from_env = bool(os.environ.get("CONFIGGEN_PASSWORD"))
-    env = dict(os.environ, CONFIGGEN_USERNAME=os.environ.get("CONFIGGEN_USERNAME", "configgen"),
-               CONFIGGEN_PASSWORD=os.environ.get("CONFIGGEN_PASSWORD") or secrets.token_urlsafe(12))
+    password_from_env = bool(os.environ.get("CONFIGGEN_LAB_PASSWORD"))
+    env = dict(os.environ, CONFIGGEN_LAB_USERNAME=os.environ.get("CONFIGGEN_LAB_USERNAME", "configgen"),
+               CONFIGGEN_LAB_PASSWORD=os.environ.get("CONFIGGEN_LAB_PASSWORD") or secrets.token_urlsafe(12))
     if args.foreground:
         from configgen.lab.lab import Lab
 
         os.environ.update(env)
         lab = Lab(inventory, prefix=prefix, base_port=args.base_port)
-        (run_dir / STATE).write_text(json.dumps({"pid": os.getpid(), "prefix": prefix}))
+        write_atomic(run_dir / STATE, json.dumps({"pid": os.getpid(), "prefix": prefix}))
         serve(lab, run_dir, args.connections, on_ready=lambda lab: _print_connections(
             lab.connection_document(), run_dir / CONNECTIONS, password_from_env), faults=faults)
         return EXIT_OK
@@ -123,14 +134,14 @@ def cmd_up(args) -> int:
     if args.connections:
         cmd += ["--connections", str(args.connections)]
     cmd += [f"--fault={spec}" for spec in args.fault]
-    with open(run_dir / "lab.log", "ab") as log:
+    with open(run_dir / LOG, "ab") as log:
         proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                 start_new_session=True)
-    (run_dir / STATE).write_text(json.dumps({"pid": proc.pid, "prefix": prefix}))
+    write_atomic(run_dir / STATE, json.dumps({"pid": proc.pid, "prefix": prefix}))
     deadline = time.monotonic() + 120
     while not (run_dir / CONNECTIONS).exists():
         if proc.poll() is not None or time.monotonic() > deadline:
-            print(f"configgen lab: the lab did not come up; see {run_dir / 'lab.log'}", file=sys.stderr)
+            print(f"configgen lab: the lab did not come up; see {run_dir / LOG}", file=sys.stderr)
             _stop(run_dir, prefix)
             return EXIT_FAIL
         time.sleep(0.1)
@@ -159,8 +170,13 @@ def cmd_down(args) -> int:
     run_dir = _run_dir(args)
     prefix = _state(run_dir).get("prefix", _prefix(args.name))
     leftovers = _stop(run_dir, prefix)
-    if run_dir.is_dir():
-        shutil.rmtree(run_dir)
+    # Remove only what `up` wrote: --run-dir may name any directory.
+    for name in (STATE, CONNECTIONS, LOG):
+        (run_dir / name).unlink(missing_ok=True)
+    try:
+        run_dir.rmdir()
+    except OSError:
+        pass   # absent, or holds files that are not the lab's: leave them
     note = f" (removed {len(leftovers)} leftover namespaces)" if leftovers else ""
     print(f"lab {args.name} is down{note}")
     return EXIT_OK
@@ -173,5 +189,5 @@ def cmd_status(args) -> int:
         print(f"lab {args.name} is not running")
         return EXIT_FAIL
     doc = json.loads((run_dir / CONNECTIONS).read_text())
-    _print_connections(doc, run_dir / CONNECTIONS, bool(os.environ.get("CONFIGGEN_PASSWORD")))
+    _print_connections(doc, run_dir / CONNECTIONS, bool(os.environ.get("CONFIGGEN_LAB_PASSWORD")))
     return EXIT_OK

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import asyncssh
 
+from configgen.fileio import write_atomic
 from configgen.lab.dataplane import Dataplane, DeviceNamespace, check_environment
 from configgen.lab.device import Fault, SimDevice
 from configgen.lab.plan import LabPlan, ServiceTargets, build_plan
@@ -48,8 +49,10 @@ class Lab:
                  password: str | None = None, base_port: int = 0):
         self.inventory = inventory
         self.prefix = prefix or default_prefix()
-        self.username = username or os.environ.get("CONFIGGEN_USERNAME") or "configgen"
-        self.password = password or os.environ.get("CONFIGGEN_PASSWORD") or secrets.token_urlsafe(12)
+        # Lab credentials are the lab's own (CONFIGGEN_LAB_*), never the production ones in
+        # CONFIGGEN_PASSWORD: the connection file stores them.
+        self.username = username or os.environ.get("CONFIGGEN_LAB_USERNAME") or "configgen"
+        self.password = password or os.environ.get("CONFIGGEN_LAB_PASSWORD") or secrets.token_urlsafe(12)
         self.base_port = base_port
         self.plan: LabPlan = build_plan(inventory, self.prefix)
         self.dataplane = Dataplane(self.plan)
@@ -140,8 +143,4 @@ class Lab:
         """JSON connection file (docs/lab.md), mode 0600 because it holds the password."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            json.dump(self.connection_document(), fh, indent=2)
-            fh.write("\n")
-        return path
+        return write_atomic(path, json.dumps(self.connection_document(), indent=2) + "\n", mode=0o600)

@@ -2,7 +2,7 @@
 
 `configgen lab up` starts it detached (`python -m configgen.lab.runner ...`, own session,
 log in RUN_DIR/lab.log) so the simulators outlive the command; `--foreground` runs the
-same `serve()` in the CLI process. Credentials arrive in CONFIGGEN_USERNAME/PASSWORD.
+same `serve()` in the CLI process. Credentials arrive in CONFIGGEN_LAB_USERNAME/PASSWORD.
 """
 
 from __future__ import annotations

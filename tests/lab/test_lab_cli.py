@@ -32,7 +32,7 @@ def test_lab_up_ssh_paste_ping_down(tmp_path):
     require_lab()
     name = f"t{os.getpid()}"
     run_dir = tmp_path / "run"
-    env = dict(os.environ, CONFIGGEN_USERNAME="engineer", CONFIGGEN_PASSWORD="s3cret-lab-pw")
+    env = dict(os.environ, CONFIGGEN_LAB_USERNAME="engineer", CONFIGGEN_LAB_PASSWORD="s3cret-lab-pw")
     up = _configgen("lab", "up", EXAMPLE, "--name", name, "--run-dir", str(run_dir), env=env)
     try:
         assert up.returncode == 0, up.stderr
@@ -66,7 +66,7 @@ def test_lab_up_with_a_one_shot_fault(tmp_path):
     require_lab()
     name = f"f{os.getpid()}"
     run_dir = tmp_path / "run"
-    env = dict(os.environ, CONFIGGEN_USERNAME="engineer", CONFIGGEN_PASSWORD="s3cret-lab-pw")
+    env = dict(os.environ, CONFIGGEN_LAB_USERNAME="engineer", CONFIGGEN_LAB_PASSWORD="s3cret-lab-pw")
     bad = _configgen("lab", "up", EXAMPLE, "--name", name, "--run-dir", str(run_dir),
                      "--fault", "no-such-ce:once", env=env)
     assert bad.returncode == 2 and "no device 'no-such-ce'" in bad.stderr
@@ -86,3 +86,20 @@ def test_lab_up_with_a_one_shot_fault(tmp_path):
     assert down.returncode == 0, down.stderr
     assert not any(ns.startswith(f"cgl{name}-") for ns in _namespaces())
 
+
+
+def test_lab_names_cannot_escape_the_run_root():
+    """`--name` becomes a directory under /run/configgen-lab that `down` cleans up."""
+    for name in ("../..", "my-lab", "UPPER", ""):
+        result = _configgen("lab", "down", "--name", name, env=dict(os.environ))
+        assert result.returncode == 2 and "lowercase letters or digits" in result.stderr
+
+
+def test_lab_down_removes_only_what_up_wrote(tmp_path):
+    require_lab()
+    precious = tmp_path / "notes.txt"
+    precious.write_text("an engineer's file")
+    (tmp_path / "state.json").write_text('{"prefix": "cglzzznone"}')
+    result = _configgen("lab", "down", "--name", "zzznone", "--run-dir", str(tmp_path), env=dict(os.environ))
+    assert result.returncode == 0, result.stderr
+    assert precious.read_text() == "an engineer's file" and not (tmp_path / "state.json").exists()
