@@ -6,8 +6,9 @@ Credentials never come from the inventory (it is committed to git): they come fr
 lab connection file (mode 0600, written by `configgen lab up`), or from a prompt when
 stdin is a terminal.
 
-Every secret handed out here is registered with `redact`, which the log filter, the
-reports and the exception texts of push/verify all pass through.
+Every secret handed out here is registered with `redact`, which the logging record
+factory (every record of every logger), the reports and the exception texts of
+push/verify all pass through.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ def register_secret(secret: str | None) -> None:
     if secret:
         with _lock:
             _secrets.add(secret)
+        install_log_redaction()
 
 
 def redact(text: object) -> str:
@@ -42,29 +44,58 @@ def redact(text: object) -> str:
     return out
 
 
+def _redact_record(record: logging.LogRecord) -> None:
+    """Mask secrets in a record's final message (arguments included), traceback and stack.
+    A record without a secret is left as it is."""
+    try:
+        message = record.getMessage()
+    except Exception:  # noqa: BLE001 - a broken format string: keep the raw parts, masked
+        message = f"{record.msg} {record.args}"
+    masked = redact(message)
+    if masked != message:
+        record.msg, record.args = masked, None
+    if record.exc_info and record.exc_info[1] is not None:
+        text = logging.Formatter().formatException(record.exc_info)
+        if redact(text) != text:
+            record.exc_text, record.exc_info = redact(text), None
+    elif record.exc_text:
+        record.exc_text = redact(record.exc_text)
+    if record.stack_info:
+        record.stack_info = redact(record.stack_info)
+
+
 class RedactingFilter(logging.Filter):
-    """Masks secrets in a record's final message (arguments included) and traceback."""
+    """Masks secrets in a record (for handlers that want it explicitly; the record factory
+    installed by `install_log_redaction` already masks every record when it is made)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
-        record.args = None
-        if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
-            record.exc_info = None
+        _redact_record(record)
         return True
 
 
+_factory_lock = threading.Lock()
+_installed = False
+
+
 def install_log_redaction() -> None:
-    """Attach the filter to every handler of the root logger and to the loggers that
-    see credentials (netmiko and paramiko log channel traffic at DEBUG)."""
-    redactor = RedactingFilter()
-    for name in ("", "netmiko", "paramiko", "configgen"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
-            logger.addFilter(redactor)
-        for handler in logger.handlers:
-            if not any(isinstance(f, RedactingFilter) for f in handler.filters):
-                handler.addFilter(redactor)
+    """Mask secrets in *every* log record, of any logger, for any handler, including loggers
+    and handlers created later: wrap the logging record factory so a record is redacted when
+    it is made. (A filter on a logger never sees its children's records, and filters on
+    handlers miss handlers added afterwards.) Idempotent; registering a secret installs it."""
+    global _installed
+    with _factory_lock:
+        if _installed:
+            return
+        previous = logging.getLogRecordFactory()
+
+        def factory(*args, **kwargs) -> logging.LogRecord:
+            record = previous(*args, **kwargs)
+            if _secrets:
+                _redact_record(record)
+            return record
+
+        logging.setLogRecordFactory(factory)
+        _installed = True
 
 
 class CredentialsError(Exception):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 
 import pytest
@@ -40,3 +41,28 @@ def test_redaction_of_text_logs_and_reports():
     assert record.getMessage() == f"sent {MASK}"
     report = PushReport([DeviceResult("r1", error="ssh said hunter2-xyz")])
     assert "hunter2-xyz" not in str(report.to_dict()) and "hunter2-xyz" not in report.table()
+
+
+def test_every_logger_and_late_handlers_are_redacted(caplog):
+    """Child loggers (`configgen.push`, `paramiko.transport`), handlers added after the
+    secret was registered, tracebacks and stacks: the record factory masks them all."""
+    secret = "child-Secret-4471"
+    Credentials("ops", secret)
+    caplog.set_level(logging.DEBUG)
+    late = io.StringIO()
+    handler = logging.StreamHandler(late)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logging.getLogger("paramiko.transport.sftp").addHandler(handler)
+    try:
+        try:
+            raise RuntimeError(f"device said: bad password {secret}")
+        except RuntimeError:
+            logging.getLogger("configgen.push").exception("push failed for %s", secret)
+        logging.getLogger("paramiko.transport.sftp").debug("auth %s", secret, stack_info=True)
+        logging.getLogger("netmiko.cisco.cisco_ios").warning(f"sent {secret}")
+    finally:
+        logging.getLogger("paramiko.transport.sftp").removeHandler(handler)
+    assert len(caplog.records) == 3
+    assert secret not in caplog.text and secret not in late.getvalue()
+    assert not [r for r in caplog.records if secret in r.getMessage() or secret in (r.exc_text or "")]
+    assert caplog.text.count(MASK) >= 3 and "RuntimeError: device said: bad password ********" in caplog.text

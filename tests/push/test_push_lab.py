@@ -12,6 +12,7 @@ import logging
 
 import pytest
 from netmiko import ConnectHandler
+from netmiko.exceptions import NetmikoAuthenticationException
 
 from configgen import api
 from configgen.cli import main
@@ -186,6 +187,19 @@ def test_wrong_password_never_shows_up(gprs, capsys, caplog, monkeypatch):
     assert all(d["status"] == "failed" and "login refused" in d["error"] for d in report["devices"])
     for text in (captured.out, captured.err, caplog.text):
         assert secret not in text
+
+
+def test_failed_login_logged_by_a_child_logger_is_redacted(gprs, caplog):
+    """A real refused login, its exception logged through `configgen.push` (a child of the
+    `configgen` logger) with the password as an argument, at DEBUG with paramiko's logs."""
+    secret = "Wr0ng-Child-5512"
+    caplog.set_level(logging.DEBUG)
+    wrong = Credentials(gprs.lab.username, secret)
+    with pytest.raises(NetmikoAuthenticationException) as failed:
+        gprs.targets["wh-logistics-ce"].connect(wrong)
+    logging.getLogger("configgen.push").error("login with %s failed", secret, exc_info=failed.value)
+    assert "login with ******** failed" in caplog.text and "Authentication" in caplog.text
+    assert secret not in caplog.text
 
 
 def test_broken_route_fails_verify_at_its_segment(gprs, tmp_path):
