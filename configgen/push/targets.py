@@ -78,11 +78,32 @@ def read_connection_file(path: str | Path) -> ConnectionFile:
         raise InputError(f"{path}: cannot read connection file: {exc}") from None
     if not isinstance(document, dict) or not isinstance(document.get("devices"), dict):
         raise InputError(f"{path}: not a connection file (no `devices` mapping)")
+    for name, entry in document["devices"].items():
+        _check_entry(path, name, entry)
+    for key in ("username", "password"):
+        if document.get(key) is not None and not isinstance(document[key], str):
+            raise InputError(f"{path}: `{key}` must be a string")
     login = None
     if document.get("username") and document.get("password"):
         register_secret(document["password"])
         login = (document["username"], document["password"])
     return ConnectionFile(document["devices"], login, str(path))
+
+
+def _check_entry(path, name: str, entry) -> None:
+    """One `devices` entry: a mapping with a host, an integer port, optional strings."""
+    where = f"{path}: devices.{name}"
+    if not isinstance(entry, dict):
+        raise InputError(f"{where}: must be a mapping with host and port, got {type(entry).__name__} {entry!r}")
+    host = entry.get("host")
+    if not isinstance(host, str) or not host.strip():
+        raise InputError(f"{where}: no `host` (the address push connects to)")
+    port = entry.get("port", 22)
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        raise InputError(f"{where}: `port` must be an integer 1-65535, got {port!r}")
+    for key in ("device_type", "host_key", "username"):
+        if entry.get(key) is not None and not isinstance(entry[key], str):
+            raise InputError(f"{where}: `{key}` must be a string, got {entry[key]!r}")
 
 
 def resolve_targets(inventory, names: list[str] | None = None, connections: ConnectionFile | None = None,
@@ -116,7 +137,7 @@ def resolve_targets(inventory, names: list[str] | None = None, connections: Conn
             if entry.get("device_type", platform.netmiko_type) != platform.netmiko_type:
                 raise InputError(f"{name}: connection file says {entry['device_type']}, "
                                  f"the inventory says {platform.netmiko_type}")
-            host, port, pinned = entry["host"], int(entry["port"]), entry.get("host_key")
+            host, port, pinned = entry["host"], entry.get("port", 22), entry.get("host_key")
         targets[name] = Target(name, host, port, platform, host_keys or HostKeys(), pinned,
                                f"connection file {connections.path}" if pinned else "")
     return targets

@@ -45,3 +45,27 @@ def test_device_without_rendered_config_is_an_input_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2
     assert "nothing rendered for device(s) spare-ce" in err and "Traceback" not in err
+
+
+GPRS = INVENTORIES / "hubei-gprs-vpn.yaml"
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"port": 2222}, "devices.wh-logistics-ce: no `host`"),
+    ({"host": "127.0.0.1", "port": "22x"}, "devices.wh-logistics-ce: `port` must be an integer 1-65535, got '22x'"),
+    ({"host": "127.0.0.1", "port": 70000}, "`port` must be an integer 1-65535, got 70000"),
+    ({"host": "127.0.0.1", "port": True}, "`port` must be an integer 1-65535, got True"),
+    ("127.0.0.1:22", "devices.wh-logistics-ce: must be a mapping with host and port, got str '127.0.0.1:22'"),
+    ({"host": "127.0.0.1", "port": 22, "host_key": 5}, "`host_key` must be a string"),
+])
+@pytest.mark.parametrize("command", ["push", "verify", "deploy"])
+def test_bad_connection_file_entries_are_input_errors(tmp_path, capsys, command, entry, message):
+    path = tmp_path / "connections.json"
+    path.write_text(json.dumps({"version": 1, "devices": {
+        "wh-logistics-ce": entry, "wh-water-ce": {"host": "127.0.0.1", "port": 22}}}))
+    code = main([command, str(GPRS), "--connections", str(path), "-q"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{path}: {message}" in err or (f"{path}: " in err and message in err)
+    assert "Traceback" not in err
+
