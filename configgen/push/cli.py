@@ -1,7 +1,8 @@
 """`configgen push | verify | deploy`: thin wrappers over configgen.push and configgen.verify.
 
-Exit codes: 0 all good, 1 a device or service failed (or the inventory has errors:
-nothing is pushed then), 2 unreadable input, unknown device, no credentials.
+Exit codes: 0 all good; 1 a device, step or service failed; 2 nothing was attempted: the
+inventory is invalid or unreadable, a connection file is bad, a device unknown or without a
+rendered config, no credentials, a usage error.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def _prepare(args):
     if not result.checked.ok:
         print_findings(result.checked.findings, args.format)
         print("nothing pushed or verified: fix the inventory errors above first", file=sys.stderr)
-        return EXIT_FINDINGS
+        return EXIT_INPUT
     connections = read_connection_file(args.connections) if args.connections else None
     host_keys = HostKeys(Path(args.known_hosts).expanduser(), args.accept_new_host_keys)
     targets = resolve_targets(result.checked.inventory, args.device, connections, host_keys)
