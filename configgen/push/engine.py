@@ -52,7 +52,7 @@ Progress = Callable[[str, str], None]     # (device, message)
 class DeviceResult:
     device: str
     status: str = "failed"
-    stage: str = "connect"                 # where it ended: connect, read, check, apply, save, done
+    stage: str = "connect"                 # where it ended: connect, read, check, apply, commit, save, done
     commands: list[str] = field(default_factory=list)        # the planned diff
     applied: list[str] = field(default_factory=list)
     in_flight: str | None = None           # sent when the session was lost: may or may not be applied
@@ -63,6 +63,8 @@ class DeviceResult:
     rollback: list[str] = field(default_factory=list)         # commands sent to undo `applied`
     conflicts: list[str] = field(default_factory=list)        # foreign objects in the way (nothing sent)
     rolled_back: bool | None = None        # None: nothing needed undoing
+    committed: bool | None = None          # VRP8: the commit went through (None: not attempted / not VRP8)
+    saved: bool | None = None              # running config written to startup (None: not attempted)
     seconds: float = 0.0
 
     @property
@@ -176,18 +178,64 @@ def _deliver(target: Target, intended: str, ownership: Ownership, credentials: C
         notify(target.name, f"applying {len(plan.commands)} line(s)")
         if not _apply(conn, target, plan, original, credentials, result, line_timeout):
             return
-        result.stage = "save"
         if platform.commit_based:
-            conn.commit()              # candidate -> running; netmiko leaves system-view
-        else:
-            conn.exit_config_mode()
-        conn.save_config()             # running -> startup file (VRP8 too: platforms.py)
-        result.status, result.stage = "changed", "done"
+            result.stage = "commit"
+            if not _commit(conn, target, result):
+                return
+        result.stage = "save"
+        _save(conn, target, result)
     finally:
         try:
             conn.disconnect()
         except Exception:  # noqa: BLE001 - the session may already be gone
             pass
+
+
+def _commit(conn, target: Target, result: DeviceResult) -> bool:
+    """VRP8: candidate -> running. A refused or failed commit leaves nothing committed:
+    the candidate is discarded (leaving system-view answering N) and the report says so."""
+    platform = target.platform
+    try:
+        output = conn.send_command("commit", expect_string=r"[\]>]\s*$", read_timeout=120)
+    except Exception as exc:  # noqa: BLE001 - the session may be gone: VRP drops the candidate with it
+        result.error = (f"nothing committed: commit failed ({type(exc).__name__}: {_first_line(exc)}); "
+                        "VRP discards an uncommitted candidate when the session ends")
+        result.committed, result.saved = False, False
+        return False
+    refused = re.search(platform.config_error_pattern, output, re.M)
+    if refused or "Failed to generate committed config" in output:
+        result.device_error = refused.group(0).strip() if refused else "Failed to generate committed config"
+        result.error = f"nothing committed: the device refused the commit ({result.device_error})"
+        result.committed, result.saved = False, False
+        _roll_back(conn, target, None, "", result)        # leaves system-view discarding the candidate
+        if result.rolled_back:
+            result.error += "; the candidate was discarded"
+        return False
+    result.committed = True
+    return True
+
+
+def _save(conn, target: Target, result: DeviceResult) -> None:
+    """Leave config mode and save running -> startup (VRP8 too: platforms.py). A failure
+    here is reported as what it is: the running config has the change, startup does not."""
+    platform = target.platform
+    changed = "running config changed" + (" (committed)" if platform.commit_based else "")
+    try:
+        conn.exit_config_mode()
+        output = conn.save_config()
+    except Exception as exc:  # noqa: BLE001 - reported with the real state of the device
+        result.saved = False
+        result.error = (f"{changed}, startup NOT saved: {type(exc).__name__} during save: {_first_line(exc)}; "
+                        f"run `{platform.save_command}` on the device (a reload would lose the change)")
+        return
+    refused = re.search(platform.config_error_pattern, output, re.M)
+    if refused:
+        result.saved, result.device_error = False, refused.group(0).strip()
+        result.error = (f"{changed}, startup NOT saved: the device refused `{platform.save_command}` "
+                        f"({result.device_error}); save it by hand (a reload would lose the change)")
+        return
+    result.saved = True
+    result.status, result.stage = "changed", "done"
 
 
 def _apply(conn, target: Target, plan: ChangePlan, original: str, credentials: Credentials,

@@ -260,3 +260,40 @@ def test_vrp8_push_commits_then_saves(three_os):
     with target.connect(three_os.credentials) as conn:
         saved = conn.send_command("display saved-configuration")
     assert route in saved                          # committed *and* saved
+
+
+@pytest.mark.parametrize("device, reject, show_startup", [
+    ("wh-logistics-ce", r"^write mem", "show startup-config"),
+    ("wh-water-ce", r"^save", "display saved-configuration"),
+])
+def test_refused_save_reports_running_changed_startup_not_saved(gprs, tmp_path, device, reject, show_startup):
+    inventory, configs = gprs.variant(tmp_path, GROWN)
+    gprs.lab.set_fault(device, Fault(reject=(reject,)))
+    try:
+        result = gprs.push(configs, inventory, only=device).results[0]
+    finally:
+        gprs.lab.set_fault(device, None)
+    assert result.status == "failed" and result.stage == "save" and result.saved is False, result
+    assert result.error.startswith("running config changed, startup NOT saved: the device refused"), result.error
+    assert result.applied == result.commands and result.rolled_back is None
+    assert "OFFICE" in gprs.running(device)                      # the change is live ...
+    with gprs.targets[device].connect(gprs.credentials) as conn:
+        assert "OFFICE" not in conn.send_command(show_startup)    # ... and not saved
+    assert gprs.push(only=device).ok                              # back to the example
+
+
+def test_vrp8_refused_commit_commits_nothing(three_os, tmp_path):
+    device = "wh-power-ce"
+    assert three_os.push().ok
+    before = three_os.running(device)
+    inventory, configs = three_os.variant(tmp_path, [("[10.166.15.0/24]", "[10.166.15.0/24, 10.166.18.0/24]")])
+    three_os.lab.set_fault(device, Fault(reject=(r"^commit",)))
+    try:
+        result = three_os.push(configs, inventory, only=device).results[0]
+    finally:
+        three_os.lab.set_fault(device, None)
+    assert result.status == "failed" and result.stage == "commit", result
+    assert result.committed is False and result.saved is False and result.rolled_back is True
+    assert result.error.startswith("nothing committed: the device refused the commit (Error:")
+    assert result.error.endswith("the candidate was discarded")
+    assert three_os.same_as(device, before)
