@@ -11,22 +11,28 @@ Each step proves one segment; a failure at step n names it:
 5. the service's `verify:` list from the inventory, in its order (`_from_inventory`);
    `expect: fail` steps pass only when the ping gets no reply.
 
-Services may provide steps 1-4 themselves: a module `configgen.services.<kind>` with
-`verify_targets(service, inventory)` returning objects with `target`, `source_interface`,
-`segment`, `proves` (and optionally `expect`: "pass" or "fail"). Those win over the
-built-in recipes below, which follow the same contract; step 5 is appended either way.
+Steps 1-4 come from the service module that renders the service: its
+`verify_targets(service, inventory) -> list[PingStep]` (`VERIFY_TARGETS`, one entry per
+service kind with pings; a kind without one is an error, never silently skipped).
+Step 5 is appended. The internet test address default lives in the inventory schema
+(`operator.internet_test_address`), so there is one.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from configgen.services.addressing import interconnect_peer
+from configgen.services import gprs_vpn, internet_line
 
 # "policy": a step the inventory adds (`verify:`), typically `expect: fail` (a closed path).
 SEGMENTS = ("circuit", "operator routing", "customer LAN", "tunnel", "policy")
-DEFAULT_INTERNET_TEST_ADDRESS = "211.137.58.20"   # domain.md §2
+
+# service kind -> its module's verify_targets (domain.md order, PingStep)
+VERIFY_TARGETS: dict[str, Callable] = {
+    "gprs_vpn": gprs_vpn.verify_targets,
+    "internet_line": internet_line.verify_targets,
+}
 
 
 @dataclass(frozen=True)
@@ -40,27 +46,16 @@ class Step:
 
 
 def plan_service(service, inventory) -> list[Step]:
-    steps = _from_service_module(service, inventory)
-    if steps is None:
-        steps = _builtin(service, inventory)
-    steps = steps + _from_inventory(service)
+    try:
+        planner = VERIFY_TARGETS[service.kind]
+    except KeyError:
+        raise ValueError(f"service {service.name}: kind {service.kind!r} has no verification steps "
+                         "(no verify_targets in configgen.verify.plan.VERIFY_TARGETS)") from None
+    steps = [Step(str(p.target), p.segment, p.proves, p.source) for p in planner(service, inventory)]
+    steps += _from_inventory(service)
     addresses = _interface_addresses(inventory, service.device)
     return [Step(s.target, s.segment, s.proves, s.source_interface,
                  s.source_address or addresses.get(s.source_interface or ""), s.expect) for s in steps]
-
-
-def _from_service_module(service, inventory) -> list[Step] | None:
-    try:
-        module = importlib.import_module(f"configgen.services.{service.kind}")
-    except ImportError:
-        return None
-    planner = getattr(module, "verify_targets", None)
-    if planner is None:
-        return None
-    return [Step(target=str(p.target), segment=p.segment, proves=getattr(p, "proves", ""),
-                 source_interface=getattr(p, "source_interface", None) or getattr(p, "source", None),
-                 expect=getattr(p, "expect", "pass") or "pass")
-            for p in planner(service, inventory)]
 
 
 def _from_inventory(service) -> list[Step]:
@@ -70,24 +65,6 @@ def _from_inventory(service) -> list[Step]:
                   "wan": getattr(getattr(service, "wan", None), "interface", None)}
     return [Step(str(p.ping), p.segment, p.proves, interfaces[p.source] if p.source else None, expect=p.expect)
             for p in getattr(service, "verify", None) or ()]
-
-
-def _builtin(service, inventory) -> list[Step]:
-    peer = interconnect_peer(service.wan)
-    steps = [Step(str(peer), "circuit", "the transmission circuit and the /30 interconnect are up")]
-    if service.kind == "gprs_vpn":
-        endpoint = getattr(service, "gre_endpoint", None) or inventory.operator.gre_endpoint
-        steps.append(Step(str(endpoint), "operator routing", "the operator routes to its GRE endpoint"))
-    else:
-        test = getattr(inventory.operator, "internet_test_address", None) or DEFAULT_INTERNET_TEST_ADDRESS
-        steps.append(Step(str(test), "operator routing", "the path to the internet is up"))
-    lan = service.lan.interface
-    if getattr(service, "server", None) is not None:
-        steps.append(Step(str(service.server), "customer LAN", "the customer LAN reaches its server", lan))
-    if getattr(service, "verify_terminal", None) is not None:
-        steps.append(Step(str(service.verify_terminal), "tunnel",
-                          "LAN traffic crosses the GRE tunnel to a terminal", lan))
-    return steps
 
 
 def _interface_addresses(inventory, device: str) -> dict[str, str]:

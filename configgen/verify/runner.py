@@ -97,12 +97,14 @@ def verify(inventory, targets: dict[str, Target], credentials: Credentials, *, c
            timeout: float = 2.0, workers: int = 4, progress=None) -> VerifyReport:
     """Ping every service on the devices in `targets` (services of other devices are skipped)."""
     notify = progress or (lambda device, message: None)
-    services = [s for s in inventory.services if s.device in targets and hasattr(s, "wan") and hasattr(s, "lan")]
+    services = [s for s in inventory.services if s.device in targets]
+    # Planned before any session: a service kind without verify_targets fails here, loudly.
+    plans = {s.name: plan_service(s, inventory) for s in services}
     by_device: dict[str, list] = {}
     for service in services:
         by_device.setdefault(service.device, []).append(service)
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="cgverify") as pool:
-        futures = {name: pool.submit(_verify_device, targets[name], group, inventory, credentials,
+        futures = {name: pool.submit(_verify_device, targets[name], group, plans, credentials,
                                      count, timeout, notify)
                    for name, group in by_device.items()}
         done = {name: future.result() for name, future in futures.items()}
@@ -110,7 +112,7 @@ def verify(inventory, targets: dict[str, Target], credentials: Credentials, *, c
     return VerifyReport(sorted((r for results in done.values() for r in results), key=lambda r: order[r.service]))
 
 
-def _verify_device(target: Target, services: list, inventory, credentials: Credentials, count: int,
+def _verify_device(target: Target, services: list, plans: dict[str, list[Step]], credentials: Credentials, count: int,
                    timeout: float, notify) -> list[ServiceResult]:
     results = [ServiceResult(s.name, s.device) for s in services]
     notify(target.name, "connecting")
@@ -127,7 +129,7 @@ def _verify_device(target: Target, services: list, inventory, credentials: Crede
         try:
             for current, (service, result) in enumerate(zip(services, results)):
                 notify(target.name, f"verifying {service.name}")
-                for step in plan_service(service, inventory):
+                for step in plans[service.name]:
                     result.steps.append(_ping(conn, target, step, count, timeout))
         except Exception as exc:  # noqa: BLE001 - a session lost mid-way fails what is left
             for result in results[current:]:

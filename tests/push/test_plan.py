@@ -57,3 +57,19 @@ def test_verify_entries_are_validated_with_file_line_and_field():
     assert "is a multicast address" in findings[1]
     assert "'?'" in findings[4] and "required field is missing" in findings[5]
     assert "unknown field 'count'" in findings[6]
+
+
+def test_steps_come_from_the_service_modules_and_unknown_kinds_are_errors():
+    import pytest
+
+    from configgen.services import gprs_vpn, internet_line
+    from configgen.verify.plan import VERIFY_TARGETS
+
+    assert VERIFY_TARGETS == {"gprs_vpn": gprs_vpn.verify_targets, "internet_line": internet_line.verify_targets}
+    inventory = check(INVENTORIES / "hubei-internet-line.yaml").inventory
+    steps = plan_service(inventory.services[0], inventory)
+    assert steps[1].target == str(inventory.operator.internet_test_address) == "211.137.58.20"
+    assert steps[1].proves.startswith("the default route and the operator's network")   # the module's text
+    odd = inventory.services[0].model_copy(update={"kind": "carrier_pigeon"})
+    with pytest.raises(ValueError, match="kind 'carrier_pigeon' has no verification steps"):
+        plan_service(odd, inventory)
