@@ -121,15 +121,16 @@ def _env_key(device: str) -> str:
     return "CONFIGGEN_PASSWORD_" + re.sub(r"[^A-Za-z0-9]", "_", device).upper()
 
 
-def load_credentials(devices: list[str], fallback: tuple[str, str] | None = None, *,
+def load_credentials(devices: list[str], connection_login: tuple[str, str] | None = None, *,
                      interactive: bool | None = None, environ=None) -> Credentials:
-    """Environment first, then `fallback` (a lab connection file's user/password), then
-    a prompt when interactive (default: stdin is a TTY)."""
+    """A connection file's own login first (a lab's: its devices know no other, and the
+    production CONFIGGEN_PASSWORD must not be offered to them), then the environment,
+    then a prompt when interactive (default: stdin is a TTY)."""
+    if connection_login is not None and all(connection_login):
+        return Credentials(connection_login[0], connection_login[1], {})
     env = os.environ if environ is None else environ
     per_device = {d: env[_env_key(d)] for d in devices if env.get(_env_key(d))}
     username, password = env.get("CONFIGGEN_USERNAME"), env.get("CONFIGGEN_PASSWORD")
-    if fallback is not None:
-        username, password = username or fallback[0], password or fallback[1]
     if interactive is None:
         interactive = sys.stdin.isatty()
     if not username and interactive:

@@ -8,6 +8,8 @@ Devices run in parallel; one unreachable device fails only its own services.
 
 from __future__ import annotations
 
+import re
+
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
@@ -154,7 +156,11 @@ def _ping(conn, target: Target, step: Step, count: int, timeout: float) -> StepR
         source = platform.ping_source.format(interface=step.source_interface, address=step.source_address)
     command = platform.ping_command.format(target=step.target, source=source, count=count,
                                            timeout_s=max(1, round(timeout)), timeout_ms=int(timeout * 1000))
-    output = conn.send_command(command, read_timeout=count * (timeout + 1) + 10)
+    # Wait for the command's echo, then for this device's prompt. netmiko's default
+    # (find_prompt before each command) can leave late prompts in the buffer that end the
+    # next read before the ping output arrives: seen on the lab right after a push.
+    output = conn.send_command(command, expect_string=re.escape(conn.base_prompt) + r".*[>\]#]\s*$",
+                               cmd_verify=True, read_timeout=count * (timeout + 1) + 10)
     result = StepResult(step, command=command)
     try:
         result.stats = parse_ping(platform.ping_parser, command, output)

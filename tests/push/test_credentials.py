@@ -22,10 +22,13 @@ def test_environment_and_per_device_override():
     assert "s3cret" not in repr(creds)
 
 
-def test_environment_beats_connection_file_login():
-    creds = load_credentials(["r1"], fallback=("lab", "labpass-1"), interactive=False,
-                             environ={"CONFIGGEN_PASSWORD": "envpass-1"})
-    assert (creds.username, creds.password) == ("lab", "envpass-1")
+def test_connection_file_login_beats_the_production_environment():
+    """A lab's connection file carries the lab's own login: the production password in
+    CONFIGGEN_PASSWORD is neither needed there nor offered to the lab's devices."""
+    creds = load_credentials(["r1"], ("lab", "labpass-1"), interactive=False,
+                             environ={"CONFIGGEN_USERNAME": "ops", "CONFIGGEN_PASSWORD": "prod-pass-1"})
+    assert (creds.username, creds.password) == ("lab", "labpass-1")
+    assert creds.password_for("r1") == "labpass-1"
 
 
 def test_missing_credentials_without_terminal_is_an_error():

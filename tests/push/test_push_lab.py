@@ -176,11 +176,17 @@ def test_dropped_session_is_reported_and_leaves_no_half_config(gprs, tmp_path):
     assert result.rolled_back is True and gprs.same_as("wh-logistics-ce", before)
 
 
-def test_wrong_password_never_shows_up(gprs, capsys, caplog, monkeypatch):
+def test_wrong_password_never_shows_up(gprs, capsys, caplog, monkeypatch, tmp_path):
     secret = "Wr0ng-Secret-7781"
+    monkeypatch.setenv("CONFIGGEN_USERNAME", gprs.lab.username)
     monkeypatch.setenv("CONFIGGEN_PASSWORD", secret)
+    # Addresses and host keys from the lab, the (wrong) login from the environment.
+    connections = json.loads(gprs.connection_file.read_text())
+    del connections["username"], connections["password"]
+    without_login = tmp_path / "connections.json"
+    without_login.write_text(json.dumps(connections))
     caplog.set_level(logging.DEBUG)
-    code = main(["push", str(GPRS), "--connections", str(gprs.connection_file), "--format", "json"])
+    code = main(["push", str(GPRS), "--connections", str(without_login), "--format", "json"])
     captured = capsys.readouterr()
     report = json.loads(captured.out)
     assert code == 1
