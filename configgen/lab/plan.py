@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from configgen.lab import ifnames
 from configgen.lab.device import DEVICE_TYPES
 
-DEFAULT_INTERNET_TEST_ADDRESS = "211.137.58.20"   # domain.md §2
 GRE_DEV = "gre0"       # operator-side TUN device of the userspace GRE forwarder
 
 
@@ -84,7 +83,7 @@ def sample_terminal(pool: ipaddress.IPv4Network) -> str:
 
 
 def _peer(wan) -> str:
-    if getattr(wan, "peer", None) is not None:
+    if wan.peer is not None:
         return str(wan.peer)
     net = wan.address.network
     if net.prefixlen != 30:
@@ -107,7 +106,7 @@ def build_plan(inventory, prefix: str) -> LabPlan:
 
     for name, dev in inventory.devices.items():
         plan.devices[name] = DevicePlan(
-            name, dev.vendor, dev.os, getattr(dev, "hostname", None) or name,
+            name, dev.vendor, dev.os, dev.hostname or name,
             DEVICE_TYPES[(dev.vendor, dev.os)], new_ns("d", f"device {name}"), {})
 
     operator = inventory.operator
@@ -148,7 +147,7 @@ def build_plan(inventory, prefix: str) -> LabPlan:
                 terminal = sample_terminal(pool)
                 targets.terminals.append(terminal)
                 plan.addresses.append((op_ns, "lo", f"{terminal}/32"))
-            verify = getattr(service, "verify_terminal", None)
+            verify = service.verify_terminal
             if verify is not None and str(verify) not in targets.terminals:
                 targets.terminals.append(str(verify))
                 plan.addresses.append((op_ns, "lo", f"{verify}/32"))
@@ -157,12 +156,12 @@ def build_plan(inventory, prefix: str) -> LabPlan:
             # customer sources from (LAN, unnumbered WAN or a distinct tunnel address).
             plan.routes.append((op_ns, "default", f"dev {GRE_DEV}"))
         else:
-            test = str(getattr(operator, "internet_test_address", None) or DEFAULT_INTERNET_TEST_ADDRESS)
+            test = str(operator.internet_test_address)
             targets.internet_test_address = test
             plan.addresses.append((op_ns, "lo", f"{test}/32"))
             # The operator routes the public block to the customer; a NATed private LAN
             # gets no route, so only translated traffic can come back.
-            block = getattr(service, "public_block", None)
+            block = service.public_block
             if block is not None:
                 plan.routes.append((op_ns, str(block), f"via {service.wan.address.ip}"))
         plan.services[service.name] = targets
