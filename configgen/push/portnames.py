@@ -39,7 +39,7 @@ _KEYWORDS = "|".join(sorted((re.escape(k) for k in IOS_PORT_NUMBERS), key=len, r
 # A port operand: after eq/neq/lt/gt (one port) or range (two ports), in an ACL entry
 # of a TCP or UDP rule. The lookahead keeps `echo` from matching inside `echo-reply`.
 _OPERAND = re.compile(rf"(?<=\s)(eq|neq|lt|gt)\s+({_KEYWORDS})(?=\s|$)")
-_RANGE = re.compile(rf"(?<=\s)range\s+(\S+)\s+(\S+)(?=\s|$)")
+_RANGE = re.compile(r"(?<=\s)range\s+(\S+)\s+(\S+)(?=\s|$)")
 _TCP_UDP = re.compile(r"^\s*(?:\d+\s+)?(?:access-list\s+\S+\s+)?(?:permit|deny)\s+(?:tcp|udp)\s")
 
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from configgen.platforms import Platform
 from configgen.services.addressing import host_route, interconnect_peer, route_label
-from configgen.services.model import Contribution, Interface, PingStep, Route, Section
+from configgen.services.model import Addressed, Contribution, Interface, PingStep, Route, Section
 
 
 @dataclass(frozen=True)
-class GprsTunnel:
+class GprsTunnel(Addressed):
     """Values for the tunnel interface, all decided here; templates only spell them."""
 
     name: str
@@ -29,14 +29,6 @@ class GprsTunnel:
     destination: str                              # the GRE endpoint
     unnumbered: str | None                        # interface lent its address, or None
     address: ipaddress.IPv4Interface | None       # distinct tunnel address, or None
-
-    @property
-    def ip(self) -> str:
-        return str(self.address.ip)
-
-    @property
-    def mask(self) -> str:
-        return str(self.address.netmask)
 
 
 def gre_endpoint(service, operator) -> ipaddress.IPv4Address:

@@ -66,8 +66,22 @@ class StaticNatEntry:
     port: int | None = None
 
 
+class Addressed:
+    """`ip` and `mask` of an `address` (IPv4Interface), in the dotted form both CLIs want."""
+
+    address: ipaddress.IPv4Interface | None
+
+    @property
+    def ip(self) -> str:
+        return str(self.address.ip)
+
+    @property
+    def mask(self) -> str:
+        return str(self.address.netmask)
+
+
 @dataclass
-class Interface:
+class Interface(Addressed):
     """A physical (or sub-) interface configured by one or more services."""
 
     name: str
@@ -80,14 +94,6 @@ class Interface:
     static_nat: list[StaticNatEntry] = field(default_factory=list)   # outside: public -> inside
     inbound_acl: AccessList | None = None             # filters what arrives on this interface
     rate_limit: RateLimit | None = None
-
-    @property
-    def ip(self) -> str:
-        return str(self.address.ip)
-
-    @property
-    def mask(self) -> str:
-        return str(self.address.netmask)
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,6 @@ def test_unreadable_cisco_entries_are_left_out(line):
 
 def test_vendor_defaults_at_the_end_of_the_acl():
     """IOS: implicit deny; VRP traffic-filter: what matches no rule passes."""
-    from configgen.lab.config import ConfigTree
     from configgen.lab.device import RecordingBackend, SimDevice
     from configgen.lab.sshsim import new_session
 

@@ -24,12 +24,6 @@ from tests.push.test_push_lab import GPRS, LabRun
 DEVICE = "wh-logistics-ce"
 
 
-@pytest.fixture(autouse=True)
-def _no_environment_credentials(monkeypatch):
-    for name in ("CONFIGGEN_USERNAME", "CONFIGGEN_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture(scope="module")
 def gprs(tmp_path_factory):
     run = LabRun(GPRS, tmp_path_factory.mktemp("hostkeys"))

@@ -23,12 +23,6 @@ INTERNET = INVENTORIES / "hubei-internet-line.yaml"
 CISCO, HUAWEI = "xg-factory-ce", "es-school-ce"
 
 
-@pytest.fixture(autouse=True)
-def _no_environment_credentials(monkeypatch):
-    for name in ("CONFIGGEN_USERNAME", "CONFIGGEN_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture(scope="module")
 def internet(tmp_path_factory):
     run = LabRun(INTERNET, tmp_path_factory.mktemp("internet"))

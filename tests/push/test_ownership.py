@@ -6,7 +6,6 @@ fails the device with the conflict named, and the foreign config untouched.
 
 from __future__ import annotations
 
-import pytest
 
 from configgen import api
 from configgen.platforms import PLATFORMS
@@ -117,12 +116,6 @@ def test_voice_rules_are_configgen_s_when_its_profile_uses_them():
 
 
 # ---- on the lab ------------------------------------------------------------------------------
-
-@pytest.fixture(autouse=True)
-def _no_environment_credentials(monkeypatch):
-    for name in ("CONFIGGEN_USERNAME", "CONFIGGEN_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
-
 
 def seed(run, device, commands):
     """Configure by hand (configgen's prompt-driven driver: no 2 s waits on Huawei)."""

@@ -72,12 +72,6 @@ class LabRun:
         return result.checked.inventory, result.configs
 
 
-@pytest.fixture(autouse=True)
-def _no_environment_credentials(monkeypatch):
-    for name in ("CONFIGGEN_USERNAME", "CONFIGGEN_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture(scope="module")
 def gprs(tmp_path_factory):
     run = LabRun(GPRS, tmp_path_factory.mktemp("gprs"))

@@ -14,12 +14,6 @@ from tests.push.test_push_lab import LabRun
 PBX = INVENTORIES / "hubei-vpmn-pbx.yaml"
 
 
-@pytest.fixture(autouse=True)
-def _no_environment_credentials(monkeypatch):
-    for name in ("CONFIGGEN_USERNAME", "CONFIGGEN_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def test_pbx_gateway_is_a_default_target(tmp_path, capsys):
     run = LabRun(PBX, tmp_path)
     try:
