@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from configgen.platforms import Platform
 from configgen.services.addressing import host_route, interconnect_peer, route_label
-from configgen.services.model import Addressed, Contribution, Interface, PingStep, Route, Section
+from configgen.services.model import Addressed, Contribution, Interface, PingStep, Route, Section, runbook_steps
 
 
 @dataclass(frozen=True)
@@ -73,16 +73,10 @@ def verify_targets(service, inventory) -> list[PingStep]:
     """The domain.md §1 verification, in order; a failure names the broken segment."""
     peer = interconnect_peer(service.wan)
     endpoint = gre_endpoint(service, inventory.operator)
-    lan = service.lan.interface
-    steps = [
-        PingStep(peer, None, "circuit", f"the transmission circuit to the operator's GPRS router {peer} is up"),
-        PingStep(endpoint, None, "operator routing",
-                 f"the operator's routing to GRE endpoint {endpoint} is up (says nothing about the customer side)"),
-    ]
-    if service.server is not None:
-        steps.append(PingStep(service.server, lan, "customer LAN",
-                              f"the customer LAN on {lan} is right: server {service.server} answers"))
+    steps = runbook_steps(
+        service, peer, f"the transmission circuit to the operator's GPRS router {peer} is up",
+        endpoint, f"the operator's routing to GRE endpoint {endpoint} is up (says nothing about the customer side)")
     if service.verify_terminal is not None:
-        steps.append(PingStep(service.verify_terminal, lan, "tunnel",
+        steps.append(PingStep(service.verify_terminal, service.lan.interface, "tunnel",
                               f"terminal {service.verify_terminal} answers through the GRE tunnel from the LAN"))
     return steps

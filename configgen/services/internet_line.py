@@ -30,6 +30,7 @@ from configgen.services.model import (
     Route,
     Section,
     StaticNatEntry,
+    runbook_steps,
 )
 
 DEFAULT_ROUTE = ipaddress.IPv4Network("0.0.0.0/0")
@@ -143,15 +144,9 @@ def verify_targets(service, inventory) -> list[PingStep]:
     """The domain.md §2 verification, in order; a failure names the broken segment."""
     peer = interconnect_peer(service.wan)
     test = inventory.operator.internet_test_address
-    lan = service.lan.interface
-    steps = [
-        PingStep(peer, None, "circuit", f"the access circuit to the operator's PE {peer} is up"),
-        PingStep(test, None, "operator routing",
-                 f"the default route and the operator's network reach the internet test address {test}"),
-    ]
-    if service.server is not None:
-        steps.append(PingStep(service.server, lan, "customer LAN",
-                              f"the customer LAN on {lan} is right: server {service.server} answers"))
+    steps = runbook_steps(
+        service, peer, f"the access circuit to the operator's PE {peer} is up",
+        test, f"the default route and the operator's network reach the internet test address {test}")
     back = "NAT of the LAN works" if service.nat else f"the operator routes {service.public_block} back to the line"
-    steps.append(PingStep(test, lan, "customer LAN", f"LAN hosts reach the internet: {back}"))
+    steps.append(PingStep(test, service.lan.interface, "customer LAN", f"LAN hosts reach the internet: {back}"))
     return steps

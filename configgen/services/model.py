@@ -128,6 +128,20 @@ class PingStep:
     proves: str
 
 
+def runbook_steps(service, peer: ipaddress.IPv4Address, circuit: str,
+                  operator_target: ipaddress.IPv4Address, operator_routing: str) -> list[PingStep]:
+    """The steps every runbook starts with (domain.md §1, §2): the /30 peer proves the
+    circuit, an operator address proves operator routing, the server (from the LAN)
+    proves the customer LAN. Services append their own steps after these."""
+    steps = [PingStep(peer, None, "circuit", circuit),
+             PingStep(operator_target, None, "operator routing", operator_routing)]
+    if service.server is not None:
+        lan = service.lan.interface
+        steps.append(PingStep(service.server, lan, "customer LAN",
+                              f"the customer LAN on {lan} is right: server {service.server} answers"))
+    return steps
+
+
 @dataclass
 class Section:
     """A service's own block: `template` is a Jinja2 module with macros head/interfaces/tail."""
