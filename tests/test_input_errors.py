@@ -15,12 +15,20 @@ from conftest import INVENTORIES
     ("a: &x [*x]\n", "inventory.yaml:1: a[0]: an alias refers to the node that contains it"),
     ("devices: {r1: {vendor: !foo cisco}}\n", "inventory.yaml:1: cannot read value 'cisco' with tag !foo"),
     ("lab: !!float abc\n", "inventory.yaml:1: cannot read value 'abc'"),
-    ("x: " + "[" * 3000 + "]" * 3000 + "\n", "inventory.yaml: nested too deeply"),
+    ("x: " + "[" * 100 + "]" * 100 + "\n", "inventory.yaml:1: nested deeper than 64 levels"),
     ("devices:\n  r1: {vendor: cisco\n", "inventory.yaml:3: not valid YAML"),
 ])
 def test_unreadable_yaml_exits_2_naming_file_and_line(write_yaml, capsys, text, expected):
     assert main(["validate", str(write_yaml(text))]) == 2
     assert expected in capsys.readouterr().err
+
+def test_nesting_past_the_yaml_library_limit_exits_2_naming_the_file(write_yaml, capsys):
+    # The YAML library refuses this itself, in words of its own version: only our part is asserted.
+    path = write_yaml("x: " + "[" * 3000 + "]" * 3000 + "\n")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"configgen: {path}") and "Traceback" not in err
+
 
 def test_merge_keys_and_x_anchors_work(write_yaml):
     path = write_yaml("""

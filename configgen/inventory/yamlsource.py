@@ -90,6 +90,10 @@ def load_yaml_text(text: str, name: str = "<string>") -> LoadedFile:
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
+# No inventory is deeper than a dozen levels; refusing at our own limit gives one message
+# (with a line) whatever the YAML library's own limits and wording are.
+MAX_DEPTH = 64
+
 
 class _Builder:
     """Plain values from composed nodes, recording the line of every path."""
@@ -101,6 +105,9 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: PathT) -> Any:
         self.out.lines.setdefault(path, node.start_mark.line + 1)
+        if len(path) > MAX_DEPTH:
+            raise InputError(f"{self.out.path}:{node.start_mark.line + 1}: nested deeper than {MAX_DEPTH} "
+                             "levels: too deep to be an inventory")
         if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             return self.scalar(node)
         if id(node) in self.open_nodes:
