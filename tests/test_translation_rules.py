@@ -264,9 +264,13 @@ def test_bare_parentheses_are_literal_characters():
     assert apply_rule(r"\(0\)", "", "44(0)20") == "44()20"
 
 
-def test_a_replacement_naming_a_missing_group_is_refused():
+def test_rules_that_cannot_run_are_value_errors():
     with pytest.raises(ValueError, match="group 2"):
         apply_rule(r"\(1\)", r"\2", "1")
+    with pytest.raises(ValueError, match=r"/\*1/"):
+        apply_rule("*1", "", "1")
+    with pytest.raises(ValueError, match="unterminated"):
+        apply_rule("[12", "", "1")
 
 
 def test_rules_run_in_precedence_order_not_typed_order():

@@ -90,3 +90,14 @@ def test_translate_without_a_rendered_gateway_says_so(tmp_path, capsys):
     assert "gateway hq-voice-gw not rendered" in captured.err
     assert "gateway" not in captured.out
     assert captured.out.splitlines()[-1].split()[-1] == "60061002"
+
+
+def test_translate_with_a_rendered_rule_that_cannot_run_exits_1(tmp_path, capsys):
+    bundled = Path(__file__).resolve().parent.parent / "templates" / "cisco" / "pbx.j2"
+    (tmp_path / "cisco").mkdir()
+    (tmp_path / "cisco" / "pbx.j2").write_text(bundled.read_text().replace("/{{ r.replace }}/", "/{{ r.replace }}\\9/"))
+    assert main(["numbers", "translate", EXAMPLE, "--pbx", "hq-pbx", "--direction", "out", "--calling", "1001",
+                 "--called", "61002", "--templates", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert "gateway hq-voice-gw: a rendered translation rule cannot run" in captured.err
+    assert "Traceback" not in captured.err and captured.out == ""

@@ -98,8 +98,12 @@ def cmd_translate(args) -> int:
                   "lists them): the steps below are the model's only", file=sys.stderr)
         steps, agrees = translate(plan, pbx, args.direction, args.calling, args.called), True
     else:
-        steps, agrees = translate_on_gateway(plan, pbx, args.direction, args.calling, args.called,
-                                             parse_voice_config(config))
+        try:
+            steps, agrees = translate_on_gateway(plan, pbx, args.direction, args.calling, args.called,
+                                                 parse_voice_config(config))
+        except ValueError as exc:
+            print(f"configgen: gateway {pbx.gateway}: a rendered translation rule cannot run: {exc}", file=sys.stderr)
+            return EXIT_FINDINGS
     if args.format == "json":
         print(json.dumps([step.__dict__ for step in steps], indent=2))
     else:

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 NO_TYPE = "none"   # what `test voice translation-rule` shows when no type or plan is given
 
 _RULE = re.compile(r"^\s*rule\s+(\d+)\s+(reject\s+)?/([^/]*)/(?:\s+/([^/]*)/)?((?:\s+\S+)*)\s*$")
-_GROUP_ESCAPES = {"(": "(", ")": ")", "{": "{", "}": "}"}
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,8 @@ def to_python_regex(match: str) -> str:
         char = match[i]
         if char == "\\" and i + 1 < len(match):
             escaped = match[i + 1]
-            out.append(_GROUP_ESCAPES.get(escaped) or (f"\\{escaped}" if escaped.isdigit() else re.escape(escaped)))
+            # \( \) group and \{ \} bound a repeat, as in sed; \N refers back; anything else is literal.
+            out.append(escaped if escaped in "(){}" else f"\\{escaped}" if escaped.isdigit() else re.escape(escaped))
             i += 2
         elif char == "[":
             # A bracket expression is copied whole; `]` right after `[` or `[^` is a member.
@@ -124,8 +124,13 @@ def _expand(replace: str, found: re.Match[str]) -> str:
 
 
 def apply_rule(match: str, replace: str, number: str) -> str | None:
-    """The translated number, or None when the pattern does not match."""
-    found = re.search(to_python_regex(match), number)
+    """The translated number, or None when the pattern does not match. ValueError for a
+    pattern or replacement IOS would not accept either."""
+    try:
+        pattern = re.compile(to_python_regex(match))
+    except re.error as exc:
+        raise ValueError(f"match pattern /{match}/: {exc.msg}") from None
+    found = pattern.search(number)
     if found is None:
         return None
     return number[:found.start()] + _expand(replace, found) + number[found.end():]
