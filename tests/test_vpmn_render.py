@@ -123,3 +123,18 @@ def test_sed_semantics_first_substring_unless_anchored():
     assert apply_rule("123", "456", "1234") == "4564"           # Cisco 61083's own example
     assert apply_rule("1", "9", "1111") == "9111"               # first match only
     assert apply_rule(r"^\(1\)$", "9", "11") is None            # anchored: whole number or nothing
+
+
+def test_gateway_that_cannot_deliver_disagrees_with_the_model():
+    """No dial-peer towards the VPMN matches the translated called number: the gateway step
+    says so, no "VPMN receives" step follows, and the model's delivery is contradicted."""
+    from configgen.numbers.translate import translate_on_gateway
+
+    result = api.render(EXAMPLE)
+    config = result.configs["hq-voice-gw"].replace("destination-pattern 600T", "destination-pattern 700T")
+    plan = group_plans(result.checked.inventory)[0]
+    steps, agrees = translate_on_gateway(plan, plan.group.pbx[0], "out", "1001", "61002", parse_voice_config(config))
+    assert not agrees
+    assert steps[-1].where == "gateway hq-voice-gw (rendered)"
+    assert "no dial-peer towards the VPMN matches 60061002" in steps[-1].note
+    assert "DIFFERS from the model" in steps[-1].note

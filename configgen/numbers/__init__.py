@@ -4,6 +4,7 @@
 - `public`: public (long) number rules, phonenumbers metadata plus configgen's own;
 - `plan`: the flattened dial plan of a group (members from YAML and CSV, PBXs, blocks);
 - `translate`: the PBX front-end transformations, step by step (the simulator);
-- `sed`: an emulator of Cisco `voice translation-rule`s, to test rendered configs;
+- `sed`: an emulator of Cisco `voice translation-rule`s, run on the rendered gateway config by
+  `numbers translate` and by tests;
 - `export`: the provisioning CSV; `cli`: `configgen numbers ...`.
 """

@@ -9,13 +9,17 @@ import io
 import json
 import sys
 
+import jinja2
+
+from configgen import api
 from configgen.checks import numbering
 from configgen.fileio import write_atomic
 from configgen.findings import Findings
 from configgen.inventory import load_inventory
 from configgen.numbers.export import write_csv
 from configgen.numbers.plan import group_plans
-from configgen.numbers.translate import translate
+from configgen.numbers.sed import parse_voice_config
+from configgen.numbers.translate import translate, translate_on_gateway
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
@@ -29,7 +33,8 @@ def register(subparsers) -> None:
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(func=cmd_check)
 
-    trans = sub.add_parser("translate", help="show each step of the PBX front-end number transformation")
+    trans = sub.add_parser("translate", help="show each step of the PBX front-end number transformation, "
+                           "through the gateway's rendered translation rules when the PBX has a gateway")
     trans.add_argument("inventory", nargs="+", help="inventory files or directories (merged)")
     trans.add_argument("--pbx", required=True, help="PBX name")
     trans.add_argument("--direction", choices=("out", "in"), required=True,
@@ -37,6 +42,7 @@ def register(subparsers) -> None:
     trans.add_argument("--calling", required=True, help="calling number as sent")
     trans.add_argument("--called", required=True, help="called number as sent")
     trans.add_argument("--format", choices=("text", "json"), default="text")
+    trans.add_argument("--templates", help="directory whose templates override the bundled ones")
     trans.set_defaults(func=cmd_translate)
 
     export = sub.add_parser("export", help="write the plan for provisioning (one row per short number)")
@@ -69,7 +75,12 @@ def cmd_check(args) -> int:
 
 
 def cmd_translate(args) -> int:
-    inventory = load_inventory(args.inventory).inventory
+    try:
+        rendered = api.render(args.inventory, template_dir=args.templates)
+    except (jinja2.TemplateError, FileNotFoundError) as exc:
+        print(f"configgen: template error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    inventory = rendered.checked.inventory
     found = [(plan, pbx) for plan in group_plans(inventory) for pbx in plan.group.pbx if pbx.name == args.pbx]
     if not found:
         known = ", ".join(p.name for plan in group_plans(inventory) for p in plan.group.pbx) or "none"
@@ -80,13 +91,25 @@ def cmd_translate(args) -> int:
             print(f"configgen: {number!r} is not a number (digits only)", file=sys.stderr)
             return EXIT_INPUT
     plan, pbx = found[0]
-    steps = translate(plan, pbx, args.direction, args.calling, args.called)
+    config = rendered.configs.get(pbx.gateway) if pbx.gateway else None
+    if config is None:
+        if pbx.gateway:
+            print(f"configgen: gateway {pbx.gateway} not rendered (the inventory has errors; `configgen validate` "
+                  "lists them): the steps below are the model's only", file=sys.stderr)
+        steps, agrees = translate(plan, pbx, args.direction, args.calling, args.called), True
+    else:
+        try:
+            steps, agrees = translate_on_gateway(plan, pbx, args.direction, args.calling, args.called,
+                                                 parse_voice_config(config))
+        except ValueError as exc:
+            print(f"configgen: gateway {pbx.gateway}: a rendered translation rule cannot run: {exc}", file=sys.stderr)
+            return EXIT_FINDINGS
     if args.format == "json":
         print(json.dumps([step.__dict__ for step in steps], indent=2))
     else:
         for step in steps:
             print(step)
-    return EXIT_OK
+    return EXIT_OK if agrees else EXIT_FINDINGS
 
 
 def cmd_export(args) -> int:

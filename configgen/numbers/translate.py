@@ -2,8 +2,10 @@
 one call look like at each point of the path, like `test voice translation-rule` on a
 gateway but for the whole call.
 
-This is the reference model. It is written from the domain rules, not from the rendered
-Cisco rules, so tests can check one against the other.
+`translate` is the reference model. It is written from the domain rules, not from the
+rendered Cisco rules, so tests can check one against the other. `translate_on_gateway`
+adds what the PBX's gateway does with its rendered dial-peers and translation rules
+(emulated by `configgen.numbers.sed`), so the numbers shown are the router's.
 """
 
 from __future__ import annotations
@@ -12,7 +14,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from configgen.inventory.vpmn import Pbx
-from configgen.numbers.plan import ACCESS_PREFIX, GroupPlan, routing_prefix, virtual_calling_number
+from configgen.numbers.plan import (
+    ACCESS_PREFIX,
+    GroupPlan,
+    routing_prefix,
+    virtual_calling_number,
+)
+from configgen.numbers.sed import VoiceConfig, destination_pattern_regex
 
 Direction = Literal["out", "in"]
 
@@ -96,3 +104,61 @@ def translate(plan: GroupPlan, pbx: Pbx, direction: Direction, calling: str, cal
         calling = calling_stripped
     steps.append(Step(f"PBX {pbx.name} receives", calling, stripped))
     return steps
+
+
+def _peer_towards(voice: VoiceConfig, number: str, kind: str) -> tuple[int, dict[str, str]] | None:
+    """The dial-peer of `kind` whose destination-pattern matches `number` (lowest tag first)."""
+    for tag, peer in sorted(voice.dial_peers.items()):
+        pattern = peer.get("destination-pattern")
+        if peer["kind"] == kind and pattern and destination_pattern_regex(pattern).match(number):
+            return tag, peer
+    return None
+
+
+def _through_profile(voice: VoiceConfig, profile: str | None, calling: str, called: str) -> tuple[str, str, str]:
+    if profile is None or profile not in voice.profiles:
+        return calling, called, "no translation-profile"
+    tags = voice.profiles[profile]
+    rules = ", ".join(f"{which} rule {tags[which]}" for which in ("calling", "called") if which in tags)
+    return (voice.translate(profile, "calling", calling), voice.translate(profile, "called", called),
+            f"translation-profile {profile} ({rules or 'no rules'})")
+
+
+def translate_on_gateway(plan: GroupPlan, pbx: Pbx, direction: Direction, calling: str, called: str,
+                         voice: VoiceConfig) -> tuple[list[Step], bool]:
+    """The model's steps, then what the gateway does with its rendered configuration `voice`:
+    its dial-peers and translation rules, emulated as `test voice translation-rule` answers.
+    The last step (what the far end receives) carries the gateway's numbers. False when the
+    gateway and the model disagree."""
+    steps = translate(plan, pbx, direction, calling, called)
+    model = steps.pop() if steps[-1].where.endswith(" receives") else None
+    if direction == "out":
+        inbound = [(tag, p) for tag, p in sorted(voice.dial_peers.items()) if "translation-profile incoming" in p]
+        tag, peer = inbound[0] if inbound else (None, {})
+        calling, called, how = _through_profile(voice, peer.get("translation-profile incoming"), calling, called)
+        how = f"dial-peer {tag} incoming {how}" if inbound else "no dial-peer with an incoming translation-profile"
+        onward = _peer_towards(voice, called, "voip")
+        if onward is not None:
+            how += f"; out by dial-peer {onward[0]}"
+        receiver, towards = "VPMN receives", "the VPMN"
+    else:
+        called = short_to_routing_number(plan, pbx, called) or called
+        onward = _peer_towards(voice, called, "pots")
+        peer = onward[1] if onward else {}
+        calling, called, how = _through_profile(voice, peer.get("translation-profile outgoing"), calling, called)
+        how = f"dial-peer {onward[0]} outgoing {how}" if onward else ""
+        receiver, towards = f"PBX {pbx.name} receives", f"PBX {pbx.name}"
+    if onward is None:
+        how += f"{'; ' if how else ''}no dial-peer towards {towards} matches {called}: not delivered"
+    if model is None:
+        agrees = onward is None
+        if not agrees:
+            how += "; DIFFERS from the model, which does not deliver the call"
+    else:
+        agrees = onward is not None and (model.calling, model.called) == (calling, called)
+        if not agrees:
+            how += f"; DIFFERS from the model, which gives calling {model.calling} called {model.called}"
+    steps.append(Step(f"gateway {pbx.gateway} (rendered)", calling, called, how))
+    if onward is not None:
+        steps.append(Step(receiver, calling, called))
+    return steps, agrees
