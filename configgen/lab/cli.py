@@ -31,7 +31,7 @@ LOG = "lab.log"
 
 def register(subparsers) -> None:
     lab = subparsers.add_parser("lab", help="simulated routers (SSH on 127.0.0.1) with a namespace dataplane")
-    sub = lab.add_subparsers(dest="lab_command", required=True)
+    sub = lab.add_subparsers(required=True)   # no dest: a missing command is named by its choices
 
     def common(p):
         p.add_argument("--name", default="default", type=_lab_name,
