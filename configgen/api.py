@@ -51,11 +51,13 @@ def check(paths: Iterable[str | Path] | str | Path, *, freeze_gc: bool = False) 
 
 def render(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None = None,
            template_dir: str | Path | None = None, *, freeze_gc: bool = False,
-           progress: Callable[[int, int], None] | None = None) -> RenderResult:
+           progress: Callable[[int, int], None] | None = None,
+           template_findings: bool = False) -> RenderResult:
     """Validate, then render every device; write `<device>.cfg` files only when the
     inventory has no errors (and only if `out_dir` is given). A template that fails to
-    render is a finding (file and line of the template), like an inventory error.
-    `progress(done, total)` is called as devices are rendered."""
+    render raises, or with `template_findings` (the CLI) becomes a finding naming the
+    template's file and line, and nothing is written. `progress(done, total)` is called
+    as devices are rendered."""
     checked = check(paths, freeze_gc=freeze_gc)
     result = RenderResult(checked)
     if template_dir is not None:
@@ -65,6 +67,8 @@ def render(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None 
     try:
         result.configs = render_inventory(checked.inventory, template_dir, progress=progress)
     except (jinja2.TemplateError, ValueError) as exc:
+        if not template_findings:
+            raise
         checked.findings.add(template_finding(exc))
         return result
     if out_dir is not None:

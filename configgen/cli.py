@@ -161,7 +161,7 @@ def cmd_render(args) -> int:
     progress.stage("checking the inventory...")
     try:
         result = api.render(args.inventory, out_dir=args.output, template_dir=args.templates, freeze_gc=True,
-                            progress=progress.count("rendering device"))
+                            progress=progress.count("rendering device"), template_findings=True)
     except OSError as exc:   # the output directory cannot be made or written
         progress.clear()
         return fail(args, "output", f"cannot write to {args.output}: {exc.strerror or exc}")

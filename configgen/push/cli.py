@@ -40,7 +40,7 @@ class _Progress:
 def _prepare(args):
     """Validate + render, resolve targets and credentials: (result, targets, credentials) or an exit code."""
     install_log_redaction()
-    result = api.render(args.inventory, freeze_gc=True)
+    result = api.render(args.inventory, freeze_gc=True, template_findings=True)
     if not result.checked.ok:
         print_findings(result.checked.findings, args)
         print("nothing pushed or verified: fix the errors above first", file=sys.stderr)
