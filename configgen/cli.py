@@ -192,9 +192,9 @@ def cmd_check(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from configgen.inventory.published_schema import inventory_json_schema  # noqa: PLC0415
+    from configgen.inventory.published_schema import render_schema  # noqa: PLC0415
 
-    print(json.dumps(inventory_json_schema(), indent=2))
+    print(render_schema(), end="")
     return EXIT_OK
 
 
