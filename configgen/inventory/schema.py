@@ -27,9 +27,9 @@ from configgen.inventory.types import (
 )
 from configgen.inventory.vpmn import VpmnGroup
 
-# The Hubei manuals' GPRS core GRE endpoint (docs/references.md); a setting, this is its default.
+# The Hubei manuals' GPRS core GRE endpoint (docs/references.md §2); a setting, this is its default.
 DEFAULT_GRE_ENDPOINT = ipaddress.IPv4Address("211.137.63.13")
-# The operator's public test address (docs/references.md): pinged to prove the path to the internet.
+# The operator's public test address (docs/references.md §3): pinged to prove the path to the internet.
 DEFAULT_INTERNET_TEST_ADDRESS = ipaddress.IPv4Address("211.137.58.20")
 
 
@@ -90,7 +90,7 @@ class Attachment(Strict):
 
 
 class Wan(Attachment):
-    """The interconnect towards the operator: always a /30 (docs/references.md, vocabulary)."""
+    """The interconnect towards the operator: always a /30 (docs/references.md §1)."""
 
     peer: IPv4Address | None = Field(
         None, description="operator side of the /30; defaults to the other usable host")
@@ -186,7 +186,7 @@ class InternetLineService(Strict):
     public_block: IPv4Network = Field(description="public addresses the operator allocated to this line")
     extra_addresses_billed: bool = Field(
         False, description="the public block holds more than the 16 addresses a line includes; "
-                           "the extra addresses are billed per address (docs/references.md)")
+                           "the extra addresses are billed per address (docs/references.md §3)")
     nat: bool = Field(description="true: PAT of the LAN to the WAN address; false: the LAN uses the public block")
     static_nat: list[StaticNat] = Field([], description="NAT variant: public-block addresses mapped to inside hosts")
     inbound: list[InboundRule] = Field([], description="the security policy: what the internet may reach")

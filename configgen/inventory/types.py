@@ -192,7 +192,7 @@ Port = Annotated[int, Field(strict=True, ge=1, le=65535)]  # strict: `true` is n
 # give the customer 2.4 % more than the contract.)
 _RATE = re.compile(r"^([0-9]+(?:\.[0-9]+)?)([KMG])$", re.IGNORECASE)
 _KBPS_PER_UNIT = {"K": 1, "M": 1000, "G": 1000_000}
-# Cisco `police cir` takes 8000 bps to 64 Gbps (docs/references.md): the limits of what
+# Cisco `police cir` takes 8000 bps to 64 Gbps (docs/references.md §3): the limits of what
 # configgen can enforce on both vendors.
 MIN_RATE_KBPS, MAX_RATE_KBPS = 8, 64_000_000
 

@@ -95,7 +95,7 @@ class Trunk(Strict):
 
     port: E1Port = Field(description="E1 controller, e.g. 0/0/0 (`controller E1 0/0/0`)")
     signalling: Literal["pri"] = Field(description="only ISDN PRI is rendered (No.1, No.7 and analog are not)")
-    # E1 switch types (docs/references.md); primary-ni is a T1 (North American) type.
+    # E1 switch types (docs/references.md §4); primary-ni is a T1 (North American) type.
     switch_type: Literal["primary-net5", "primary-qsig"] = Field(
         "primary-net5", description="ISDN switch type of the E1 PRI: primary-net5 (default) or primary-qsig")
 

@@ -1,6 +1,6 @@
 """An emulator of Cisco `voice translation-rule`s, to test rendered configs offline.
 
-Cisco rules are sed-style (vendor-notes §1.6, Cisco 61083/64020): groups are written
+Cisco rules are sed-style (docs/references.md §4, Cisco 61083/64020): groups are written
 `\\(` `\\)`, back-references `\\1`, and a rule replaces the first matching substring
 (not the whole number) unless anchored with ^...$: `/123/ /456/` turns 1234 into 4564.
 The rules of a table are tried in order; the first that matches translates; a number no
