@@ -35,7 +35,17 @@ class RenderResult:
     written: list[Path] = field(default_factory=list)
 
 
-def check(paths: Iterable[str | Path] | str | Path, *, freeze_gc: bool = False) -> CheckedInventory:
+# progress(stage, done, total): what long work is doing, for a progress line. `done` and
+# `total` are given while a stage counts devices; None otherwise.
+Progress = Callable[[str, "int | None", "int | None"], None]
+
+
+def _no_progress(stage: str, done: int | None = None, total: int | None = None) -> None:
+    pass
+
+
+def check(paths: Iterable[str | Path] | str | Path, *, freeze_gc: bool = False,
+          progress: Progress = _no_progress) -> CheckedInventory:
     """Load and validate. Raises InputError for unreadable input; findings otherwise.
 
     `freeze_gc` (for one-shot processes such as the CLI): the loaded inventory lives
@@ -43,35 +53,37 @@ def check(paths: Iterable[str | Path] | str | Path, *, freeze_gc: bool = False) 
     10,000 services the collector otherwise rescans it at every collection, which
     cost more than the checks themselves (benchmarks/render.py).
     """
+    progress("reading the inventory")
     loaded = load_inventory(paths)
     if freeze_gc:
         gc.freeze()
+    progress(f"checking {len(loaded.inventory.services)} service(s) on {len(loaded.inventory.devices)} device(s)")
     return CheckedInventory(loaded.inventory, validate(loaded))
 
 
 def render(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None = None,
            template_dir: str | Path | None = None, *, freeze_gc: bool = False,
-           progress: Callable[[int, int], None] | None = None,
-           template_findings: bool = False) -> RenderResult:
+           progress: Progress = _no_progress, template_findings: bool = False) -> RenderResult:
     """Validate, then render every device; write `<device>.cfg` files only when the
     inventory has no errors (and only if `out_dir` is given). A template that fails to
     render raises, or with `template_findings` (the CLI) becomes a finding naming the
-    template's file and line, and nothing is written. `progress(done, total)` is called
-    as devices are rendered."""
-    checked = check(paths, freeze_gc=freeze_gc)
+    template's file and line, and nothing is written."""
+    checked = check(paths, freeze_gc=freeze_gc, progress=progress)
     result = RenderResult(checked)
     if template_dir is not None:
         checked.findings.extend(unused_override_findings(template_dir))
     if not checked.ok:
         return result
     try:
-        result.configs = render_inventory(checked.inventory, template_dir, progress=progress)
+        result.configs = render_inventory(checked.inventory, template_dir,
+                                          progress=lambda done, total: progress("rendering device", done, total))
     except (jinja2.TemplateError, ValueError) as exc:
         if not template_findings:
             raise
         checked.findings.add(template_finding(exc))
         return result
     if out_dir is not None:
+        progress(f"writing {len(result.configs)} config file(s)")
         result.written = write_configs(result.configs, out_dir)
     return result
 
@@ -97,13 +109,15 @@ def unused_override_findings(template_dir: str | Path) -> list[Finding]:
     return findings
 
 
-def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path | None = None) -> CheckedInventory:
+def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path | None = None, *,
+             progress: Progress = _no_progress) -> CheckedInventory:
     """What CI runs: validate the inventory, compile every template (bundled and the
     user's), and render every device in memory, so a broken template fails the build
     even when no inventory uses it yet. Template problems become findings."""
-    checked = check(paths)
+    checked = check(paths, progress=progress)
     if template_dir is not None:
         checked.findings.extend(unused_override_findings(template_dir))
+    progress("compiling templates")
     env = make_environment(template_dir)
     for name in env.list_templates(filter_func=lambda n: n.endswith(".j2")):
         try:
@@ -113,7 +127,8 @@ def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path 
                                          f"template syntax error: {exc.message}", code="template"))
     if checked.ok:
         try:
-            render_inventory(checked.inventory, template_dir)
+            render_inventory(checked.inventory, template_dir,
+                             progress=lambda done, total: progress("rendering device", done, total))
         except (jinja2.TemplateError, ValueError) as exc:
             checked.findings.add(template_finding(exc))
     return checked

@@ -72,19 +72,18 @@ class TerminalProgress:
         self.enabled = (sys.stderr.isatty() and not os.environ.get("CI")) if enabled is None else enabled
         self.shown, self.last = False, 0.0
 
-    def stage(self, text: str) -> None:
-        if self.enabled:
-            print(f"\r\033[K{text}", end="", file=sys.stderr, flush=True)
-            self.shown = True
-
-    def count(self, what: str):
-        """A progress(done, total) callback, redrawn at most ten times a second."""
-        def progress(done: int, total: int) -> None:
+    def __call__(self, stage: str, done: int | None = None, total: int | None = None) -> None:
+        """configgen.api's progress callback; counts are redrawn at most ten times a second."""
+        if not self.enabled:
+            return
+        if total is not None:
             now = time.monotonic()
-            if done == total or now - self.last >= 0.1:
-                self.last = now
-                self.stage(f"{what} {done}/{total}")
-        return progress
+            if done != total and now - self.last < 0.1:
+                return
+            self.last = now
+        text = f"{stage} {done}/{total}" if total is not None else f"{stage}..."
+        print(f"\r\033[K{text}", end="", file=sys.stderr, flush=True)
+        self.shown = True
 
     def clear(self) -> None:
         if self.shown:
@@ -144,8 +143,7 @@ def _summary(inventory) -> str:
 
 def cmd_validate(args) -> int:
     progress = TerminalProgress()
-    progress.stage("checking the inventory...")
-    checked = api.check(args.inventory, freeze_gc=True)
+    checked = api.check(args.inventory, freeze_gc=True, progress=progress)
     progress.clear()
     print_findings(checked.findings, args)
     if not wants_json(args) and not checked.findings:
@@ -158,10 +156,9 @@ def cmd_render(args) -> int:
         return fail(args, "usage", "-o -: render writes one file per device into a directory; give a directory, "
                                    "e.g. -o build (`configgen check` renders without writing)")
     progress = TerminalProgress()
-    progress.stage("checking the inventory...")
     try:
         result = api.render(args.inventory, out_dir=args.output, template_dir=args.templates, freeze_gc=True,
-                            progress=progress.count("rendering device"), template_findings=True)
+                            progress=progress, template_findings=True)
     except OSError as exc:   # the output directory cannot be made or written
         progress.clear()
         return fail(args, "output", f"cannot write to {args.output}: {exc.strerror or exc}")
@@ -182,8 +179,7 @@ def cmd_render(args) -> int:
 
 def cmd_check(args) -> int:
     progress = TerminalProgress()
-    progress.stage("checking the inventory and templates...")
-    checked = api.ci_check(args.inventory, template_dir=args.templates)
+    checked = api.ci_check(args.inventory, template_dir=args.templates, progress=progress)
     progress.clear()
     print_findings(checked.findings, args)
     if not wants_json(args) and checked.ok:
