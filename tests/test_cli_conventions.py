@@ -222,6 +222,8 @@ def test_progress_only_on_a_terminal(tmp_path):
     (["verify", GPRS, "--timeout", "-1"], "--timeout"),
     (["verify", GPRS, "--timeout", "nan"], "--timeout"),
     (["deploy", GPRS, "--timeout", "inf"], "--timeout"),
+    (["lab", "up", GPRS, "--base-port", "-1"], "--base-port"),
+    (["lab", "up", GPRS, "--base-port", "70000"], "--base-port"),
     (["numbers"], "{check,translate,export}"),
     (["lab"], "{up,down,status}"),
     ([], "{validate,render,check,schema,lab,numbers,push,verify,deploy}"),
