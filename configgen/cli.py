@@ -64,12 +64,17 @@ def print_findings(findings: Findings, args, stream=None, **body) -> None:
 
 # --- progress on a terminal ---------------------------------------------------------
 
+def progress_wanted() -> bool:
+    """Progress is for a person watching: stderr is a terminal and this is not CI. Pipes,
+    log files and CI logs never get it."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
 class TerminalProgress:
-    """One self-overwriting line on stderr while long work runs; only when stderr is a
-    terminal, so pipes, log files and CI never see it."""
+    """One self-overwriting line on stderr while long work runs (when progress_wanted)."""
 
     def __init__(self, enabled: bool | None = None):
-        self.enabled = (sys.stderr.isatty() and not os.environ.get("CI")) if enabled is None else enabled
+        self.enabled = progress_wanted() if enabled is None else enabled
         self.shown, self.last = False, 0.0
 
     def __call__(self, stage: str, done: int | None = None, total: int | None = None) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from configgen import api
 from configgen.cli import (EXIT_FINDINGS, EXIT_OK, add_format, document, emit_json, fail, positive_int,
-                           positive_seconds, print_findings, wants_json)
+                           positive_seconds, print_findings, progress_wanted, wants_json)
 from configgen.push import push_devices
 from configgen.push.credentials import CredentialsError, install_log_redaction, load_credentials, redact
 from configgen.push.targets import DEFAULT_KNOWN_HOSTS, HostKeys, read_connection_file, resolve_targets
@@ -35,6 +35,10 @@ class _Progress:
             final = message in ("changed", "unchanged", "planned", "done") or message.startswith("failed")
             self.finished += final
             print(redact(f"[{self.finished}/{self.total}] {device}: {message}"), file=sys.stderr, flush=True)
+
+
+def _show_progress(args) -> bool:
+    return not args.quiet and progress_wanted()
 
 
 def _prepare(args):
@@ -64,7 +68,7 @@ def _run_push(args, prepared, *, emit: bool = True):
     result, targets, credentials = prepared
     report = push_devices(result.checked.inventory, result.configs, targets, credentials,
                           dry_run=getattr(args, "dry_run", False), workers=args.workers,
-                          progress=_Progress(len(targets), not args.quiet))
+                          progress=_Progress(len(targets), _show_progress(args)))
     if emit:
         if wants_json(args):
             emit_json(_report_document(args, report))
@@ -80,7 +84,7 @@ def _run_push(args, prepared, *, emit: bool = True):
 def _run_verify(args, prepared, *, emit: bool = True):
     result, targets, credentials = prepared
     report = verify(result.checked.inventory, targets, credentials, count=args.count, timeout=args.timeout,
-                    workers=args.workers, progress=_Progress(len(targets), not args.quiet))
+                    workers=args.workers, progress=_Progress(len(targets), _show_progress(args)))
     if emit:
         if wants_json(args):
             emit_json(_report_document(args, report))
@@ -137,7 +141,8 @@ def register(sub) -> None:
                                  "(a changed key is still refused)")
         parser.add_argument("--workers", type=positive_int, default=4, help="devices handled in parallel (default 4)")
         add_format(parser)
-        parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
+        parser.add_argument("-q", "--quiet", action="store_true",
+                            help="no progress lines on stderr (there are none outside a terminal or in CI)")
         parser.set_defaults(func=func, command_name=name)
         return parser
 
