@@ -98,14 +98,22 @@ class TerminalProgress:
 
 # --- argument types shared by every command ----------------------------------------
 
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; e.g. 4") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: give 1 or more")
-    return value
+def whole_number(low: int, high: int | None = None, example: str = "4", meaning: str = ""):
+    """An argparse type: a whole number from `low` (to `high`). argparse puts the option's
+    name before the message, as the user typed it."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; e.g. {example}") from None
+        if value < low or (high is not None and value > high):
+            allowed = f"from {low} to {high}" if high is not None else f"{low} or more"
+            raise argparse.ArgumentTypeError(f"{text!r}: give {allowed}{meaning}")
+        return value
+    return parse
+
+
+positive_int = whole_number(1)
 
 
 def positive_seconds(text: str) -> float:

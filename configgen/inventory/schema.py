@@ -126,16 +126,23 @@ VerifyPings = Annotated[list[VerifyPing], Field(
                 "{ping: 10.166.99.1, source: lan, expect: fail, proves: other customers' pools are unreachable}")]
 
 
+# Fields every service kind has, described once.
+ServiceName = Annotated[Name, Field(description="service name, unique in the inventory; part of route and ACL names")]
+DeviceKey = Annotated[Name, Field(description="key of the device (under devices:) that carries this service")]
+FreeText = Annotated[SafeText | None, Field(description="free text rendered into interface descriptions")]
+Lan = Annotated[Attachment, Field(description="the customer LAN interface and the router's address on it")]
+
+
 class GprsVpnService(Strict):
     """GPRS VPN: GRE tunnel from the customer router to the operator's GPRS core (docs/gprs-vpn.md)."""
 
     kind: Literal["gprs_vpn"] = Field(description="service kind: gprs_vpn (docs/gprs-vpn.md)")
-    name: Name = Field(description="service name, unique in the inventory; part of route and ACL names")
-    device: Name = Field(description="key of the device (under devices:) that carries this service")
-    description: SafeText | None = Field(None, description="free text rendered into interface descriptions")
+    name: ServiceName
+    device: DeviceKey
+    description: FreeText = None
     apn: Apn = Field(description="the customer's APN as the GPRS core knows it, e.g. WHLOG.HB")
     wan: Wan = Field(description="the /30 interconnect towards the operator (GRE source)")
-    lan: Attachment = Field(description="the customer LAN interface and the router's address on it")
+    lan: Lan
     tunnel: Annotated[int, Field(strict=True, ge=0, le=1023, description="tunnel number: Tunnel<n> on IOS, Tunnel0/0/<n> on AR")]
     tunnel_address: IPv4Interface | None = Field(
         None, description="distinct tunnel address instead of `ip unnumbered <wan>` (must not overlap any subnet)")
@@ -177,12 +184,12 @@ class InternetLineService(Strict):
     a public block, NAT or routed LAN, an inbound security policy, the contracted rate."""
 
     kind: Literal["internet_line"] = Field(description="service kind: internet_line (docs/internet-line.md)")
-    name: Name = Field(description="service name, unique in the inventory; part of route and ACL names")
-    device: Name = Field(description="key of the device (under devices:) that carries this service")
-    description: SafeText | None = Field(None, description="free text rendered into interface descriptions")
+    name: ServiceName
+    device: DeviceKey
+    description: FreeText = None
     bandwidth: Rate = Field(description="contracted rate: 2M, 10M, 100M tiers or any rate such as 20M or 512K")
     wan: Wan = Field(description="the /30 interconnect towards the operator's PE (default route)")
-    lan: Attachment = Field(description="the customer LAN interface and the router's address on it")
+    lan: Lan
     public_block: IPv4Network = Field(description="public addresses the operator allocated to this line")
     extra_addresses_billed: bool = Field(
         False, description="the public block holds more than the 16 addresses a line includes; "

@@ -19,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+from configgen.cli import whole_number
 from configgen.fileio import write_atomic
 from configgen.lab.dataplane import LabEnvironmentError, check_environment, sweep
 from configgen.lab.device import FAULT_KINDS, parse_faults
@@ -42,7 +43,8 @@ def register(subparsers) -> None:
     up.add_argument("inventory", nargs="+", help="inventory files or directories (merged)")
     common(up)
     up.add_argument("--connections", type=Path, help="also write the connection file here")
-    up.add_argument("--base-port", type=_base_port, default=0, help="first SSH port (default: free ports)")
+    up.add_argument("--base-port", type=whole_number(0, 65535, "20000", " (0: free ports)"), default=0,
+                    help="first SSH port (default: free ports)")
     up.add_argument("--foreground", action="store_true", help="run in this process until Ctrl-C")
     up.add_argument("--fault", action="append", default=[], metavar="DEVICE:KIND[=ARG]",
                     help=f"make a device misbehave (repeatable; KIND: {FAULT_KINDS}; "
@@ -62,17 +64,6 @@ def _lab_name(value: str) -> str:
     if not re.fullmatch(r"[a-z0-9]{1,16}", value):
         raise argparse.ArgumentTypeError(f"{value!r}: use 1-16 lowercase letters or digits, e.g. gprs1")
     return value
-
-
-def _base_port(value: str) -> int:
-    """Ports from here up, one per device; 0 for "any free port"."""
-    try:
-        port = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a port number; e.g. 20000") from None
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"{value!r}: give a port from 1 to 65535 (or 0: free ports)")
-    return port
 
 
 def _run_dir(args) -> Path:
