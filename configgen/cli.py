@@ -90,7 +90,11 @@ class TerminalProgress:
         print(f"\r\033[K{text}", end="", file=sys.stderr, flush=True)
         self.shown = True
 
-    def clear(self) -> None:
+    def __enter__(self) -> "TerminalProgress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        """Clear the line, also when the work fails, so that messages start on a clean line."""
         if self.shown:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
             self.shown = False
@@ -155,9 +159,8 @@ def _summary(inventory) -> str:
 
 
 def cmd_validate(args) -> int:
-    progress = TerminalProgress()
-    checked = api.check(args.inventory, freeze_gc=True, progress=progress)
-    progress.clear()
+    with TerminalProgress() as progress:
+        checked = api.check(args.inventory, freeze_gc=True, progress=progress)
     print_findings(checked.findings, args)
     if not wants_json(args) and not checked.findings:
         print(f"ok: {_summary(checked.inventory)}")
@@ -168,14 +171,12 @@ def cmd_render(args) -> int:
     if args.output == "-":
         return fail(args, "usage", "-o -: render writes one file per device into a directory; give a directory, "
                                    "e.g. -o build (`configgen check` renders without writing)")
-    progress = TerminalProgress()
     try:
-        result = api.render(args.inventory, out_dir=args.output, template_dir=args.templates, freeze_gc=True,
-                            progress=progress, template_findings=True)
+        with TerminalProgress() as progress:
+            result = api.render(args.inventory, out_dir=args.output, template_dir=args.templates, freeze_gc=True,
+                                progress=progress, template_findings=True)
     except OSError as exc:   # the output directory cannot be made or written
-        progress.clear()
         return fail(args, "output", f"cannot write to {args.output}: {exc.strerror or exc}")
-    progress.clear()
     findings = result.checked.findings
     written = [str(p) for p in result.written]
     if wants_json(args):
@@ -191,9 +192,8 @@ def cmd_render(args) -> int:
 
 
 def cmd_check(args) -> int:
-    progress = TerminalProgress()
-    checked = api.ci_check(args.inventory, template_dir=args.templates, progress=progress)
-    progress.clear()
+    with TerminalProgress() as progress:
+        checked = api.ci_check(args.inventory, template_dir=args.templates, progress=progress)
     print_findings(checked.findings, args)
     if not wants_json(args) and checked.ok:
         print(f"ok: {_summary(checked.inventory)}; templates compile and render")

@@ -187,31 +187,45 @@ def test_render_ends_with_one_summary_line(tmp_path, capsys):
     assert out == [f"wrote 2 config file(s) to {tmp_path}"]
 
 
-def test_progress_only_on_a_terminal(tmp_path):
-    out = str(tmp_path / "out")
-    piped = run("render", GPRS, "-o", out)
-    assert piped.returncode == 0 and piped.stderr == ""
+def stderr_on_a_terminal(*args) -> tuple[int, bytes]:
+    """Run configgen with stderr on a pseudo-terminal: (exit code, what the terminal got)."""
     leader, follower = pty.openpty()
     try:
-        proc = subprocess.run([sys.executable, "-m", "configgen", "render", GPRS, "-o", out], cwd=ROOT, env=ENV,
-                              stdout=subprocess.PIPE, stderr=follower, timeout=120)
+        proc = subprocess.Popen([sys.executable, "-m", "configgen", *args], cwd=ROOT, env=ENV,
+                                stdout=subprocess.PIPE, stderr=follower)
         os.close(follower)
         shown = b""
         while True:
             try:
                 chunk = os.read(leader, 4096)
-            except OSError:
+            except OSError:       # the child closed the terminal
                 break
             if not chunk:
                 break
             shown += chunk
+        proc.stdout.read()
+        return proc.wait(timeout=120), shown
     finally:
         os.close(leader)
-    assert proc.returncode == 0
+
+
+def test_progress_only_on_a_terminal(tmp_path):
+    out = str(tmp_path / "out")
+    piped = run("render", GPRS, "-o", out)
+    assert piped.returncode == 0 and piped.stderr == ""
+    code, shown = stderr_on_a_terminal("render", GPRS, "-o", out)
+    assert code == 0
     assert b"rendering device 2/2" in shown
     in_ci = subprocess.run([sys.executable, "-m", "configgen", "render", GPRS, "-o", out], cwd=ROOT,
                            env={**ENV, "CI": "true"}, capture_output=True, timeout=120)
     assert in_ci.stderr == b""
+
+
+def test_progress_line_is_cleared_before_an_error_message(tmp_path):
+    code, shown = stderr_on_a_terminal("validate", str(tmp_path / "missing.yaml"))
+    assert code == 2
+    assert b"reading the inventory" in shown
+    assert b"\r\x1b[Kconfiggen: " in shown      # the message starts on a cleared line
 
 
 # --- item 16 ----------------------------------------------------------------------------
