@@ -6,14 +6,14 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import traceback
 
 import jinja2
 
 from configgen.checks import validate
-from configgen.findings import Finding, Findings
+from configgen.findings import Finding, Findings, InputError
 from configgen.inventory import Inventory, load_inventory
 from configgen.render import make_environment, render_inventory, write_configs
 
@@ -35,7 +35,17 @@ class RenderResult:
     written: list[Path] = field(default_factory=list)
 
 
-def check(paths: Iterable[str | Path] | str | Path, *, freeze_gc: bool = False) -> CheckedInventory:
+# progress(stage, done, total): what long work is doing, for a progress line. `done` and
+# `total` are given while a stage counts devices; None otherwise.
+Progress = Callable[[str, "int | None", "int | None"], None]
+
+
+def _no_progress(stage: str, done: int | None = None, total: int | None = None) -> None:
+    pass
+
+
+def check(paths: Iterable[str | Path] | str | Path, *, freeze_gc: bool = False,
+          progress: Progress = _no_progress) -> CheckedInventory:
     """Load and validate. Raises InputError for unreadable input; findings otherwise.
 
     `freeze_gc` (for one-shot processes such as the CLI): the loaded inventory lives
@@ -43,31 +53,71 @@ def check(paths: Iterable[str | Path] | str | Path, *, freeze_gc: bool = False) 
     10,000 services the collector otherwise rescans it at every collection, which
     cost more than the checks themselves (benchmarks/render.py).
     """
+    progress("reading the inventory")
     loaded = load_inventory(paths)
     if freeze_gc:
         gc.freeze()
+    progress(f"checking {len(loaded.inventory.services)} service(s) on {len(loaded.inventory.devices)} device(s)")
     return CheckedInventory(loaded.inventory, validate(loaded))
 
 
 def render(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None = None,
-           template_dir: str | Path | None = None, *, freeze_gc: bool = False) -> RenderResult:
+           template_dir: str | Path | None = None, *, freeze_gc: bool = False,
+           progress: Progress = _no_progress, template_findings: bool = False) -> RenderResult:
     """Validate, then render every device; write `<device>.cfg` files only when the
-    inventory has no errors (and only if `out_dir` is given)."""
-    checked = check(paths, freeze_gc=freeze_gc)
+    inventory has no errors (and only if `out_dir` is given). A template that fails to
+    render raises, or with `template_findings` (the CLI) becomes a finding naming the
+    template's file and line, and nothing is written."""
+    checked = check(paths, freeze_gc=freeze_gc, progress=progress)
     result = RenderResult(checked)
+    if template_dir is not None:
+        checked.findings.extend(unused_override_findings(template_dir))
     if not checked.ok:
         return result
-    result.configs = render_inventory(checked.inventory, template_dir)
+    try:
+        result.configs = render_inventory(checked.inventory, template_dir,
+                                          progress=lambda done, total: progress("rendering device", done, total))
+    except (jinja2.TemplateError, ValueError) as exc:
+        if not template_findings:
+            raise
+        checked.findings.add(template_finding(exc))
+        return result
     if out_dir is not None:
+        progress(f"writing {len(result.configs)} config file(s)")
         result.written = write_configs(result.configs, out_dir)
     return result
 
 
-def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path | None = None) -> CheckedInventory:
+def unused_override_findings(template_dir: str | Path) -> list[Finding]:
+    """A file in the user's template directory overrides the bundled template of the
+    same relative path; one that matches none (misplaced or misspelt) would silently
+    change nothing, so it is reported."""
+    root = Path(template_dir)
+    if not root.is_dir():
+        raise InputError(f"template directory {template_dir} does not exist")
+    bundled = set(make_environment().list_templates(filter_func=lambda n: n.endswith(".j2")))
+    findings = []
+    for path in sorted(root.rglob("*.j2")):
+        name = path.relative_to(root).as_posix()
+        if name not in bundled:
+            same_file = sorted(b for b in bundled if b.rsplit("/", 1)[-1] == path.name)
+            hint = (f"to override it, put it at {root / same_file[0]}" if same_file
+                    else f"bundled templates: {', '.join(sorted(bundled))}")
+            findings.append(Finding(str(path), None, "template",
+                                    f"overrides no bundled template, so it is used only if one of your templates "
+                                    f"includes or imports it; {hint}", severity="warning", code="template-unused"))
+    return findings
+
+
+def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path | None = None, *,
+             progress: Progress = _no_progress) -> CheckedInventory:
     """What CI runs: validate the inventory, compile every template (bundled and the
     user's), and render every device in memory, so a broken template fails the build
     even when no inventory uses it yet. Template problems become findings."""
-    checked = check(paths)
+    checked = check(paths, progress=progress)
+    if template_dir is not None:
+        checked.findings.extend(unused_override_findings(template_dir))
+    progress("compiling templates")
     env = make_environment(template_dir)
     for name in env.list_templates(filter_func=lambda n: n.endswith(".j2")):
         try:
@@ -77,13 +127,14 @@ def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path 
                                          f"template syntax error: {exc.message}", code="template"))
     if checked.ok:
         try:
-            render_inventory(checked.inventory, template_dir)
+            render_inventory(checked.inventory, template_dir,
+                             progress=lambda done, total: progress("rendering device", done, total))
         except (jinja2.TemplateError, ValueError) as exc:
-            checked.findings.add(_template_finding(exc))
+            checked.findings.add(template_finding(exc))
     return checked
 
 
-def _template_finding(exc: Exception) -> Finding:
+def template_finding(exc: Exception) -> Finding:
     """Point at the innermost template frame of a rendering error."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
     where = frames[-1] if frames else None

@@ -13,6 +13,23 @@ from typing import Iterable, Literal
 Severity = Literal["error", "warning"]
 
 
+class Related(str):
+    """The other side of a conflict: reads as "file:line: field" in text output, and
+    keeps its parts for JSON output ({file, line, field})."""
+
+    def __new__(cls, file: str, line: int | None, field: str) -> "Related":
+        text = f"{file}:{line}: {field}" if line else f"{file}: {field}"
+        self = super().__new__(cls, text)
+        self.file, self.line, self.field = file, line, field
+        return self
+
+    def __getnewargs__(self):   # copy/pickle (dataclasses.asdict deep-copies findings)
+        return self.file, self.line, self.field
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "line": self.line, "field": self.field}
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem in the input.
@@ -39,7 +56,8 @@ class Finding:
 
     def to_dict(self) -> dict:
         data = asdict(self)
-        data["related"] = list(self.related)
+        data["related"] = [r.to_dict() if isinstance(r, Related) else {"file": None, "line": None, "field": str(r)}
+                           for r in self.related]
         return data
 
 
@@ -76,15 +94,15 @@ class Findings:
         # Stable order for humans and golden files: by file, line, then message.
         return sorted(self.items, key=lambda f: (f.file, f.line or 0, f.field, f.message))
 
+    def to_dict(self) -> dict:
+        return {
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "findings": [f.to_dict() for f in self.sorted()],
+        }
+
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "errors": len(self.errors),
-                "warnings": len(self.warnings),
-                "findings": [f.to_dict() for f in self.sorted()],
-            },
-            indent=2,
-        )
+        return json.dumps(self.to_dict(), indent=2)
 
 
 class InputError(Exception):

@@ -57,7 +57,7 @@ class Platform:
         return next(((first, last) for k, first, last in self.acl_numbers if k == kind), None)
 
 
-# vendor-notes §7: hier_config negates the whole line; VRP identifies these by their key
+# docs/references.md §5: hier_config negates the whole line; VRP identifies these by their key
 # (`undo rule 10`, `undo qos car inbound`, a route without its description).
 HUAWEI_NEGATIONS = (
     (r"^undo (rule \d+) .*", r"undo \1"),
@@ -69,10 +69,10 @@ HUAWEI_NEGATIONS = (
     (r"^undo (nat outbound \d+)\b.*", r"undo \1"),
 )
 
-# vendor-notes §1.4, §2.3: IOS standard ACLs 1-99; VRP basic 2000-2999, advanced 3000-3999.
+# docs/references.md §3: IOS standard ACLs 1-99; VRP basic 2000-2999, advanced 3000-3999.
 HUAWEI_ACL_NUMBERS = (("source", 2000, 2999), ("extended", 3000, 3999))
 
-# Huawei AR. AR routers name tunnels slot/card/port (vendor-notes §2.2): Tunnel0/0/1.
+# Huawei AR. AR routers name tunnels slot/card/port (docs/references.md §2): Tunnel0/0/1.
 _HUAWEI_VRP5 = Platform(
     key="huawei_vrp5", vendor="huawei", os="vrp5", template_dir="huawei", netmiko_type="huawei_vrp",
     tunnel_name="Tunnel0/0/{n}", commit_based=False, save_command="save", comment_leader="#",
@@ -102,7 +102,7 @@ PLATFORMS: dict[tuple[str, str], Platform] = {
         ping_source=" source {interface}", ping_parser="textfsm",
     ),
     ("huawei", "vrp5"): _HUAWEI_VRP5,
-    # VRP8 differs in its commit step only (vendor-notes §2.1, §4). `commit` moves the
+    # VRP8 differs in its commit step only (docs/references.md §5, §7). `commit` moves the
     # candidate into the *running* database ("If the configuration takes effect, the system
     # adds it to the running database": Huawei NetEngine 8000 VRPv8 "Overview of
     # Configuration Management", dc_vrp_cfgm_cfg_0001; "After the commit command is run,

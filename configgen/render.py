@@ -84,10 +84,18 @@ def render_device(config: DeviceConfig, env: jinja2.Environment) -> str:
     return template.render(device=config)
 
 
-def render_inventory(inventory: Inventory, template_dir: str | Path | None = None) -> dict[str, str]:
-    """Device name -> configuration text, for every device that carries a service."""
+def render_inventory(inventory: Inventory, template_dir: str | Path | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> dict[str, str]:
+    """Device name -> configuration text, for every device that carries a service.
+    `progress(done, total)` after each device (the CLI's progress line)."""
     env = make_environment(template_dir)
-    return {name: render_device(config, env) for name, config in sorted(build_device_configs(inventory).items())}
+    configs = sorted(build_device_configs(inventory).items())
+    rendered = {}
+    for done, (name, config) in enumerate(configs, 1):
+        rendered[name] = render_device(config, env)
+        if progress:
+            progress(done, len(configs))
+    return rendered
 
 
 def write_configs(rendered: dict[str, str], out_dir: str | Path) -> list[Path]:

@@ -238,7 +238,7 @@ def test_gateway_on_huawei_is_not_supported(tmp_path):
     found = findings(tmp_path, group(pbx=pbx))
     assert found == [
         "inv.yaml:15: vpmn[0].pbx[0].gateway: not supported on huawei: PBX trunk gateway ar for PBX p1; the AR "
-        "E1/PRA trunk CLI is not confirmed in Huawei's command reference (vendor-notes §2.6), so configgen renders "
+        "E1/PRA trunk CLI is not confirmed in Huawei's command reference (docs/references.md §4), so configgen renders "
         "PBX trunks on Cisco IOS gateways only: use a Cisco gateway or remove `gateway`"]
 
 

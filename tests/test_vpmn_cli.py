@@ -56,7 +56,7 @@ def test_translate_runs_the_gateways_rendered_rules(capsys):
     translation rules do (emulated), and they agree with the model."""
     assert main(["numbers", "translate", EXAMPLE, "--pbx", "hq-pbx", "--direction", "out",
                  "--calling", "1001", "--called", "61002", "--format", "json"]) == 0
-    steps = json.loads(capsys.readouterr().out)
+    steps = json.loads(capsys.readouterr().out)["steps"]
     gateway = next(s for s in steps if s["where"].startswith("gateway hq-voice-gw"))
     assert (gateway["calling"], gateway["called"]) == ("900271231001", "60061002")
     assert "translation-profile HQ-PBX-TO-VPMN (calling rule 1001, called rule 1003)" in gateway["note"]

@@ -1,4 +1,4 @@
-"""IP plan checks across the whole inventory (domain.md §1, §2).
+"""IP plan checks across the whole inventory (docs/references.md §2, §3).
 
 Every subnet a service uses becomes a `Claim`. Overlaps are found with one sort and a
 sweep: CIDR blocks either nest or are disjoint, so the blocks still "open" at a point
@@ -92,7 +92,7 @@ NOT_PUBLIC = tuple((ipaddress.IPv4Network(net), what) for net, what in (
 ))
 # RFC 5737: fine in lab inventories (`lab: true`), never on a real line.
 DOCUMENTATION = tuple(ipaddress.IPv4Network(net) for net in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"))
-# domain.md §2: a line comes with 1 to 16 public addresses; more are billed per address.
+# docs/references.md §3: a line comes with 1 to 16 public addresses; more are billed per address.
 INCLUDED_PUBLIC_ADDRESSES = 16
 
 
@@ -192,7 +192,7 @@ def _check_internet_line(service, path: tuple, inventory) -> Iterator[Finding]:
         yield sources.finding(
             path + ("public_block",),
             f"{block} holds {block.num_addresses} addresses; a line includes 1 to {INCLUDED_PUBLIC_ADDRESSES} "
-            f"(domain.md §2) and more are billed per address: use a /28 or smaller, or set "
+            f"(docs/references.md §3) and more are billed per address: use a /28 or smaller, or set "
             "`extra_addresses_billed: true` once the extra addresses are on the contract",
             code="public-block-too-large")
     if service.nat:

@@ -1,4 +1,4 @@
-"""Numbering-plan checks for VPMN groups and PBXs (domain.md §4).
+"""Numbering-plan checks for VPMN groups and PBXs (docs/references.md §4).
 
 Every finding names the file, line and field, and for conflicts the entry on the other
 side. Entries that break the plan rule (length, leading digits) are left out of the later
@@ -20,7 +20,7 @@ from configgen.numbers.plan import MAX_NUMBER_DIGITS, GroupPlan, group_plans, vi
 from configgen.numbers.public import area_code_problem, fixed_number_problem, public_number_problem
 from configgen.numbers.ranges import Conflict, DialEntry, NumberRange, prefix_conflicts
 
-# Numbers and prefixes no short number may equal, start with or start (domain.md §4).
+# Numbers and prefixes no short number may equal, start with or start (docs/references.md §4).
 # A prefix such as "95" stands for every number it starts (the 95xxx service lines).
 RESERVED_NUMBERS: tuple[tuple[str, str], ...] = (
     ("110", "emergency number 110 (police)"),

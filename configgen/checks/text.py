@@ -3,7 +3,7 @@
 A value lands inside a configuration line (`description <text>`, `ip route ... name <text>`).
 On a live session a newline ends that line and starts an attacker's one; `?` asks the
 router for context help and TAB completes the word, both rewriting what was typed
-(vendor-notes §8). A leading `!` (Cisco) or `#` (Huawei) turns a line into a comment or
+(docs/references.md §6). A leading `!` (Cisco) or `#` (Huawei) turns a line into a comment or
 a section break in a config file. All of these are refused, for both vendors, so an
 inventory stays safe when a device moves from one vendor to the other.
 """
@@ -14,7 +14,7 @@ import ipaddress
 import re
 import unicodedata
 
-# IOS `description` takes up to 240 characters, AR VRP 242 (vendor-notes §8): stay below both.
+# IOS `description` takes up to 240 characters, AR VRP 242 (docs/references.md §6): stay below both.
 MAX_TEXT = 200
 COMMENT_LEADERS = ("!", "#")
 

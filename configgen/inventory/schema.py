@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from configgen.inventory.types import (
     Apn,
@@ -27,16 +27,16 @@ from configgen.inventory.types import (
 )
 from configgen.inventory.vpmn import VpmnGroup
 
-# The Hubei manuals' GPRS core GRE endpoint (domain.md §1); a setting, this is its default.
+# The Hubei manuals' GPRS core GRE endpoint (docs/references.md §2); a setting, this is its default.
 DEFAULT_GRE_ENDPOINT = ipaddress.IPv4Address("211.137.63.13")
-# The operator's public test address (domain.md §2): pinged to prove the path to the internet.
+# The operator's public test address (docs/references.md §3): pinged to prove the path to the internet.
 DEFAULT_INTERNET_TEST_ADDRESS = ipaddress.IPv4Address("211.137.58.20")
 
 
 class Operator(Strict):
     """The operator side shared by every service in the inventory."""
 
-    name: SafeText = "operator"
+    name: SafeText = Field("operator", description="the operator's name, used in descriptions and reports")
     gre_endpoint: IPv4Address = Field(
         DEFAULT_GRE_ENDPOINT, description="GPRS core GRE endpoint: default tunnel destination of gprs_vpn services")
     internet_test_address: IPv4Address = Field(
@@ -55,10 +55,15 @@ VENDOR_OS = {"cisco": ("ios",), "huawei": ("vrp5", "vrp8")}
 class Device(Strict):
     """A customer router (CE) configgen renders for and, later, pushes to."""
 
-    vendor: Literal["cisco", "huawei"]
-    os: Literal["ios", "vrp5", "vrp8"]
+    model_config = ConfigDict(json_schema_extra=lambda schema: schema.update(allOf=[
+        {"if": {"properties": {"vendor": {"const": vendor}}, "required": ["vendor"]},
+         "then": {"properties": {"os": {"enum": list(oses)}}}} for vendor, oses in VENDOR_OS.items()]))
+
+    vendor: Literal["cisco", "huawei"] = Field(description="router vendor: cisco or huawei")
+    os: Literal["ios", "vrp5", "vrp8"] = Field(
+        description="operating system: ios (cisco); vrp5 or vrp8 (huawei, VRP8 commits its changes)")
     host: SafeText = Field(description="management address or DNS name, used by push and verify")
-    port: Port = 22
+    port: Port = Field(22, description="SSH port for push and verify (default 22)")
     hostname: Name | None = Field(None, description="hostname/sysname in the config; defaults to the device key")
     management_from: list[IPv4Network] = Field(
         [], description="networks this router is also managed from (besides operator.management_sources): its "
@@ -77,13 +82,15 @@ class Device(Strict):
 class Attachment(Strict):
     """An interface of the customer router and its address (address/prefix)."""
 
-    interface: InterfaceName
-    address: IPv4Interface
-    description: SafeText | None = None
+    interface: InterfaceName = Field(
+        description="interface name exactly as running-config prints it, e.g. GigabitEthernet0/1 (not Gi0/1)")
+    address: IPv4Interface = Field(description="the router's address on this interface with its prefix length, "
+                                               "e.g. 172.16.10.1/24")
+    description: SafeText | None = Field(None, description="interface description rendered on the router")
 
 
 class Wan(Attachment):
-    """The interconnect towards the operator: always a /30 (domain.md vocabulary)."""
+    """The interconnect towards the operator: always a /30 (docs/references.md §1)."""
 
     peer: IPv4Address | None = Field(
         None, description="operator side of the /30; defaults to the other usable host")
@@ -119,21 +126,29 @@ VerifyPings = Annotated[list[VerifyPing], Field(
                 "{ping: 10.166.99.1, source: lan, expect: fail, proves: other customers' pools are unreachable}")]
 
 
-class GprsVpnService(Strict):
-    """GPRS VPN: GRE tunnel from the customer router to the operator's GPRS core (domain.md §1)."""
+# Fields every service kind has, described once.
+ServiceName = Annotated[Name, Field(description="service name, unique in the inventory; part of route and ACL names")]
+DeviceKey = Annotated[Name, Field(description="key of the device (under devices:) that carries this service")]
+FreeText = Annotated[SafeText | None, Field(description="free text rendered into interface descriptions")]
+Lan = Annotated[Attachment, Field(description="the customer LAN interface and the router's address on it")]
 
-    kind: Literal["gprs_vpn"]
-    name: Name
-    device: Name
-    description: SafeText | None = None
-    apn: Apn
-    wan: Wan
-    lan: Attachment
+
+class GprsVpnService(Strict):
+    """GPRS VPN: GRE tunnel from the customer router to the operator's GPRS core (docs/gprs-vpn.md)."""
+
+    kind: Literal["gprs_vpn"] = Field(description="service kind: gprs_vpn (docs/gprs-vpn.md)")
+    name: ServiceName
+    device: DeviceKey
+    description: FreeText = None
+    apn: Apn = Field(description="the customer's APN as the GPRS core knows it, e.g. WHLOG.HB")
+    wan: Wan = Field(description="the /30 interconnect towards the operator (GRE source)")
+    lan: Lan
     tunnel: Annotated[int, Field(strict=True, ge=0, le=1023, description="tunnel number: Tunnel<n> on IOS, Tunnel0/0/<n> on AR")]
     tunnel_address: IPv4Interface | None = Field(
         None, description="distinct tunnel address instead of `ip unnumbered <wan>` (must not overlap any subnet)")
     gre_endpoint: IPv4Address | None = Field(None, description="overrides operator.gre_endpoint for this service")
-    terminal_pools: Annotated[list[IPv4Network], Field(min_length=1)]
+    terminal_pools: Annotated[list[IPv4Network], Field(
+        min_length=1, description="address pools of the customer's mobile terminals, routed into the tunnel")]
     server: IPv4Address | None = Field(None, description="customer server on the LAN, pinged by verification")
     verify_terminal: IPv4Address | None = Field(
         None, description="a terminal address in a pool, pinged through the tunnel from the LAN by verification")
@@ -143,8 +158,8 @@ class GprsVpnService(Strict):
 class InboundRule(Strict):
     """One thing the internet may reach: a TCP or UDP port on one public address."""
 
-    protocol: Literal["tcp", "udp"]
-    port: Port
+    protocol: Literal["tcp", "udp"] = Field(description="tcp or udp")
+    port: Port = Field(description="destination port the internet may reach (1-65535)")
     to: IPv4Address = Field(description="public address: in the public block (routed) or a static_nat public address")
 
 
@@ -152,10 +167,10 @@ class StaticNat(Strict):
     """A public-block address mapped to an inside host (NAT variant). With protocol and
     port only that port is forwarded (the same port inside); without, the whole address."""
 
-    public: IPv4Address
-    inside: IPv4Address
-    protocol: Literal["tcp", "udp"] | None = None
-    port: Port | None = None
+    public: IPv4Address = Field(description="address of the public block the internet reaches")
+    inside: IPv4Address = Field(description="inside host on the LAN it maps to")
+    protocol: Literal["tcp", "udp"] | None = Field(None, description="with port: forward only this protocol's port")
+    port: Port | None = Field(None, description="with protocol: the one port forwarded (same port inside)")
 
     @model_validator(mode="after")
     def _port_needs_protocol(self) -> "StaticNat":
@@ -165,20 +180,20 @@ class StaticNat(Strict):
 
 
 class InternetLineService(Strict):
-    """Internet dedicated line (domain.md §2): /30 to the operator's PE, default route,
+    """Internet dedicated line (docs/internet-line.md): /30 to the operator's PE, default route,
     a public block, NAT or routed LAN, an inbound security policy, the contracted rate."""
 
-    kind: Literal["internet_line"]
-    name: Name
-    device: Name
-    description: SafeText | None = None
+    kind: Literal["internet_line"] = Field(description="service kind: internet_line (docs/internet-line.md)")
+    name: ServiceName
+    device: DeviceKey
+    description: FreeText = None
     bandwidth: Rate = Field(description="contracted rate: 2M, 10M, 100M tiers or any rate such as 20M or 512K")
-    wan: Wan
-    lan: Attachment
+    wan: Wan = Field(description="the /30 interconnect towards the operator's PE (default route)")
+    lan: Lan
     public_block: IPv4Network = Field(description="public addresses the operator allocated to this line")
     extra_addresses_billed: bool = Field(
         False, description="the public block holds more than the 16 addresses a line includes; "
-                           "the extra addresses are billed per address (domain.md §2)")
+                           "the extra addresses are billed per address (docs/references.md §3)")
     nat: bool = Field(description="true: PAT of the LAN to the WAN address; false: the LAN uses the public block")
     static_nat: list[StaticNat] = Field([], description="NAT variant: public-block addresses mapped to inside hosts")
     inbound: list[InboundRule] = Field([], description="the security policy: what the internet may reach")
@@ -199,7 +214,7 @@ class InventoryDocument(Strict):
     """One inventory file (several merge into one inventory). Used for the JSON Schema."""
 
     lab: bool = Field(False, description="lab inventory: documentation address ranges are allowed")
-    operator: Operator = Operator()
-    devices: dict[Name, Device] = {}
-    services: list[Service] = []
-    vpmn: list[VpmnGroup] = []
+    operator: Operator = Field(Operator(), description="the operator side shared by every service")
+    devices: dict[Name, Device] = Field({}, description="customer routers by name (the name is the default hostname)")
+    services: list[Service] = Field([], description="services, each on one device: kind gprs_vpn or internet_line")
+    vpmn: list[VpmnGroup] = Field([], description="VPMN short-number groups and their PBXs (docs/vpmn-pbx.md)")

@@ -40,7 +40,15 @@ def _safe_text(value: Any) -> str:
     return value
 
 
-SafeText = Annotated[str, BeforeValidator(_safe_text), WithJsonSchema({"type": "string", "maxLength": 200})]
+def or_unquoted_number(schema: dict) -> dict:
+    """JSON Schema of a text field that also takes an unquoted YAML number (configgen
+    reads `name: 123` or `short: 6601` as the digits): `pattern` and `maxLength` apply to
+    strings only, `minimum` to numbers only."""
+    return {**schema, "type": ["string", "integer"], "minimum": 0}
+
+
+SafeText = Annotated[str, BeforeValidator(_safe_text),
+                     WithJsonSchema({"type": ["string", "number"], "maxLength": 200})]
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 
@@ -56,7 +64,7 @@ def _name(value: Any) -> str:
 
 
 Name = Annotated[str, BeforeValidator(_name),
-                 WithJsonSchema({"type": "string", "pattern": _NAME.pattern})]
+                 WithJsonSchema(or_unquoted_number({"pattern": _NAME.pattern}))]
 
 # GigabitEthernet0/0/1, Ethernet1, Vlanif10, GigabitEthernet0/0.100, Serial0/0/0:15
 _INTERFACE = re.compile(r"^([A-Za-z][A-Za-z-]*|[0-9]+GE)([0-9]+(/[0-9]+)*(\.[0-9]+)?(:[0-9]+)?)$")
@@ -98,8 +106,11 @@ def _interface(value: Any) -> str:
     return value
 
 
+# The same rule for editors: only the known types, spelt as the routers print them.
+_INTERFACE_JSON_PATTERN = "^(" + "|".join(INTERFACE_TYPES) + r")[0-9]+(/[0-9]+)*(\.[0-9]+)?(:[0-9]+)?$"
 InterfaceName = Annotated[str, BeforeValidator(_interface),
-                          WithJsonSchema({"type": "string", "pattern": _INTERFACE.pattern})]
+                          WithJsonSchema({"type": "string", "pattern": _INTERFACE_JSON_PATTERN,
+                                          "examples": ["GigabitEthernet0/1", "GigabitEthernet0/0/1"]})]
 
 
 def _ipv4_address(value: Any) -> ipaddress.IPv4Address:
@@ -168,7 +179,10 @@ def _apn(value: Any) -> str:
     return value
 
 
-Apn = Annotated[str, BeforeValidator(_apn), WithJsonSchema({"type": "string", "examples": ["WHLOG.HB"]})]
+Apn = Annotated[str, BeforeValidator(_apn),
+               WithJsonSchema(or_unquoted_number({"maxLength": 100, "examples": ["WHLOG.HB"],
+                                                  "pattern": r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                                                             r"(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"}))]
 
 Port = Annotated[int, Field(strict=True, ge=1, le=65535)]  # strict: `true` is not port 1
 
@@ -178,7 +192,7 @@ Port = Annotated[int, Field(strict=True, ge=1, le=65535)]  # strict: `true` is n
 # give the customer 2.4 % more than the contract.)
 _RATE = re.compile(r"^([0-9]+(?:\.[0-9]+)?)([KMG])$", re.IGNORECASE)
 _KBPS_PER_UNIT = {"K": 1, "M": 1000, "G": 1000_000}
-# Cisco `police cir` takes 8000 bps to 64 Gbps (vendor-notes §1.5): the limits of what
+# Cisco `police cir` takes 8000 bps to 64 Gbps (docs/references.md §3): the limits of what
 # configgen can enforce on both vendors.
 MIN_RATE_KBPS, MAX_RATE_KBPS = 8, 64_000_000
 

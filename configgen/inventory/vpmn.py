@@ -1,4 +1,4 @@
-"""Schema of `vpmn:` entries: VPMN groups, their members and their PBXs (domain.md §4).
+"""Schema of `vpmn:` entries: VPMN groups, their members and their PBXs (docs/vpmn-pbx.md).
 
 Numbers are digit strings. YAML reads an unquoted 6601 as an integer; that loses nothing
 for short numbers, PBX numbers and mobiles, so integers are accepted. A leading zero is
@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
-from configgen.inventory.types import IPv4Address, Name, SafeText, Strict
+from configgen.inventory.types import IPv4Address, Name, SafeText, Strict, or_unquoted_number
 from configgen.numbers.ranges import NumberRange
 
 
@@ -47,17 +47,20 @@ def _number_range(value: Any) -> NumberRange:
     return NumberRange.parse(value)
 
 
+# Unquoted numbers are accepted (see above). An editor reads a plain 027 as the number 27,
+# so for area codes and public numbers the schema cannot tell a lost leading zero: configgen does.
 ShortNumber = Annotated[str, BeforeValidator(_digits("a short number", "6601")),
-                        WithJsonSchema({"type": "string", "pattern": r"^[0-9]+$", "examples": ["6601"]})]
+                        WithJsonSchema(or_unquoted_number({"pattern": r"^[0-9]+$", "examples": ["6601"]}))]
 PublicNumber = Annotated[str, BeforeValidator(_digits("a public number", "13800138000")),
-                         WithJsonSchema({"type": "string", "pattern": r"^[0-9]+$",
-                                         "examples": ["13800138000", "02787654321"]})]
+                         WithJsonSchema(or_unquoted_number({"pattern": r"^[0-9]+$",
+                                                            "examples": ["13800138000", "02787654321"]}))]
 PbxNumber = Annotated[str, BeforeValidator(_digits("a PBX number", "123")),
-                      WithJsonSchema({"type": "string", "pattern": r"^[0-9]+$", "examples": ["123"]})]
+                      WithJsonSchema(or_unquoted_number({"pattern": r"^[0-9]+$", "examples": ["123"]}))]
 AreaCode = Annotated[str, BeforeValidator(_area_code),
-                     WithJsonSchema({"type": "string", "pattern": r"^0[0-9]{2,3}$", "examples": ["027"]})]
+                     WithJsonSchema(or_unquoted_number({"pattern": r"^0[0-9]{2,3}$", "examples": ["027"]}))]
 Range = Annotated[NumberRange, BeforeValidator(_number_range),
-                  WithJsonSchema({"type": "string", "pattern": r"^[0-9]+(-[0-9]+)?$", "examples": ["61000-62999"]})]
+                  WithJsonSchema(or_unquoted_number({"pattern": r"^[0-9]+(-[0-9]+)?$",
+                                                     "examples": ["61000-62999"]}))]
 
 
 def _e1_port(value: Any) -> str:
@@ -75,16 +78,16 @@ E1Port = Annotated[str, BeforeValidator(_e1_port),
 class Member(Strict):
     """A VPMN member: a mobile or fixed subscriber and the short number it is dialled by."""
 
-    short: ShortNumber
+    short: ShortNumber = Field(description="short number members dial, e.g. 6601 (digits)")
     number: PublicNumber = Field(description="the member's public number: 11-digit mobile or area code + subscriber")
-    name: SafeText | None = None
+    name: SafeText | None = Field(None, description="the member's name (exported with the plan)")
 
 
 class ExtensionBlock(Strict):
     """Short numbers mapped one to one onto PBX extensions: 61000-62999 <-> 1000-2999."""
 
-    short: Range
-    extensions: Range
+    short: Range = Field(description="short-number range, e.g. 61000-62999")
+    extensions: Range = Field(description="the PBX extensions it maps onto one to one, e.g. 1000-2999")
 
 
 class Trunk(Strict):
@@ -92,30 +95,32 @@ class Trunk(Strict):
 
     port: E1Port = Field(description="E1 controller, e.g. 0/0/0 (`controller E1 0/0/0`)")
     signalling: Literal["pri"] = Field(description="only ISDN PRI is rendered (No.1, No.7 and analog are not)")
-    # E1 switch types (vendor-notes §1.6); primary-ni is a T1 (North American) type.
-    switch_type: Literal["primary-net5", "primary-qsig"] = "primary-net5"
+    # E1 switch types (docs/references.md §4); primary-ni is a T1 (North American) type.
+    switch_type: Literal["primary-net5", "primary-qsig"] = Field(
+        "primary-net5", description="ISDN switch type of the E1 PRI: primary-net5 (default) or primary-qsig")
 
 
 class OperatorLink(Strict):
     """Where the gateway sends VPMN calls: the operator's softswitch/IMS (SIP)."""
 
-    sip: IPv4Address
+    sip: IPv4Address = Field(description="address of the operator's SIP softswitch/IMS the gateway sends calls to")
 
 
 class Pbx(Strict):
     """A PBX joined to the VPMN through the front-end."""
 
-    name: Name
+    name: Name = Field(description="PBX name, unique in the inventory")
     number: PbxNumber = Field(description="PBX number, assigned per PBX within the area (123)")
     area_code: AreaCode | None = Field(None, description="the PBX's area code; defaults to the group's")
     sends_extensions: bool = Field(description="true: extensions map onto short-number blocks; "
                                                "false: only the switchboard joins, with one short number")
     switchboard: PublicNumber = Field(description="PSTN switchboard number, with area code")
     short: ShortNumber | None = Field(None, description="short number of the switchboard")
-    blocks: list[ExtensionBlock] = []
+    blocks: list[ExtensionBlock] = Field([], description="short-number blocks mapped onto extensions "
+                                                          "(with sends_extensions)")
     gateway: Name | None = Field(None, description="device that terminates the trunk; its config is rendered")
-    trunk: Trunk | None = None
-    operator: OperatorLink | None = None
+    trunk: Trunk | None = Field(None, description="the E1 trunk to the PBX (with gateway)")
+    operator: OperatorLink | None = Field(None, description="where the gateway sends VPMN calls (with gateway)")
 
     @model_validator(mode="after")
     def _gateway_needs_trunk(self) -> "Pbx":
@@ -133,14 +138,14 @@ class Pbx(Strict):
 class VpmnGroup(Strict):
     """A VPMN (V-net) group: members dial each other and the PBXs by short numbers."""
 
-    name: Name
+    name: Name = Field(description="VPMN group name, unique in the inventory")
     area_code: AreaCode = Field(description="area code with its leading 0, e.g. \"027\"")
     plan: Literal["integrated", "group"] = Field(
         description="integrated: 6 + 2..5 digits, second digit not 0 | group: 3..6 digits")
-    members: list[Member] = []
+    members: list[Member] = Field([], description="members and their short numbers")
     members_file: SafeText | None = Field(
         None, description="CSV file of further members (columns short,number[,name]), relative to this YAML file")
-    pbx: list[Pbx] = []
+    pbx: list[Pbx] = Field([], description="PBXs joined to the group through the front-end")
 
     def pbx_area_code(self, pbx: Pbx) -> str:
         return pbx.area_code or self.area_code

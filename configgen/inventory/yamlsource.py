@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from configgen.findings import Finding, InputError
+from configgen.findings import Finding, InputError, Related
 
 PathT = tuple[Any, ...]
 
@@ -209,7 +209,7 @@ class SourceMap:
         others = []
         for other in related:
             ofile, oline, oshown = self.locate(other)
-            others.append(f"{ofile}:{oline}: {oshown}" if oline else f"{ofile}: {oshown}")
+            others.append(Related(ofile, oline, oshown))
         return Finding(file, line, shown, message, severity=severity, code=code, related=tuple(others))
 
     def where(self, path: PathT) -> str:

@@ -6,7 +6,7 @@ Cisco `ip access-group NAME|N in` with `ip access-list extended|standard NAME` o
 `access-list N ...` entries; Huawei `traffic-filter inbound acl N` with `acl [number] N`
 rules (taken in rule-number order, VRP's default `match-order config`).
 
-Where the filter sits. IOS checks an inbound ACL before NAT (vendor-notes §1.4), so the
+Where the filter sits. IOS checks an inbound ACL before NAT (docs/references.md §3), so the
 rules name pre-NAT (public) addresses. In Linux, packets arriving on an interface meet
 `mangle PREROUTING` before NAT's reverse translation and before the routing decision, so
 one chain there covers traffic to the router itself (INPUT) and through it (FORWARD) with

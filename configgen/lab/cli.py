@@ -19,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+from configgen.cli import whole_number
 from configgen.fileio import write_atomic
 from configgen.lab.dataplane import LabEnvironmentError, check_environment, sweep
 from configgen.lab.device import FAULT_KINDS, parse_faults
@@ -31,7 +32,7 @@ LOG = "lab.log"
 
 def register(subparsers) -> None:
     lab = subparsers.add_parser("lab", help="simulated routers (SSH on 127.0.0.1) with a namespace dataplane")
-    sub = lab.add_subparsers(dest="lab_command", required=True)
+    sub = lab.add_subparsers(required=True)   # no dest: a missing command is named by its choices
 
     def common(p):
         p.add_argument("--name", default="default", type=_lab_name,
@@ -42,7 +43,8 @@ def register(subparsers) -> None:
     up.add_argument("inventory", nargs="+", help="inventory files or directories (merged)")
     common(up)
     up.add_argument("--connections", type=Path, help="also write the connection file here")
-    up.add_argument("--base-port", type=int, default=0, help="first SSH port (default: free ports)")
+    up.add_argument("--base-port", type=whole_number(0, 65535, "20000", " (0: free ports)"), default=0,
+                    help="first SSH port (default: free ports)")
     up.add_argument("--foreground", action="store_true", help="run in this process until Ctrl-C")
     up.add_argument("--fault", action="append", default=[], metavar="DEVICE:KIND[=ARG]",
                     help=f"make a device misbehave (repeatable; KIND: {FAULT_KINDS}; "

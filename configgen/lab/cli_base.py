@@ -4,7 +4,7 @@ A session turns one typed line into output. Vendor subclasses provide the prompt
 the section (sub-mode) table, the global commands that fall through from a sub-mode,
 line validation, and the exec/user-view commands. `handle()` never raises for a bad
 line: a real router answers with an error and carries on, and netmiko only notices
-problems through the error text (vendor-notes §6.2: a crash shows up as a ReadTimeout).
+problems through the error text (docs/references.md §8: a crash shows up as a ReadTimeout).
 """
 
 from __future__ import annotations

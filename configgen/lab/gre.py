@@ -1,6 +1,6 @@
 """Userspace GRE (RFC 2784) between a TUN device and a raw IP-protocol-47 socket.
 
-The lab kernel has no GRE module (vendor-notes §6.3), so each tunnel end runs this
+The lab kernel has no GRE module (docs/references.md §8), so each tunnel end runs this
 forwarder inside its namespace: `python -m configgen.lab.gre DEV LOCAL REMOTE`.
 Packets the kernel routes into the TUN device leave as real GRE/IPv4 from LOCAL to
 REMOTE on the veth, and GRE from REMOTE arrives back on the TUN device. Sends without

@@ -2,7 +2,7 @@
 
 Both vendors accept abbreviations (`gi0/0`, `GigabitEthernet 0/0/1`), so the simulator
 and the topology planner must agree on one spelling per interface. Linux names are at
-most 15 characters and may not contain `/` (vendor-notes §6.2), hence `gi0_0_1`.
+most 15 characters and may not contain `/` (docs/references.md §8), hence `gi0_0_1`.
 """
 
 from __future__ import annotations

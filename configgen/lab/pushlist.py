@@ -2,7 +2,7 @@
 
 Drops what only belongs in a file (Cisco `!`/`end`, Huawei `#`/`return`, VRP8 `commit`,
 which netmiko's `commit()` sends itself) and, for Huawei, closes each view with `quit`
-(vendor-notes §3.2) instead of relying on fall-through.
+(docs/references.md §2) instead of relying on fall-through.
 """
 
 from __future__ import annotations

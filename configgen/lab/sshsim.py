@@ -1,7 +1,7 @@
 """SSH front end: one asyncssh server per simulated router, on 127.0.0.1 only.
 
 asyncssh's line editor echoes what the client types, which netmiko's `cmd_verify`
-waits for (vendor-notes §6.2). Each typed line is handled in a worker thread because
+waits for (docs/references.md §8). Each typed line is handled in a worker thread because
 handling may run `ip`/`ping` in the namespace for seconds; other sessions keep going.
 """
 

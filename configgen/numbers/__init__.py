@@ -1,4 +1,4 @@
-"""Numbering for VPMN short-number plans and PBX trunks (domain.md §4).
+"""Numbering for VPMN short-number plans and PBX trunks (docs/references.md §4).
 
 - `ranges`: digit ranges ("61000-62999") and the prefix-ambiguity sweep;
 - `public`: public (long) number rules, phonenumbers metadata plus configgen's own;

@@ -3,7 +3,7 @@
 Columns: group, short, long, virtual_calling_number, pbx, extension, name.
 - member: `long` is the member's public number;
 - PBX switchboard short number: `long` is the switchboard's PSTN number, the virtual
-  calling number is 90 + area + PBX (domain.md §4, switchboard only);
+  calling number is 90 + area + PBX (docs/references.md §4, switchboard only);
 - block: one row per extension; `long` is the routing number 904 + area + PBX + extension
   the VPMN routes the short number to, the virtual calling number 90 + area + PBX +
   extension is what that extension presents.

@@ -1,7 +1,7 @@
 """The dial plan of a VPMN group, flattened: every member (YAML and CSV), every PBX and
 block, each with the inventory path findings point at.
 
-Also the two numbers domain.md §4 builds from a PBX: the virtual calling number
+Also the two numbers docs/references.md §4 builds from a PBX: the virtual calling number
 `90 + area + PBX + extension` and the routing prefix `904 + area + PBX`.
 """
 
@@ -22,7 +22,7 @@ from configgen.inventory.yamlsource import PathT
 VIRTUAL_CALLING_PREFIX = "90"   # PBX identifier prefix of virtual calling numbers
 ROUTING_PREFIX = "904"          # PBX routing prefix on calls towards a PBX
 ACCESS_PREFIX = "600"           # VPMN service access prefix added to called numbers from a PBX
-MAX_NUMBER_DIGITS = 15          # domain.md §4 (and E.164)
+MAX_NUMBER_DIGITS = 15          # docs/references.md §4 (and E.164)
 CSV_COLUMNS = ("short", "number", "name")
 
 _MEMBERS = TypeAdapter(list[Member])

@@ -1,4 +1,4 @@
-"""Public (long) numbers: mobile and fixed numbers of mainland China (domain.md §4).
+"""Public (long) numbers: mobile and fixed numbers of mainland China (docs/references.md §4).
 
 configgen's own rule comes first, because it is stricter than the numbering metadata and
 gives the clearest message: a mobile number is 11 digits starting with 1; a fixed number is

@@ -1,4 +1,4 @@
-"""The PBX front-end transformations of domain.md §4, step by step: what the numbers of
+"""The PBX front-end transformations of docs/references.md §4, step by step: what the numbers of
 one call look like at each point of the path, like `test voice translation-rule` on a
 gateway but for the whole call.
 

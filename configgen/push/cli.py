@@ -1,19 +1,20 @@
 """`configgen push | verify | deploy`: thin wrappers over configgen.push and configgen.verify.
 
-Exit codes: 0 all good; 1 a device, step or service failed; 2 nothing was attempted: the
-inventory is invalid or unreadable, a connection file is bad, a device unknown or without a
-rendered config, no credentials, a usage error.
+Exit codes as for every configgen command: 0 all good; 1 findings (an invalid inventory or
+template: nothing attempted) or a device, step or service failed; 2 nothing was attempted
+because input is unreadable or unusable: an inventory or connection file that cannot be read,
+a device unknown or without a rendered config, no credentials, a usage error.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 import threading
 from pathlib import Path
 
 from configgen import api
-from configgen.cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, print_findings
+from configgen.cli import (EXIT_FINDINGS, EXIT_OK, add_format, document, emit_json, fail, positive_int,
+                           positive_seconds, print_findings, progress_wanted, wants_json)
 from configgen.push import push_devices
 from configgen.push.credentials import CredentialsError, install_log_redaction, load_credentials, redact
 from configgen.push.targets import DEFAULT_KNOWN_HOSTS, HostKeys, read_connection_file, resolve_targets
@@ -36,33 +37,41 @@ class _Progress:
             print(redact(f"[{self.finished}/{self.total}] {device}: {message}"), file=sys.stderr, flush=True)
 
 
+def _show_progress(args) -> bool:
+    return not args.quiet and progress_wanted()
+
+
 def _prepare(args):
     """Validate + render, resolve targets and credentials: (result, targets, credentials) or an exit code."""
     install_log_redaction()
-    result = api.render(args.inventory, freeze_gc=True)
+    result = api.render(args.inventory, freeze_gc=True, template_findings=True)
     if not result.checked.ok:
-        print_findings(result.checked.findings, args.format)
-        print("nothing pushed or verified: fix the inventory errors above first", file=sys.stderr)
-        return EXIT_INPUT
+        print_findings(result.checked.findings, args)
+        print("nothing pushed or verified: fix the errors above first", file=sys.stderr)
+        return EXIT_FINDINGS
     connections = read_connection_file(args.connections) if args.connections else None
     host_keys = HostKeys(Path(args.known_hosts).expanduser(), args.accept_new_host_keys)
     targets = resolve_targets(result.checked.inventory, args.device, connections, host_keys)
     try:
         credentials = load_credentials(list(targets), connections.login if connections else None)
     except CredentialsError as exc:
-        print(f"configgen: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return fail(args, "input", str(exc))
     return result, targets, credentials
+
+
+def _report_document(args, report) -> dict:
+    body = report.to_dict()
+    return document(args, body.pop("ok"), **body)
 
 
 def _run_push(args, prepared, *, emit: bool = True):
     result, targets, credentials = prepared
     report = push_devices(result.checked.inventory, result.configs, targets, credentials,
                           dry_run=getattr(args, "dry_run", False), workers=args.workers,
-                          progress=_Progress(len(targets), not args.quiet))
+                          progress=_Progress(len(targets), _show_progress(args)))
     if emit:
-        if args.format == "json":
-            print(json.dumps(report.to_dict(), indent=2))
+        if wants_json(args):
+            emit_json(_report_document(args, report))
         elif report.dry_run:
             for device in report.results:
                 print(f"### {device.device}: {len(device.commands)} command(s)" + (f" ({device.error})" if device.error else ""))
@@ -75,9 +84,12 @@ def _run_push(args, prepared, *, emit: bool = True):
 def _run_verify(args, prepared, *, emit: bool = True):
     result, targets, credentials = prepared
     report = verify(result.checked.inventory, targets, credentials, count=args.count, timeout=args.timeout,
-                    workers=args.workers, progress=_Progress(len(targets), not args.quiet))
+                    workers=args.workers, progress=_Progress(len(targets), _show_progress(args)))
     if emit:
-        print(json.dumps(report.to_dict(), indent=2) if args.format == "json" else report.table())
+        if wants_json(args):
+            emit_json(_report_document(args, report))
+        else:
+            print(report.table())
     return report
 
 
@@ -100,16 +112,15 @@ def cmd_deploy(args) -> int:
     prepared = _prepare(args)
     if isinstance(prepared, int):
         return prepared
-    as_json = args.format == "json"
+    as_json = wants_json(args)
     pushed = _run_push(args, prepared, emit=not as_json)
     if not pushed.ok:
         if as_json:
-            print(json.dumps({"ok": False, "stage": "push", "push": pushed.to_dict(), "verify": None}, indent=2))
+            emit_json(document(args, False, stage="push", push=pushed.to_dict(), verify=None))
         return EXIT_FINDINGS
     verified = _run_verify(args, prepared, emit=not as_json)
     if as_json:
-        print(json.dumps({"ok": verified.ok, "stage": "verify", "push": pushed.to_dict(),
-                          "verify": verified.to_dict()}, indent=2))
+        emit_json(document(args, verified.ok, stage="verify", push=pushed.to_dict(), verify=verified.to_dict()))
     return EXIT_OK if verified.ok else EXIT_FINDINGS
 
 
@@ -128,24 +139,20 @@ def register(sub) -> None:
         parser.add_argument("--accept-new-host-keys", action="store_true",
                             help="trust a device without a known_hosts entry on first contact and record its key "
                                  "(a changed key is still refused)")
-        parser.add_argument("--workers", type=_positive, default=4, help="devices handled in parallel (default 4)")
-        parser.add_argument("--format", choices=("text", "json"), default="text")
-        parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
-        parser.set_defaults(func=func)
+        parser.add_argument("--workers", type=positive_int, default=4, help="devices handled in parallel (default 4)")
+        add_format(parser)
+        parser.add_argument("-q", "--quiet", action="store_true",
+                            help="no progress lines on stderr (there are none outside a terminal or in CI)")
+        parser.set_defaults(func=func, command_name=name)
         return parser
 
     def ping_options(parser):
-        parser.add_argument("--count", type=_positive, default=5, help="echoes per ping (default 5)")
-        parser.add_argument("--timeout", type=float, default=2.0, help="seconds to wait per echo (default 2)")
+        parser.add_argument("--count", type=positive_int, default=5, help="echoes per ping (default 5)")
+        parser.add_argument("--timeout", type=positive_seconds, default=2.0,
+                            help="seconds to wait per echo (default 2)")
 
     push = command("push", "send what differs from the rendered config, then save/commit", cmd_push)
     push.add_argument("--dry-run", action="store_true", help="print the commands per device; change nothing")
     ping_options(command("verify", "ordered pings per service: circuit, operator routing, LAN, tunnel", cmd_verify))
     ping_options(command("deploy", "validate, render, push and verify, stopping at the first failure", cmd_deploy))
 
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise ValueError(text)
-    return value

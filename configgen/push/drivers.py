@@ -3,7 +3,7 @@
 netmiko's Huawei driver checks for system-view by sending RETURN and waiting until the
 channel has been quiet for 2 s (`check_config_mode` passes no pattern, so the base
 class falls back to `read_channel_timing`). Entering and leaving system-view each check
-twice, so a tiny push costs 7-9 s of pure waiting (vendor-notes §4). The drivers here
+twice, so a tiny push costs 7-9 s of pure waiting (docs/references.md §7). The drivers here
 read until a VRP prompt instead, and decide from that prompt: `[...]` is system-view
 (or a sub-view), `<...>` user view. `benchmarks/push_huawei.py` measures the gain.
 

@@ -1,4 +1,4 @@
-"""Address recipes shared by services (domain.md §1, §2)."""
+"""Address recipes shared by services (docs/references.md §2, §3)."""
 
 from __future__ import annotations
 

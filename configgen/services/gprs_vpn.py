@@ -1,4 +1,4 @@
-"""GPRS VPN (domain.md §1): a GRE tunnel from the customer router to the GPRS core.
+"""GPRS VPN (docs/references.md §2): a GRE tunnel from the customer router to the GPRS core.
 
 Per service, the customer router gets
 - the /30 interconnect on the WAN interface, which is also the tunnel source;
@@ -25,7 +25,7 @@ class GprsTunnel(Addressed):
 
     name: str
     description: str
-    source: str                                   # the WAN interface (domain.md warning 3)
+    source: str                                   # the WAN interface (docs/references.md §2)
     destination: str                              # the GRE endpoint
     unnumbered: str | None                        # interface lent its address, or None
     address: ipaddress.IPv4Interface | None       # distinct tunnel address, or None
@@ -70,7 +70,7 @@ def build(service, device, platform: Platform, inventory) -> Contribution:
 
 
 def verify_targets(service, inventory) -> list[PingStep]:
-    """The domain.md §1 verification, in order; a failure names the broken segment."""
+    """The docs/references.md §2 verification, in order; a failure names the broken segment."""
     peer = interconnect_peer(service.wan)
     endpoint = gre_endpoint(service, inventory.operator)
     steps = runbook_steps(

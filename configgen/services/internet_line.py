@@ -1,4 +1,4 @@
-"""Internet dedicated line (domain.md §2): a public /30 to the operator's PE, a default
+"""Internet dedicated line (docs/references.md §3): a public /30 to the operator's PE, a default
 route through it, a public block, NAT or a routed LAN, a security policy and the
 contracted rate.
 
@@ -36,7 +36,7 @@ from configgen.services.model import (
 DEFAULT_ROUTE = ipaddress.IPv4Network("0.0.0.0/0")
 DNS_PORT = 53
 SSH_PORT = 22    # management access to the router itself (push and engineers use SSH)
-# ICMP the verification pings and path diagnosis need (vendor-notes §3.3): replies to the
+# ICMP the verification pings and path diagnosis need (docs/references.md §3): replies to the
 # customer's own pings and traceroutes, and echo so the operator can ping the router.
 ICMP_TYPES = ("echo-reply", "unreachable", "time-exceeded")
 RULE_STEP = 5    # VRP numbers rules in steps of 5, leaving room to insert by hand
@@ -108,7 +108,7 @@ def management_sources(operator, device) -> list[ipaddress.IPv4Network]:
 def security_policy(service, platform: Platform, management: list | tuple = ()) -> list[AclRule]:
     """Inbound on the WAN, first match wins:
     1. what `inbound` opens, by public address (the ACL is checked before NAT, so the
-       NAT variant names the static mapping's public address, vendor-notes §1.4);
+       NAT variant names the static mapping's public address, docs/references.md §3);
     2. return traffic of sessions the customer opened: TCP with ACK or RST set, and DNS
        replies (UDP from port 53). Other UDP replies are not stateless-matchable and stay
        blocked: see docs/internet-line.md;
@@ -141,7 +141,7 @@ def security_policy(service, platform: Platform, management: list | tuple = ()) 
 
 
 def verify_targets(service, inventory) -> list[PingStep]:
-    """The domain.md §2 verification, in order; a failure names the broken segment."""
+    """The docs/references.md §3 verification, in order; a failure names the broken segment."""
     peer = interconnect_peer(service.wan)
     test = inventory.operator.internet_test_address
     steps = runbook_steps(

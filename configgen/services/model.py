@@ -42,7 +42,7 @@ class AccessList:
 @dataclass(frozen=True)
 class RateLimit:
     """The contracted rate, enforced in both directions. Every unit a router wants is
-    derived here from one kbit/s value (vendor-notes §1.5: the units trap)."""
+    derived here from one kbit/s value (docs/references.md §3: the units trap)."""
 
     kbps: int
     policy: str                        # name of the policy that polices it (Cisco MQC)
@@ -120,7 +120,7 @@ class Route:
 @dataclass(frozen=True)
 class PingStep:
     """One verification ping, run from the customer router in plan order: a failure at a
-    step names the segment that failed (domain.md §1, §2)."""
+    step names the segment that failed (docs/references.md §2, §3)."""
 
     target: ipaddress.IPv4Address
     source: str | None                 # interface to source from; None: the router picks
@@ -130,7 +130,7 @@ class PingStep:
 
 def runbook_steps(service, peer: ipaddress.IPv4Address, circuit: str,
                   operator_target: ipaddress.IPv4Address, operator_routing: str) -> list[PingStep]:
-    """The steps every runbook starts with (domain.md §1, §2): the /30 peer proves the
+    """The steps every runbook starts with (docs/references.md §2, §3): the /30 peer proves the
     circuit, an operator address proves operator routing, the server (from the LAN)
     proves the customer LAN. Services append their own steps after these."""
     steps = [PingStep(peer, None, "circuit", circuit),

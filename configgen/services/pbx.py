@@ -1,4 +1,4 @@
-"""PBX trunk on a voice gateway (domain.md §4, vendor-notes §1.6 and §3.5).
+"""PBX trunk on a voice gateway (docs/references.md §4).
 
 For each PBX with a `gateway`, the gateway gets an E1 PRI controller and D channel towards
 the PBX, translation rules implementing the front-end transformations, and dial-peers
@@ -6,7 +6,7 @@ towards the PBX and the operator. Every rule, pattern and tag is computed here; 
 template `templates/cisco/pbx.j2` only spells them. `configgen.numbers.translate` models
 the same transformations independently, and tests check the rendered rules against it.
 
-Transformations (domain.md §4), for area 027 and PBX number 123:
+Transformations (docs/references.md §4), for area 027 and PBX number 123:
 - PBX -> VPMN, calling: an extension of a block becomes 90 027 123 + extension. One rule
   per digit pattern of each block (1000-2999 -> [1-2]...), so only extensions that have a
   short number are presented; any other calling number passes unchanged (IOS leaves a
@@ -15,8 +15,8 @@ Transformations (domain.md §4), for area 027 and PBX number 123:
 - VPMN -> PBX, called and calling: strip 904 027 123 in front of an extension-length number.
 
 Not rendered, reported as findings instead: Huawei gateways (the AR E1/PRA trunk CLI is
-not confirmed, vendor-notes §2.6); switchboard-only PBXs (domain.md gives no called-number
-transformation towards a switchboard); several PBXs on one gateway (their inbound POTS
+not confirmed, docs/references.md §4); switchboard-only PBXs (the operator's manual gives no called-number
+transformation towards a switchboard, docs/references.md §4); several PBXs on one gateway (their inbound POTS
 dial-peers, both `incoming called-number .`, would match each other's calls).
 """
 
@@ -30,10 +30,10 @@ from configgen.numbers.plan import ACCESS_PREFIX, GroupPlan, group_plans, routin
 from configgen.numbers.ranges import range_patterns
 from configgen.services.model import Contribution, Section
 
-MAX_RULES_PER_TABLE = 15   # Cisco 64020: 15 rules per translation-rule table (vendor-notes §1.6)
+MAX_RULES_PER_TABLE = 15   # Cisco 64020: 15 rules per translation-rule table (docs/references.md §4)
 E1_D_CHANNEL = 15          # pri-group timeslots 1-31 creates Serial<port>:15 (timeslot 16)
 
-# One PBX per gateway, so fixed tags as in vendor-notes §3.5.
+# One PBX per gateway, so fixed tags as in docs/references.md §4.
 CALLING_OUT_RULE, TO_PBX_RULE, CALLED_OUT_RULE = 1001, 1002, 1003
 PBX_IN_PEER, PBX_OUT_PEER, OPERATOR_PEER = 100, 101, 200
 
@@ -162,13 +162,13 @@ def gateway_findings(inventory) -> Iterator[Finding]:
         if device.vendor != "cisco":
             yield sources.finding(path + ("gateway",), f"not supported on {device.vendor}: PBX trunk gateway "
                                   f"{pbx.gateway} for PBX {pbx.name}; the AR E1/PRA trunk CLI is not confirmed in "
-                                  "Huawei's command reference (vendor-notes §2.6), so configgen renders PBX trunks "
+                                  "Huawei's command reference (docs/references.md §4), so configgen renders PBX trunks "
                                   "on Cisco IOS gateways only: use a Cisco gateway or remove `gateway`",
                                   code="not-supported")
             continue
         if not pbx.sends_extensions:
             yield sources.finding(path + ("gateway",), f"not supported: a trunk gateway for switchboard-only PBX "
-                                  f"{pbx.name}; domain.md defines no called-number transformation towards a "
+                                  f"{pbx.name}; the operator's manual defines no called-number transformation towards a "
                                   "switchboard: remove `gateway` or set sends_extensions with blocks",
                                   code="not-supported")
             continue

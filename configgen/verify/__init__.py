@@ -1,4 +1,4 @@
-"""Ordered ping verification of rendered services (domain.md): which segment is broken.
+"""Ordered ping verification of rendered services (docs/references.md §2, §3): which segment is broken.
 
 Public API: `verify(inventory, targets, credentials, ...) -> VerifyReport`, `plan_service`,
 `Step`, `parse_ping`, `PingStats`.

@@ -3,7 +3,7 @@
 Cisco IOS goes through ntc-templates (`cisco_ios_ping.textfsm`), the same parser
 netmiko's `use_textfsm=True` uses; configgen keeps the raw text for the report and
 parses it with netmiko's `get_structured_data`. ntc-templates has no Huawei ping
-template, so VRP output is parsed by the regexes below (vendor-notes §4), golden-tested
+template, so VRP output is parsed by the regexes below (docs/references.md §7), golden-tested
 against `tests/push/data/ping/`.
 """
 

@@ -1,4 +1,4 @@
-"""Which pings prove a service works, in the order that localises a fault (domain.md).
+"""Which pings prove a service works, in the order that localises a fault (docs/references.md §2, §3).
 
 Each step proves one segment; a failure at step n names it:
 1. the /30 peer -> "circuit" (the transmission line and the interconnect addressing);
@@ -7,7 +7,7 @@ Each step proves one segment; a failure at step n names it:
 3. the customer server, sourced from the LAN interface -> "customer LAN";
 4. GPRS VPN with `verify_terminal`: that terminal, sourced from the LAN -> "tunnel", the
    only step whose packets cross the GRE tunnel (tunnel up/up proves nothing: GRE is
-   stateless, vendor-notes §1.2);
+   stateless, docs/references.md §2);
 5. the service's `verify:` list from the inventory, in its order (`_from_inventory`);
    `expect: fail` steps pass only when the ping gets no reply.
 
@@ -28,7 +28,7 @@ from configgen.services import gprs_vpn, internet_line
 # "policy": a step the inventory adds (`verify:`), typically `expect: fail` (a closed path).
 SEGMENTS = ("circuit", "operator routing", "customer LAN", "tunnel", "policy")
 
-# service kind -> its module's verify_targets (domain.md order, PingStep)
+# service kind -> its module's verify_targets (docs/references.md §2, §3 order, PingStep)
 VERIFY_TARGETS: dict[str, Callable] = {
     "gprs_vpn": gprs_vpn.verify_targets,
     "internet_line": internet_line.verify_targets,

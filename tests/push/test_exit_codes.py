@@ -1,5 +1,6 @@
-"""push/verify/deploy exit codes: 2 when nothing was attempted (invalid or unreadable
-inventory), 1 when a device or step failed (tests/push/test_push_lab.py), 0 otherwise."""
+"""push/verify/deploy exit codes, as for every command (issue 9 item 12): 1 when the inventory
+is invalid (findings; nothing attempted), 2 when it is unreadable, 1 when a device or step
+failed (tests/push/test_push_lab.py), 0 otherwise."""
 
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ GPRS = INVENTORIES / "hubei-gprs-vpn.yaml"
 
 
 @pytest.mark.parametrize("command", ["push", "verify", "deploy"])
-def test_invalid_or_unreadable_inventory_exits_2_with_nothing_attempted(tmp_path, capsys, command):
+def test_invalid_inventory_exits_1_and_unreadable_exits_2_with_nothing_attempted(tmp_path, capsys, command):
     invalid = tmp_path / "invalid.yaml"
     invalid.write_text(GPRS.read_text().replace("address: 10.166.0.2/30", "address: 10.166.0.3/30", 1))
     code = main([command, str(invalid), "--dry-run", "-q"] if command == "push" else [command, str(invalid), "-q"])
     captured = capsys.readouterr()
-    assert code == 2
+    assert code == 1
     assert "nothing pushed or verified" in captured.err
     code = main([command, str(tmp_path / "missing.yaml"), "-q"])
     assert code == 2 and "Traceback" not in capsys.readouterr().err
