@@ -6,9 +6,9 @@ all and returns every finding, never stopping at the first.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
-from configgen.findings import Finding, Findings
+from configgen.findings import PLACES_LISTED, Finding, Findings
 
 if TYPE_CHECKING:  # the inventory package itself imports checks.text
     from configgen.inventory import Inventory, LoadResult
@@ -30,3 +30,15 @@ def validate(loaded: LoadResult) -> Findings:
     for check in _checks():
         findings.extend(check(loaded.inventory))
     return findings
+
+
+def repeated(sources, paths: Sequence[tuple[Any, ...]], message: str, *, code: str,
+             severity: str = "error") -> Finding:
+    """One finding for a value written at several places (`paths`, in inventory order),
+    however many: at the second place, naming the first and the others, at most
+    PLACES_LISTED of them. `message` says how often (n entries give one finding, not n²/2)."""
+    others = [paths[0], *paths[2:]]
+    unlisted = len(others) - PLACES_LISTED
+    note = f" ({unlisted} more places not listed)" if unlisted > 0 else ""
+    return sources.finding(paths[1], message + note, code=code, severity=severity,
+                           related=tuple(others[:PLACES_LISTED]))

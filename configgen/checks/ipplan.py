@@ -13,7 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from configgen.findings import Finding
+from configgen.checks import repeated
+from configgen.findings import PLACES_LISTED, Finding
 from configgen.services.addressing import interconnect_peer, other_host
 from configgen.services.gprs_vpn import gre_endpoint
 
@@ -291,29 +292,92 @@ def _check_in_lan(address, lan: ipaddress.IPv4Interface, path: tuple, what: str,
 
 
 def overlaps(claims: list[Claim], sources) -> Iterator[Finding]:
-    """Every pair of claims whose subnets overlap, except within one family."""
-    spans = {id(c): span(c.network) for c in claims}
-    ordered = sorted(claims, key=lambda c: (spans[id(c)][0], -spans[id(c)][1], c.path))
-    open_chain: list[Claim] = []
-    for claim in ordered:
-        start = spans[id(claim)][0]
-        while open_chain and spans[id(open_chain[-1])][1] < start:
-            open_chain.pop()
-        for outer in open_chain:
-            if outer.family is not None and outer.family == claim.family:
+    """Every conflict between claims whose subnets overlap, except within one family.
+    Claims of one subnet form a group and the sweep runs over distinct subnets: n entries
+    of one subnet give one finding (not n²/2), and since distinct CIDR blocks nest at most
+    33 deep, each group meets at most 32 others."""
+    groups: dict[tuple[int, int], list[Claim]] = defaultdict(list)
+    for claim in claims:
+        groups[span(claim.network)].append(claim)
+    for members in groups.values():
+        members.sort(key=lambda c: c.path)
+    ordered = sorted(groups.items(), key=lambda item: (item[0][0], -item[0][1], item[1][0].path))
+    conflicting = _ConflictingMembers()
+    chain: list[tuple[int, list[Claim], tuple | None]] = []   # (end, claims, family) of open subnets
+    for (start, end), members in ordered:
+        while chain and chain[-1][0] < start:
+            chain.pop()
+        family = _group_family(members)
+        if len(members) > 1 and family is None:
+            yield _same_subnet(members, sources)
+        for _, outer, outer_family in chain:
+            if family is not None and family == outer_family:
                 continue
-            if outer.network == claim.network:
-                what = "is the same subnet as"
-            else:
-                what = "lies inside"
-            same_device = outer.device == claim.device
-            advice = ("one device cannot use a subnet for two purposes" if same_device
-                      else "two customers can never share addresses")
-            yield sources.finding(
-                claim.path,
-                f"{claim.label()} {what} {outer.label()}; {advice}: allocate a free {claim.role}",
-                code="overlap", related=(outer.path,))
-        open_chain.append(claim)
+            yield from _inside(conflicting(members, outer_family), conflicting(outer, family), sources)
+        chain.append((end, members, family))
+
+
+def _group_family(claims: list[Claim]) -> tuple | None:
+    """The family every claim of a group shares, or None (no family, or several)."""
+    family = claims[0].family
+    return family if family is not None and all(c.family == family for c in claims) else None
+
+
+class _ConflictingMembers:
+    """The claims of a group that conflict with a group of family `family` (None: with
+    any). Cached: an outer subnet claimed often is compared with every subnet inside it."""
+
+    def __init__(self):
+        self.cache: dict[tuple[int, tuple | None], list[Claim]] = {}
+
+    def __call__(self, claims: list[Claim], family: tuple | None) -> list[Claim]:
+        if family is None:
+            return claims
+        key = (id(claims), family)
+        if key not in self.cache:
+            self.cache[key] = [c for c in claims if c.family != family]
+        return self.cache[key]
+
+
+def _advice(claims: Iterable[Claim]) -> str:
+    return ("one device cannot use a subnet for two purposes" if len({c.device for c in claims}) == 1
+            else "two customers can never share addresses")
+
+
+def _same_subnet(members: list[Claim], sources) -> Finding:
+    first, claim = members[0], members[1]
+    advice = _advice(members)
+    if len(members) == 2:
+        return sources.finding(claim.path, f"{claim.label()} is the same subnet as {first.label()}; {advice}: "
+                               f"allocate a free {claim.role}", code="overlap", related=(first.path,))
+    return repeated(sources, [c.path for c in members],
+                    f"{claim.network} is used {len(members)} times (here as {claim.role} of {claim.service} on "
+                    f"{claim.device}, first as {first.role} of {first.service} on {first.device}); {advice}: "
+                    f"allocate a free {claim.role} for all but one", code="overlap")
+
+
+def _inside(inner: list[Claim], outer: list[Claim], sources) -> Iterator[Finding]:
+    """A finding for each claim of `inner` (up to PLACES_LISTED, the last counting the
+    rest) inside the claims of `outer` (listed up to PLACES_LISTED)."""
+    advice = _advice((*inner, *outer))
+    related = tuple(c.path for c in outer[:PLACES_LISTED])
+    unlisted_outer = len(outer) - PLACES_LISTED
+    shown = inner[:PLACES_LISTED]
+    for claim in shown:
+        message = f"{claim.label()} lies inside {_group_label(outer)}; {advice}: allocate a free {claim.role}"
+        notes = [f"{unlisted_outer} more places not listed"] if unlisted_outer > 0 else []
+        if claim is shown[-1] and len(inner) > len(shown):
+            notes.append(f"{len(inner) - len(shown)} more uses of {claim.network} lie inside it too")
+        if notes:
+            message += f" ({'; '.join(notes)})"
+        yield sources.finding(claim.path, message, code="overlap", related=related)
+
+
+def _group_label(claims: list[Claim]) -> str:
+    if len(claims) == 1:
+        return claims[0].label()
+    first = claims[0]
+    return f"{first.network} ({first.role} of {first.service} on {first.device}, and {len(claims) - 1} more uses)"
 
 
 def _check_operator_addresses(inventory, claims: list[Claim]) -> Iterator[Finding]:
@@ -407,9 +471,10 @@ def _check_device_consistency(inventory) -> Iterator[Finding]:
     """Several services on one device must agree on interfaces, tunnels and routes."""
     sources = inventory.sources
     interfaces: dict[tuple[str, str], tuple[object, str, tuple, str]] = {}
-    default_routes: dict[str, tuple[str, tuple]] = {}   # device -> (internet line, path)
-    tunnels: dict[tuple[str, int], tuple] = {}
-    gre_pairs: dict[tuple, tuple] = {}
+    # Values that must be unique -> every place they are written; one finding per repeated value.
+    default_routes: dict[str, list[tuple[str, tuple]]] = defaultdict(list)   # device -> (internet line, path)
+    tunnels: dict[tuple[str, int], list[tuple]] = defaultdict(list)
+    gre_pairs: dict[tuple, list[tuple]] = defaultdict(list)
     endpoint_routes: dict[tuple[str, object], tuple[object, tuple]] = {}
     for service in inventory.services:
         path = inventory.service_path(service)
@@ -439,32 +504,12 @@ def _check_device_consistency(inventory) -> Iterator[Finding]:
                                       "filter and rate limit apply to the whole interface): use another interface",
                                       code="interface-shared", related=(seen[2] + ("interface",),))
         if service.kind == "internet_line":
-            first = default_routes.setdefault(service.device, (service.name, path))
-            if first[1] != path:
-                yield sources.finding(path + ("device",),
-                                      f"{service.device} already carries internet line {first[0]}, whose default "
-                                      "route points to its PE; a device has one default route: put this line on "
-                                      "another device", code="second-default-route", related=(first[1] + ("device",),))
+            default_routes[service.device].append((service.name, path + ("device",)))
         if service.kind != "gprs_vpn":
             continue
-        key = (service.device, service.tunnel)
-        if key in tunnels:
-            yield sources.finding(path + ("tunnel",),
-                                  f"tunnel {service.tunnel} is already used on {service.device}; "
-                                  "tunnel numbers are unique per device: pick a free number",
-                                  code="duplicate-tunnel", related=(tunnels[key],))
-        else:
-            tunnels[key] = path + ("tunnel",)
+        tunnels[(service.device, service.tunnel)].append(path + ("tunnel",))
         endpoint = gre_endpoint(service, inventory.operator)
-        pair = (service.device, service.wan.interface, int(endpoint))
-        if pair in gre_pairs:
-            yield sources.finding(path + ("tunnel",),
-                                  f"another GRE tunnel on {service.device} already runs from {service.wan.interface} "
-                                  f"to {endpoint}; without GRE keys the two cannot be told apart: "
-                                  "carry both APNs in one service or use another WAN", code="duplicate-gre",
-                                  related=(gre_pairs[pair],))
-        else:
-            gre_pairs[pair] = path + ("tunnel",)
+        gre_pairs[(service.device, service.wan.interface, endpoint)].append(path + ("tunnel",))
         peer = interconnect_peer(service.wan)
         route_key = (service.device, int(endpoint))
         if route_key in endpoint_routes and peer is not None and endpoint_routes[route_key][0] != peer:
@@ -474,3 +519,33 @@ def _check_device_consistency(inventory) -> Iterator[Finding]:
                                   code="route-conflict", related=(endpoint_routes[route_key][1],))
         elif peer is not None:
             endpoint_routes.setdefault(route_key, (peer, path + ("wan",)))
+    yield from _repeated_on_device(default_routes, tunnels, gre_pairs, sources)
+
+
+def _repeated_on_device(default_routes: dict, tunnels: dict, gre_pairs: dict, sources) -> Iterator[Finding]:
+    for device, lines in default_routes.items():
+        if len(lines) == 2:
+            yield sources.finding(lines[1][1], f"{device} already carries internet line {lines[0][0]}, whose default "
+                                  "route points to its PE; a device has one default route: put this line on "
+                                  "another device", code="second-default-route", related=(lines[0][1],))
+        elif len(lines) > 2:
+            yield repeated(sources, [p for _, p in lines], f"{device} carries {len(lines)} internet lines (first "
+                           f"{lines[0][0]}), each with a default route to its PE; a device has one default route: "
+                           "put all but one on other devices", code="second-default-route")
+    for (device, tunnel), paths in tunnels.items():
+        if len(paths) == 2:
+            yield sources.finding(paths[1], f"tunnel {tunnel} is already used on {device}; tunnel numbers are "
+                                  "unique per device: pick a free number", code="duplicate-tunnel",
+                                  related=(paths[0],))
+        elif len(paths) > 2:
+            yield repeated(sources, paths, f"tunnel {tunnel} is used {len(paths)} times on {device}; tunnel numbers "
+                           "are unique per device: pick free numbers for all but one", code="duplicate-tunnel")
+    for (device, interface, endpoint), paths in gre_pairs.items():
+        if len(paths) == 2:
+            yield sources.finding(paths[1], f"another GRE tunnel on {device} already runs from {interface} to "
+                                  f"{endpoint}; without GRE keys the two cannot be told apart: carry both APNs in "
+                                  "one service or use another WAN", code="duplicate-gre", related=(paths[0],))
+        elif len(paths) > 2:
+            yield repeated(sources, paths, f"{len(paths)} GRE tunnels on {device} run from {interface} to "
+                           f"{endpoint}; without GRE keys they cannot be told apart: carry their APNs in one "
+                           "service or use other WANs", code="duplicate-gre")
