@@ -51,3 +51,19 @@ def test_many_devices_on_one_address_are_one_finding(write_yaml):
     checked = _devices(write_yaml, *(f"ce-{i}: {{vendor: cisco, os: ios, host: 192.0.2.31}}" for i in range(50)))
     [finding] = checked.findings
     assert "50 devices" in finding.message and len(finding.related) == 5
+
+
+# ---- the operator addresses a gateway sends to (issue 14 item 19)
+
+@pytest.mark.parametrize("sip, what", [
+    ("0.0.0.0", "'this network'"), ("224.0.1.75", "multicast"), ("239.255.255.250", "multicast"),
+    ("127.0.0.1", "loopback"), ("255.255.255.255", "broadcast"), ("240.0.0.1", "reserved"),
+    ("169.254.1.1", "link-local"),
+])
+def test_a_sip_target_that_is_no_host_is_an_error(write_yaml, sip, what):
+    text = (INVENTORIES / "hubei-vpmn-pbx.yaml").read_text()
+    assert "operator: {sip: 198.51.100.20}" in text
+    checked = api.check(write_yaml(text.replace("operator: {sip: 198.51.100.20}", f"operator: {{sip: {sip}}}")))
+    [finding] = checked.findings
+    assert (finding.code, finding.field) == ("sip-not-unicast", "vpmn[0].pbx[0].operator.sip")
+    assert what in finding.message and sip in finding.message

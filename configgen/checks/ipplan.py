@@ -417,8 +417,7 @@ def _check_operator_addresses(inventory, claims: list[Claim]) -> Iterator[Findin
 
 def _operator_address_problem(address: ipaddress.IPv4Address, what: str, example: str, why: str,
                               by_block) -> str | None:
-    if (address.is_multicast or address.is_loopback or address.is_unspecified or address.is_link_local
-            or address.is_reserved or address == ipaddress.IPv4Address("255.255.255.255")):
+    if not_a_host(address):
         return f"{what} {address} is not a unicast host address; use {example}"
     value = int(address)
     for prefixlen in range(32, -1, -1):
@@ -435,6 +434,12 @@ NEVER_A_SOURCE = tuple((ipaddress.IPv4Network(net), what) for net, what in (
     ("169.254.0.0/16", "link-local space"), ("224.0.0.0/4", "multicast space"),
     ("240.0.0.0/4", "reserved (class E and broadcast) space"),
 ))
+
+
+def not_a_host(address: ipaddress.IPv4Address) -> str | None:
+    """What kind of space `address` is in when no host can have it ('this network',
+    loopback, link-local, multicast, reserved and broadcast), or None."""
+    return next((what for network, what in NEVER_A_SOURCE if address in network), None)
 
 
 def _check_management(inventory) -> Iterator[Finding]:

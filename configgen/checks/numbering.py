@@ -15,6 +15,7 @@ from functools import partial
 from typing import Any, Iterable, Iterator
 
 from configgen.checks import repeated
+from configgen.checks.ipplan import not_a_host
 from configgen.findings import Finding
 from configgen.inventory.yamlsource import PathT, SourceMap
 from configgen.numbers.plan import MAX_NUMBER_DIGITS, GroupPlan, group_plans, virtual_calling_number
@@ -89,6 +90,11 @@ def check(inventory) -> Iterator[Finding]:
             area = plan.group.pbx_area_code(pbx)
             label = Dialable(path + ("number",), f"PBX {pbx.name}")
             pbx_numbers[area].append(DialEntry(pbx.number, pbx.number, label))
+            if pbx.operator is not None and not_a_host(pbx.operator.sip):
+                yield sources.finding(path + ("operator", "sip"),
+                                      f"SIP target {pbx.operator.sip} is {not_a_host(pbx.operator.sip)}, not a host "
+                                      "the gateway can send calls to: give the unicast address of the operator's "
+                                      "softswitch/IMS, e.g. 211.137.60.20", code="sip-not-unicast")
     yield from _repeated_long_numbers(seen_long, repeated_long, sources)
     yield from _check_pbx_numbers(pbx_numbers, sources)
     from configgen.services import pbx as pbx_service  # noqa: PLC0415 (services import checks' helpers)
