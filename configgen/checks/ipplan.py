@@ -216,8 +216,11 @@ def _check_internet_line(service, path: tuple, inventory) -> Iterator[Finding]:
                 path + ("static_nat", index),
                 "static_nat needs nat: true; with nat: false the hosts already use public addresses: "
                 "open them to the internet with `inbound`", code="static-nat-without-nat")
+    yield from _check_internet_interconnect(service, path, inventory.lab, sources)
     if service.server is not None:
         yield from _check_in_lan(service.server, service.lan.address, path + ("server",), "server", sources)
+    if service.nat:
+        yield from _check_static_nat_conflicts(service, path, sources)
     for index, mapping in enumerate(service.static_nat if service.nat else ()):
         here = path + ("static_nat", index)
         if mapping.public not in block:
@@ -230,6 +233,83 @@ def _check_internet_line(service, path: tuple, inventory) -> Iterator[Finding]:
                                   code="outside-lan")
     for index, rule in enumerate(service.inbound):
         yield from _check_inbound(service, rule, path + ("inbound", index), sources)
+
+
+def _check_internet_interconnect(service, path: tuple, lab: bool, sources) -> Iterator[Finding]:
+    """An internet line's /30 to the operator's PE is public space: its address is what
+    the internet sees (PAT, the operator's ping, management over the line). A private one
+    is almost always a GPRS VPN interconnect pasted into an internet line, or a typo."""
+    wan = service.wan.address
+    what = _special_purpose(wan.network, documentation_too=not lab)
+    if not what:
+        return
+    hint = "; in a lab inventory set `lab: true` at the top of the file" if "RFC 5737" in what else ""
+    example = "the public /30 the operator assigned towards its PE, e.g. 211.137.100.2/30"
+    never = any(wan.network.overlaps(network) for network, _ in NEVER_A_SOURCE)
+    if service.nat or never:
+        consequence = ("no host can have such an address" if never else
+                       f"with nat: true the LAN is translated to {wan.ip}, and the internet does not route "
+                       f"{what} back to it")
+        yield sources.finding(path + ("wan", "address"),
+                              f"the interconnect {wan} of internet line {service.name} is {what}: {consequence}. "
+                              f"Use {example} (a private /30 is a GPRS VPN interconnect: kind gprs_vpn){hint}",
+                              code="interconnect-not-public")
+    else:
+        yield sources.finding(path + ("wan", "address"),
+                              f"the interconnect {wan} of internet line {service.name} is {what}: the internet "
+                              f"cannot reach {wan.ip} (the operator's ping to it, SSH from management sources). "
+                              f"An internet line's interconnect is {example}; keep it only if the operator routes "
+                              f"the public block over a private /30{hint}",
+                              severity="warning", code="interconnect-not-public")
+
+
+def _check_static_nat_conflicts(service, path: tuple, sources) -> Iterator[Finding]:
+    """Static mappings the router cannot hold together: one public address and port
+    forwards to one inside host, an address mapped as a whole takes no other mapping,
+    and an inside host (or host and port) leaves through one public address."""
+    by_public: dict[object, list[int]] = defaultdict(list)
+    by_inside: dict[tuple, list[int]] = defaultdict(list)
+    mappings = service.static_nat
+    for index, mapping in enumerate(mappings):
+        by_public[mapping.public].append(index)
+        by_inside[(mapping.inside, mapping.protocol, mapping.port)].append(index)
+
+    def where(indexes: list[int]) -> list[tuple]:
+        return [path + ("static_nat", i) for i in indexes]
+
+    def described(index: int) -> str:
+        m = mappings[index]
+        return f"{m.protocol}/{m.port} to {m.inside}" if m.port else f"all ports to {m.inside}"
+
+    for public, indexes in by_public.items():
+        if len(indexes) < 2:
+            continue
+        whole = [i for i in indexes if mappings[i].port is None]
+        if whole:
+            yield repeated(sources, where(indexes),
+                           f"static_nat maps {public} {len(indexes)} times ({', '.join(map(described, indexes[:5]))}); "
+                           f"a public address mapped as a whole forwards every port to one inside host and takes "
+                           "no other mapping: keep one entry, or forward single ports only", code="static-nat-conflict")
+            continue
+        by_port: dict[tuple, list[int]] = defaultdict(list)
+        for i in indexes:
+            by_port[(mappings[i].protocol, mappings[i].port)].append(i)
+        for (protocol, port), same in by_port.items():
+            if len(same) > 1:
+                insides = sorted({str(mappings[i].inside) for i in same})
+                yield repeated(sources, where(same),
+                               f"static_nat maps {public} {protocol}/{port} {len(same)} times (to "
+                               f"{', '.join(insides[:5])}); one public address and port forwards to one inside "
+                               "host: keep one entry", code="static-nat-conflict")
+    for (inside, protocol, port), indexes in by_inside.items():
+        publics = sorted({str(mappings[i].public) for i in indexes})
+        if len(publics) < 2:
+            continue   # the same public twice is reported above
+        what = f"{inside} {protocol}/{port}" if port else f"{inside} (all ports)"
+        yield repeated(sources, where(indexes),
+                       f"static_nat maps {what} to {len(publics)} public addresses ({', '.join(publics[:5])}); "
+                       "the router takes one static translation per inside host and port (its replies and "
+                       "outgoing connections leave with one address): keep one", code="static-nat-conflict")
 
 
 def _check_public_block(block, path: tuple, lab: bool, sources) -> Iterator[Finding]:
