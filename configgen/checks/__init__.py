@@ -32,6 +32,26 @@ def validate(loaded: LoadResult) -> Findings:
     return findings
 
 
+class Places:
+    """Where each value of something unique is written. The first place is kept plain
+    and a list is made only when a value repeats: most never do, and allocations are
+    what a check over 100,000 entries costs."""
+
+    def __init__(self):
+        self.first: dict[Any, Any] = {}
+        self.more: dict[Any, list] = {}
+
+    def add(self, value: Any, place: Any) -> None:
+        if value in self.first:
+            self.more.setdefault(value, [self.first[value]]).append(place)
+        else:
+            self.first[value] = place
+
+    def repeated(self) -> Iterable[tuple[Any, list]]:
+        """(value, every place in order) for each value written more than once."""
+        return self.more.items()
+
+
 def repeated(sources, paths: Sequence[tuple[Any, ...]], message: str, *, code: str,
              severity: str = "error") -> Finding:
     """One finding for a value written at several places (`paths`, in inventory order),

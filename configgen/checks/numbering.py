@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Iterable, Iterator
 
-from configgen.checks import repeated
+from configgen.checks import Places, repeated
 from configgen.checks.ipplan import not_a_host
 from configgen.findings import Finding
 from configgen.inventory.yamlsource import PathT, SourceMap
@@ -180,18 +180,13 @@ def without_repeats(entries: list[tuple[str, str, Any]]) -> tuple[list[tuple[str
     """The entries with each value (first, last) once, and (first, last, keys) for every
     value entered more than once: `prefix_conflicts` would pair n repeats n²/2 times,
     while one finding per repeated value says it all."""
-    firsts: dict[tuple[str, str], Any] = {}
-    more: dict[tuple[str, str], list] = {}
+    places = Places()
     for first, last, key in entries:
-        value = (first, last)
-        if value in firsts:
-            more.setdefault(value, [firsts[value]]).append(key)
-        else:
-            firsts[value] = key
-    if not more:
+        places.add((first, last), key)
+    if not places.more:
         return entries, []
-    return [(first, last, key) for (first, last), key in firsts.items()], \
-        [(first, last, keys) for (first, last), keys in more.items()]
+    return [(first, last, key) for (first, last), key in places.first.items()], \
+        [(first, last, keys) for (first, last), keys in places.repeated()]
 
 
 def _repeated_entry(first: str, last: str, entries: list[Dialable], sources: SourceMap) -> Finding:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
-from collections import defaultdict
 from typing import Iterable, Iterator
 
-from configgen.checks import repeated
+from configgen.checks import Places, repeated
 from configgen.findings import Finding
 
 
@@ -38,12 +37,10 @@ def _shared_management_addresses(inventory) -> Iterator[Finding]:
     """Two devices behind one management address and port: push and deploy would send
     both configs, one after the other, to the one router that answers there."""
     sources = inventory.sources
-    by_target: dict[tuple[str, int], list[str]] = defaultdict(list)
+    targets = Places()
     for name, device in inventory.devices.items():
-        by_target[management_target(device.host, device.port)].append(name)
-    for (host, port), names in by_target.items():
-        if len(names) < 2:
-            continue
+        targets.add(management_target(device.host, device.port), name)
+    for (host, port), names in targets.repeated():
         where = host if port == 22 else f"{host} port {port}"
         why = ("push and deploy connect there for each of them and would configure one router with "
                "several devices' configs: give each device its own `host` (or `port`)")
