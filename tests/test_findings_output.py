@@ -45,3 +45,10 @@ def test_findings_alike_but_for_their_field_are_capped():
     assert "995 more times" in shown[-1].message
     assert len(many.errors) == 1000          # the count stays exact
     assert len(json.loads(many.to_json())["findings"]) == ALIKE_SHOWN + 1
+
+
+def test_an_input_error_naming_a_crafted_path_is_escaped(tmp_path, capsys):
+    missing = tmp_path / "x\x1b[2K\rok: 3 service(s).yaml"
+    assert main(["validate", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert ESC not in err and "\r" not in err and "\\x1b[2K\\rok" in err

@@ -442,13 +442,12 @@ def _advice(claims: Iterable[Claim]) -> str:
 def _same_subnet(members: list[Claim], sources) -> Finding:
     first, claim = members[0], members[1]
     advice = _advice(members)
-    if len(members) == 2:
-        return sources.finding(claim.path, f"{claim.label()} is the same subnet as {first.label()}; {advice}: "
-                               f"allocate a free {claim.role}", code="overlap", related=(first.path,))
-    return repeated(sources, [c.path for c in members],
-                    f"{claim.network} is used {len(members)} times (here as {claim.role} of {claim.service} on "
-                    f"{claim.device}, first as {first.role} of {first.service} on {first.device}); {advice}: "
-                    f"allocate a free {claim.role} for all but one", code="overlap")
+    return repeated(sources, [c.path for c in members], (
+        f"{claim.label()} is the same subnet as {first.label()}; {advice}: allocate a free {claim.role}"
+        if len(members) == 2 else
+        f"{claim.network} is used {len(members)} times (here as {claim.role} of {claim.service} on {claim.device}, "
+        f"first as {first.role} of {first.service} on {first.device}); {advice}: allocate a free {claim.role} for "
+        "all but one"), code="overlap")
 
 
 def _inside(inner: list[Claim], outer: list[Claim], sources) -> Iterator[Finding]:
@@ -647,32 +646,25 @@ def _check_device_consistency(inventory) -> Iterator[Finding]:
 
 def _repeated_on_device(default_routes: Places, tunnels: Places, gre_pairs: Places, sources) -> Iterator[Finding]:
     for device, lines in default_routes.repeated():
-        if len(lines) == 2:
-            yield sources.finding(lines[1][1], f"{device} already carries internet line {lines[0][0]}, whose default "
-                                  "route points to its PE; a device has one default route: put this line on "
-                                  "another device", code="second-default-route", related=(lines[0][1],))
-        else:
-            yield repeated(sources, [p for _, p in lines], f"{device} carries {len(lines)} internet lines (first "
-                           f"{lines[0][0]}), each with a default route to its PE; a device has one default route: "
-                           "put all but one on other devices", code="second-default-route")
+        first, count = lines[0][0], len(lines)
+        yield repeated(sources, [path for _, path in lines], (
+            f"{device} already carries internet line {first}, whose default route points to its PE; a device has "
+            "one default route: put this line on another device" if count == 2 else
+            f"{device} carries {count} internet lines (first {first}), each with a default route to its PE; a "
+            "device has one default route: put all but one on other devices"), code="second-default-route")
     for (device, tunnel), paths in tunnels.repeated():
-        if len(paths) == 2:
-            yield sources.finding(paths[1], f"tunnel {tunnel} is already used on {device}; tunnel numbers are "
-                                  "unique per device: pick a free number", code="duplicate-tunnel",
-                                  related=(paths[0],))
-        else:
-            yield repeated(sources, paths, f"tunnel {tunnel} is used {len(paths)} times on {device}; tunnel numbers "
-                           "are unique per device: pick free numbers for all but one", code="duplicate-tunnel")
+        yield repeated(sources, paths, (
+            f"tunnel {tunnel} is already used on {device}; tunnel numbers are unique per device: pick a free number"
+            if len(paths) == 2 else
+            f"tunnel {tunnel} is used {len(paths)} times on {device}; tunnel numbers are unique per device: pick "
+            "free numbers for all but one"), code="duplicate-tunnel")
     for (device, interface, value), paths in gre_pairs.repeated():
         endpoint = ipaddress.IPv4Address(value)
-        if len(paths) == 2:
-            yield sources.finding(paths[1], f"another GRE tunnel on {device} already runs from {interface} to "
-                                  f"{endpoint}; without GRE keys the two cannot be told apart: carry both APNs in "
-                                  "one service or use another WAN", code="duplicate-gre", related=(paths[0],))
-        else:
-            yield repeated(sources, paths, f"{len(paths)} GRE tunnels on {device} run from {interface} to "
-                           f"{endpoint}; without GRE keys they cannot be told apart: carry their APNs in one "
-                           "service or use other WANs", code="duplicate-gre")
+        yield repeated(sources, paths, (
+            f"another GRE tunnel on {device} already runs from {interface} to {endpoint}; without GRE keys the two "
+            "cannot be told apart: carry both APNs in one service or use another WAN" if len(paths) == 2 else
+            f"{len(paths)} GRE tunnels on {device} run from {interface} to {endpoint}; without GRE keys they cannot "
+            "be told apart: carry their APNs in one service or use other WANs"), code="duplicate-gre")
 
 
 def host_address(host: str) -> ipaddress.IPv4Address | None:

@@ -329,14 +329,11 @@ def _repeated_long_numbers(seen: dict[str, tuple], repeats: dict[str, list[PathT
                            sources: SourceMap) -> Iterator[Finding]:
     for number, paths in repeats.items():
         role = seen[number][1][0]
-        if len(paths) == 2:
-            yield sources.finding(paths[1], f"{number} is already used ({role}); a subscriber belongs to one group "
-                                  "only and appears once: remove one of the entries", code="duplicate-number",
-                                  related=(paths[0],))
-        else:
-            yield repeated(sources, paths, f"{number} is entered {len(paths)} times (first as {role}); a subscriber "
-                           "belongs to one group only and appears once: remove all but one of the entries",
-                           code="duplicate-number")
+        yield repeated(sources, paths, (
+            f"{number} is already used ({role}); a subscriber belongs to one group only and appears once: remove "
+            "one of the entries" if len(paths) == 2 else
+            f"{number} is entered {len(paths)} times (first as {role}); a subscriber belongs to one group only and "
+            "appears once: remove all but one of the entries"), code="duplicate-number")
 
 
 def _check_pbx_numbers(by_area: dict[str, list[DialEntry]], sources: SourceMap) -> Iterable[Finding]:
@@ -346,14 +343,11 @@ def _check_pbx_numbers(by_area: dict[str, list[DialEntry]], sources: SourceMap) 
         entries, repeats = without_repeats(entries)
         for number, _, pbxs in repeats:   # prefix_conflicts below sees each number once
             pbxs.sort(key=lambda d: _order(d.path))
-            if len(pbxs) == 2:
-                yield sources.finding(pbxs[1].path, f"PBX number {number} in area {area} is also used by "
-                                      f"{pbxs[0].label}; PBX numbers are unique within an area: ask for a free one",
-                                      code="pbx-number", related=(pbxs[0].path,))
-            else:
-                yield repeated(sources, [d.path for d in pbxs], f"PBX number {number} in area {area} is used by "
-                               f"{len(pbxs)} PBXs (first {pbxs[0].label}); PBX numbers are unique within an area: "
-                               "ask for free ones", code="pbx-number")
+            yield repeated(sources, [d.path for d in pbxs], (
+                f"PBX number {number} in area {area} is also used by {pbxs[0].label}; PBX numbers are unique "
+                "within an area: ask for a free one" if len(pbxs) == 2 else
+                f"PBX number {number} in area {area} is used by {len(pbxs)} PBXs (first {pbxs[0].label}); PBX "
+                "numbers are unique within an area: ask for free ones"), code="pbx-number")
         for conflict in prefix_conflicts(entries):
             a, b = sorted((conflict.shorter.key, conflict.longer.key), key=lambda d: _order(d.path))
             message = (f"PBX number {conflict.shorter.numbers} ({conflict.shorter.key.label}) starts PBX number "

@@ -44,10 +44,7 @@ def _shared_management_addresses(inventory) -> Iterator[Finding]:
         where = host if port == 22 else f"{host} port {port}"
         why = ("push and deploy connect there for each of them and would configure one router with "
                "several devices' configs: give each device its own `host` (or `port`)")
-        paths = [("devices", name, "host") for name in names]
-        if len(names) == 2:
-            yield sources.finding(paths[1], f"{names[1]} has the same management address as {names[0]} ({where}); "
-                                  f"{why}", code="duplicate-management-address", related=(paths[0],))
-        else:
-            yield repeated(sources, paths, f"{len(names)} devices share the management address {where} ({names[1]} "
-                           f"here, first {names[0]}); {why}", code="duplicate-management-address")
+        yield repeated(sources, [("devices", name, "host") for name in names], (
+            f"{names[1]} has the same management address as {names[0]} ({where}); {why}" if len(names) == 2 else
+            f"{len(names)} devices share the management address {where} ({names[1]} here, first {names[0]}); {why}"),
+            code="duplicate-management-address")
