@@ -36,7 +36,9 @@ def generate(services: int, devices: int) -> dict:
     kinds = [("cisco", "ios"), ("huawei", "vrp5"), ("huawei", "vrp8")]
     inventory = {
         "operator": {"name": "Bench Mobile", "gre_endpoint": "211.137.63.13"},
-        "devices": {f"ce-{d}": {"vendor": kinds[d % 3][0], "os": kinds[d % 3][1], "host": "192.0.2.1"}
+        # each device its own management address (a shared one is an error)
+        "devices": {f"ce-{d}": {"vendor": kinds[d % 3][0], "os": kinds[d % 3][1],
+                                "host": str(ipaddress.IPv4Address("198.18.0.1") + d)}
                     for d in range(devices)},
         "services": [],
     }

@@ -7,10 +7,32 @@ Every stage that judges input (schema, IP plan, numbering, text safety) reports
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+import unicodedata
+from collections import Counter
+from dataclasses import asdict, dataclass, field, replace
 from typing import Iterable, Literal
 
 Severity = Literal["error", "warning"]
+
+# A value repeated at many places is one finding naming this many of the other places.
+PLACES_LISTED = 5
+# Findings alike but for their field (an aliased mapping repeats one line's findings at
+# every use): this many are shown, then one line counts the rest.
+ALIKE_SHOWN = 5
+
+# Characters that move the cursor, erase or recolour a terminal, or reorder text
+# (C0/C1 controls incl. ESC and CR, bidi overrides, zero-width marks, line separators).
+_UNSAFE_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")
+
+
+def printable(text: str) -> str:
+    """`text` with every control or format character written as a Python escape
+    (\\x1b, \\r, \\u202e): inventory keys and values are quoted in findings, and an ANSI
+    escape or a carriage return could otherwise forge an `ok:` line in a terminal or CI log."""
+    if text.isprintable():
+        return text   # the common case; isprintable is False for every unsafe character
+    return "".join(repr(char)[1:-1] if unicodedata.category(char) in _UNSAFE_CATEGORIES else char
+                   for char in text)
 
 
 class Related(str):
@@ -47,18 +69,28 @@ class Finding:
     related: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        tag = "" if self.severity == "error" else f"{self.severity}: "
-        text = f"{where}: {self.field}: {tag}{self.message}" if self.field else f"{where}: {tag}{self.message}"
-        for other in self.related:
+        shown = self.escaped()
+        where = f"{shown.file}:{shown.line}" if shown.line else shown.file
+        tag = "" if shown.severity == "error" else f"{shown.severity}: "
+        text = f"{where}: {shown.field}: {tag}{shown.message}" if shown.field else f"{where}: {tag}{shown.message}"
+        for other in shown.related:
             text += f"\n    conflicts with {other}"
         return text
 
     def to_dict(self) -> dict:
-        data = asdict(self)
+        finding = self.escaped()
+        data = asdict(finding)
         data["related"] = [r.to_dict() if isinstance(r, Related) else {"file": None, "line": None, "field": str(r)}
-                           for r in self.related]
+                           for r in finding.related]
         return data
+
+    def escaped(self) -> "Finding":
+        """This finding with control characters escaped in every text: what every output shows."""
+        texts = (self.file, self.field, self.message, *self.related)
+        if all(text.isprintable() for text in texts):
+            return self
+        return replace(self, file=printable(self.file), field=printable(self.field),
+                       message=printable(self.message), related=tuple(_printable_related(r) for r in self.related))
 
 
 @dataclass
@@ -92,7 +124,7 @@ class Findings:
 
     def sorted(self) -> list[Finding]:
         # Stable order for humans and golden files: by file, line, then message.
-        return sorted(self.items, key=lambda f: (f.file, f.line or 0, f.field, f.message))
+        return _capped(sorted(self.items, key=lambda f: (f.file, f.line or 0, f.field, f.message)))
 
     def to_dict(self) -> dict:
         return {
@@ -105,5 +137,38 @@ class Findings:
         return json.dumps(self.to_dict(), indent=2)
 
 
+def _printable_related(related: str) -> str:
+    if isinstance(related, Related):
+        return Related(printable(related.file), related.line, printable(related.field))
+    return printable(related)
+
+
+def _capped(ordered: list[Finding]) -> list[Finding]:
+    """Findings alike but for their field (same file, line and message) beyond ALIKE_SHOWN
+    become one finding that counts them: output grows with the problems written, not
+    with how often YAML aliases repeat them. The error and warning counts stay exact."""
+    def alike(finding: Finding) -> tuple:
+        return finding.file, finding.line, finding.severity, finding.code, finding.message
+
+    counts = Counter(map(alike, ordered))
+    if max(counts.values(), default=0) <= ALIKE_SHOWN:
+        return ordered
+    shown: Counter = Counter()
+    out: list[Finding] = []
+    for finding in ordered:
+        key = alike(finding)
+        shown[key] += 1
+        if shown[key] <= ALIKE_SHOWN:
+            out.append(finding)
+        elif shown[key] == ALIKE_SHOWN + 1:
+            rest = counts[key] - ALIKE_SHOWN
+            out.append(replace(finding, field="", related=(),
+                               message=f"{finding.message} (and {rest} more times at this line, in other fields)"))
+    return out
+
+
 class InputError(Exception):
     """Input that cannot be read at all (missing file, broken YAML): exit code 2."""
+
+    def __str__(self) -> str:
+        return printable(super().__str__())   # it may quote the unreadable input

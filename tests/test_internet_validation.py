@@ -86,9 +86,12 @@ def test_blocks_never_overlap_across_files(tmp_path):
         "    tunnel: 0\n    terminal_pools: [211.137.201.0/24]\n")
     checked = api.check(tmp_path)
     # the routed LAN and its public block both lie inside the pool: one finding each
-    assert [(f.field, f.code) for f in checked.findings] == [
+    errors = sorted(checked.findings.errors, key=lambda f: f.field)
+    assert [(f.field, f.code) for f in errors] == [
         ("services[1].lan.address", "overlap"), ("services[1].public_block", "overlap")]
-    assert all(f.file.endswith("a.yaml") and "b.yaml:" in f.related[0] for f in checked.findings)
+    assert all(f.file.endswith("a.yaml") and "b.yaml:" in f.related[0] for f in errors)
+    # and a public terminal pool is routed into the tunnel: a warning of its own
+    assert [(f.file.endswith("b.yaml"), f.code) for f in checked.findings.warnings] == [(True, "pool-not-private")]
 
 
 # ---- management access over the line (operator.management_sources, device management_from)

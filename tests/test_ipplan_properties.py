@@ -21,8 +21,10 @@ def random_network(draw):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(random_network(), max_size=25))
+@given(st.lists(random_network(), max_size=25, unique=True))
 def test_overlap_sweep_finds_exactly_the_overlapping_pairs(nets):
+    # Distinct subnets: one finding per overlapping pair. (A subnet used several times is
+    # one finding for all its uses: the next test.)
     claims = [Claim(n, "pool", "r1", f"s{i}", ("services", i)) for i, n in enumerate(nets)]
     found = {frozenset((f.field, f.related[0].split(": ")[-1])) for f in overlaps(claims, SourceMap())}
     expected = {
@@ -30,6 +32,20 @@ def test_overlap_sweep_finds_exactly_the_overlapping_pairs(nets):
         for (i, a), (j, b) in combinations(enumerate(nets), 2) if a.overlaps(b)
     }
     assert found == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(random_network(), max_size=40))
+def test_overlap_sweep_reports_every_overlapping_pair_of_subnets(nets):
+    """With repeated subnets: every pair of overlapping subnets (and every subnet used more
+    than once) is reported, by at most 5 findings each, whatever the repetitions."""
+    claims = [Claim(n, "pool", "r1", f"s{i}", ("services", i)) for i, n in enumerate(nets)]
+    at = {f"services[{i}]": n for i, n in enumerate(nets)}
+    findings = list(overlaps(claims, SourceMap()))
+    reported = [frozenset((at[f.field], at[f.related[0].split(": ")[-1]])) for f in findings]
+    expected = {frozenset((a, b)) for a, b in combinations(nets, 2) if a.overlaps(b)}
+    assert set(reported) == expected
+    assert all(reported.count(pair) <= 5 for pair in expected)
 
 
 @settings(max_examples=300, deadline=None)

@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
+from configgen.checks import Places, repeated
+from configgen.checks.ipplan import not_a_host
 from configgen.findings import Finding
 from configgen.inventory.yamlsource import PathT, SourceMap
 from configgen.numbers.plan import MAX_NUMBER_DIGITS, GroupPlan, group_plans, virtual_calling_number
@@ -71,12 +73,13 @@ def check(inventory) -> Iterator[Finding]:
     sources: SourceMap = inventory.sources
     plans = group_plans(inventory)
     seen_long: dict[str, tuple] = {}
+    repeated_long: dict[str, list[PathT]] = {}
     pbx_numbers: dict[str, list[DialEntry]] = defaultdict(list)
     pbx_names: dict[str, PathT] = {}
     for plan in plans:
         yield from plan.findings
         yield from _check_group(plan, sources)
-        yield from _check_long_numbers(plan, sources, seen_long)
+        yield from _check_long_numbers(plan, sources, seen_long, repeated_long)
         for index, pbx in enumerate(plan.group.pbx):
             path = plan.pbx_path(index)
             if pbx.name in pbx_names:
@@ -87,6 +90,12 @@ def check(inventory) -> Iterator[Finding]:
             area = plan.group.pbx_area_code(pbx)
             label = Dialable(path + ("number",), f"PBX {pbx.name}")
             pbx_numbers[area].append(DialEntry(pbx.number, pbx.number, label))
+            if pbx.operator is not None and not_a_host(pbx.operator.sip):
+                yield sources.finding(path + ("operator", "sip"),
+                                      f"SIP target {pbx.operator.sip} is {not_a_host(pbx.operator.sip)}, not a host "
+                                      "the gateway can send calls to: give the unicast address of the operator's "
+                                      "softswitch/IMS, e.g. 211.137.60.20", code="sip-not-unicast")
+    yield from _repeated_long_numbers(seen_long, repeated_long, sources)
     yield from _check_pbx_numbers(pbx_numbers, sources)
     from configgen.services import pbx as pbx_service  # noqa: PLC0415 (services import checks' helpers)
 
@@ -142,6 +151,9 @@ def _ambiguities(entries: list[tuple[str, str, object]], sources: SourceMap,
                  resolve=lambda key: key) -> Iterator[Finding]:
     """Findings for prefix conflicts among `entries` and with the reserved numbers.
     `resolve` turns an entry's key into its Dialable."""
+    entries, repeats = without_repeats(entries)
+    for first, last, keys in repeats:
+        yield _repeated_entry(first, last, [resolve(key) for key in keys], sources)
     reserved = [DialEntry(n, n, Dialable(None, why)) for n, why in RESERVED_NUMBERS]
     shadowed: dict[Dialable, list[str]] = defaultdict(list)
     for conflict in prefix_conflicts(entries + reserved):
@@ -162,6 +174,38 @@ def _ambiguities(entries: list[tuple[str, str, object]], sources: SourceMap,
             f"{entry.label} collides with {', '.join(services)}: one of them would be unreachable or "
             "misrouted; choose numbers outside service numbers and prefixes (an integrated plan's 6x numbers are)",
             code="shadows-service")
+
+
+def without_repeats(entries: list[tuple[str, str, Any]]) -> tuple[list[tuple[str, str, Any]], list[tuple]]:
+    """The entries with each value (first, last) once, and (first, last, keys) for every
+    value entered more than once: `prefix_conflicts` would pair n repeats n²/2 times,
+    while one finding per repeated value says it all."""
+    places = Places()
+    for first, last, key in entries:
+        places.add((first, last), key)
+    if not places.more:
+        return entries, []
+    return [(first, last, key) for (first, last), key in places.first.items()], \
+        [(first, last, keys) for (first, last), keys in places.repeated()]
+
+
+def _repeated_entry(first: str, last: str, entries: list[Dialable], sources: SourceMap) -> Finding:
+    """One finding for numbers `first`..`last` entered len(entries) times."""
+    if len(entries) == 2:
+        conflict = Conflict(DialEntry(first, last, entries[0]), DialEntry(first, last, entries[1]),
+                            NumberRange(first, last))
+        return _ambiguity_finding(conflict, entries[0], entries[1], sources)
+    ordered = sorted(entries, key=lambda d: _order(d.path))
+    numbers, count = NumberRange(first, last), len(entries)
+    if any(d.is_block for d in entries):
+        message = (f"{numbers} is entered {count} times ({ordered[1].label} here, first {ordered[0].label}): each "
+                   "number reaches one destination; move all but one of them to free numbers")
+        code = "overlap"
+    else:
+        message = (f"{ordered[1].label} is used {count} times (first {ordered[0].label}); short numbers are "
+                   "unique in a group: give all but one of them a free number")
+        code = "duplicate-short"
+    return repeated(sources, [d.path for d in ordered], message, code=code)
 
 
 def _ambiguity_finding(conflict: Conflict, shorter: Dialable, longer: Dialable, sources: SourceMap) -> Finding:
@@ -236,6 +280,9 @@ def _check_pbx(plan: GroupPlan, index: int, sources: SourceMap) -> Iterator[Find
         extensions.append(DialEntry.of(block.extensions, Dialable(block_path + ("extensions",),
                                                                f"extensions {block.extensions}", True)))
     # Inside the PBX, extensions are dialled too: the same ambiguity rules hold.
+    extensions, repeats = without_repeats(extensions)
+    for first, last, keys in repeats:
+        yield _repeated_entry(first, last, keys, sources)
     for conflict in prefix_conflicts(extensions):
         yield _ambiguity_finding(conflict, conflict.shorter.key, conflict.longer.key, sources)
 
@@ -247,16 +294,18 @@ def _vcn_message(area: str, pbx, extension: str, total: int) -> str:
             f"at most {MAX_NUMBER_DIGITS} are allowed: shorten the PBX number or the extensions")
 
 
-def _check_long_numbers(plan: GroupPlan, sources: SourceMap, seen: dict[str, tuple]) -> Iterator[Finding]:
+def _check_long_numbers(plan: GroupPlan, sources: SourceMap, seen: dict[str, tuple],
+                        repeats: dict[str, list[PathT]]) -> Iterator[Finding]:
     """Valid public numbers; each subscriber (or switchboard) once in the whole inventory.
     `seen` maps a number to the (path, role) of its first entry; members share one role
-    tuple per group and their existing path, as a plan may hold 100,000."""
+    tuple per group and their existing path, as a plan may hold 100,000. `repeats` maps
+    a number entered again to every field it is in (first included), for one finding each."""
     member_role = (f"member of {plan.group.name}", "number")
     for index, member in enumerate(plan.members):
         number = member.number
         first = seen.get(number)
         if first is not None:
-            yield _duplicate_number(number, plan.member_paths[index], "number", first, sources)
+            _note_repeat(repeats, number, first, plan.member_paths[index] + ("number",))
             continue
         problem = public_number_problem(number)
         if problem:
@@ -266,29 +315,42 @@ def _check_long_numbers(plan: GroupPlan, sources: SourceMap, seen: dict[str, tup
     for index, pbx in enumerate(plan.group.pbx):
         first = seen.get(pbx.switchboard)
         if first is not None:
-            yield _duplicate_number(pbx.switchboard, plan.pbx_path(index), "switchboard", first, sources)
+            _note_repeat(repeats, pbx.switchboard, first, plan.pbx_path(index) + ("switchboard",))
         else:
             seen[pbx.switchboard] = (plan.pbx_path(index), (f"switchboard of PBX {pbx.name}", "switchboard"))
 
 
-def _duplicate_number(number: str, path: PathT, field: str, first: tuple, sources: SourceMap) -> Finding:
-    first_path, (role, first_field) = first
-    return sources.finding(path + (field,), f"{number} is already used ({role}); a subscriber belongs to one group "
-                           "only and appears once: remove one of the entries", code="duplicate-number",
-                           related=(first_path + (first_field,),))
+def _note_repeat(repeats: dict[str, list[PathT]], number: str, first: tuple, path: PathT) -> None:
+    first_path, (_, first_field) = first
+    repeats.setdefault(number, [first_path + (first_field,)]).append(path)
+
+
+def _repeated_long_numbers(seen: dict[str, tuple], repeats: dict[str, list[PathT]],
+                           sources: SourceMap) -> Iterator[Finding]:
+    for number, paths in repeats.items():
+        role = seen[number][1][0]
+        yield repeated(sources, paths, (
+            f"{number} is already used ({role}); a subscriber belongs to one group only and appears once: remove "
+            "one of the entries" if len(paths) == 2 else
+            f"{number} is entered {len(paths)} times (first as {role}); a subscriber belongs to one group only and "
+            "appears once: remove all but one of the entries"), code="duplicate-number")
 
 
 def _check_pbx_numbers(by_area: dict[str, list[DialEntry]], sources: SourceMap) -> Iterable[Finding]:
     """PBX numbers are assigned per area: unique there, and none may start another, since the
     routing prefix 904 + area + 12 would also match every number behind 904 + area + 123."""
     for area, entries in by_area.items():
+        entries, repeats = without_repeats(entries)
+        for number, _, pbxs in repeats:   # prefix_conflicts below sees each number once
+            pbxs.sort(key=lambda d: _order(d.path))
+            yield repeated(sources, [d.path for d in pbxs], (
+                f"PBX number {number} in area {area} is also used by {pbxs[0].label}; PBX numbers are unique "
+                "within an area: ask for a free one" if len(pbxs) == 2 else
+                f"PBX number {number} in area {area} is used by {len(pbxs)} PBXs (first {pbxs[0].label}); PBX "
+                "numbers are unique within an area: ask for free ones"), code="pbx-number")
         for conflict in prefix_conflicts(entries):
             a, b = sorted((conflict.shorter.key, conflict.longer.key), key=lambda d: _order(d.path))
-            if conflict.same_length:
-                message = (f"PBX number {conflict.clash} in area {area} is also used by {a.label}; PBX numbers "
-                           "are unique within an area: ask for a free one")
-            else:
-                message = (f"PBX number {conflict.shorter.numbers} ({conflict.shorter.key.label}) starts PBX number "
-                           f"{conflict.longer.numbers} ({conflict.longer.key.label}) in area {area}: routing "
-                           "prefixes and virtual calling numbers of the two PBXs would be confused")
+            message = (f"PBX number {conflict.shorter.numbers} ({conflict.shorter.key.label}) starts PBX number "
+                       f"{conflict.longer.numbers} ({conflict.longer.key.label}) in area {area}: routing "
+                       "prefixes and virtual calling numbers of the two PBXs would be confused")
             yield sources.finding(b.path, message, code="pbx-number", related=(a.path,))

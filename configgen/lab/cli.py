@@ -19,11 +19,12 @@ import sys
 import time
 from pathlib import Path
 
-from configgen.cli import whole_number
+from configgen import api
+from configgen.cli import print_findings, whole_number
 from configgen.fileio import write_atomic
 from configgen.lab.dataplane import LabEnvironmentError, check_environment, sweep
 from configgen.lab.device import FAULT_KINDS, parse_faults
-from configgen.lab.runner import CONNECTIONS, STATE, load_inventory_or_exit, serve
+from configgen.lab.runner import CONNECTIONS, STATE, serve
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 RUN_ROOT = Path("/run/configgen-lab")
@@ -98,6 +99,16 @@ def _print_connections(doc: dict, path: Path, password_from_env: bool) -> None:
 
 
 def cmd_up(args) -> int:
+    # The same validation as `configgen validate`, before anything starts: a lab built
+    # from an inventory with errors would fail inside the detached supervisor.
+    checked = api.check(args.inventory)
+    if not checked.ok:
+        print_findings(checked.findings, args)
+        print("configgen lab: the lab was not started: fix the errors above first", file=sys.stderr)
+        return EXIT_FAIL
+    if checked.findings:
+        print_findings(checked.findings, args, stream=sys.stderr)   # warnings only
+    inventory = checked.inventory
     try:
         check_environment()
     except LabEnvironmentError as exc:
@@ -109,7 +120,6 @@ def cmd_up(args) -> int:
         print(f"configgen lab: lab {args.name!r} already runs (pid {state['pid']}); `configgen lab down` first",
               file=sys.stderr)
         return EXIT_FAIL
-    inventory = load_inventory_or_exit(args.inventory)
     try:
         faults = parse_faults(args.fault, inventory.devices)
     except ValueError as exc:

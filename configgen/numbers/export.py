@@ -8,6 +8,10 @@ Columns: group, short, long, virtual_calling_number, pbx, extension, name.
   the VPMN routes the short number to, the virtual calling number 90 + area + PBX +
   extension is what that extension presents.
 Blocks are expanded here (and only here): provisioning needs every number.
+
+Cells starting with `=`, `+`, `-`, `@`, TAB or CR (a member's name can) get a leading `'`,
+the OWASP convention against CSV injection: a spreadsheet would otherwise run them as
+formulas. Numbers never start with these, so only free text is ever changed.
 """
 
 from __future__ import annotations
@@ -18,6 +22,12 @@ from typing import Iterator, TextIO
 from configgen.numbers.plan import group_plans, routing_prefix, virtual_calling_number
 
 COLUMNS = ("group", "short", "long", "virtual_calling_number", "pbx", "extension", "name")
+FORMULA_LEADERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """`cell`, prefixed with `'` when a spreadsheet would read it as a formula."""
+    return "'" + cell if cell.startswith(FORMULA_LEADERS) else cell
 
 
 def export_rows(inventory) -> Iterator[tuple[str, ...]]:
@@ -44,6 +54,6 @@ def write_csv(inventory, stream: TextIO) -> int:
     writer.writerow(COLUMNS)
     count = 0
     for row in export_rows(inventory):
-        writer.writerow(row)
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
         count += 1
     return count
