@@ -12,6 +12,8 @@ import sys
 import threading
 from pathlib import Path
 
+import jinja2
+
 from configgen import api
 from configgen.cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, print_findings
 from configgen.push import push_devices
@@ -39,7 +41,11 @@ class _Progress:
 def _prepare(args):
     """Validate + render, resolve targets and credentials: (result, targets, credentials) or an exit code."""
     install_log_redaction()
-    result = api.render(args.inventory, freeze_gc=True)
+    try:    # the same templates as `render --templates`: push sends what render writes
+        result = api.render(args.inventory, template_dir=args.templates, freeze_gc=True)
+    except (jinja2.TemplateError, FileNotFoundError) as exc:
+        print(f"configgen: template error: {exc}; nothing pushed or verified", file=sys.stderr)
+        return EXIT_INPUT
     if not result.checked.ok:
         print_findings(result.checked.findings, args.format)
         print("nothing pushed or verified: fix the inventory errors above first", file=sys.stderr)
@@ -120,6 +126,9 @@ def register(sub) -> None:
         parser.add_argument("--device", action="append", metavar="NAME",
                             help="only this device (repeatable); default: every device with a rendered config "
                                  "(services and PBX gateways)")
+        parser.add_argument("--templates", metavar="DIR",
+                            help="directory whose templates override the bundled ones (as for `render`: "
+                                 "the same directory sends what `render --templates DIR` writes)")
         parser.add_argument("--connections", metavar="FILE",
                             help="connection file (from `configgen lab up`): host/port per device")
         parser.add_argument("--known-hosts", metavar="FILE", default=DEFAULT_KNOWN_HOSTS,
