@@ -7,7 +7,9 @@ rendered config, no credentials, a usage error.
 
 from __future__ import annotations
 
+import argparse
 import json
+import math
 import sys
 import threading
 from pathlib import Path
@@ -145,7 +147,7 @@ def register(sub) -> None:
 
     def ping_options(parser):
         parser.add_argument("--count", type=_positive, default=5, help="echoes per ping (default 5)")
-        parser.add_argument("--timeout", type=float, default=2.0, help="seconds to wait per echo (default 2)")
+        parser.add_argument("--timeout", type=_seconds, default=2.0, help="seconds to wait per echo (default 2)")
 
     push = command("push", "send what differs from the rendered config, then save/commit", cmd_push)
     push.add_argument("--dry-run", action="store_true", help="print the commands per device; change nothing")
@@ -157,4 +159,15 @@ def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise ValueError(text)
+    return value
+
+
+def _seconds(text: str) -> float:
+    """A finite number of seconds above 0 (`nan`, `inf` and negative numbers are not waits)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, got {text!r}")
     return value
