@@ -56,7 +56,8 @@ def _prepare(args):
     host_keys = HostKeys(Path(args.known_hosts).expanduser(), args.accept_new_host_keys)
     targets = resolve_targets(result.checked.inventory, args.device, connections, host_keys)
     try:
-        credentials = load_credentials(list(targets), connections.login if connections else None)
+        credentials = load_credentials(list(targets), connections.login if connections else None,
+                                       namesakes=result.checked.inventory.devices)
     except CredentialsError as exc:
         print(f"configgen: {exc}", file=sys.stderr)
         return EXIT_INPUT
