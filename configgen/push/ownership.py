@@ -18,9 +18,12 @@ what is configgen's on a device:
    or modify whole (platform `owned_sections`: tunnels, ACLs, policy/class maps, voice
    rules and profiles, dial-peers; and IOS numbered ACL lines `access-list N ...`) is
    looked up on the device. When it exists there, it must carry configgen's marker:
-   - a section configgen renders with a `description`: the device's description equals
-     the rendered one, or names a service/PBX configgen renders on this device as a
-     word (`GPRS-VPN wh-logistics APN ...` after the APN changed);
+   - a section configgen renders with a `description` (tunnels, dial-peers, VRP ACLs):
+     the device's description equals the rendered one, or starts with the exact owner
+     marker `configgen:<name>` (then a space, or nothing) of a service/PBX configgen
+     renders on this device (`configgen:wh-logistics GPRS-VPN ...` after the APN
+     changed). A service name that merely occurs in the text is no proof: a NOC tunnel
+     described `IPsec backup to DC2` is not service `backup`'s;
    - a section whose name carries a configgen label (`ip access-list extended
      XG-FACTORY-INET-IN`, `voice translation-profile HQ-PBX-TO-VPMN`): configgen's;
    - a numbered section without a description (`voice translation-rule 1001`): its
@@ -29,7 +32,8 @@ what is configgen's on a device:
    - IOS numbered ACL lines (`access-list 1 permit ...`): every line of that number on
      the device is one configgen renders.
    Otherwise the device is failed with a conflict naming the object and nothing is
-   sent. An empty foreign section (a VRP `acl number 3000` without rules) is foreign
+   sent (an object of configgen's from before descriptions carried the marker is adopted
+   by giving it the rendered description by hand, as the conflict says). An empty foreign section (a VRP `acl number 3000` without rules) is foreign
    too: configgen never renders one.
 """
 
@@ -41,8 +45,8 @@ from dataclasses import dataclass
 from hier_config import HConfig
 
 from configgen.platforms import Platform, platform_for
+from configgen.services.addressing import OWNER_MARK
 
-_NAME_CHARS = r"A-Za-z0-9._-"
 
 # A numbered section is configgen's when a configgen-owned section on the device uses
 # it: (section header pattern with the number as group 1, user section pattern, line
@@ -72,10 +76,13 @@ class Ownership:
         """Upper-case service labels (`route_label(name)`), for section names."""
         return frozenset(name.upper() for name in self.names)
 
-    def names_an_owner(self, text: str) -> bool:
-        """`text` mentions a service/PBX of this device as a whole word."""
-        return any(re.search(rf"(?<![{_NAME_CHARS}]){re.escape(name)}(?![{_NAME_CHARS}])", text, re.I)
-                   for name in self.names)
+    def marks(self, description: str) -> bool:
+        """`description` starts with the exact owner marker of a service/PBX of this device
+        (`configgen:wh-logistics` alone or followed by a space); case and spelling exact."""
+        if not description.startswith(OWNER_MARK):
+            return False
+        owner = description[len(OWNER_MARK):].split(" ", 1)[0]
+        return owner in self.names
 
     def label_in_name(self, header: str) -> bool:
         """A token of `header` is a label or starts/ends with one (`XG-FACTORY-INET-IN`,
@@ -112,11 +119,15 @@ def for_device(inventory, device: str) -> Ownership:
 class Conflict:
     object: str          # the device's header line, e.g. "acl number 3000"
     reason: str
+    marker: str | None = None    # the description configgen renders for it, when it has one
 
     def message(self, device: str) -> str:
+        adopt = (f" If it is configgen's own from before descriptions carried the owner marker, set its "
+                 f"description to {self.marker!r} on the device instead" if self.marker else "")
         return (f"{self.object!r} exists on {device} and was not made by configgen ({self.reason}); "
                 f"nothing was sent to {device}. Free it (remove or renumber it on the device, after "
-                "checking what uses it) or change the inventory so configgen uses another one, then push again")
+                "checking what uses it) or change the inventory so configgen uses another one, then push again."
+                + adopt)
 
 
 def find_conflicts(platform: Platform, running: HConfig, intended: HConfig, ownership: Ownership) -> list[Conflict]:
@@ -127,14 +138,18 @@ def find_conflicts(platform: Platform, running: HConfig, intended: HConfig, owne
     def is_owned_section(text: str) -> bool:
         return any(p.match(text) for p in owned)
 
+    def description_of(section) -> str | None:
+        line = next((c.text for c in section.children if c.text.startswith("description ")), None)
+        return line[len("description "):] if line is not None else None
+
     def ours(mine, theirs) -> str | None:
         """None when `theirs` (the device's section) is configgen's, else why not."""
-        description = next((c.text for c in mine.children if c.text.startswith("description ")), None)
+        description = description_of(mine)
         if description is not None:
-            got = next((c.text for c in theirs.children if c.text.startswith("description ")), None)
-            if got == description or (got is not None and ownership.names_an_owner(got[len("description "):])):
+            got = description_of(theirs)
+            if got == description or (got is not None and ownership.marks(got)):
                 return None
-            return f"its description is {got[len('description '):]!r}" if got else "it has no description"
+            return f"its description is {got!r}" if got is not None else "it has no description"
         if ownership.label_in_name(theirs.text):
             return None
         rendered = {c.text for c in mine.children}
@@ -167,7 +182,7 @@ def find_conflicts(platform: Platform, running: HConfig, intended: HConfig, owne
             continue
         reason = ours(mine, theirs)
         if reason is not None:
-            conflicts.append(Conflict(mine.text, reason))
+            conflicts.append(Conflict(mine.text, reason, description_of(mine)))
 
     if platform.hier_platform == "CISCO_IOS":
         rendered_acl: dict[str, set[str]] = {}

@@ -37,6 +37,7 @@ class AccessList:
     kind: Literal["source", "extended"]    # source: matches source addresses only
     rules: list[AclRule]
     number: int | None = None
+    description: str = ""                  # where the platform describes ACLs (VRP): owner marker + name
 
 
 @dataclass(frozen=True)

@@ -175,13 +175,17 @@ def test_wrong_password_never_shows_up(gprs, capsys, caplog, monkeypatch, tmp_pa
     secret = "Wr0ng-Secret-7781"
     monkeypatch.setenv("CONFIGGEN_USERNAME", gprs.lab.username)
     monkeypatch.setenv("CONFIGGEN_PASSWORD", secret)
-    # Addresses and host keys from the lab, the (wrong) login from the environment.
+    # Addresses from the lab, the (wrong) login from the environment; the production login
+    # goes only to hosts known_hosts vouches for, so the lab's keys go there.
     connections = json.loads(gprs.connection_file.read_text())
     del connections["username"], connections["password"]
     without_login = tmp_path / "connections.json"
     without_login.write_text(json.dumps(connections))
+    known = tmp_path / "known_hosts"
+    known.write_text("".join(f"[{d['host']}]:{d['port']} {d['host_key']}\n" for d in connections["devices"].values()))
     caplog.set_level(logging.DEBUG)
-    code = main(["push", str(GPRS), "--connections", str(without_login), "--format", "json"])
+    code = main(["push", str(GPRS), "--connections", str(without_login), "--known-hosts", str(known),
+                 "--format", "json"])
     captured = capsys.readouterr()
     report = json.loads(captured.out)
     assert code == 1
