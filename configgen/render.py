@@ -119,7 +119,7 @@ def render_device(config: DeviceConfig, env: jinja2.Environment) -> str:
         raise                              # already names its file and line
     except jinja2.TemplateRuntimeError as exc:
         file, line = template_location(exc)
-        exc.file, exc.line, exc.reason = file, line, str(exc)
+        exc.file, exc.line, exc.reason = file, line, str(exc).rstrip(".")
         exc.args = (_located(file, line, exc.reason),)
         raise
     except Exception as exc:  # noqa: BLE001 - Python errors raised inside a template
