@@ -18,23 +18,25 @@ what is configgen's on a device:
    or modify whole (platform `owned_sections`: tunnels, ACLs, policy/class maps, voice
    rules and profiles, dial-peers; and IOS numbered ACL lines `access-list N ...`) is
    looked up on the device. When it exists there, it must carry configgen's marker:
-   - a section configgen renders with a `description` (tunnels, dial-peers, VRP ACLs):
-     the device's description equals the rendered one, or starts with the exact owner
-     marker `configgen:<name>` (then a space, or nothing) of a service/PBX configgen
-     renders on this device (`configgen:wh-logistics GPRS-VPN ...` after the APN
-     changed). A service name that merely occurs in the text is no proof: a NOC tunnel
-     described `IPsec backup to DC2` is not service `backup`'s;
-   - a section whose name carries a configgen label (`ip access-list extended
-     XG-FACTORY-INET-IN`, `voice translation-profile HQ-PBX-TO-VPMN`): configgen's;
+   - a section configgen renders with a `description` (tunnels, dial-peers, VRP ACLs,
+     IOS policy-maps): the device's description equals the rendered one, or starts with the exact owner marker `configgen:<name>` (then a
+     space, or nothing) of a service/PBX configgen renders on this device
+     (`configgen:wh-logistics GPRS-VPN ...` after the APN changed). A service name that
+     merely occurs in the text is no proof: a NOC tunnel described `IPsec backup to DC2`
+     is not service `backup`'s;
+   - a section without a description whose name carries a configgen label
+     (`ip access-list extended XG-FACTORY-INET-IN`, `voice translation-profile
+     HQ-PBX-TO-VPMN`: IOS gives profiles no description, and hier_config drops IOS
+     ACL remarks, so for these the exact configgen name is the mark);
    - a numbered section without a description (`voice translation-rule 1001`): its
      lines are a subset of what configgen renders, or a configgen translation-profile
      on the device uses it;
    - IOS numbered ACL lines (`access-list 1 permit ...`): every line of that number on
      the device is one configgen renders.
    Otherwise the device is failed with a conflict naming the object and nothing is
-   sent (an object of configgen's from before descriptions carried the marker is adopted
-   by giving it the rendered description by hand, as the conflict says). An empty foreign section (a VRP `acl number 3000` without rules) is foreign
-   too: configgen never renders one.
+   sent; for an object of configgen's from before it carried the marker, the conflict
+   names the marker line to add by hand. An empty foreign section (a VRP `acl number
+   3000` without rules) is foreign too: configgen never renders one.
 """
 
 from __future__ import annotations
@@ -55,6 +57,9 @@ _REFERENCES = (
     (r"^voice translation-rule (\d+)$", r"^voice translation-profile ", r"^translate \S+ {n}$"),
 )
 _IOS_NUMBERED_ACL = re.compile(r"^access-list (\d+) ")
+# The line that carries configgen's owner marker in a section. (IOS ACL `remark` lines
+# would do for named ACLs, but hier_config drops them when it parses IOS ACLs.)
+_MARKER_LINES = ("description",)
 
 
 @dataclass(frozen=True)
@@ -119,11 +124,11 @@ def for_device(inventory, device: str) -> Ownership:
 class Conflict:
     object: str          # the device's header line, e.g. "acl number 3000"
     reason: str
-    marker: str | None = None    # the description configgen renders for it, when it has one
+    marker: str | None = None    # the marker line configgen renders in it (`description configgen:...`)
 
     def message(self, device: str) -> str:
-        adopt = (f" If it is configgen's own from before descriptions carried the owner marker, set its "
-                 f"description to {self.marker!r} on the device instead" if self.marker else "")
+        adopt = (f" If it is configgen's own, from before configgen marked what it owns, add the line "
+                 f"{self.marker!r} to it on the device instead" if self.marker else "")
         return (f"{self.object!r} exists on {device} and was not made by configgen ({self.reason}); "
                 f"nothing was sent to {device}. Free it (remove or renumber it on the device, after "
                 "checking what uses it) or change the inventory so configgen uses another one, then push again."
@@ -138,18 +143,20 @@ def find_conflicts(platform: Platform, running: HConfig, intended: HConfig, owne
     def is_owned_section(text: str) -> bool:
         return any(p.match(text) for p in owned)
 
-    def description_of(section) -> str | None:
-        line = next((c.text for c in section.children if c.text.startswith("description ")), None)
-        return line[len("description "):] if line is not None else None
+    def marker_lines(section) -> list[tuple[str, str]]:
+        """(keyword, text) of the section's marker lines."""
+        return [(keyword, c.text[len(keyword) + 1:]) for c in section.children
+                for keyword in _MARKER_LINES if c.text.startswith(keyword + " ")]
 
     def ours(mine, theirs) -> str | None:
         """None when `theirs` (the device's section) is configgen's, else why not."""
-        description = description_of(mine)
-        if description is not None:
-            got = description_of(theirs)
-            if got == description or (got is not None and ownership.marks(got)):
+        rendered = marker_lines(mine)
+        if rendered:
+            keyword, texts = rendered[0][0], {text for _, text in rendered}
+            got = [text for _, text in marker_lines(theirs)]
+            if any(text in texts or ownership.marks(text) for text in got):
                 return None
-            return f"its description is {got!r}" if got is not None else "it has no description"
+            return f"its {keyword} is {got[0]!r}" if got else f"it has no {keyword}"
         if ownership.label_in_name(theirs.text):
             return None
         rendered = {c.text for c in mine.children}
@@ -182,7 +189,8 @@ def find_conflicts(platform: Platform, running: HConfig, intended: HConfig, owne
             continue
         reason = ours(mine, theirs)
         if reason is not None:
-            conflicts.append(Conflict(mine.text, reason, description_of(mine)))
+            marker = next((f"{k} {t}" for k, t in marker_lines(mine) if t.startswith(OWNER_MARK)), None)
+            conflicts.append(Conflict(mine.text, reason, marker))
 
     if platform.hier_platform == "CISCO_IOS":
         rendered_acl: dict[str, set[str]] = {}

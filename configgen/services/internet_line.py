@@ -57,7 +57,8 @@ class InternetLineValues:
 def build(service, device, platform: Platform, inventory) -> Contribution:
     peer = interconnect_peer(service.wan)
     rate = format_rate(service.bandwidth)
-    limit = RateLimit(kbps=service.bandwidth, policy=route_label(service.name, "POLICE", rate))
+    police = route_label(service.name, "POLICE", rate)
+    limit = RateLimit(kbps=service.bandwidth, policy=police, description=owner_description(service.name, police))
     nat_acl = (AccessList(route_label(service.name, "NAT"), "source",
                           [AclRule(RULE_STEP, "permit", "ip", source=service.lan.address.network)],
                           description=owner_description(service.name, route_label(service.name, "NAT")))

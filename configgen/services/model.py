@@ -47,6 +47,7 @@ class RateLimit:
 
     kbps: int
     policy: str                        # name of the policy that polices it (Cisco MQC)
+    description: str = ""              # that policy's description: owner marker + name
 
     @property
     def police_bps(self) -> int:       # Cisco `police cir` (bit/s)

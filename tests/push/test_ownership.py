@@ -201,7 +201,7 @@ def test_ownership_is_the_exact_owner_marker_never_a_word(tmp_path):
     # A tunnel configgen pushed before descriptions carried the marker: the report says how to adopt it.
     old = "interface Tunnel0\n description GPRS-VPN backup APN WHLOG.HB to GRE endpoint 211.137.63.13\n!\n"
     conflict, = plan_changes(CISCO, old, intended, owner).conflicts
-    assert "set its description to 'configgen:backup GPRS-VPN backup APN WHLOG.HB" in conflict.message("r1")
+    assert "add the line 'description configgen:backup GPRS-VPN backup APN WHLOG.HB" in conflict.message("r1")
 
 
 def test_lab_foreign_tunnel_naming_the_service_as_a_word_stays_untouched(tmp_path):
@@ -219,3 +219,19 @@ def test_lab_foreign_tunnel_naming_the_service_as_a_word_stays_untouched(tmp_pat
         assert {r.device: r.status for r in report.results}["wh-water-ce"] == "changed"
     finally:
         run.lab.stop()
+
+
+def test_policy_map_is_proven_by_its_marker_not_its_name():
+    """A foreign IOS policy-map that happens to have the name configgen renders is not
+    configgen's: the name is a label anyone can type; the description marker proves it."""
+    inventory, configs = rendered(INTERNET)
+    intended = configs["xg-factory-ce"]
+    owner = for_device(inventory, "xg-factory-ce")
+    foreign = "policy-map XG-FACTORY-POLICE-10M\n class class-default\n  police cir 2000000\n!\n"
+    plan = plan_changes(CISCO, foreign, intended, owner)
+    assert [(c.object, c.reason) for c in plan.conflicts] == [
+        ("policy-map XG-FACTORY-POLICE-10M", "it has no description")] and plan.commands == []
+    assert "add the line 'description configgen:xg-factory XG-FACTORY-POLICE-10M'" in plan.conflicts[0].message("r1")
+    marked = foreign.replace(" class class-default\n", " description configgen:xg-factory\n class class-default\n")
+    plan = plan_changes(CISCO, marked, intended, owner)
+    assert not plan.conflicts and "description configgen:xg-factory XG-FACTORY-POLICE-10M" in plan.commands
