@@ -46,6 +46,30 @@ def bundled_template_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "templates"
 
 
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's immutable sandbox, remembering its verdict per (type, attribute name): the
+    verdict depends on nothing else (names starting with `_`, internal attributes of
+    functions, types, frames..., mutating methods of lists/dicts/sets: all decided by the
+    object's type and the name), and deciding it again for every attribute read made
+    rendering 4x slower (benchmarks/render.py)."""
+
+    _MAX_REMEMBERED = 4096     # a template naming attributes dynamically cannot grow it without bound
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._verdicts: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj, attr: str, value) -> bool:
+        key = (type(obj), attr)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = super().is_safe_attribute(obj, attr, value)
+            if len(self._verdicts) >= self._MAX_REMEMBERED:
+                self._verdicts.clear()
+            self._verdicts[key] = verdict
+        return verdict
+
+
 def make_environment(template_dir: str | Path | None = None) -> jinja2.Environment:
     """Sandboxed Jinja2 environment: the user's directory first, then the bundled templates."""
     loaders: list[jinja2.BaseLoader] = []
@@ -54,7 +78,7 @@ def make_environment(template_dir: str | Path | None = None) -> jinja2.Environme
             raise FileNotFoundError(f"template directory {template_dir} does not exist")
         loaders.append(jinja2.FileSystemLoader(str(template_dir)))
     loaders.append(jinja2.FileSystemLoader(str(bundled_template_dir())))
-    return ImmutableSandboxedEnvironment(
+    return _Sandbox(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,   # a misspelt value is an error, never an empty string
         trim_blocks=True,
