@@ -105,3 +105,19 @@ def test_verify_json_report_is_redacted():
     report = VerifyReport([ServiceResult("svc", "r1", [step], error="session lost: verify-Secret-77")])
     text = json.dumps(report.to_dict())
     assert "verify-Secret-77" not in text and text.count(MASK) == 3
+
+
+def test_push_refuses_a_password_variable_two_devices_share(tmp_path, capsys, monkeypatch):
+    from configgen.cli import main
+    from tests.conftest import INVENTORIES
+
+    text = (INVENTORIES / "hubei-gprs-vpn.yaml").read_text()
+    path = tmp_path / "core.yaml"
+    path.write_text(text.replace("wh-logistics-ce", "core.1").replace("wh-water-ce", "core-1"))
+    monkeypatch.setenv("CONFIGGEN_USERNAME", "ops")
+    monkeypatch.setenv("CONFIGGEN_PASSWORD", "s3cret-all")
+    monkeypatch.setenv("CONFIGGEN_PASSWORD_CORE_1", "s3cret-c1")
+    for only in ([], ["--device", "core.1"]):
+        code = main(["push", str(path), *only, "--dry-run", "-q"])
+        err = capsys.readouterr().err
+        assert code == 2 and "CONFIGGEN_PASSWORD_CORE_1" in err and "core-1, core.1" in err
