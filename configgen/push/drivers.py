@@ -89,6 +89,18 @@ class TrustOnFirstUse(paramiko.MissingHostKeyPolicy):
                     fingerprint(key), self.path)
 
 
+_warned: set[tuple[str, int]] = set()
+
+
+def _warn_once(filename: str, number: int, message: str) -> None:
+    """One warning per known_hosts line per run, not one per device session."""
+    with _known_hosts_lock:
+        if (filename, number) in _warned:
+            return
+        _warned.add((filename, number))
+    log.warning("%s:%d: %s", filename, number, message)
+
+
 class _CheckedSSHClient(paramiko.SSHClient):
     """paramiko's client whose host-key failures come out as `HostKeyError`."""
 
@@ -106,8 +118,8 @@ class _CheckedSSHClient(paramiko.SSHClient):
             for number, line in enumerate(fh, start=1):
                 marker, _, rest = line.strip().partition(" ") if line.startswith("@") else ("", "", line)
                 if marker == "@cert-authority":
-                    log.warning("%s:%d: @cert-authority line skipped: certificate host keys are not "
-                                "supported; give each device its own known_hosts line", filename, number)
+                    _warn_once(filename, number, "@cert-authority line skipped: certificate host keys are "
+                                                 "not supported; give each device its own known_hosts line")
                     continue
                 try:
                     entry = paramiko.hostkeys.HostKeyEntry.from_line(rest.strip(), number)
@@ -119,7 +131,7 @@ class _CheckedSSHClient(paramiko.SSHClient):
                 if marker == "@revoked":
                     revoked.add((entry.key.get_name(), entry.key.get_base64()))
                 elif marker:
-                    log.warning("%s:%d: unknown marker %s: line skipped", filename, number, marker)
+                    _warn_once(filename, number, f"unknown marker {marker}: line skipped")
                 else:
                     entries.append(entry)
         self.revoked = frozenset(revoked)
