@@ -19,9 +19,10 @@ what is configgen's on a device:
    rules and profiles, dial-peers; and IOS numbered ACL lines `access-list N ...`) is
    looked up on the device. When it exists there, it must carry configgen's marker:
    - a section configgen renders with a `description` (tunnels, dial-peers, VRP ACLs,
-     IOS policy-maps): the device's description equals the rendered one, or starts with the exact owner marker `configgen:<name>` (then a
-     space, or nothing) of a service/PBX configgen renders on this device
-     (`configgen:wh-logistics GPRS-VPN ...` after the APN changed). A service name that
+     IOS policy-maps): the device's description equals the rendered one, or starts
+     with the exact owner marker `configgen:<name>` (then a space, or nothing) of a
+     service/PBX configgen renders on this device (`configgen:wh-logistics GPRS-VPN
+     ...` after the APN changed). A service name that
      merely occurs in the text is no proof: a NOC tunnel described `IPsec backup to DC2`
      is not service `backup`'s;
    - a section without a description whose name carries a configgen label

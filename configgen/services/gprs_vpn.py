@@ -54,8 +54,9 @@ def build(service, device, platform: Platform, inventory) -> Contribution:
     )
     tunnel = GprsTunnel(
         name=tunnel_name,
+        # The marker names the service; the default text need not repeat it (IOS takes 240 characters).
         description=owner_description(service.name, service.description
-                                      or f"GPRS-VPN {service.name} APN {service.apn} to GRE endpoint {endpoint}"),
+                                      or f"GPRS-VPN APN {service.apn} to GRE endpoint {endpoint}"),
         source=service.wan.interface,
         destination=str(endpoint),
         unnumbered=None if service.tunnel_address else service.wan.interface,

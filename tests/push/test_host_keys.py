@@ -138,7 +138,8 @@ def test_file_without_login_never_sends_production_credentials_on_its_own_host_k
                    "--dry-run", "--format", "json", "-q"]
         assert main(command) == 1
         result = json.loads(capsys.readouterr().out)["devices"][0]
-        assert result["stage"] == "connect" and f"no host key for [127.0.0.1]:{impostor.port} in {known}" in result["error"]
+        assert result["stage"] == "connect"
+        assert f"no host key for [127.0.0.1]:{impostor.port} in {known}" in result["error"]
         assert impostor.passwords == []
         # Control: the same host, verified against known_hosts, does get the production login.
         known.write_text(f"[127.0.0.1]:{impostor.port} {impostor.public}\n")
