@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-import traceback
-
 import jinja2
+from jinja2.sandbox import SecurityError
 
 from configgen.checks import validate
 from configgen.findings import Finding, Findings, InputError
 from configgen.inventory import Inventory, load_inventory
-from configgen.render import make_environment, render_inventory, write_configs
+from configgen.render import make_environment, render_inventory, template_location, write_configs
 
 
 @dataclass
@@ -136,7 +135,9 @@ def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path 
 
 def template_finding(exc: Exception) -> Finding:
     """Point at the innermost template frame of a rendering error."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
-    where = frames[-1] if frames else None
-    return Finding(where.filename if where else "<templates>", where.lineno if where else None, "template",
-                   f"rendering failed: {exc}", code="template")
+    file, line = template_location(exc)
+    reason = getattr(exc, "reason", str(exc))
+    if isinstance(exc, SecurityError):
+        reason = (f"the template reaches for something templates may not use ({reason}); "
+                  "templates see only the values they are given")
+    return Finding(file, line, "template", f"rendering failed: {reason}", code="template")

@@ -4,6 +4,10 @@
 `templates/<vendor>/<kind>.j2`, a module with three macros: `head` (objects that must
 exist before interfaces refer to them), `interfaces` (the service's own interfaces) and
 `tail`. A user's template directory overrides bundled templates file by file.
+
+Every template runs in Jinja2's immutable sandbox: a template (a user's `--templates`
+file included) can read the values it is given and nothing else: no `__class__`
+walks to Python internals, no environment, no files, no mutation of the values.
 """
 
 from __future__ import annotations
@@ -11,7 +15,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable
 
+import traceback
+
 import jinja2
+
+from configgen.findings import InputError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from configgen.checks.text import assert_values_safe
 from configgen.fileio import write_atomic
@@ -39,15 +48,39 @@ def bundled_template_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "templates"
 
 
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's immutable sandbox, remembering its verdict per (type, attribute name): the
+    verdict depends on nothing else (names starting with `_`, internal attributes of
+    functions, types, frames..., mutating methods of lists/dicts/sets: all decided by the
+    object's type and the name), and deciding it again for every attribute read made
+    rendering 4x slower (benchmarks/render.py)."""
+
+    _MAX_REMEMBERED = 4096     # a template naming attributes dynamically cannot grow it without bound
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._verdicts: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj, attr: str, value) -> bool:
+        key = (type(obj), attr)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = super().is_safe_attribute(obj, attr, value)
+            if len(self._verdicts) >= self._MAX_REMEMBERED:
+                self._verdicts.clear()
+            self._verdicts[key] = verdict
+        return verdict
+
+
 def make_environment(template_dir: str | Path | None = None) -> jinja2.Environment:
-    """Jinja2 environment: the user's directory first, then the bundled templates."""
+    """Sandboxed Jinja2 environment: the user's directory first, then the bundled templates."""
     loaders: list[jinja2.BaseLoader] = []
     if template_dir is not None:
         if not Path(template_dir).is_dir():
-            raise FileNotFoundError(f"template directory {template_dir} does not exist")
+            raise InputError(f"--templates {template_dir}: no such directory")
         loaders.append(jinja2.FileSystemLoader(str(template_dir)))
     loaders.append(jinja2.FileSystemLoader(str(bundled_template_dir())))
-    return jinja2.Environment(
+    return _Sandbox(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,   # a misspelt value is an error, never an empty string
         trim_blocks=True,
@@ -78,10 +111,46 @@ def build_device_configs(inventory: Inventory) -> dict[str, DeviceConfig]:
     return configs
 
 
+class TemplateFailure(jinja2.TemplateRuntimeError):
+    """A template raised a Python error while rendering (a division by zero, a wrong
+    type): the template's file and line, never a traceback."""
+
+    def __init__(self, file: str, line: int | None, reason: str):
+        super().__init__(_located(file, line, reason))
+        self.file, self.line, self.reason = file, line, reason
+
+
+def _located(file: str, line: int | None, reason: str) -> str:
+    return f"{file}:{line}: {reason}" if line else f"{file}: {reason}"
+
+
+def template_location(exc: BaseException) -> tuple[str, int | None]:
+    """Where a rendering error happened: (template file, line) of its innermost template frame."""
+    if hasattr(exc, "file") and hasattr(exc, "reason"):
+        return exc.file, exc.line
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
+    return (frames[-1].filename, frames[-1].lineno) if frames else ("<templates>", None)
+
+
 def render_device(config: DeviceConfig, env: jinja2.Environment) -> str:
+    """One device's configuration. A template that fails at run time raises a Jinja2
+    TemplateRuntimeError whose text starts with the template's file and line (and with
+    `file`, `line`, `reason` attributes): Jinja's own errors keep their type (an undefined
+    value, a sandbox SecurityError), Python errors become TemplateFailure."""
     assert_values_safe(config, config.name)
     template = env.get_template(f"{config.platform.template_dir}/device.j2")
-    return template.render(device=config)
+    try:
+        return template.render(device=config)
+    except jinja2.TemplateSyntaxError:
+        raise                              # already names its file and line
+    except jinja2.TemplateRuntimeError as exc:
+        file, line = template_location(exc)
+        exc.file, exc.line, exc.reason = file, line, str(exc).rstrip(".")
+        exc.args = (_located(file, line, exc.reason),)
+        raise
+    except Exception as exc:  # noqa: BLE001 - Python errors raised inside a template
+        file, line = template_location(exc)
+        raise TemplateFailure(file, line, f"{type(exc).__name__}: {exc}") from None
 
 
 def render_inventory(inventory: Inventory, template_dir: str | Path | None = None,

@@ -68,10 +68,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_translate(args) -> int:
-    try:
-        rendered = api.render(args.inventory, template_dir=args.templates, template_findings=True)
-    except FileNotFoundError as exc:
-        return fail(args, "input", f"--templates: {exc}")
+    rendered = api.render(args.inventory, template_dir=args.templates, template_findings=True)
     inventory = rendered.checked.inventory
     found = [(plan, pbx) for plan in group_plans(inventory) for pbx in plan.group.pbx if pbx.name == args.pbx]
     if not found:

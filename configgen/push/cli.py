@@ -44,7 +44,8 @@ def _show_progress(args) -> bool:
 def _prepare(args):
     """Validate + render, resolve targets and credentials: (result, targets, credentials) or an exit code."""
     install_log_redaction()
-    result = api.render(args.inventory, freeze_gc=True, template_findings=True)
+    # the same templates as `render --templates`: push sends what render writes
+    result = api.render(args.inventory, template_dir=args.templates, freeze_gc=True, template_findings=True)
     if not result.checked.ok:
         print_findings(result.checked.findings, args)
         print("nothing pushed or verified: fix the errors above first", file=sys.stderr)
@@ -53,7 +54,8 @@ def _prepare(args):
     host_keys = HostKeys(Path(args.known_hosts).expanduser(), args.accept_new_host_keys)
     targets = resolve_targets(result.checked.inventory, args.device, connections, host_keys)
     try:
-        credentials = load_credentials(list(targets), connections.login if connections else None)
+        credentials = load_credentials(list(targets), connections.login if connections else None,
+                                       namesakes=result.checked.inventory.devices)
     except CredentialsError as exc:
         return fail(args, "input", str(exc))
     return result, targets, credentials
@@ -131,6 +133,9 @@ def register(sub) -> None:
         parser.add_argument("--device", action="append", metavar="NAME",
                             help="only this device (repeatable); default: every device with a rendered config "
                                  "(services and PBX gateways)")
+        parser.add_argument("--templates", metavar="DIR",
+                            help="directory whose templates override the bundled ones (as for `render`: "
+                                 "the same directory sends what `render --templates DIR` writes)")
         parser.add_argument("--connections", metavar="FILE",
                             help="connection file (from `configgen lab up`): host/port per device")
         parser.add_argument("--known-hosts", metavar="FILE", default=DEFAULT_KNOWN_HOSTS,

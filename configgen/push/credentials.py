@@ -2,7 +2,8 @@
 
 Credentials never come from the inventory (it is committed to git): they come from
 `CONFIGGEN_USERNAME` / `CONFIGGEN_PASSWORD`, per device from
-`CONFIGGEN_PASSWORD_<DEVICE>` (device name upper-cased, `-` and `.` as `_`), from a
+`CONFIGGEN_PASSWORD_<DEVICE>` (device name upper-cased, every character other than a
+letter or digit as `_`; a variable two device names share is refused), from a
 lab connection file (mode 0600, written by `configgen lab up`), or from a prompt when
 stdin is a terminal.
 
@@ -20,6 +21,7 @@ import re
 import sys
 import threading
 from dataclasses import dataclass, field
+from typing import Iterable
 
 _secrets: set[str] = set()
 _lock = threading.Lock()
@@ -34,14 +36,37 @@ def register_secret(secret: str | None) -> None:
 
 
 def redact(text: object) -> str:
-    """`text` with every registered secret replaced by a mask (longest first, so a
-    password containing another one is masked whole)."""
+    """`text` with every registered secret replaced by a mask, as a whole token only: a
+    secret that starts (ends) with a letter or digit is masked where no letter or digit
+    precedes (follows) it, so a short or common password (`admin`) leaves ordinary words
+    (`administrator`) alone: masking inside words would mangle the output and, by the
+    pattern of masks, reveal the password. Longest first, so a password containing
+    another one is masked whole. A secret right after an escape (`\\n` in a repr) counts
+    as a token start."""
     out = str(text)
     with _lock:
         secrets = sorted(_secrets, key=len, reverse=True)
     for secret in secrets:
-        out = out.replace(secret, MASK)
+        if secret in out:
+            out = _token_pattern(secret).sub(MASK, out)
     return out
+
+
+def _token_pattern(secret: str) -> re.Pattern:
+    before = r"(?:(?<![A-Za-z0-9])|(?<=\\[nrt]))" if secret[0].isalnum() else ""
+    after = r"(?![A-Za-z0-9])" if secret[-1].isalnum() else ""
+    return re.compile(before + re.escape(secret) + after)
+
+
+def redact_all(value):
+    """`redact` through a report's dicts and lists (JSON output)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [redact_all(v) for v in value]
+    if isinstance(value, dict):
+        return {k: redact_all(v) for k, v in value.items()}
+    return value
 
 
 def _redact_record(record: logging.LogRecord) -> None:
@@ -121,14 +146,31 @@ def _env_key(device: str) -> str:
     return "CONFIGGEN_PASSWORD_" + re.sub(r"[^A-Za-z0-9]", "_", device).upper()
 
 
+def _refuse_shared_variables(devices: list[str], namesakes: Iterable[str], env) -> None:
+    """`core.1`, `core-1` and `CORE_1` all map to CONFIGGEN_PASSWORD_CORE_1: when that
+    variable is set, whose password it is cannot be known, so refuse rather than offer one
+    device's password to another. `namesakes`: the inventory's other devices."""
+    by_key: dict[str, set[str]] = {}
+    for device in {*devices, *namesakes}:
+        by_key.setdefault(_env_key(device), set()).add(device)
+    wanted = {_env_key(d) for d in devices}
+    for key, names in sorted(by_key.items()):
+        if len(names) > 1 and key in wanted and env.get(key):
+            raise CredentialsError(f"{key} is set, but devices {', '.join(sorted(names))} all map to it, so it "
+                                   "cannot say whose password it is: rename the devices so their names differ "
+                                   "in more than case and `-`/`.`/`_`, or unset it and use CONFIGGEN_PASSWORD")
+
+
 def load_credentials(devices: list[str], connection_login: tuple[str, str] | None = None, *,
-                     interactive: bool | None = None, environ=None) -> Credentials:
+                     interactive: bool | None = None, environ=None, namesakes: Iterable[str] = ()) -> Credentials:
     """A connection file's own login first (a lab's: its devices know no other, and the
     production CONFIGGEN_PASSWORD must not be offered to them), then the environment,
-    then a prompt when interactive (default: stdin is a TTY)."""
+    then a prompt when interactive (default: stdin is a TTY). `namesakes`: every device
+    of the inventory, so that a per-device variable two device names share is refused."""
     if connection_login is not None and all(connection_login):
         return Credentials(connection_login[0], connection_login[1], {})
     env = os.environ if environ is None else environ
+    _refuse_shared_variables(devices, namesakes, env)
     per_device = {d: env[_env_key(d)] for d in devices if env.get(_env_key(d))}
     username, password = env.get("CONFIGGEN_USERNAME"), env.get("CONFIGGEN_PASSWORD")
     if interactive is None:

@@ -59,7 +59,14 @@ class _UnknownHostKey(Exception):
 
 class RejectUnknown(paramiko.MissingHostKeyPolicy):
     def missing_host_key(self, client, hostname, key):
+        _refuse_revoked(client, hostname, key)
         raise _UnknownHostKey(hostname, key)
+
+
+def _refuse_revoked(client, hostname: str, key: paramiko.PKey) -> None:
+    if (key.get_name(), key.get_base64()) in getattr(client, "revoked", ()):
+        raise HostKeyError(f"host key of {hostname} ({key.get_name()} {fingerprint(key)}) is marked @revoked in "
+                           f"{client.key_source}; nothing was sent (no password)")
 
 
 class TrustOnFirstUse(paramiko.MissingHostKeyPolicy):
@@ -70,6 +77,7 @@ class TrustOnFirstUse(paramiko.MissingHostKeyPolicy):
         self.path = Path(path)
 
     def missing_host_key(self, client, hostname, key):
+        _refuse_revoked(client, hostname, key)
         line = f"{hostname} {key.get_name()} {key.get_base64()}\n"
         with _known_hosts_lock:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -81,10 +89,56 @@ class TrustOnFirstUse(paramiko.MissingHostKeyPolicy):
                     fingerprint(key), self.path)
 
 
+_warned: set[tuple[str, int]] = set()
+
+
+def _warn_once(filename: str, number: int, message: str) -> None:
+    """One warning per known_hosts line per run, not one per device session."""
+    with _known_hosts_lock:
+        if (filename, number) in _warned:
+            return
+        _warned.add((filename, number))
+    log.warning("%s:%d: %s", filename, number, message)
+
+
 class _CheckedSSHClient(paramiko.SSHClient):
     """paramiko's client whose host-key failures come out as `HostKeyError`."""
 
     key_source = "known_hosts"
+    revoked: frozenset[tuple[str, str]] = frozenset()    # (key type, base64) of `@revoked` lines
+
+    def load_host_keys(self, filename):
+        """OpenSSH known_hosts, marker lines included (paramiko refuses the whole file over
+        one): `@revoked` keys are never accepted for any host; `@cert-authority` lines are
+        skipped with a warning (paramiko checks plain host keys only: a device must have its
+        own line). A line that cannot be read is named, with its file and line number."""
+        self._host_keys_filename = filename
+        revoked, entries = set(), []
+        with open(filename, encoding="utf-8", errors="replace") as fh:
+            for number, line in enumerate(fh, start=1):
+                marker, _, rest = line.strip().partition(" ") if line.startswith("@") else ("", "", line)
+                if marker == "@cert-authority":
+                    _warn_once(filename, number, "@cert-authority line skipped: certificate host keys are "
+                                                 "not supported; give each device its own known_hosts line")
+                    continue
+                try:
+                    entry = paramiko.hostkeys.HostKeyEntry.from_line(rest.strip(), number)
+                except (paramiko.hostkeys.InvalidHostKey, ValueError) as exc:
+                    raise HostKeyError(f"{filename}:{number}: unreadable known_hosts line ({exc}); "
+                                       "nothing was sent (no password)") from None
+                if entry is None or entry.key is None:
+                    continue
+                if marker == "@revoked":
+                    revoked.add((entry.key.get_name(), entry.key.get_base64()))
+                elif marker:
+                    _warn_once(filename, number, f"unknown marker {marker}: line skipped")
+                else:
+                    entries.append(entry)
+        self.revoked = frozenset(revoked)
+        for entry in entries:          # a revoked key is trusted for no host
+            if (entry.key.get_name(), entry.key.get_base64()) not in self.revoked:
+                for name in entry.hostnames:
+                    self._host_keys.add(name, entry.key.get_name(), entry.key)
 
     def connect(self, hostname, port=22, *args, **kwargs):
         try:

@@ -30,7 +30,7 @@ from netmiko.exceptions import ConfigInvalidException, NetmikoAuthenticationExce
 from paramiko.ssh_exception import SSHException
 
 from configgen.findings import InputError
-from configgen.push.credentials import Credentials, redact
+from configgen.push.credentials import Credentials, redact, redact_all
 from configgen.push.drivers import HostKeyError
 from configgen.push.diff import ChangePlan, plan_changes, rollback_commands
 from configgen.push.targets import Target
@@ -72,7 +72,7 @@ class DeviceResult:
         return self.status in OK_STATUSES
 
     def to_dict(self) -> dict:
-        return _redacted(asdict(self))
+        return redact_all(asdict(self))
 
 
 @dataclass
@@ -100,16 +100,6 @@ class PushReport:
         widths = [max(len(row[i]) for row in rows) for i in range(5)]
         return "\n".join("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5]
                          for row in rows).rstrip()
-
-
-def _redacted(value):
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, list):
-        return [_redacted(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _redacted(v) for k, v in value.items()}
-    return value
 
 
 def push_devices(inventory, configs: dict[str, str], targets: dict[str, Target], credentials: Credentials, *,

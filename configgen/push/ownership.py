@@ -18,19 +18,26 @@ what is configgen's on a device:
    or modify whole (platform `owned_sections`: tunnels, ACLs, policy/class maps, voice
    rules and profiles, dial-peers; and IOS numbered ACL lines `access-list N ...`) is
    looked up on the device. When it exists there, it must carry configgen's marker:
-   - a section configgen renders with a `description`: the device's description equals
-     the rendered one, or names a service/PBX configgen renders on this device as a
-     word (`GPRS-VPN wh-logistics APN ...` after the APN changed);
-   - a section whose name carries a configgen label (`ip access-list extended
-     XG-FACTORY-INET-IN`, `voice translation-profile HQ-PBX-TO-VPMN`): configgen's;
+   - a section configgen renders with a `description` (tunnels, dial-peers, VRP ACLs,
+     IOS policy-maps): the device's description equals the rendered one, or starts
+     with the exact owner marker `configgen:<name>` (then a space, or nothing) of a
+     service/PBX configgen renders on this device (`configgen:wh-logistics GPRS-VPN
+     ...` after the APN changed). A service name that
+     merely occurs in the text is no proof: a NOC tunnel described `IPsec backup to DC2`
+     is not service `backup`'s;
+   - a section without a description whose name carries a configgen label
+     (`ip access-list extended XG-FACTORY-INET-IN`, `voice translation-profile
+     HQ-PBX-TO-VPMN`: IOS gives profiles no description, and hier_config drops IOS
+     ACL remarks, so for these the exact configgen name is the mark);
    - a numbered section without a description (`voice translation-rule 1001`): its
      lines are a subset of what configgen renders, or a configgen translation-profile
      on the device uses it;
    - IOS numbered ACL lines (`access-list 1 permit ...`): every line of that number on
      the device is one configgen renders.
    Otherwise the device is failed with a conflict naming the object and nothing is
-   sent. An empty foreign section (a VRP `acl number 3000` without rules) is foreign
-   too: configgen never renders one.
+   sent; for an object of configgen's from before it carried the marker, the conflict
+   names the marker line to add by hand. An empty foreign section (a VRP `acl number
+   3000` without rules) is foreign too: configgen never renders one.
 """
 
 from __future__ import annotations
@@ -41,8 +48,8 @@ from dataclasses import dataclass
 from hier_config import HConfig
 
 from configgen.platforms import Platform, platform_for
+from configgen.services.addressing import OWNER_MARK
 
-_NAME_CHARS = r"A-Za-z0-9._-"
 
 # A numbered section is configgen's when a configgen-owned section on the device uses
 # it: (section header pattern with the number as group 1, user section pattern, line
@@ -51,6 +58,9 @@ _REFERENCES = (
     (r"^voice translation-rule (\d+)$", r"^voice translation-profile ", r"^translate \S+ {n}$"),
 )
 _IOS_NUMBERED_ACL = re.compile(r"^access-list (\d+) ")
+# The line that carries configgen's owner marker in a section. (IOS ACL `remark` lines
+# would do for named ACLs, but hier_config drops them when it parses IOS ACLs.)
+_MARKER_LINES = ("description",)
 
 
 @dataclass(frozen=True)
@@ -72,10 +82,13 @@ class Ownership:
         """Upper-case service labels (`route_label(name)`), for section names."""
         return frozenset(name.upper() for name in self.names)
 
-    def names_an_owner(self, text: str) -> bool:
-        """`text` mentions a service/PBX of this device as a whole word."""
-        return any(re.search(rf"(?<![{_NAME_CHARS}]){re.escape(name)}(?![{_NAME_CHARS}])", text, re.I)
-                   for name in self.names)
+    def marks(self, description: str) -> bool:
+        """`description` starts with the exact owner marker of a service/PBX of this device
+        (`configgen:wh-logistics` alone or followed by a space); case and spelling exact."""
+        if not description.startswith(OWNER_MARK):
+            return False
+        owner = description[len(OWNER_MARK):].split(" ", 1)[0]
+        return owner in self.names
 
     def label_in_name(self, header: str) -> bool:
         """A token of `header` is a label or starts/ends with one (`XG-FACTORY-INET-IN`,
@@ -112,11 +125,15 @@ def for_device(inventory, device: str) -> Ownership:
 class Conflict:
     object: str          # the device's header line, e.g. "acl number 3000"
     reason: str
+    marker: str | None = None    # the marker line configgen renders in it (`description configgen:...`)
 
     def message(self, device: str) -> str:
+        adopt = (f" If it is configgen's own, from before configgen marked what it owns, add the line "
+                 f"{self.marker!r} to it on the device instead" if self.marker else "")
         return (f"{self.object!r} exists on {device} and was not made by configgen ({self.reason}); "
                 f"nothing was sent to {device}. Free it (remove or renumber it on the device, after "
-                "checking what uses it) or change the inventory so configgen uses another one, then push again")
+                "checking what uses it) or change the inventory so configgen uses another one, then push again."
+                + adopt)
 
 
 def find_conflicts(platform: Platform, running: HConfig, intended: HConfig, ownership: Ownership) -> list[Conflict]:
@@ -127,14 +144,20 @@ def find_conflicts(platform: Platform, running: HConfig, intended: HConfig, owne
     def is_owned_section(text: str) -> bool:
         return any(p.match(text) for p in owned)
 
+    def marker_lines(section) -> list[tuple[str, str]]:
+        """(keyword, text) of the section's marker lines."""
+        return [(keyword, c.text[len(keyword) + 1:]) for c in section.children
+                for keyword in _MARKER_LINES if c.text.startswith(keyword + " ")]
+
     def ours(mine, theirs) -> str | None:
         """None when `theirs` (the device's section) is configgen's, else why not."""
-        description = next((c.text for c in mine.children if c.text.startswith("description ")), None)
-        if description is not None:
-            got = next((c.text for c in theirs.children if c.text.startswith("description ")), None)
-            if got == description or (got is not None and ownership.names_an_owner(got[len("description "):])):
+        rendered = marker_lines(mine)
+        if rendered:
+            keyword, texts = rendered[0][0], {text for _, text in rendered}
+            got = [text for _, text in marker_lines(theirs)]
+            if any(text in texts or ownership.marks(text) for text in got):
                 return None
-            return f"its description is {got[len('description '):]!r}" if got else "it has no description"
+            return f"its {keyword} is {got[0]!r}" if got else f"it has no {keyword}"
         if ownership.label_in_name(theirs.text):
             return None
         rendered = {c.text for c in mine.children}
@@ -167,7 +190,8 @@ def find_conflicts(platform: Platform, running: HConfig, intended: HConfig, owne
             continue
         reason = ours(mine, theirs)
         if reason is not None:
-            conflicts.append(Conflict(mine.text, reason))
+            marker = next((f"{k} {t}" for k, t in marker_lines(mine) if t.startswith(OWNER_MARK)), None)
+            conflicts.append(Conflict(mine.text, reason, marker))
 
     if platform.hier_platform == "CISCO_IOS":
         rendered_acl: dict[str, set[str]] = {}

@@ -5,11 +5,16 @@ A connection file is the JSON `configgen lab up` writes (docs/lab.md):
 "device_type", "host_key", ...}}}`. Its devices override the inventory's addresses; its
 username and password are used only when the environment gives none (credentials.py).
 
-Host keys are checked strictly (drivers.py): a device's `host_key` in the connection file
-(the lab writes its keys there) is the only key accepted for it; otherwise the
+Host keys are checked strictly (drivers.py): a device's `host_key` in a connection file
+that carries its own login (the lab writes both) is the only key accepted for it; otherwise the
 known_hosts file (`HostKeys.known_hosts`, default `~/.ssh/known_hosts`) must hold the
 device's key, unless `HostKeys.accept_new` trusts an unknown key on first use and
 records it there. A key that differs from the recorded one is always refused.
+
+A connection file without its own login means the production credentials go to the hosts
+it names: those hosts must then prove themselves against known_hosts, so the file's
+`host_key` entries are not trusted (a file that names a host and vouches for its key
+would otherwise collect the production password).
 """
 
 from __future__ import annotations
@@ -76,6 +81,8 @@ def read_connection_file(path: str | Path) -> ConnectionFile:
         document = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}: cannot read connection file: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{path}: cannot read connection file: nested too deeply to be one") from None
     if not isinstance(document, dict) or not isinstance(document.get("devices"), dict):
         raise InputError(f"{path}: not a connection file (no `devices` mapping)")
     for name, entry in document["devices"].items():
@@ -137,7 +144,9 @@ def resolve_targets(inventory, names: list[str] | None = None, connections: Conn
             if entry.get("device_type", platform.netmiko_type) != platform.netmiko_type:
                 raise InputError(f"{name}: connection file says {entry['device_type']}, "
                                  f"the inventory says {platform.netmiko_type}")
-            host, port, pinned = entry["host"], entry.get("port", 22), entry.get("host_key")
+            host, port = entry["host"], entry.get("port", 22)
+            # A file's host key is trusted only together with the file's own (lab) login.
+            pinned = entry.get("host_key") if connections.login else None
         targets[name] = Target(name, host, port, platform, host_keys or HostKeys(), pinned,
                                f"connection file {connections.path}" if pinned else "")
     return targets

@@ -25,6 +25,18 @@ def interconnect_peer(wan) -> ipaddress.IPv4Address | None:
     return wan.peer if wan.peer is not None else other_host(wan.address)
 
 
+# What configgen owns whole (tunnels, dial-peers, VRP ACLs) carries this exact marker at
+# the start of its description, then the owning service's (or PBX's) name: push proves
+# that an object on a device is configgen's by it, never by a word in free text
+# (configgen/push/ownership.py).
+OWNER_MARK = "configgen:"
+
+
+def owner_description(owner: str, text: str) -> str:
+    """`configgen:<owner> <text>`: the description of an object `owner` owns whole."""
+    return f"{OWNER_MARK}{owner} {text}"
+
+
 def route_label(*parts: object) -> str:
     """A route/ACL label from service names: one upper-case word for `name`/`description`.
     Names are schema-checked to letters, digits, '.', '_' and '-' already."""

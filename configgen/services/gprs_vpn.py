@@ -15,7 +15,7 @@ import ipaddress
 from dataclasses import dataclass
 
 from configgen.platforms import Platform
-from configgen.services.addressing import host_route, interconnect_peer, route_label
+from configgen.services.addressing import host_route, interconnect_peer, owner_description, route_label
 from configgen.services.model import Addressed, Contribution, Interface, PingStep, Route, Section, runbook_steps
 
 
@@ -54,7 +54,9 @@ def build(service, device, platform: Platform, inventory) -> Contribution:
     )
     tunnel = GprsTunnel(
         name=tunnel_name,
-        description=service.description or f"GPRS-VPN {service.name} APN {service.apn} to GRE endpoint {endpoint}",
+        # The marker names the service; the default text need not repeat it (IOS takes 240 characters).
+        description=owner_description(service.name, service.description
+                                      or f"GPRS-VPN APN {service.apn} to GRE endpoint {endpoint}"),
         source=service.wan.interface,
         destination=str(endpoint),
         unnumbered=None if service.tunnel_address else service.wan.interface,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from configgen.inventory.types import format_rate
 from configgen.platforms import Platform
-from configgen.services.addressing import host_route, interconnect_peer, route_label
+from configgen.services.addressing import host_route, interconnect_peer, owner_description, route_label
 from configgen.services.model import (
     AccessList,
     AclRule,
@@ -57,13 +57,17 @@ class InternetLineValues:
 def build(service, device, platform: Platform, inventory) -> Contribution:
     peer = interconnect_peer(service.wan)
     rate = format_rate(service.bandwidth)
-    limit = RateLimit(kbps=service.bandwidth, policy=route_label(service.name, "POLICE", rate))
+    police = route_label(service.name, "POLICE", rate)
+    limit = RateLimit(kbps=service.bandwidth, policy=police,
+                      description=owner_description(service.name, f"rate {rate}"))
     nat_acl = (AccessList(route_label(service.name, "NAT"), "source",
-                          [AclRule(RULE_STEP, "permit", "ip", source=service.lan.address.network)])
+                          [AclRule(RULE_STEP, "permit", "ip", source=service.lan.address.network)],
+                          description=owner_description(service.name, "NAT"))
                if service.nat else None)
     static_nat = [StaticNatEntry(m.public, m.inside, m.protocol, m.port) for m in service.static_nat]
     policy = AccessList(route_label(service.name, "INET-IN"), "extended",
-                        security_policy(service, platform, management_sources(inventory.operator, device)))
+                        security_policy(service, platform, management_sources(inventory.operator, device)),
+                        description=owner_description(service.name, "INET-IN"))
     wan = Interface(
         name=service.wan.interface,
         description=service.wan.description

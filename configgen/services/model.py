@@ -37,6 +37,7 @@ class AccessList:
     kind: Literal["source", "extended"]    # source: matches source addresses only
     rules: list[AclRule]
     number: int | None = None
+    description: str = ""                  # where the platform describes ACLs (VRP): owner marker + name
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class RateLimit:
 
     kbps: int
     policy: str                        # name of the policy that polices it (Cisco MQC)
+    description: str = ""              # that policy's description: owner marker + name
 
     @property
     def police_bps(self) -> int:       # Cisco `police cir` (bit/s)

@@ -28,6 +28,7 @@ from typing import Iterable, Iterator
 from configgen.findings import Finding
 from configgen.numbers.plan import ACCESS_PREFIX, GroupPlan, group_plans, routing_prefix, virtual_calling_number
 from configgen.numbers.ranges import range_patterns
+from configgen.services.addressing import owner_description
 from configgen.services.model import Contribution, Section
 
 MAX_RULES_PER_TABLE = 15   # Cisco 64020: 15 rules per translation-rule table (docs/references.md §4)
@@ -108,14 +109,16 @@ def gateway_values(plan: GroupPlan, index: int) -> PbxGateway:
     )
     to_vpmn, to_pbx = f"{pbx.name.upper()}-TO-VPMN", f"VPMN-TO-{pbx.name.upper()}"
     profiles = (Profile(to_vpmn, CALLING_OUT_RULE, CALLED_OUT_RULE), Profile(to_pbx, TO_PBX_RULE, TO_PBX_RULE))
-    peers = [DialPeer(PBX_IN_PEER, "pots", f"inbound from PBX {pbx.name} trunk", incoming_called_number=".",
+    peers = [DialPeer(PBX_IN_PEER, "pots", owner_description(pbx.name, "inbound from PBX trunk"),
+                      incoming_called_number=".",
                       port=port, profile_incoming=to_vpmn)]
-    peers += [DialPeer(PBX_OUT_PEER + i, "pots", f"outbound to PBX {pbx.name} (routing prefix {prefix})",
+    peers += [DialPeer(PBX_OUT_PEER + i, "pots",
+                       owner_description(pbx.name, f"outbound to PBX (prefix {prefix})"),
                        destination_pattern=prefix + "." * length, port=port, profile_outgoing=to_pbx)
               for i, length in enumerate(lengths)]
     # Every call from the PBX leaves with the 600 prefix; matching it (instead of .T)
     # keeps calls from the operator to unknown numbers from looping back to the operator.
-    peers.append(DialPeer(OPERATOR_PEER, "voip", "to operator softswitch/IMS (VPMN)",
+    peers.append(DialPeer(OPERATOR_PEER, "voip", owner_description(pbx.name, "to operator softswitch/IMS"),
                           destination_pattern=f"{ACCESS_PREFIX}T", session_target=f"ipv4:{pbx.operator.sip}"))
     return PbxGateway(
         pbx=pbx.name,

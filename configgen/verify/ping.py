@@ -52,7 +52,10 @@ def parse_huawei(output: str) -> PingStats:
 
 
 def parse_cisco(command: str, output: str) -> PingStats:
-    parsed = get_structured_data(output, platform="cisco_ios", command=command)
+    try:
+        parsed = get_structured_data(output, platform="cisco_ios", command=command)
+    except Exception:  # noqa: BLE001 - TextFSM throws on output that is no ping (a refused command)
+        raise PingParseError(_summary_of(output)) from None
     if not isinstance(parsed, list) or not parsed or not parsed[0].get("sent_qty"):
         raise PingParseError(_summary_of(output))
     row = parsed[0]
@@ -64,10 +67,23 @@ PARSERS = {"huawei": lambda command, output: parse_huawei(output), "textfsm": pa
 
 
 def parse_ping(parser: str, command: str, output: str) -> PingStats:
-    """Parse with the platform's `ping_parser`."""
-    return PARSERS[parser](command, output)
+    """Parse with the platform's `ping_parser`. Output that is no ping result (the device
+    refused the command, or a parser failed on it) raises PingParseError with the
+    device's own error line, never the parser's exception."""
+    try:
+        return PARSERS[parser](command, output)
+    except PingParseError:
+        raise
+    except Exception:  # noqa: BLE001 - any parser's failure is "not a ping result"
+        raise PingParseError(_summary_of(output)) from None
+
+
+# How IOS (`% Invalid input ...`) and VRP (`Error: Wrong parameter ...`) refuse a command.
+_DEVICE_ERROR = re.compile(r"^(?:% ?\S|Error:)")
 
 
 def _summary_of(output: str) -> str:
+    """The device's own error line, else its last line."""
     lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
-    return "not a ping result: " + (lines[-1] if lines else "no output")
+    error = next((line for line in lines if _DEVICE_ERROR.match(line)), None)
+    return "not a ping result: " + (error or (lines[-1] if lines else "no output"))

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 from netmiko.exceptions import NetmikoAuthenticationException
 
-from configgen.push.credentials import Credentials, redact
+from configgen.push.credentials import Credentials, redact, redact_all
 from configgen.push.drivers import HostKeyError
 from configgen.push.targets import Target
 from configgen.verify.ping import PingParseError, PingStats, parse_ping
@@ -76,7 +76,8 @@ class VerifyReport:
         return all(s.ok for s in self.services)
 
     def to_dict(self) -> dict:
-        return {"ok": self.ok, "services": [s.to_dict() for s in self.services]}
+        """The JSON report, secrets masked (device output can echo them)."""
+        return redact_all({"ok": self.ok, "services": [s.to_dict() for s in self.services]})
 
     def table(self) -> str:
         lines = []

@@ -38,7 +38,7 @@ interface GigabitEthernet0/2
  ip address 192.0.2.11 255.255.255.0
 !
 interface Tunnel0
- description GPRS-VPN wh-logistics APN WHLOG.HB to GRE endpoint 211.137.63.13
+ description configgen:wh-logistics GPRS-VPN APN WHLOG.HB to GRE endpoint 211.137.63.13
  ip unnumbered GigabitEthernet0/0
  tunnel source GigabitEthernet0/0
  tunnel destination 198.51.100.99

@@ -22,3 +22,19 @@ def test_invalid_inventory_exits_1_and_unreadable_exits_2_with_nothing_attempted
     assert "nothing pushed or verified" in captured.err
     code = main([command, str(tmp_path / "missing.yaml"), "-q"])
     assert code == 2 and "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["verify", "deploy"])
+@pytest.mark.parametrize("timeout", ["nan", "inf", "-1", "0", "-inf", "soon"])
+def test_timeout_that_is_not_a_wait_is_a_usage_error(capsys, command, timeout):
+    code = main([command, str(GPRS), "--timeout", timeout, "-q"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--timeout" in err and "Traceback" not in err
+
+
+def test_deeply_nested_connection_file_is_an_input_error(tmp_path, capsys):
+    path = tmp_path / "connections.json"
+    path.write_text('{"devices": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    code = main(["push", str(GPRS), "--connections", str(path), "--dry-run", "-q"])
+    err = capsys.readouterr().err
+    assert code == 2 and f"{path}: cannot read connection file" in err and "Traceback" not in err

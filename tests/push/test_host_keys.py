@@ -121,3 +121,50 @@ def test_cli_wrong_key_in_connection_file_fails_the_device(gprs, tmp_path, capsy
     assert code == 1
     assert "does not match connection file" in report[DEVICE]["error"]
     assert report["wh-water-ce"]["status"] in ("planned", "unchanged")
+
+
+def test_file_without_login_never_sends_production_credentials_on_its_own_host_key(tmp_path, capsys, monkeypatch):
+    """A connection file without its own login names a host and vouches for its key: the
+    production password goes there only when known_hosts knows that key."""
+    monkeypatch.setenv("CONFIGGEN_USERNAME", "ops")
+    monkeypatch.setenv("CONFIGGEN_PASSWORD", "Prod-pass-never-to-impostors")
+    impostor = Impostor()
+    try:
+        path = tmp_path / "connections.json"
+        path.write_text(json.dumps({"version": 1, "devices": {DEVICE: {
+            "host": "127.0.0.1", "port": impostor.port, "device_type": "cisco_ios", "host_key": impostor.public}}}))
+        known = tmp_path / "known_hosts"
+        command = ["push", str(GPRS), "--device", DEVICE, "--connections", str(path), "--known-hosts", str(known),
+                   "--dry-run", "--format", "json", "-q"]
+        assert main(command) == 1
+        result = json.loads(capsys.readouterr().out)["devices"][0]
+        assert result["stage"] == "connect"
+        assert f"no host key for [127.0.0.1]:{impostor.port} in {known}" in result["error"]
+        assert impostor.passwords == []
+        # Control: the same host, verified against known_hosts, does get the production login.
+        known.write_text(f"[127.0.0.1]:{impostor.port} {impostor.public}\n")
+        assert main(command) == 1 and "login refused" in capsys.readouterr().out
+        assert impostor.passwords == ["Prod-pass-never-to-impostors"]
+    finally:
+        impostor.close()
+
+
+def test_known_hosts_with_cert_authority_and_revoked_lines(gprs, tmp_path, caplog):
+    """OpenSSH marker lines: `@cert-authority` is skipped with a warning (the rest of the
+    file still works); a `@revoked` key is refused even when a host line lists it."""
+    real = dataclasses.replace(gprs.targets[DEVICE], pinned_host_key=None)
+    name = f"[127.0.0.1]:{real.port}"
+    known = tmp_path / "known_hosts"
+    known.write_text(f"@cert-authority *.example.net {other_key()}\n@revoked * {other_key()}\n"
+                     f"{name} {gprs.lab.host_key}\n")
+    target = {DEVICE: dataclasses.replace(real, host_keys=HostKeys(known))}
+    result = push_devices(gprs.inventory, gprs.result.configs, target, gprs.credentials, dry_run=True).results[0]
+    assert result.ok, result.error
+    assert f"{known}:1: @cert-authority line skipped" in caplog.text
+
+    known.write_text(f"{name} {gprs.lab.host_key}\n@revoked * {gprs.lab.host_key}\n")
+    for accept_new in (False, True):
+        target = {DEVICE: dataclasses.replace(real, host_keys=HostKeys(known, accept_new))}
+        result = push_devices(gprs.inventory, gprs.result.configs, target, gprs.credentials, dry_run=True).results[0]
+        assert result.status == "failed" and f"is marked @revoked in {known}" in result.error
+    assert known.read_text().count(name) == 1          # nothing recorded

@@ -168,3 +168,70 @@ def test_lab_foreign_tunnel_and_dial_peer(tmp_path):
         assert pbx.running("hq-voice-gw") == before
     finally:
         pbx.lab.stop()
+
+
+# ---- the owner marker --------------------------------------------------------------------
+
+def backup_inventory(tmp_path):
+    """The GPRS example with its Cisco service named `backup`, a word NOC texts use."""
+    text = GPRS.read_text()
+    assert "    name: wh-logistics\n" in text
+    path = tmp_path / "backup.yaml"
+    path.write_text(text.replace("    name: wh-logistics\n", "    name: backup\n"))
+    return path
+
+
+NOC_TUNNEL = "interface Tunnel0\n description IPsec backup to DC2 (NOC)\n tunnel destination 192.0.2.99\n!\n"
+
+
+def test_ownership_is_the_exact_owner_marker_never_a_word(tmp_path):
+    inventory, configs = rendered(backup_inventory(tmp_path))
+    intended = configs["wh-logistics-ce"]
+    assert " description configgen:backup GPRS-VPN APN WHLOG.HB" in intended
+    owner = for_device(inventory, "wh-logistics-ce")
+    for foreign in ("IPsec backup to DC2 (NOC)", "backup", "BACKUP tunnel", "configgen:Backup GPRS-VPN",
+                    "configgen:backup2 GPRS-VPN", "configgen: backup", "configgen:backup-old x", "cg:backup x"):
+        plan = plan_changes(CISCO, f"interface Tunnel0\n description {foreign}\n!\n", intended, owner)
+        assert [(c.object, c.reason) for c in plan.conflicts] == [
+            ("interface Tunnel0", f"its description is {foreign!r}")] and plan.commands == [], foreign
+    for ours in ("configgen:backup GPRS-VPN APN OLD.HB to GRE endpoint 211.137.63.13", "configgen:backup"):
+        plan = plan_changes(CISCO, f"interface Tunnel0\n description {ours}\n tunnel destination 192.0.2.99\n!\n",
+                            intended, owner)
+        assert not plan.conflicts and "tunnel destination 211.137.63.13" in plan.commands, ours
+    # A tunnel configgen pushed before descriptions carried the marker: the report says how to adopt it.
+    old = "interface Tunnel0\n description GPRS-VPN backup APN WHLOG.HB to GRE endpoint 211.137.63.13\n!\n"
+    conflict, = plan_changes(CISCO, old, intended, owner).conflicts
+    assert "add the line 'description configgen:backup GPRS-VPN APN WHLOG.HB" in conflict.message("r1")
+
+
+def test_lab_foreign_tunnel_naming_the_service_as_a_word_stays_untouched(tmp_path):
+    run = LabRun(backup_inventory(tmp_path), tmp_path / "lab")
+    try:
+        before = seed(run, "wh-logistics-ce", ["interface Tunnel0", "description IPsec backup to DC2 (NOC)",
+                                               "tunnel destination 192.0.2.99"])
+        assert "IPsec backup to DC2" in before
+        report = run.push()
+        result = {r.device: r for r in report.results}["wh-logistics-ce"]
+        assert result.status == "failed" and result.stage == "check" and result.applied == []
+        assert "'interface Tunnel0' exists on wh-logistics-ce and was not made by configgen" in result.error
+        assert "its description is 'IPsec backup to DC2 (NOC)'" in result.error
+        assert run.running("wh-logistics-ce") == before
+        assert {r.device: r.status for r in report.results}["wh-water-ce"] == "changed"
+    finally:
+        run.lab.stop()
+
+
+def test_policy_map_is_proven_by_its_marker_not_its_name():
+    """A foreign IOS policy-map that happens to have the name configgen renders is not
+    configgen's: the name is a label anyone can type; the description marker proves it."""
+    inventory, configs = rendered(INTERNET)
+    intended = configs["xg-factory-ce"]
+    owner = for_device(inventory, "xg-factory-ce")
+    foreign = "policy-map XG-FACTORY-POLICE-10M\n class class-default\n  police cir 2000000\n!\n"
+    plan = plan_changes(CISCO, foreign, intended, owner)
+    assert [(c.object, c.reason) for c in plan.conflicts] == [
+        ("policy-map XG-FACTORY-POLICE-10M", "it has no description")] and plan.commands == []
+    assert "add the line 'description configgen:xg-factory rate 10M'" in plan.conflicts[0].message("r1")
+    marked = foreign.replace(" class class-default\n", " description configgen:xg-factory\n class class-default\n")
+    plan = plan_changes(CISCO, marked, intended, owner)
+    assert not plan.conflicts and "description configgen:xg-factory rate 10M" in plan.commands

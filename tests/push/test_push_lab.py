@@ -8,6 +8,7 @@ test leaves the devices converged on the example inventory again.
 from __future__ import annotations
 
 import json
+import re
 import logging
 
 import pytest
@@ -174,13 +175,17 @@ def test_wrong_password_never_shows_up(gprs, capsys, caplog, monkeypatch, tmp_pa
     secret = "Wr0ng-Secret-7781"
     monkeypatch.setenv("CONFIGGEN_USERNAME", gprs.lab.username)
     monkeypatch.setenv("CONFIGGEN_PASSWORD", secret)
-    # Addresses and host keys from the lab, the (wrong) login from the environment.
+    # Addresses from the lab, the (wrong) login from the environment; the production login
+    # goes only to hosts known_hosts vouches for, so the lab's keys go there.
     connections = json.loads(gprs.connection_file.read_text())
     del connections["username"], connections["password"]
     without_login = tmp_path / "connections.json"
     without_login.write_text(json.dumps(connections))
+    known = tmp_path / "known_hosts"
+    known.write_text("".join(f"[{d['host']}]:{d['port']} {d['host_key']}\n" for d in connections["devices"].values()))
     caplog.set_level(logging.DEBUG)
-    code = main(["push", str(GPRS), "--connections", str(without_login), "--format", "json"])
+    code = main(["push", str(GPRS), "--connections", str(without_login), "--known-hosts", str(known),
+                 "--format", "json"])
     captured = capsys.readouterr()
     report = json.loads(captured.out)
     assert code == 1
@@ -297,3 +302,28 @@ def test_vrp8_refused_commit_commits_nothing(three_os, tmp_path):
     assert result.error.startswith("nothing committed: the device refused the commit (Error:")
     assert result.error.endswith("the candidate was discarded")
     assert three_os.same_as(device, before)
+
+
+def test_refused_ping_fails_its_step_with_the_device_error_and_verify_goes_on(gprs):
+    """A router that refuses the ping command (IOS: `% Invalid input`, which the ntc-templates
+    parser used to throw on): that step fails with the device's own line; the session, the
+    service's later steps and the other services carry on."""
+    from configgen.verify import plan_service
+
+    assert gprs.push().ok
+    first = {s.device: plan_service(s, gprs.inventory)[0].target for s in gprs.inventory.services}
+    for device, target in first.items():
+        gprs.lab.set_fault(device, Fault(reject=(rf"^ping .*\b{re.escape(target)}\b",)))
+    try:
+        report = verify(gprs.inventory, gprs.targets, gprs.credentials, **FAST)
+    finally:
+        for device in first:
+            gprs.lab.set_fault(device, None)
+    errors = {"wh-logistics-ce": "% Invalid input detected", "wh-water-ce": "Error: Unrecognized command"}
+    for service in report.services:
+        assert service.error is None and service.failed_segment == "circuit"
+        refused, *later = service.steps
+        assert not refused.passed and refused.stats is None
+        assert refused.error.startswith("not a ping result: " + errors[service.device])
+        assert later and all(step.passed for step in later)
+    assert "% Invalid input detected" in report.table()

@@ -1,0 +1,113 @@
+"""Templates: every command renders with `--templates` exactly as `render` does (an
+override's `ip mtu` was rendered by `render` and stripped again by `push`), and every
+template runs sandboxed: failures are findings/errors naming the template file and line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from configgen.cli import main
+from configgen.render import bundled_template_dir
+from tests.push.test_push_lab import GPRS, LabRun
+
+EXTRA = [" ip mtu 1400", " keepalive 10 3"]
+
+
+def override(tmp_path):
+    """A user's cisco/gprs_vpn.j2: the bundled one plus two tunnel lines."""
+    text = (bundled_template_dir() / "cisco" / "gprs_vpn.j2").read_text()
+    anchor = " description {{ t.description }}\n"
+    assert anchor in text
+    directory = tmp_path / "templates"
+    (directory / "cisco").mkdir(parents=True)
+    (directory / "cisco" / "gprs_vpn.j2").write_text(text.replace(anchor, anchor + "\n".join(EXTRA) + "\n"))
+    return directory
+
+
+def test_push_sends_what_render_writes_with_the_same_templates(tmp_path, capsys):
+    templates = override(tmp_path)
+    assert main(["render", str(GPRS), "--templates", str(templates), "-o", str(tmp_path / "out")]) == 0
+    written = (tmp_path / "out" / "wh-logistics-ce.cfg").read_text()
+    assert all(line + "\n" in written for line in EXTRA)
+    capsys.readouterr()
+    run = LabRun(GPRS, tmp_path / "lab")
+    try:
+        common = [str(GPRS), "--templates", str(templates), "--connections", str(run.connection_file),
+                  "--format", "json", "-q"]
+        assert main(["push", *common]) == 0
+        report = json.loads(capsys.readouterr().out)
+        sent = {d["device"]: d["applied"] for d in report["devices"]}
+        assert {"ip mtu 1400", "keepalive 10 3"} <= {line.strip() for line in sent["wh-logistics-ce"]}
+        running = run.running("wh-logistics-ce")
+        assert "ip mtu 1400" in running and "keepalive 10 3" in running
+
+        assert main(["push", *common, "--dry-run"]) == 0
+        again = json.loads(capsys.readouterr().out)
+        assert [(d["status"], d["commands"]) for d in again["devices"]] == [("unchanged", [])] * 2
+
+        assert main(["verify", *common, "--count", "2", "--timeout", "1"]) == 0
+        assert json.loads(capsys.readouterr().out)["ok"]
+    finally:
+        run.lab.stop()
+
+
+def test_push_with_a_missing_template_directory_is_an_input_error(tmp_path, capsys):
+    code = main(["push", str(GPRS), "--templates", str(tmp_path / "nope"), "--dry-run", "-q"])
+    captured = capsys.readouterr()
+    assert code == 2 and str(tmp_path / "nope") in captured.err and "Traceback" not in captured.err
+
+
+# ---- sandbox and runtime errors -------------------------------------------------------------
+
+def hostile(tmp_path, expression: str):
+    """A cisco/gprs_vpn.j2 whose line 3 evaluates `expression` inside the tunnel."""
+    directory = tmp_path / "hostile"
+    (directory / "cisco").mkdir(parents=True)
+    (directory / "cisco" / "gprs_vpn.j2").write_text(
+        "{% macro head(t) %}{% endmacro %}\n"
+        "{% macro interfaces(t) %}\n"
+        " description {{ " + expression + " }}\n"
+        "{% endmacro %}\n"
+        "{% macro tail(t) %}{% endmacro %}\n")
+    return directory, f"{directory}/cisco/gprs_vpn.j2:3"
+
+
+@pytest.mark.parametrize("expression", [
+    "''.__class__.__mro__[1].__subclasses__()",                       # walk to Python internals
+    "lipsum.__globals__['os'].environ['CONFIGGEN_PASSWORD']",          # read the environment
+    "cycler.__init__.__globals__.os.popen('echo ran').read()",         # run a command
+    "t.__dict__",
+])
+def test_template_reaching_outside_its_values_is_a_finding_never_run(tmp_path, capsys, monkeypatch, expression):
+    monkeypatch.setenv("CONFIGGEN_PASSWORD", "s3cret-from-env")
+    templates, where = hostile(tmp_path, expression)
+    assert main(["check", str(GPRS), "--templates", str(templates)]) == 1
+    out = capsys.readouterr().out
+    assert f"{where}: template: rendering failed: the template reaches for something" in out
+    assert "s3cret-from-env" not in out and "ran" not in out.split("rendering failed")[0]
+
+    code = main(["render", str(GPRS), "--templates", str(templates), "-o", str(tmp_path / "out")])
+    captured = capsys.readouterr()
+    assert code == 1 and where in captured.err and "Traceback" not in captured.err
+    assert "s3cret-from-env" not in captured.out + captured.err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("expression, error", [
+    ("1 // 0", "ZeroDivisionError"),
+    ("t.name + 1", "TypeError"),
+    ("range(10000000) | list", "OverflowError"),           # the sandbox caps ranges
+])
+def test_python_error_inside_a_template_names_its_file_and_line(tmp_path, capsys, expression, error):
+    templates, where = hostile(tmp_path, expression)
+    assert main(["check", str(GPRS), "--templates", str(templates)]) == 1
+    out = capsys.readouterr().out
+    assert f"{where}: template: rendering failed: {error}" in out
+    code = main(["render", str(GPRS), "--templates", str(templates), "-o", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 1 and f"{where}: template: rendering failed: {error}" in err and "Traceback" not in err
+    code = main(["push", str(GPRS), "--templates", str(templates), "--dry-run", "-q"])
+    captured = capsys.readouterr()
+    assert code == 1 and where in captured.out and "nothing pushed" in captured.err
