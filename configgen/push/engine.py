@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
-from netmiko.exceptions import ConfigInvalidException, NetmikoAuthenticationException, ReadException, WriteException
+from netmiko.exceptions import NetmikoAuthenticationException, ReadException, WriteException
 from paramiko.ssh_exception import SSHException
 
 from configgen.findings import InputError
@@ -235,14 +235,17 @@ def _apply(conn, target: Target, plan: ChangePlan, original: str, credentials: C
     conn.config_mode()
     for index, command in enumerate(plan.commands):
         try:
-            conn.send_config_set([command], enter_config_mode=False, exit_config_mode=False,
-                                 error_pattern=platform.config_error_pattern, read_timeout=line_timeout)
-        except ConfigInvalidException as exc:
-            result.failed_line, result.not_sent = command, plan.commands[index + 1:]
-            result.device_error = _device_error(str(exc))
-            result.error = "device rejected a line"
-            _roll_back(conn, target, plan, original, result)
-            return False
+            # The device's answer is read here, not through netmiko's error_pattern: the
+            # report quotes the device's own error line, whatever netmiko's wording.
+            output = conn.send_config_set([command], enter_config_mode=False, exit_config_mode=False,
+                                          read_timeout=line_timeout)
+            refused = re.search(platform.config_error_pattern, output, re.M)
+            if refused:
+                result.failed_line, result.not_sent = command, plan.commands[index + 1:]
+                result.device_error = refused.group(0).strip()
+                result.error = "device rejected a line"
+                _roll_back(conn, target, plan, original, result)
+                return False
         except SESSION_LOST as exc:
             result.in_flight, result.not_sent = command, plan.commands[index + 1:]
             result.error = f"session lost while sending line {index + 1} of {len(plan.commands)}: {_first_line(exc)}"
@@ -300,11 +303,6 @@ def _send_rollback(conn, target: Target, plan: ChangePlan, original: str, result
     if result.rollback:
         conn.send_config_set(result.rollback, error_pattern=platform.config_error_pattern, read_timeout=30)
     result.rolled_back = True
-
-
-def _device_error(message: str) -> str:
-    """netmiko's `... matched error: <line>` -> the device's error line."""
-    return message.split("matched error: ", 1)[-1].strip()
 
 
 def _first_line(exc: BaseException) -> str:
