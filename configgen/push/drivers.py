@@ -168,13 +168,15 @@ class _HostKeyChecking:
         self._cg_key_source = key_source
         super().__init__(*args, **kwargs)
 
-    def _get_ssh_client_instance(self) -> paramiko.SSHClient:
+    def _build_ssh_client(self) -> paramiko.SSHClient:
+        # Built here whole (not through netmiko's hooks, which differ between releases), so
+        # every allowed netmiko checks host keys with configgen's client and messages.
         client = _CheckedSSHClient()
         client.key_source = self._cg_key_source
-        return client
-
-    def _build_ssh_client(self) -> paramiko.SSHClient:
-        client = super()._build_ssh_client()          # loads alt_key_file (known_hosts)
+        if self.system_host_keys:
+            client.load_system_host_keys()
+        if self.alt_host_keys and os.path.isfile(self.alt_key_file):
+            client.load_host_keys(self.alt_key_file)
         name = known_hosts_name(self.host, self.port)
         for line in self._cg_pinned:
             entry = paramiko.hostkeys.HostKeyEntry.from_line(f"{name} {line}")
