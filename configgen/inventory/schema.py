@@ -15,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 
 from configgen.inventory.types import (
     Apn,
+    Host,
     InterfaceName,
     IPv4Address,
     IPv4Interface,
@@ -57,7 +58,7 @@ class Device(Strict):
 
     vendor: Literal["cisco", "huawei"]
     os: Literal["ios", "vrp5", "vrp8"]
-    host: SafeText = Field(description="management address or DNS name, used by push and verify")
+    host: Host = Field(description="management address or DNS name, used by push and verify")
     port: Port = 22
     hostname: Name | None = Field(None, description="hostname/sysname in the config; defaults to the device key")
     management_from: list[IPv4Network] = Field(

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
-from configgen.inventory.types import IPv4Address, Name, SafeText, Strict
+from configgen.inventory.types import DisplayText, IPv4Address, Name, SafeText, Strict
 from configgen.numbers.ranges import NumberRange
 
 
@@ -77,7 +77,7 @@ class Member(Strict):
 
     short: ShortNumber
     number: PublicNumber = Field(description="the member's public number: 11-digit mobile or area code + subscriber")
-    name: SafeText | None = None
+    name: DisplayText | None = None
 
 
 class ExtensionBlock(Strict):
