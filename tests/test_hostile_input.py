@@ -300,3 +300,10 @@ def test_a_fifo_as_members_file_is_refused_without_reading_it(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert f"{path}:5: vpmn[0].members_file:" in done.stdout and "regular file" in done.stdout
+
+
+def test_an_unknown_key_that_looks_like_a_pydantic_marker_is_an_unknown_key(write_yaml):
+    # Found by tests/test_fuzz_inventories.py: pydantic names its validators "function-...".
+    checked = api.check(write_yaml("operator:\n  function-: 1\n  name: x\n"))
+    (finding,) = checked.findings
+    assert (finding.line, finding.field, finding.code) == (2, "operator.function-", "unknown-field")

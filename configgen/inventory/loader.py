@@ -387,7 +387,12 @@ def _dropped(raw: Any, loc: PathT) -> Any:
 
 
 def _loc(error: dict) -> PathT:
-    return tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+    """The error's path in the input, without pydantic's validator markers ("function-...").
+    An unknown key is the user's own text, even when it looks like a marker."""
+    loc = error["loc"]
+    kept = loc[:-1] if error["type"] == "extra_forbidden" and loc else loc
+    path = tuple(part for part in kept if not (isinstance(part, str) and part.startswith("function-")))
+    return path + tuple(loc[len(kept):])
 
 
 def _finding_from_pydantic(model: type[BaseModel], error: dict, base: PathT, sources: SourceMap) -> Finding:
