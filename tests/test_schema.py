@@ -103,9 +103,7 @@ def test_accepted_by_both(validator, tmp_path, text):
     SERVICE.replace("interface: LAN", "interface: Loopback0"),
     SERVICE.replace("interface: LAN", "interface: Frob0/1"),
     SERVICE.replace("interface: LAN", "interface: GigabitEthernet"),
-    pytest.param(DEVICE.replace("r1:", "r 1:"), marks=pytest.mark.xfail(
-        strict=True, reason="the loader does not check device keys against the name rule yet "
-                            "(docs/validation.md says it does; the schema already refuses)")),
+    DEVICE.replace("r1:", "r 1:"),
     DEVICE.replace("host: 192.0.2.1", "host: 192.0.2.1, x-note: 1"),   # x- only at top level
     DEVICE + "servics: []\n",                            # unknown top-level key
     VPMN.replace("SHORT", '"66a1"'),

@@ -23,7 +23,9 @@ vpmn:
 def findings(tmp_path: Path, body: str, name: str = "inv.yaml") -> list[str]:
     path = tmp_path / name
     path.write_text(HEAD + textwrap.dedent(body))
-    return [str(f).replace(str(tmp_path) + "/", "") for f in api.check(path).findings]
+    # Entries a schema error left out of the plan checks are listed in one warning of
+    # their own (tests/test_hostile_input.py); here only the rules' findings count.
+    return [str(f).replace(str(tmp_path) + "/", "") for f in api.check(path).findings if f.code != "left-out"]
 
 
 def group(members: str = "", pbx: str = "", plan: str = "integrated", area: str = '"027"') -> str:

@@ -19,8 +19,9 @@ MAX_TEXT = 200
 COMMENT_LEADERS = ("!", "#")
 
 
-def text_problem(value: str, max_length: int = MAX_TEXT) -> str | None:
-    """Why `value` cannot go into a CLI line, or None when it is safe."""
+def text_problem(value: str, max_length: int = MAX_TEXT, *, cli: bool = True) -> str | None:
+    """Why `value` cannot go into a CLI line, or None when it is safe. `cli=False`: text
+    that never reaches a router (member names), where any script is fine."""
     # Fast path for the common case (100,000-member CSVs): printable ASCII excludes
     # every control character, TAB and line break at once.
     if (value.isascii() and value.isprintable() and "?" not in value and value
@@ -34,10 +35,14 @@ def text_problem(value: str, max_length: int = MAX_TEXT) -> str | None:
                     "configuration line; keep it on one line")
         if char == "?":
             return f"contains '?' at position {index + 1} (the CLI would show context help instead); remove it"
-        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cf", "Zl", "Zp"):
             return (f"contains control character U+{ord(char):04X} at position {index + 1}; "
                     "use printable characters only")
-    if not value.isascii():
+        if category in ("Co", "Cn", "Cs"):   # shows as nothing, or differently on every screen
+            return (f"contains unassigned or private-use character U+{ord(char):04X} at position {index + 1}; "
+                    "use printable characters only")
+    if cli and not value.isascii():
         return "contains non-ASCII characters, which router CLIs mangle; use ASCII (e.g. pinyin)"
     stripped = value.lstrip()
     if stripped.startswith(COMMENT_LEADERS):

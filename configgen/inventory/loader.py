@@ -8,14 +8,17 @@ still names the file and line the engineer has to edit.
 from __future__ import annotations
 
 import difflib
+import os
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from pydantic import BaseModel, ValidationError
 
 from configgen.findings import Finding, Findings, InputError
 from configgen.inventory.schema import SERVICE_MODELS, Device, InventoryDocument, Operator, VpmnGroup
+from configgen.inventory.types import FREE_TEXT, _name, vendor_interface_name
 from configgen.inventory.yamlsource import PathT, SourceMap, load_yaml_file
 
 LIST_SECTIONS = ("services", "vpmn")
@@ -57,22 +60,41 @@ class LoadResult:
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given; directories contribute their *.yaml / *.yml files, sorted."""
+    """Files as given; a directory contributes every *.yaml / *.yml file below it, sorted,
+    except hidden files and folders (names starting with '.': .github/, .pre-commit-config.yaml,
+    which are not inventories). A file named twice (directly, through a directory or a
+    link) is read once."""
     files: list[Path] = []
+    seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+            found = sorted(_inventory_files(path))
             if not found:
-                raise InputError(f"{path}: directory holds no .yaml or .yml inventory files")
-            files.extend(found)
+                raise InputError(f"{path}: directory holds no .yaml or .yml inventory files "
+                                 "(hidden files and folders are skipped)")
         elif path.exists():
-            files.append(path)
+            found = [path]
         else:
             raise InputError(f"{path}: no such file or directory")
+        for file in found:
+            real = file.resolve()
+            if real not in seen:
+                seen.add(real)
+                files.append(file)
     if not files:
         raise InputError("no inventory given")
     return files
+
+
+def _inventory_files(directory: Path) -> Iterator[Path]:
+    for root, folders, names in os.walk(directory):
+        folders[:] = [f for f in folders if not f.startswith(".")]   # not descended into
+        for name in names:
+            if not name.startswith(".") and name.endswith((".yaml", ".yml")):
+                file = Path(root, name)
+                if file.is_file():
+                    yield file
 
 
 def load_inventory(paths: Iterable[str | Path] | str | Path) -> LoadResult:
@@ -83,11 +105,15 @@ def load_inventory(paths: Iterable[str | Path] | str | Path) -> LoadResult:
     findings = Findings()
     sources = SourceMap()
     merged: dict[str, Any] = {"operator": {}, "devices": {}, "services": [], "vpmn": []}
+    labs: dict[str, Any] = {}
     for path in expand_paths(paths):
         loaded = load_yaml_file(path)
         findings.extend(loaded.findings)
         sources.files[loaded.path] = loaded.lines
+        if isinstance(loaded.data, dict):
+            labs[loaded.path] = loaded.data.get("lab", False)
         _merge_file(loaded.path, loaded.data, merged, sources, findings)
+    _merge_lab(labs, merged, sources, findings)
     # Only now: one file's sections must not hide where another file's came from.
     sources.origins.setdefault((), (str(next(iter(sources.files), "<inventory>")), ()))
     inventory = _validate(merged, sources, findings)
@@ -144,6 +170,8 @@ def _merge_file(name: str, data: Any, merged: dict, sources: SourceMap, findings
                 if field_name not in merged["operator"]:
                     merged["operator"][field_name] = field_value
                     sources.add_origin(path, name, path)
+        elif key == "lab" or str(key).startswith("x-"):
+            continue   # lab: `_merge_lab`; x- keys hold this file's anchors, nothing to merge
         else:
             if key in merged and merged[key] != value:
                 findings.add(Finding(name, sources.files[name].get((key,)), key,
@@ -151,6 +179,31 @@ def _merge_file(name: str, data: Any, merged: dict, sources: SourceMap, findings
                 continue
             merged[key] = value
             sources.add_origin((key,), name, (key,))
+
+
+def _merge_lab(labs: dict[str, Any], merged: dict, sources: SourceMap, findings: Findings) -> None:
+    """`lab: true` relaxes checks for the whole merged inventory (documentation addresses
+    pass), so one lab file must not relax the production files merged with it: every
+    file says the same (a file without `lab` says false)."""
+    setting = next(((file, value) for file, value in labs.items() if value is not False), None)
+    if setting is None:
+        return
+    file, value = setting
+    sources.add_origin(("lab",), file, ("lab",))
+    merged["lab"] = value
+    others = [other for other, their in labs.items() if their != value]
+    if others:
+        shown = ", ".join(f"{other} (lab: {_yaml(labs[other])})" if ("lab",) in sources.files[other] else f"{other} (no lab:)"
+                          for other in others[:3])
+        more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+        findings.add(sources.finding(
+            ("lab",), f"`lab: {_yaml(value)}` here but not in {shown}{more}; lab relaxes checks for every merged file "
+            "(documentation addresses pass), so merged files must agree: set the same `lab:` in each, "
+            "or validate lab and production inventories separately", code="lab-conflict"))
+
+
+def _yaml(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else repr(value)
 
 
 def _validate(merged: dict, sources: SourceMap, findings: Findings) -> Inventory:
@@ -166,23 +219,30 @@ def _validate(merged: dict, sources: SourceMap, findings: Findings) -> Inventory
     elif "lab" in top_level:
         findings.add(sources.finding(("lab",), "`lab` must be true or false"))
 
+    left_out: list[PathT] = []   # entities no plan check can see, for one plain warning
     operator = _model(Operator, merged["operator"], ("operator",), sources, findings)
     if operator is not None:
         inventory.operator = operator
 
     for name, settings in merged["devices"].items():
         inventory.declared_devices.add(str(name))
-        device = _model(Device, settings, ("devices", name), sources, findings)
+        try:
+            _name(name)
+        except ValueError as exc:
+            findings.add(sources.finding(("devices", name), f"device {exc}", code="invalid-name"))
+        device = _model(Device, settings, ("devices", name), sources, findings, left_out)
         if device is not None:
             inventory.devices[str(name)] = device
 
     seen_names: dict[str, PathT] = {}
+    seen_labels: dict[str, PathT] = {}   # route and ACL labels are upper case
     for index, raw in enumerate(merged["services"]):
         path = ("services", index)
         model = _service_model(raw, path, sources, findings)
         if model is None:
+            left_out.append(path)
             continue
-        service = _model(model, raw, path, sources, findings)
+        service = _model(model, raw, path, sources, findings, left_out)
         if service is None:
             continue
         if service.name in seen_names:
@@ -190,17 +250,52 @@ def _validate(merged: dict, sources: SourceMap, findings: Findings) -> Inventory
                                          "service names must be unique (they name routes and ACLs)",
                                          code="duplicate-name", related=(seen_names[service.name] + ("name",),)))
             continue
+        label = service.name.upper()
+        if label in seen_labels:
+            findings.add(sources.finding(path + ("name",), f"service name '{service.name}' differs from another "
+                                         "only in upper/lower case; both would get the route and ACL label "
+                                         f"{label}: rename one", code="duplicate-name",
+                                         related=(seen_labels[label] + ("name",),)))
         seen_names[service.name] = path
+        seen_labels.setdefault(label, path)
+        device = inventory.devices.get(service.device)
+        if device is not None:
+            service = _vendor_spelling(service, device.vendor)
         inventory.services.append(service)
         inventory.service_paths[service.name] = path
-    _validate_vpmn(merged["vpmn"], inventory, sources, findings)
+    _validate_vpmn(merged["vpmn"], inventory, sources, findings, left_out)
+    if left_out:
+        findings.add(_left_out_finding(left_out, sources))
     return inventory
 
 
-def _validate_vpmn(groups: list, inventory: Inventory, sources: SourceMap, findings: Findings) -> None:
+def _vendor_spelling(service: Any, vendor: str) -> Any:
+    """The service with its interface names spelt as `vendor` prints them (ATM vs Atm):
+    the one place where a name's spelling becomes the router's, before any check compares."""
+    update = {}
+    for role in ("wan", "lan"):
+        attachment = getattr(service, role)
+        printed = vendor_interface_name(vendor, attachment.interface)
+        if printed != attachment.interface:
+            update[role] = attachment.model_copy(update={"interface": printed})
+    return service.model_copy(update=update) if update else service
+
+
+def _left_out_finding(left_out: list[PathT], sources: SourceMap) -> Finding:
+    shown = "; ".join(sources.where(path) for path in left_out[:10])
+    more = f"; and {len(left_out) - 10} more" if len(left_out) > 10 else ""
+    return sources.finding(
+        left_out[0], f"{len(left_out)} entr{'y' if len(left_out) == 1 else 'ies'} with schema errors could not be "
+        f"read and {'was' if len(left_out) == 1 else 'were'} left out of the IP-plan, numbering and reference "
+        f"checks: {shown}{more}; fix their schema errors and validate again: plan findings about them may follow",
+        severity="warning", code="left-out")
+
+
+def _validate_vpmn(groups: list, inventory: Inventory, sources: SourceMap, findings: Findings,
+                   left_out: list[PathT]) -> None:
     for index, raw in enumerate(groups):
         path = ("vpmn", index)
-        group = _model(VpmnGroup, raw, path, sources, findings)
+        group = _model(VpmnGroup, raw, path, sources, findings, left_out)
         if group is None:
             continue
         if group.name in inventory.vpmn_paths:
@@ -235,17 +330,73 @@ def _service_model(raw: Any, path: PathT, sources: SourceMap, findings: Findings
     return model
 
 
-def _model(model: type[BaseModel], raw: Any, path: PathT, sources: SourceMap, findings: Findings):
+def _model(model: type[BaseModel], raw: Any, path: PathT, sources: SourceMap, findings: Findings,
+           left_out: list[PathT] | None = None):
+    """The validated model, or None. With schema errors every one is a finding; when
+    they sit only where no plan check looks (unknown keys such as a typo, optional free
+    text such as a description), the entry is read without those keys, so the plan
+    checks still see it and report now, not after the next round of fixes. Otherwise
+    it goes to `left_out`."""
     try:
         return model.model_validate(raw if raw is not None else {})
     except ValidationError as exc:
-        for error in exc.errors():
-            findings.add(_finding_from_pydantic(model, error, path, sources))
-        return None
+        errors = exc.errors()
+    for error in errors:
+        findings.add(_finding_from_pydantic(model, error, path, sources))
+    without = _without_unchecked(model, raw, errors)
+    if without is not None:
+        try:
+            return model.model_validate(without)
+        except ValidationError:
+            pass
+    if left_out is not None:
+        left_out.append(path)
+    return None
+
+
+def _without_unchecked(model: type[BaseModel], raw: Any, errors: list[dict]) -> dict | None:
+    """`raw` without the keys the errors name, when each is an unknown key or optional free
+    text; None when an error is anywhere else. (Dropping an optional field a check reads,
+    such as a PBX's `short`, would make the check report it missing: a false finding.)"""
+    for error in errors:
+        loc = _loc(error)
+        if not loc or not isinstance(loc[-1], str):
+            return None
+        if error["type"] != "extra_forbidden":
+            info = getattr(_model_at(model, loc[:-1]), "model_fields", {}).get(loc[-1])
+            if info is None or info.default is not None or \
+                    not any(arg in FREE_TEXT for arg in typing.get_args(info.annotation)):
+                return None
+        raw = _dropped(raw, loc)
+        if raw is None:
+            return None
+    return raw
+
+
+def _dropped(raw: Any, loc: PathT) -> Any:
+    """A copy of `raw` without the value at `loc` (copying only the containers on the way)."""
+    if isinstance(raw, dict) and loc[0] in raw:
+        if len(loc) == 1:
+            return {key: value for key, value in raw.items() if key != loc[0]}
+        inner = _dropped(raw[loc[0]], loc[1:])
+        return None if inner is None else {**raw, loc[0]: inner}
+    if isinstance(raw, list) and isinstance(loc[0], int) and len(loc) > 1 and loc[0] < len(raw):
+        inner = _dropped(raw[loc[0]], loc[1:])
+        return None if inner is None else [*raw[:loc[0]], inner, *raw[loc[0] + 1:]]
+    return None
+
+
+def _loc(error: dict) -> PathT:
+    """The error's path in the input, without pydantic's validator markers ("function-...").
+    An unknown key is the user's own text, even when it looks like a marker."""
+    loc = error["loc"]
+    kept = loc[:-1] if error["type"] == "extra_forbidden" and loc else loc
+    path = tuple(part for part in kept if not (isinstance(part, str) and part.startswith("function-")))
+    return path + tuple(loc[len(kept):])
 
 
 def _finding_from_pydantic(model: type[BaseModel], error: dict, base: PathT, sources: SourceMap) -> Finding:
-    loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+    loc = _loc(error)
     kind = error["type"]
     if kind == "extra_forbidden":
         key = str(loc[-1])
@@ -265,20 +416,23 @@ def _finding_from_pydantic(model: type[BaseModel], error: dict, base: PathT, sou
 
 def _allowed_fields(model: type[BaseModel], loc: PathT) -> set[str]:
     """Field names valid at `loc` inside `model` (following nested models)."""
+    return set(getattr(_model_at(model, loc), "model_fields", {}))
+
+
+def _model_at(model: type[BaseModel], loc: PathT) -> Any:
+    """The nested model at `loc` inside `model`, or None."""
     current: Any = model
     for part in loc:
         if isinstance(part, int) or current is None:
             continue
         info = getattr(current, "model_fields", {}).get(part)
         if info is None:
-            return set()
+            return None
         current = _nested_model(info.annotation)
-    return set(getattr(current, "model_fields", {}))
+    return current
 
 
 def _nested_model(annotation: Any) -> Any:
-    import typing  # noqa: PLC0415
-
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in typing.get_args(annotation):
@@ -290,7 +444,7 @@ def _nested_model(annotation: Any) -> Any:
 
 def _unknown_key_message(key: str, allowed: Iterable[str]) -> str:
     allowed = sorted(allowed)
-    if key.lower() in CREDENTIAL_KEYS:
+    if str(key).lower() in CREDENTIAL_KEYS:
         return (f"`{key}`: credentials never go into an inventory; set CONFIGGEN_USERNAME / "
                 "CONFIGGEN_PASSWORD in the environment or let configgen prompt for them")
     close = difflib.get_close_matches(key, allowed, n=1)

@@ -15,6 +15,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from configgen.inventory.types import (
     Apn,
+    Host,
     InterfaceName,
     IPv4Address,
     IPv4Interface,
@@ -62,7 +63,7 @@ class Device(Strict):
     vendor: Literal["cisco", "huawei"] = Field(description="router vendor: cisco or huawei")
     os: Literal["ios", "vrp5", "vrp8"] = Field(
         description="operating system: ios (cisco); vrp5 or vrp8 (huawei, VRP8 commits its changes)")
-    host: SafeText = Field(description="management address or DNS name, used by push and verify")
+    host: Host = Field(description="management address or DNS name, used by push and verify")
     port: Port = Field(22, description="SSH port for push and verify (default 22)")
     hostname: Name | None = Field(None, description="hostname/sysname in the config; defaults to the device key")
     management_from: list[IPv4Network] = Field(

@@ -28,13 +28,13 @@ def _require_str(value: Any, what: str, example: str) -> str:
     return str(value)
 
 
-def _safe_text(value: Any) -> str:
+def _text(value: Any, *, cli: bool) -> str:
     if not isinstance(value, str):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         else:
             raise ValueError(f"expected text, got {type(value).__name__}")
-    problem = text_problem(value)
+    problem = text_problem(value, cli=cli)
     if problem:
         raise ValueError(f"{value!r} {problem}")
     return value
@@ -47,15 +47,29 @@ def or_unquoted_number(schema: dict) -> dict:
     return {**schema, "type": ["string", "integer"], "minimum": 0}
 
 
+def _safe_text(value: Any) -> str:
+    return _text(value, cli=True)
+
+
+def _display_text(value: Any) -> str:
+    return _text(value, cli=False)
+
+
 SafeText = Annotated[str, BeforeValidator(_safe_text),
                      WithJsonSchema({"type": ["string", "number"], "maxLength": 200})]
+# Text that never reaches a router CLI (VPMN member names: the numbering export and
+# reports only): any script (Chinese names as the operator's systems hold them), still
+# no control or invisible characters.
+DisplayText = Annotated[str, BeforeValidator(_display_text),
+                        WithJsonSchema({"type": ["string", "number"], "maxLength": 200})]
+FREE_TEXT = (SafeText, DisplayText)   # read by no plan check
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 
 
 def _name(value: Any) -> str:
     value = _require_str(value, "a name", "wh-logistics")
-    if not _NAME.match(value):
+    if not _NAME.fullmatch(value):
         raise ValueError(
             f"{value!r} is not a usable name: use 1-63 letters, digits, '.', '_' or '-', "
             "starting with a letter or digit (it becomes part of hostnames, route and ACL names)"
@@ -86,7 +100,7 @@ _ABBREVIATIONS = {"gi": "GigabitEthernet", "gig": "GigabitEthernet", "ge": "Giga
 
 def _interface(value: Any) -> str:
     value = _require_str(value, "an interface name", "GigabitEthernet0/0/1")
-    match = _INTERFACE.match(value)
+    match = _INTERFACE.fullmatch(value)
     if not match:
         raise ValueError(
             f"{value!r} is not an interface name; write the full name the router uses, "
@@ -103,7 +117,26 @@ def _interface(value: Any) -> str:
         hint = (f"write it as the router shows it: {full}{number}" if full
                 else f"known types: {', '.join(INTERFACE_TYPES)}")
         raise ValueError(f"{value!r}: interface type '{kind}' is not one configgen knows; {hint}")
-    return value
+    # Routers print numbers without leading zeros: GigabitEthernet00/0 is GigabitEthernet0/0.
+    return kind + _DIGITS.sub(lambda m: str(int(m.group())), number)
+
+
+_DIGITS = re.compile(r"[0-9]+")
+
+# ATM and POS interfaces: IOS prints ATM0/0/0 and POS0/0/0, VRP Atm1/0/0 and Pos1/0/0
+# (Huawei YANG huawei-ifm: "Atm interface", type enum `Pos`). Each spelling is accepted;
+# the loader rewrites it to the device's vendor (`vendor_interface_name`), so both
+# spellings of one port are one interface in every check and in the rendered config.
+_VENDOR_SPELLING = {"cisco": {"Atm": "ATM", "Pos": "POS"}, "huawei": {"ATM": "Atm", "POS": "Pos"}}
+
+
+def vendor_interface_name(vendor: str, name: str) -> str:
+    """An interface name (already validated) spelt as `vendor`'s routers print it."""
+    spelling = _VENDOR_SPELLING.get(vendor, {})
+    for written, printed in spelling.items():
+        if name.startswith(written) and name[len(written):len(written) + 1].isdigit():
+            return printed + name[len(written):]
+    return name
 
 
 # The same rule for editors: only the known types, spelt as the routers print them.
@@ -171,7 +204,7 @@ def _apn(value: Any) -> str:
     if len(value) > 100:
         raise ValueError(f"APN {value!r} is {len(value)} characters; at most 100 are allowed")
     for label in value.split("."):
-        if not _LABEL.match(label):
+        if not _LABEL.fullmatch(label):
             raise ValueError(
                 f"APN {value!r} has an invalid label {label!r}: labels are 1-63 letters, digits or '-', "
                 "not starting or ending with '-', separated by dots, e.g. WHLOG.HB"
@@ -183,6 +216,29 @@ Apn = Annotated[str, BeforeValidator(_apn),
                WithJsonSchema(or_unquoted_number({"maxLength": 100, "examples": ["WHLOG.HB"],
                                                   "pattern": r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                                                              r"(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"}))]
+
+
+def _host(value: Any) -> str:
+    value = _require_str(value, "a management address or DNS name", "192.0.2.11")
+    if "@" in value:
+        # Never echo the part before '@': it may be a password.
+        raise ValueError(f"host ...@{value.rsplit('@', 1)[1]} holds a user name or password: credentials never go "
+                         "into an inventory; write only the address and set CONFIGGEN_USERNAME / "
+                         "CONFIGGEN_PASSWORD in the environment")
+    try:
+        if "%" not in value:   # an IPv6 zone (fe80::1%eth0) takes any text: not for a management address
+            ipaddress.ip_address(value)
+            return value
+    except ValueError:
+        pass
+    labels = value[:-1].split(".") if value.endswith(".") else value.split(".")
+    if len(value) <= 253 and all(_LABEL.fullmatch(label) for label in labels):
+        return value
+    hint = " (the SSH port goes into `port:`)" if value.count(":") == 1 else ""
+    raise ValueError(f"{value!r} is not a management address or DNS name{hint}; e.g. 192.0.2.11 or ce1.example.net")
+
+
+Host = Annotated[str, BeforeValidator(_host), WithJsonSchema({"type": "string", "examples": ["192.0.2.11"]})]
 
 Port = Annotated[int, Field(strict=True, ge=1, le=65535)]  # strict: `true` is not port 1
 
@@ -201,7 +257,7 @@ def parse_rate_kbps(value: Any) -> int:
     """'10M' -> 10000, '512K' -> 512, '1G' -> 1000000: the contracted rate in kbit/s."""
     if isinstance(value, bool) or not isinstance(value, str):
         raise ValueError(f"{value!r} has no unit; write the contracted rate with K, M or G, e.g. 10M or 512K")
-    match = _RATE.match(value.strip())
+    match = _RATE.fullmatch(value.strip())
     if not match:
         raise ValueError(f"{value!r} is not a rate; write a number and K, M or G, e.g. 2M, 10M, 100M, 512K or 1G")
     number, unit = match.groups()

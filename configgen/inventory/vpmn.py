@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
-from configgen.inventory.types import IPv4Address, Name, SafeText, Strict, or_unquoted_number
+from configgen.inventory.types import DisplayText, IPv4Address, Name, SafeText, Strict, or_unquoted_number
 from configgen.numbers.ranges import NumberRange
 
 
@@ -80,7 +80,7 @@ class Member(Strict):
 
     short: ShortNumber = Field(description="short number members dial, e.g. 6601 (digits)")
     number: PublicNumber = Field(description="the member's public number: 11-digit mobile or area code + subscriber")
-    name: SafeText | None = Field(None, description="the member's name (exported with the plan)")
+    name: DisplayText | None = Field(None, description="the member's name (exported with the plan)")
 
 
 class ExtensionBlock(Strict):

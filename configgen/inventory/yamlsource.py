@@ -22,7 +22,14 @@ PathT = tuple[Any, ...]
 # YAML 1.1 reads an unquoted 027 as the octal integer 23. Area codes, extensions and
 # short numbers are digit strings whose leading zero matters, and no engineer writing
 # 027 means 23: keep such plain scalars as the string they were written as.
-_LEADING_ZERO_DIGITS = re.compile(r"^0[0-9]+$")
+_LEADING_ZERO_DIGITS = re.compile(r"0[0-9]+")
+_DECIMAL = re.compile(r"[0-9]+")
+
+# An alias bomb (nested anchors, each listing the previous one many times) is a few
+# hundred bytes that expand to billions of values. Legitimate merges (`<<: *defaults`)
+# expand a file to about one value per byte; refuse far beyond that, before the memory goes.
+MIN_EXPANSION_BUDGET = 200_000
+EXPANSION_PER_BYTE = 20
 
 
 def format_path(path: PathT) -> str:
@@ -81,8 +88,9 @@ def load_yaml_text(text: str, name: str = "<string>") -> LoadedFile:
     if node is None:
         loaded.data = {}
         return loaded
+    budget = max(MIN_EXPANSION_BUDGET, EXPANSION_PER_BYTE * len(text))
     try:
-        loaded.data = _Builder(loaded).build(node, ())
+        loaded.data = _Builder(loaded, budget).build(node, ())
     except RecursionError:
         raise InputError(f"{name}: nested too deeply to be an inventory") from None
     return loaded
@@ -98,12 +106,18 @@ MAX_DEPTH = 64
 class _Builder:
     """Plain values from composed nodes, recording the line of every path."""
 
-    def __init__(self, out: LoadedFile):
+    def __init__(self, out: LoadedFile, budget: int):
         self.out = out
         self.constructor = yaml.SafeLoader("")
         self.open_nodes: set[int] = set()   # nodes being built: an alias back to one is a cycle
+        self.budget = budget                # values this document may still expand to
+        self.limit = budget
 
     def build(self, node: yaml.Node, path: PathT) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise InputError(f"{self.out.path}: its aliases (*name) expand to more than {self.limit:,} values "
+                             "(an alias bomb?); write repeated parts out or nest fewer aliases")
         self.out.lines.setdefault(path, node.start_mark.line + 1)
         if len(path) > MAX_DEPTH:
             raise InputError(f"{self.out.path}:{node.start_mark.line + 1}: nested deeper than {MAX_DEPTH} "
@@ -124,15 +138,24 @@ class _Builder:
     def mapping(self, node: yaml.MappingNode, path: PathT) -> dict:
         result: dict[Any, Any] = {}
         merged: dict[Any, Any] = {}   # from `<<: *defaults`: explicit keys win over these
+        merge_line = None
         for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
             if key_node.tag == MERGE_TAG:
+                if merge_line is not None:
+                    self.out.findings.append(Finding(
+                        self.out.path, line, format_path(path + ("<<",)),
+                        f"`<<:` appears twice in the same mapping (first on line {merge_line}); YAML would "
+                        "silently keep only one: merge several mappings with one `<<: [*first, *second]`",
+                        code="duplicate-key"))
+                    continue
+                merge_line = line
                 merged.update(self._merge_source(value_node, path))
                 continue
-            key = self.scalar(key_node)
-            if not isinstance(key, (str, int)):
-                key = str(key)
+            key = self.key(key_node, path)
+            if key is None:
+                continue
             child = path + (key,)
-            line = key_node.start_mark.line + 1
             if key in result:
                 first = self.out.lines.get(child)
                 self.out.findings.append(Finding(
@@ -160,16 +183,48 @@ class _Builder:
                 merged.setdefault(key, item)
         return merged
 
+    def key(self, node: yaml.Node, path: PathT) -> str | None:
+        """A mapping key as text. Every key in an inventory is a name (a field, a device):
+        YAML 1.1 reads some unquoted words and numbers as other types, which the engineer
+        did not mean; such a key is a finding and continues as the text it was written as."""
+        line = node.start_mark.line + 1
+        if not isinstance(node, yaml.ScalarNode):
+            self.out.findings.append(Finding(
+                self.out.path, line, format_path(path),
+                "a key here is a list or mapping; keys are names: write `name: value`", code="key-not-text"))
+            return None
+        value = self.scalar(node)
+        text = node.value
+        if isinstance(value, str):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool) and _DECIMAL.fullmatch(text):
+            return text   # 1001: is the name "1001", the same key as "1001":
+        if isinstance(value, bool):
+            why = ("YAML 1.1 reads unquoted on/off/yes/no/true/false as booleans, "
+                   f"so this key is {str(value).lower()}, not the name {text!r}")
+        elif value is None:
+            why = f"YAML reads an unquoted {text!r} as null (no value), not as a name"
+        else:
+            why = f"YAML reads it as the {type(value).__name__} {value!r}, not as the name {text!r}"
+        self.out.findings.append(Finding(
+            self.out.path, line, format_path(path + (text,)),
+            f"key {text!r}: {why}; write the key quoted (\"{text}\":)", code="key-not-text"))
+        return text
+
     def scalar(self, node: yaml.Node) -> Any:
         if isinstance(node, yaml.ScalarNode) and not node.style and node.tag.endswith(":int") \
-                and _LEADING_ZERO_DIGITS.match(node.value):
+                and _LEADING_ZERO_DIGITS.fullmatch(node.value):
             return node.value
         try:
             return self.constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-            problem = getattr(exc, "problem", None) or str(exc)
+        # PyYAML's constructors raise whatever their parsing meets (`!!timestamp x`:
+        # AttributeError, `!!bool maybe`: KeyError, `!!int ''`: IndexError).
+        except Exception as exc:  # noqa: BLE001
+            problem = getattr(exc, "problem", None)
+            tag = node.tag.rsplit(":", 1)[-1]
             raise InputError(f"{self.out.path}:{node.start_mark.line + 1}: cannot read value "
-                             f"{getattr(node, 'value', '')!r} with tag {node.tag}: {problem}; "
+                             f"{getattr(node, 'value', '')!r} with tag {node.tag}: "
+                             f"{problem or 'not a valid ' + tag}; "
                              "write plain text, numbers, true/false, lists and mappings") from None
 
 

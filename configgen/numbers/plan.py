@@ -8,6 +8,8 @@ Also the two numbers docs/references.md §4 builds from a PBX: the virtual calli
 from __future__ import annotations
 
 import csv
+import io
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,20 +91,36 @@ def _read_members_file(inventory, plan: GroupPlan) -> None:
                                              code="members-file-outside"))
         return
     try:
-        with open(csv_path, encoding="utf-8-sig", newline="") as handle:
-            header, rows, lines = _csv_rows(handle)
+        if not stat.S_ISREG(csv_path.stat().st_mode):
+            # A FIFO would block the read forever, a device would never end.
+            plan.findings.append(sources.finding(field_path, f"members file {csv_path} is not a regular file; "
+                                                 "name a CSV file", code="members-file-not-file"))
+            return
+        text, not_utf8 = _decode(csv_path, csv_path.read_bytes())
+        header, rows, lines = _csv_rows(io.StringIO(text, newline=""))
     except FileNotFoundError:
         plan.findings.append(sources.finding(field_path, f"members file {csv_path} does not exist "
                                              "(paths are relative to the YAML file)", code="missing-file"))
         return
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+    except (OSError, csv.Error) as exc:
         raise InputError(f"{csv_path}: cannot read members file: {exc}") from None
+    if not_utf8 is not None:
+        plan.findings.append(Finding(
+            str(csv_path), not_utf8, "", "not UTF-8 from this line on; read as GB18030 (what Excel writes on a "
+            "Chinese Windows): check the names, and save the file as \"CSV UTF-8\" to be sure",
+            severity="warning", code="csv-encoding"))
     # The CSV becomes a source like a YAML file: data rows are `members[k]` at their own lines.
     name = str(csv_path)
     sources.files[name] = {("members",): header[1], **{("members", i): line for i, line in enumerate(lines)}}
     merged = field_path + ("rows",)
     sources.add_origin(merged, name, ("members",))
     columns = header[0]
+    repeated = sorted({c for c in columns if columns.count(c) > 1})
+    if repeated:
+        plan.findings.append(sources.finding(
+            merged, f"column {', '.join(repeated)} appears twice in the first line; each column once, "
+            "or one of them would silently win", code="csv-header"))
+        return
     if "short" not in columns or "number" not in columns or set(columns) - set(CSV_COLUMNS):
         plan.findings.append(sources.finding(
             merged, f"the first line must name the columns short,number,name (name optional); "
@@ -122,6 +140,21 @@ def _read_members_file(inventory, plan: GroupPlan) -> None:
         members = [Member.model_validate(rows[i]) for i in valid]
     plan.members.extend(members)
     plan.member_paths.extend(merged + (i,) for i in valid)
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, int | None]:
+    """The file's text, and the first line that is not UTF-8 when it was read as GB18030
+    (GBK's superset: what Excel's "CSV" writes on a Chinese Windows). Neither: exit 2."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        start = exc.start
+    line = data.count(b"\n", 0, start) + 1
+    try:
+        return data.decode("gb18030"), line
+    except UnicodeDecodeError:
+        raise InputError(f"{path}:{line}: members file is neither UTF-8 nor GB18030 (byte 0x{data[start]:02X}); "
+                         "save it as \"CSV UTF-8\"") from None
 
 
 def _csv_rows(handle) -> tuple[tuple[list[str], int], list[dict[str, Any]], list[int]]:

@@ -50,7 +50,8 @@ def test_inventory_verify_steps_come_after_the_domain_steps(tmp_path):
 
 
 def test_verify_entries_are_validated_with_file_line_and_field():
-    findings = [str(f) for f in check(DATA / "verify-errors.yaml").findings]
+    # The one `left-out` warning (this service is out of the plan checks) is not a verify finding.
+    findings = [str(f) for f in check(DATA / "verify-errors.yaml").findings if f.code != "left-out"]
     assert [f.split(": ", 2)[1] for f in findings] == [f"services[0].verify[{i}].{field}" for i, field in (
         (1, "ping"), (2, "ping"), (3, "source"), (4, "expect"), (5, "proves"), (6, "proves"), (7, "count"))]
     assert findings[0].startswith(f"{DATA / 'verify-errors.yaml'}:15: ")
