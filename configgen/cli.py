@@ -250,6 +250,11 @@ def _json_requested(argv: Sequence[str]) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    # Member names and findings may quote any script; a terminal or pipe that cannot show
+    # it gets an escape (\u5f20), not a UnicodeEncodeError halfway through the output.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     try:
         try:

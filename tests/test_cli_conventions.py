@@ -247,3 +247,24 @@ def test_usage_errors_name_the_option_as_typed(capsys, argv, named):
     err = capsys.readouterr().err
     assert named in err
     assert "_positive" not in err and "_command" not in err and "positive_" not in err
+
+
+def test_output_a_terminal_cannot_encode_is_escaped_not_a_traceback(tmp_path):
+    """A Chinese member name exported to a stdout that only speaks ASCII (PYTHONIOENCODING,
+    a Windows console): an escape in the output, exit 0, no UnicodeEncodeError."""
+    import os
+    import subprocess
+    import sys
+
+    members = tmp_path / "members.csv"
+    members.write_text("short,number,name\n6601,13800138000,张伟\n", encoding="utf-8")
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text(
+        "vpmn:\n  - name: g1\n    area_code: '027'\n    plan: integrated\n    members_file: members.csv\n",
+        encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    proc = subprocess.run([sys.executable, "-m", "configgen", "numbers", "export", str(inventory), "-o", "-"],
+                          capture_output=True, text=True, env=env, encoding="ascii", errors="strict")
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == 0, proc.stderr
+    assert "\\u5f20\\u4f1f" in proc.stdout

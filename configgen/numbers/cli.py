@@ -47,7 +47,7 @@ def register(subparsers) -> None:
     export = sub.add_parser("export", help="write the plan for provisioning (one row per short number)")
     export.add_argument("inventory", nargs="+", help="inventory files or directories (merged)")
     add_format(export, choices=("csv",))
-    export.add_argument("-o", "--output", help="file to write (default: standard output)")
+    export.add_argument("-o", "--output", help="file to write (default, or -: standard output)")
     export.set_defaults(func=cmd_export, command_name="numbers export")
 
 
@@ -105,7 +105,7 @@ def cmd_export(args) -> int:
         print_findings(findings, args, stream=sys.stderr)
         print("nothing exported: fix the errors above first", file=sys.stderr)
         return EXIT_FINDINGS
-    if args.output:
+    if args.output and args.output != "-":   # `-o -` is standard output, as for most tools
         buffer = io.StringIO()
         rows = write_csv(inventory, buffer)
         try:
