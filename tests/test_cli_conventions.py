@@ -264,7 +264,8 @@ def test_output_a_terminal_cannot_encode_is_escaped_not_a_traceback(tmp_path):
         encoding="utf-8")
     env = {**os.environ, "PYTHONIOENCODING": "ascii"}
     proc = subprocess.run([sys.executable, "-m", "configgen", "numbers", "export", str(inventory), "-o", "-"],
-                          capture_output=True, text=True, env=env, encoding="ascii", errors="strict")
+                          capture_output=True, text=True, env=env, encoding="ascii", errors="strict",
+                          cwd=tmp_path)
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.returncode == 0, proc.stderr
     assert "\\u5f20\\u4f1f" in proc.stdout
