@@ -13,7 +13,8 @@ from importlib.metadata import version
 import pytest
 
 import configgen
-from configgen.cli import JSON_FORMAT_VERSION, main
+from configgen.cli import main
+from configgen.commands.common import JSON_FORMAT_VERSION
 from tests.conftest import INVENTORIES, ROOT
 
 GPRS = str(INVENTORIES / "hubei-gprs-vpn.yaml")

@@ -4,11 +4,24 @@ Public API (docs/lab.md): `Lab`, `Connection`, `Fault`, `config_commands`, `buil
 `LabError`, `LabEnvironmentError`.
 """
 
-from configgen.lab.dataplane import LabEnvironmentError, LabError
-from configgen.lab.device import Fault
-from configgen.lab.lab import Connection, Lab
-from configgen.lab.plan import LabPlan, PlanError, build_plan
-from configgen.lab.pushlist import config_commands
+from __future__ import annotations
 
-__all__ = ["Connection", "Fault", "Lab", "LabEnvironmentError", "LabError", "LabPlan", "PlanError",
-           "build_plan", "config_commands"]
+import importlib
+from typing import Any
+
+# Where each public name lives. They load on first use, so that the `configgen` command
+# can build its parser (which names the lab's fault kinds) without the SSH stack.
+_PUBLIC = {
+    "Connection": "configgen.lab.lab", "Lab": "configgen.lab.lab",
+    "Fault": "configgen.lab.device",
+    "LabEnvironmentError": "configgen.lab.dataplane", "LabError": "configgen.lab.dataplane",
+    "LabPlan": "configgen.lab.plan", "PlanError": "configgen.lab.plan", "build_plan": "configgen.lab.plan",
+    "config_commands": "configgen.lab.pushlist",
+}
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'configgen.lab' has no attribute {name!r}")
+    return getattr(importlib.import_module(_PUBLIC[name]), name)

@@ -13,7 +13,10 @@ import sys
 from pathlib import Path
 
 from configgen.lab.device import parse_faults
-from configgen.lab.lab import Lab
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:   # the SSH stack loads only when a lab runs, not when `configgen` starts
+    from configgen.lab.lab import Lab
 
 CONNECTIONS = "connections.json"
 STATE = "state.json"      # written by `configgen lab up`: supervisor PID, prefix
@@ -59,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=Path)
     parser.add_argument("--fault", action="append", default=[])
     args = parser.parse_args(argv)
+    from configgen.lab.lab import Lab
+
     inventory = load_inventory_or_exit(args.inventory)
     faults = parse_faults(args.fault, inventory.devices)
     lab = Lab(inventory, prefix=args.prefix, base_port=args.base_port)

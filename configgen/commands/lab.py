@@ -19,8 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from configgen import api
-from configgen.cli import print_findings, whole_number
+from configgen.commands.common import print_findings, whole_number
 from configgen.fileio import write_atomic
 from configgen.lab.dataplane import LabEnvironmentError, check_environment, sweep
 from configgen.lab.device import FAULT_KINDS, parse_faults
@@ -99,6 +98,8 @@ def _print_connections(doc: dict, path: Path, password_from_env: bool) -> None:
 
 
 def cmd_up(args) -> int:
+    from configgen import api
+
     # The same validation as `configgen validate`, before anything starts: a lab built
     # from an inventory with errors would fail inside the detached supervisor.
     checked = api.check(args.inventory)

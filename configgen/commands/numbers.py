@@ -9,17 +9,9 @@ import io
 import sys
 
 
-from configgen import api
-from configgen.checks import numbering
-from configgen.cli import (EXIT_FINDINGS, EXIT_OK, add_format, document, emit_json, fail, print_findings,
+from configgen.commands.common import (EXIT_FINDINGS, EXIT_OK, add_format, document, emit_json, fail, print_findings,
                            wants_json)
-from configgen.fileio import write_atomic
 from configgen.findings import Findings
-from configgen.inventory import load_inventory
-from configgen.numbers.export import write_csv
-from configgen.numbers.plan import group_plans
-from configgen.numbers.sed import parse_voice_config
-from configgen.numbers.translate import translate, translate_on_gateway
 
 
 
@@ -52,6 +44,9 @@ def register(subparsers) -> None:
 
 
 def _numbering_findings(paths) -> tuple[object, Findings]:
+    from configgen.checks import numbering
+    from configgen.inventory import load_inventory
+
     loaded = load_inventory(paths)
     findings = Findings(list(loaded.findings.items))
     findings.extend(numbering.check(loaded.inventory))
@@ -59,6 +54,8 @@ def _numbering_findings(paths) -> tuple[object, Findings]:
 
 
 def cmd_check(args) -> int:
+    from configgen.numbers.plan import group_plans
+
     inventory, findings = _numbering_findings(args.inventory)
     print_findings(findings, args)
     if not wants_json(args) and not findings:
@@ -68,6 +65,11 @@ def cmd_check(args) -> int:
 
 
 def cmd_translate(args) -> int:
+    from configgen import api
+    from configgen.numbers.plan import group_plans
+    from configgen.numbers.sed import parse_voice_config
+    from configgen.numbers.translate import translate, translate_on_gateway
+
     rendered = api.render(args.inventory, template_dir=args.templates, template_findings=True)
     inventory = rendered.checked.inventory
     found = [(plan, pbx) for plan in group_plans(inventory) for pbx in plan.group.pbx if pbx.name == args.pbx]
@@ -100,6 +102,9 @@ def cmd_translate(args) -> int:
 
 
 def cmd_export(args) -> int:
+    from configgen.fileio import write_atomic
+    from configgen.numbers.export import write_csv
+
     inventory, findings = _numbering_findings(args.inventory)
     if findings.errors:
         print_findings(findings, args, stream=sys.stderr)

@@ -12,13 +12,8 @@ import sys
 import threading
 from pathlib import Path
 
-from configgen import api
-from configgen.cli import (EXIT_FINDINGS, EXIT_OK, add_format, document, emit_json, fail, positive_int,
+from configgen.commands.common import (EXIT_FINDINGS, EXIT_OK, add_format, document, emit_json, fail, positive_int,
                            positive_seconds, print_findings, progress_wanted, wants_json)
-from configgen.push import push_devices
-from configgen.push.credentials import CredentialsError, install_log_redaction, load_credentials, redact
-from configgen.push.targets import DEFAULT_KNOWN_HOSTS, HostKeys, read_connection_file, resolve_targets
-from configgen.verify import verify
 
 
 class _Progress:
@@ -34,6 +29,8 @@ class _Progress:
         with self.lock:
             final = message in ("changed", "unchanged", "planned", "done") or message.startswith("failed")
             self.finished += final
+            from configgen.push.credentials import redact
+
             print(redact(f"[{self.finished}/{self.total}] {device}: {message}"), file=sys.stderr, flush=True)
 
 
@@ -43,6 +40,10 @@ def _show_progress(args) -> bool:
 
 def _prepare(args):
     """Validate + render, resolve targets and credentials: (result, targets, credentials) or an exit code."""
+    from configgen import api
+    from configgen.push.credentials import CredentialsError, install_log_redaction, load_credentials
+    from configgen.push.targets import HostKeys, read_connection_file, resolve_targets
+
     install_log_redaction()
     # the same templates as `render --templates`: push sends what render writes
     result = api.render(args.inventory, template_dir=args.templates, freeze_gc=True, template_findings=True)
@@ -67,6 +68,8 @@ def _report_document(args, report) -> dict:
 
 
 def _run_push(args, prepared, *, emit: bool = True):
+    from configgen.push import push_devices
+
     result, targets, credentials = prepared
     report = push_devices(result.checked.inventory, result.configs, targets, credentials,
                           dry_run=getattr(args, "dry_run", False), workers=args.workers,
@@ -84,6 +87,8 @@ def _run_push(args, prepared, *, emit: bool = True):
 
 
 def _run_verify(args, prepared, *, emit: bool = True):
+    from configgen.verify import verify
+
     result, targets, credentials = prepared
     report = verify(result.checked.inventory, targets, credentials, count=args.count, timeout=args.timeout,
                     workers=args.workers, progress=_Progress(len(targets), _show_progress(args)))
@@ -138,7 +143,7 @@ def register(sub) -> None:
                                  "the same directory sends what `render --templates DIR` writes)")
         parser.add_argument("--connections", metavar="FILE",
                             help="connection file (from `configgen lab up`): host/port per device")
-        parser.add_argument("--known-hosts", metavar="FILE", default=DEFAULT_KNOWN_HOSTS,
+        parser.add_argument("--known-hosts", metavar="FILE", default="~/.ssh/known_hosts",
                             help="SSH host keys of the devices, checked strictly (default ~/.ssh/known_hosts); "
                                  "a connection file's host_key wins for its devices")
         parser.add_argument("--accept-new-host-keys", action="store_true",

@@ -1,0 +1,151 @@
+"""What every command shares: the exit-code contract, JSON documents, findings output,
+terminal progress and argument types. Light imports only: every command module imports
+this while the parser is built, before any command runs.
+
+Exit codes, the same for every command (README, "Exit codes"): 0 ok, 1 findings or a
+failed device/step, 2 usage or unreadable input (or an output that cannot be written).
+With `--format json` every outcome is one JSON document on stdout (docs/json-output.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+from configgen.findings import Findings
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+EXIT_PIPE_CLOSED = 141          # 128 + SIGPIPE, as a shell reports for `yes | head`
+# Version of the JSON output's shape (docs/json-output.md); raised when a key changes meaning or goes away.
+JSON_FORMAT_VERSION = 1
+
+
+# --- JSON documents -----------------------------------------------------------------
+
+def document(args, ok: bool, error: dict | None = None, **body) -> dict:
+    """The envelope every JSON document shares (docs/json-output.md)."""
+    return {"format_version": JSON_FORMAT_VERSION, "command": getattr(args, "command_name", None),
+            "ok": ok, "error": error, **body}
+
+
+def emit_json(doc: dict) -> None:
+    print(json.dumps(doc, indent=2))
+
+
+def wants_json(args) -> bool:
+    return getattr(args, "format", "text") == "json"
+
+
+def fail(args, kind: str, message: str, code: int = EXIT_INPUT) -> int:
+    """Report a run that could not start or finish (kind: usage, input, output) and
+    return its exit code; in JSON mode as the one document on stdout."""
+    if wants_json(args):
+        emit_json(document(args, False, {"kind": kind, "message": message}))
+    print(f"configgen: {message}", file=sys.stderr)
+    return code
+
+
+def print_findings(findings: Findings, args, stream=None, **body) -> None:
+    """Findings as text lines with a count, or (JSON) as the command's one document."""
+    if wants_json(args):
+        emit_json(document(args, not findings.errors, **findings.to_dict(), **body))
+        return
+    stream = stream or sys.stdout
+    for finding in findings:
+        print(finding, file=stream)
+    errors, warnings = len(findings.errors), len(findings.warnings)
+    if errors or warnings:
+        print(f"{errors} error(s), {warnings} warning(s)", file=stream)
+
+
+# --- progress on a terminal ---------------------------------------------------------
+
+def progress_wanted() -> bool:
+    """Progress is for a person watching: stderr is a terminal and this is not CI. Pipes,
+    log files and CI logs never get it."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+class TerminalProgress:
+    """One self-overwriting line on stderr while long work runs (when progress_wanted)."""
+
+    def __init__(self, enabled: bool | None = None):
+        self.enabled = progress_wanted() if enabled is None else enabled
+        self.shown, self.last = False, 0.0
+
+    def __call__(self, stage: str, done: int | None = None, total: int | None = None) -> None:
+        """configgen.api's progress callback; counts are redrawn at most ten times a second."""
+        if not self.enabled:
+            return
+        if total is not None:
+            now = time.monotonic()
+            if done != total and now - self.last < 0.1:
+                return
+            self.last = now
+        text = f"{stage} {done}/{total}" if total is not None else f"{stage}..."
+        print(f"\r\033[K{text}", end="", file=sys.stderr, flush=True)
+        self.shown = True
+
+    def __enter__(self) -> "TerminalProgress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        """Clear the line, also when the work fails, so that messages start on a clean line."""
+        if self.shown:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+            self.shown = False
+
+
+# --- argument types shared by every command ----------------------------------------
+
+def whole_number(low: int, high: int | None = None, example: str = "4", meaning: str = ""):
+    """An argparse type: a whole number from `low` (to `high`). argparse puts the option's
+    name before the message, as the user typed it."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; e.g. {example}") from None
+        if value < low or (high is not None and value > high):
+            allowed = f"from {low} to {high}" if high is not None else f"{low} or more"
+            raise argparse.ArgumentTypeError(f"{text!r}: give {allowed}{meaning}")
+        return value
+    return parse
+
+
+positive_int = whole_number(1)
+
+
+def positive_seconds(text: str) -> float:
+    """Seconds to wait: a finite number above 0 (not nan, inf or a negative)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds; e.g. 2 or 0.5") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds above 0, e.g. 2 or 0.5")
+    return value
+
+
+def add_format(parser: argparse.ArgumentParser, choices=("text", "json")) -> None:
+    parser.add_argument("--format", choices=choices, default=choices[0],
+                        help="output format (json: one document on stdout, docs/json-output.md)"
+                        if "json" in choices else "output format")
+
+
+class UsageError(Exception):
+    def __init__(self, parser: argparse.ArgumentParser, message: str):
+        super().__init__(message)
+        self.parser = parser
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting on a usage error, so that `main` can
+    answer in the format the user asked for (subcommand parsers inherit the class)."""
+
+    def error(self, message: str):
+        raise UsageError(self, message)

@@ -1,0 +1,87 @@
+"""validate, render, check and schema: the inventory -> validate -> render path."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from configgen.commands.common import (EXIT_FINDINGS, EXIT_OK, TerminalProgress, add_format, fail, print_findings,
+                                       wants_json)
+
+def _summary(inventory) -> str:
+    groups = f", {len(inventory.vpmn)} VPMN group(s)" if inventory.vpmn else ""
+    return f"{len(inventory.services)} service(s){groups} on {len(inventory.devices)} device(s)"
+
+
+def cmd_validate(args) -> int:
+    from configgen import api
+
+    with TerminalProgress() as progress:
+        checked = api.check(args.inventory, freeze_gc=True, progress=progress)
+    print_findings(checked.findings, args)
+    if not wants_json(args) and not checked.findings:
+        print(f"ok: {_summary(checked.inventory)}")
+    return EXIT_OK if checked.ok else EXIT_FINDINGS
+
+
+def cmd_render(args) -> int:
+    from configgen import api
+
+    if args.output == "-":
+        return fail(args, "usage", "-o -: render writes one file per device into a directory; give a directory, "
+                                   "e.g. -o build (`configgen check` renders without writing)")
+    try:
+        with TerminalProgress() as progress:
+            result = api.render(args.inventory, out_dir=args.output, template_dir=args.templates, freeze_gc=True,
+                                progress=progress, template_findings=True)
+    except OSError as exc:   # the output directory cannot be made or written
+        return fail(args, "output", f"cannot write to {args.output}: {exc.strerror or exc}")
+    findings = result.checked.findings
+    written = [str(p) for p in result.written]
+    if wants_json(args):
+        print_findings(findings, args, written=written)
+    else:
+        print_findings(findings, args, stream=sys.stdout if result.checked.ok else sys.stderr)
+    if not result.checked.ok:
+        print("nothing written: fix the errors above first", file=sys.stderr)
+        return EXIT_FINDINGS
+    if not wants_json(args):
+        print(f"wrote {len(written)} config file(s) to {args.output}")
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    from configgen import api
+
+    with TerminalProgress() as progress:
+        checked = api.ci_check(args.inventory, template_dir=args.templates, progress=progress)
+    print_findings(checked.findings, args)
+    if not wants_json(args) and checked.ok:
+        print(f"ok: {_summary(checked.inventory)}; templates compile and render")
+    return EXIT_OK if checked.ok else EXIT_FINDINGS
+
+
+def cmd_schema(args) -> int:
+    from configgen.inventory.published_schema import render_schema
+
+    print(render_schema(), end="")
+    return EXIT_OK
+
+
+def register(sub) -> None:
+    def inventory_command(name: str, help_text: str, func) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help_text)
+        command.add_argument("inventory", nargs="+", help="inventory files or directories (merged)")
+        add_format(command)
+        command.set_defaults(func=func, command_name=name)
+        return command
+
+    inventory_command("validate", "check inventories: IP plan, numbering plan, text safety", cmd_validate)
+    render = inventory_command("render", "validate, then write one config file per device", cmd_render)
+    render.add_argument("-o", "--output", default="build", help="output directory (default: build/)")
+    render.add_argument("--templates", help="directory whose templates override the bundled ones")
+    check = inventory_command("check", "CI: validate, compile every template, render every device in memory",
+                              cmd_check)
+    check.add_argument("--templates", help="directory whose templates override the bundled ones")
+    schema = sub.add_parser("schema", help="print the inventory JSON Schema (for editors and CI)")
+    schema.set_defaults(func=cmd_schema, command_name="schema")

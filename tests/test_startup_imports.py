@@ -1,0 +1,44 @@
+"""`configgen validate` and `--help` load only what they use: none of the push, lab or
+NETCONF stacks (issue 10; start-up time is what every CI run and pre-commit hook pays)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import INVENTORIES
+
+HEAVY = ("netmiko", "paramiko", "asyncssh", "hier_config", "ncclient", "ntc_templates")
+
+PROBE = """
+import json, sys
+from configgen.cli import main
+code = main(sys.argv[1:])
+loaded = sorted({name.split('.')[0] for name in sys.modules})
+print(json.dumps({"code": code, "loaded": loaded}), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("argv", [
+    ["validate", str(INVENTORIES / "hubei-gprs-vpn.yaml")],
+    ["check", str(INVENTORIES / "hubei-gprs-vpn.yaml")],
+    ["schema"],
+])
+def test_commands_that_never_connect_load_no_ssh_stack(argv):
+    proc = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, timeout=120)
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, proc.stderr
+    assert not set(HEAVY) & set(report["loaded"]), set(HEAVY) & set(report["loaded"])
+
+
+def test_push_still_finds_its_stack_when_it_runs(tmp_path):
+    """The control: push does load netmiko (so the probe above can see a heavy import)."""
+    proc = subprocess.run([sys.executable, "-c", PROBE, "push", str(INVENTORIES / "hubei-gprs-vpn.yaml"),
+                           "--dry-run", "-q", "--known-hosts", str(tmp_path / "none")],
+                          capture_output=True, text=True, timeout=120,
+                          env={"PATH": "/usr/bin:/bin", "CONFIGGEN_USERNAME": "u", "CONFIGGEN_PASSWORD": "p"})
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert "netmiko" in report["loaded"]
