@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from configgen.inventory import load_inventory  # noqa: E402
 from configgen.lab import Lab  # noqa: E402
-from inventories import generate  # noqa: E402
+from inventory_gen import generate  # noqa: E402
 
 
 def lab_memory_mb() -> tuple[float, float]:
