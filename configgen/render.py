@@ -54,6 +54,9 @@ def make_environment(template_dir: str | Path | None = None) -> jinja2.Environme
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,                   # CLI text, not HTML; values are checked instead
+        # Templates do not change during a run: without this every `{% import %}` (three
+        # per service section) stats the file again to see whether it must be reloaded.
+        auto_reload=False,
     )
 
 
