@@ -58,8 +58,9 @@ def write_all_atomic(files: dict[Path, str], mode: int | None = None) -> list[Pa
 
 
 def _fsync_all(paths: list[str]) -> None:
-    if len(paths) == 1:
-        _fsync_path(paths[0])
+    if len(paths) <= 1:
+        for path in paths:
+            _fsync_path(path)
         return
     with ThreadPoolExecutor(min(_FSYNC_THREADS, len(paths))) as pool:
         list(pool.map(_fsync_path, paths))

@@ -50,3 +50,8 @@ def test_a_successful_render_replaces_every_file(tmp_path):
     after = _snapshot(out)
     assert sorted(after) == ["wh-logistics-ce.cfg", "wh-water-ce.cfg"]
     assert after["wh-logistics-ce.cfg"].startswith("hostname wh-logistics-ce")
+
+
+def test_nothing_to_write_leaves_an_empty_directory(tmp_path):
+    assert write_configs({}, tmp_path / "empty") == []
+    assert list((tmp_path / "empty").iterdir()) == []
