@@ -4,9 +4,11 @@ tasks and CI scripts alike."""
 from __future__ import annotations
 
 import gc
+import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import jinja2
 from jinja2.sandbox import SecurityError
@@ -47,17 +49,13 @@ def check(paths: Iterable[str | Path] | str | Path, *, freeze_gc: bool = False,
           progress: Progress = _no_progress) -> CheckedInventory:
     """Load and validate. Raises InputError for unreadable input; findings otherwise.
 
-    `freeze_gc` (for one-shot processes such as the CLI): the loaded inventory lives
-    until the process ends, so move it out of the cyclic collector's sight; with
-    10,000 services the collector otherwise rescans it at every collection, which
-    cost more than the checks themselves (benchmarks/render.py).
+    `freeze_gc` (for one-shot processes such as the CLI): see `_one_shot_gc`.
     """
-    progress("reading the inventory")
-    loaded = load_inventory(paths)
-    if freeze_gc:
-        gc.freeze()
-    progress(f"checking {len(loaded.inventory.services)} service(s) on {len(loaded.inventory.devices)} device(s)")
-    return CheckedInventory(loaded.inventory, validate(loaded))
+    with _one_shot_gc(freeze_gc):
+        progress("reading the inventory")
+        loaded = load_inventory(paths)
+        progress(f"checking {len(loaded.inventory.services)} service(s) on {len(loaded.inventory.devices)} device(s)")
+        return CheckedInventory(loaded.inventory, validate(loaded))
 
 
 def render(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None = None,
@@ -67,24 +65,43 @@ def render(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None 
     inventory has no errors (and only if `out_dir` is given). A template that fails to
     render raises, or with `template_findings` (the CLI) becomes a finding naming the
     template's file and line, and nothing is written."""
-    checked = check(paths, freeze_gc=freeze_gc, progress=progress)
-    result = RenderResult(checked)
-    if template_dir is not None:
-        checked.findings.extend(unused_override_findings(template_dir))
-    if not checked.ok:
+    with _one_shot_gc(freeze_gc):
+        checked = check(paths, progress=progress)
+        result = RenderResult(checked)
+        if template_dir is not None:
+            checked.findings.extend(unused_override_findings(template_dir))
+        if not checked.ok:
+            return result
+        try:
+            result.configs = render_inventory(checked.inventory, template_dir,
+                                              progress=lambda done, total: progress("rendering device", done, total))
+        except (jinja2.TemplateError, ValueError) as exc:
+            if not template_findings:
+                raise
+            checked.findings.add(template_finding(exc))
+            return result
+        if out_dir is not None:
+            progress(f"writing {len(result.configs)} config file(s)")
+            result.written = write_configs(result.configs, out_dir)
         return result
+
+
+@contextmanager
+def _one_shot_gc(active: bool) -> Iterator[None]:
+    """For a one-shot process: no cyclic garbage collection while the inventory is
+    loaded, checked and rendered, then what was built is frozen out of the collector's
+    sight. Loading builds hundreds of thousands of objects that all stay alive, and the
+    collector rescanned them again and again: with it on, loading 10,000 services took
+    twice as long, for no memory saved (benchmarks/render_e2e.py)."""
+    if not active or not gc.isenabled():
+        yield
+        return
+    gc.disable()
     try:
-        result.configs = render_inventory(checked.inventory, template_dir,
-                                          progress=lambda done, total: progress("rendering device", done, total))
-    except (jinja2.TemplateError, ValueError) as exc:
-        if not template_findings:
-            raise
-        checked.findings.add(template_finding(exc))
-        return result
-    if out_dir is not None:
-        progress(f"writing {len(result.configs)} config file(s)")
-        result.written = write_configs(result.configs, out_dir)
-    return result
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def unused_override_findings(template_dir: str | Path) -> list[Finding]:

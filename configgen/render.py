@@ -23,7 +23,7 @@ from configgen.findings import InputError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from configgen.checks.text import assert_values_safe
-from configgen.fileio import write_atomic
+from configgen.fileio import write_all_atomic
 from configgen.inventory import Inventory
 from configgen.platforms import platform_for
 from configgen.services import gprs_vpn, internet_line, pbx
@@ -87,6 +87,9 @@ def make_environment(template_dir: str | Path | None = None) -> jinja2.Environme
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,                   # CLI text, not HTML; values are checked instead
+        # Templates do not change during a run: without this every `{% import %}` (three
+        # per service section) stats the file again to see whether it must be reloaded.
+        auto_reload=False,
     )
 
 
@@ -168,7 +171,8 @@ def render_inventory(inventory: Inventory, template_dir: str | Path | None = Non
 
 
 def write_configs(rendered: dict[str, str], out_dir: str | Path) -> list[Path]:
-    """Write `<device>.cfg` files atomically (configgen.fileio.write_atomic)."""
+    """Write `<device>.cfg` files all or nothing (configgen.fileio.write_all_atomic): a
+    failure leaves the output directory as it was, never half old and half new."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    return [write_atomic(out / f"{name}.cfg", text) for name, text in rendered.items()]
+    return write_all_atomic({out / f"{name}.cfg": text for name, text in rendered.items()})

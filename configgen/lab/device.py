@@ -115,10 +115,19 @@ class SimDevice:
         self.fault = Fault()
         self.lock = threading.RLock()
         self._fault_lock = threading.Lock()
+        self._hostname = hostname
         self.running = self._initial_config(hostname or name)
         self.startup: list[str] = []
         self.commit_based = (vendor, os) == ("huawei", "vrp8")
         self.device_type = DEVICE_TYPES[(vendor, os)]
+
+    def reset(self) -> None:
+        """Back to the factory state (initial config, nothing saved), so a benchmark can
+        push the same config again and do the same work."""
+        with self.lock:
+            self.running = self._initial_config(self.name if self._hostname is None else self._hostname)
+            self.startup = []
+            self.changed()
 
     def _initial_config(self, hostname: str) -> ConfigTree:
         tree = ConfigTree(self.vendor)

@@ -131,13 +131,16 @@ def build_plan(inventory, prefix: str) -> LabPlan:
             lan_if = _plug(dp, service.lan.interface, service.name)
             lans[lan_key] = new_ns("s", f"LAN {lan_key[1]} of {service.device}")
             plan.links.append(Link(dp.namespace, lan_if, lans[lan_key], "lan"))
-            plan.routes.append((lans[lan_key], "default", f"via {service.lan.address.ip}"))
         server_ns = lans[lan_key]
         targets = ServiceTargets(service.kind, service.device, peer, str(service.lan.address.ip),
                                  service.lan.interface)
         if service.server is not None:
             targets.server = str(service.server)
             plan.addresses.append((server_ns, "lan", f"{service.server}/{service.lan.address.network.prefixlen}"))
+            # only a LAN with a server address can route: the kernel refuses a gateway off-link
+            route = (server_ns, "default", f"via {service.lan.address.ip}")
+            if route not in plan.routes:
+                plan.routes.append(route)
 
         if service.kind == "gprs_vpn":
             endpoint = str(service.gre_endpoint or operator.gre_endpoint)

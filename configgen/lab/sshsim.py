@@ -1,8 +1,13 @@
 """SSH front end: one asyncssh server per simulated router, on 127.0.0.1 only.
 
-asyncssh's line editor echoes what the client types, which netmiko's `cmd_verify`
-waits for (docs/references.md §8). Each typed line is handled in a worker thread because
-handling may run `ip`/`ping` in the namespace for seconds; other sessions keep going.
+The router echoes what the client types, which netmiko's `cmd_verify` waits for, and
+echoes it the way a router's CLI does: a character when the CLI reads it. Lines typed
+ahead (netmiko's `find_prompt()` sends another RETURN when a prompt is slow) are therefore
+echoed in turn, each after the previous line's answer and prompt. asyncssh's line editor
+echoes on arrival instead, which printed all the newlines first and then the prompts glued
+on one line; netmiko took that as the prompt and waited for it until its timeout.
+Each typed line is handled in a worker thread because handling may run `ip`/`ping` in
+the namespace for seconds; other sessions keep going.
 """
 
 from __future__ import annotations
@@ -55,7 +60,7 @@ class DeviceServer:
     async def start(self) -> None:
         self._server = await asyncssh.create_server(
             lambda: _Auth(self), LISTEN, self.port, server_host_keys=[self.host_key],
-            process_factory=self._run_session, keepalive_interval=0)
+            process_factory=self._run_session, keepalive_interval=0, line_editor=False)
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
@@ -68,15 +73,10 @@ class DeviceServer:
         session = new_session(self.device)
         lines = 0
         claimed = self.device.claim_fault()    # a `once` fault belongs to this session only
-        process.stdout.write("\n" + session.prompt())
+        send = _terminal_writer(process)
+        send("\n" + session.prompt())
         try:
-            while not session.closed:
-                try:
-                    line = await process.stdin.readline()
-                except (asyncssh.BreakReceived, asyncssh.TerminalSizeChanged, asyncssh.SignalReceived):
-                    continue
-                if not line:
-                    break                                        # EOF
+            async for line in _typed_lines(process, send):
                 lines += 1
                 fault = claimed or self.device.current_fault()
                 if fault.drop_after_lines is not None and lines > fault.drop_after_lines:
@@ -84,15 +84,56 @@ class DeviceServer:
                     return
                 if fault.delay:
                     await asyncio.sleep(fault.delay)
-                text = line.rstrip("\r\n")
-                if session.pending is None and fault.rejects(text.strip()):
+                if session.pending is None and fault.rejects(line.strip()):
                     output = session.error(0, session.invalid_text if session.in_config else session.unknown_text)
                 else:
-                    output = await loop.run_in_executor(self.executor, session.handle, text)
+                    output = await loop.run_in_executor(self.executor, session.handle, line)
                 if output:
-                    process.stdout.write(output if session.pending else output + "\n")
-                if not session.closed and session.pending is None:
-                    process.stdout.write(session.prompt())
+                    send(output if session.pending else output + "\n")
+                if session.closed:
+                    break
+                if session.pending is None:
+                    send(session.prompt())
         except (asyncssh.ConnectionLost, BrokenPipeError, ConnectionError):
             return
         process.exit(0)
+
+
+def _terminal_writer(process: asyncssh.SSHServerProcess):
+    """Write CLI text to the terminal: a router sends CR LF for every line end."""
+    def send(text: str) -> None:
+        process.stdout.write(text.replace("\n", "\r\n"))
+    return send
+
+
+async def _typed_lines(process: asyncssh.SSHServerProcess, send):
+    """The lines the client types, read one at a time as the CLI asks for them. A character
+    is echoed when it is read, never on arrival (see the module docstring); CR LF is one
+    RETURN; backspace erases; other control characters are ignored."""
+    line, previous = "", ""
+    while True:
+        try:
+            data = await process.stdin.read(4096)
+        except (asyncssh.BreakReceived, asyncssh.TerminalSizeChanged, asyncssh.SignalReceived):
+            continue
+        if not data:
+            return                                          # EOF
+        echo = []
+        for char in data:
+            if char == "\n" and previous == "\r":
+                pass
+            elif char in "\r\n":
+                send("".join(echo) + "\n")
+                echo = []
+                yield line
+                line = ""
+            elif char in "\b\x7f":
+                if line:
+                    line = line[:-1]
+                    echo.append("\b \b")
+            elif char.isprintable():
+                line += char
+                echo.append(char)
+            previous = char
+        if echo:
+            send("".join(echo))

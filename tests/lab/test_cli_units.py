@@ -187,3 +187,15 @@ def test_plan_for_internet_example():
     assert school.internet_test_address == "211.137.58.20" and school.peer == "211.137.100.5"
     pe = next(ns for ns, label in plan.namespaces.items() if label == "internet PE for es-school")
     assert (pe, "211.137.201.0/28", "via 211.137.100.6") in plan.routes
+
+
+def test_plan_for_services_without_a_server_starts(tmp_path):
+    """A LAN without a server has no address, so no default route either: the kernel
+    refuses a gateway off-link and the lab did not start."""
+    text = "\n".join(line for line in (DATA / "gprs-three-os.yaml").read_text().splitlines()
+                     if "server:" not in line)
+    (tmp_path / "inventory.yaml").write_text(text + "\n")
+    plan = build_plan(load(tmp_path / "inventory.yaml"), "cgtest")
+    lans = {ns for ns, label in plan.namespaces.items() if label.startswith("LAN")}
+    assert len(lans) == 3
+    assert not {ns for ns, _, _ in plan.routes} & lans

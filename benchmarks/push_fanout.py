@@ -1,0 +1,144 @@
+"""Push fan-out: `configgen push` to 1, 10 and 50 lab routers with as many workers.
+
+    python benchmarks/push_fanout.py [--sizes 1 10 50] [--runs 3]     (root: the lab needs namespaces)
+
+For each size a lab is started in this process for a generated inventory (one GPRS VPN
+per router, vendors alternating IOS / VRP5 / VRP8); each run resets every router to its
+factory config and runs the real command, `configgen push INVENTORY --connections FILE
+--workers N`, as a subprocess, so a run is what an operator waits for (start-up, render,
+login, diff, config, save/commit). Prints the median wall time, its ratio to one router
+(measured in the same invocation), whether every router succeeded in every run, and the
+lab's memory per simulated router: each size runs in a fresh process, whose RSS growth
+from before the lab started, divided by the routers, is taken after start and after the
+pushes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from configgen.inventory import load_inventory  # noqa: E402
+from configgen.lab import Lab  # noqa: E402
+from inventory_gen import generate  # noqa: E402
+
+
+def lab_memory_mb() -> tuple[float, float]:
+    """(RSS, PSS) in MB of this process and its descendants: the userspace GRE forwarders,
+    one Python process per tunnel end, are part of the lab's memory. PSS splits pages
+    shared between processes (the interpreter's) among them: what the machine pays."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(stat.parent.name))
+    rss = pss = 0
+    todo = [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+        except OSError:
+            continue
+        fields = {line.split(":")[0]: int(line.split()[1]) for line in rollup[1:]}
+        rss, pss = rss + fields.get("Rss", 0), pss + fields.get("Pss", 0)
+    return rss / 1024, pss / 1024
+
+
+def push(inventory: Path, connections: Path, workers: int) -> tuple[float, int, list[str]]:
+    """Wall seconds, devices ok, and the failures (device: stage, error) of one push."""
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "configgen.cli", "push", str(inventory), "--connections",
+                           str(connections), "--workers", str(workers), "--format", "json", "-q"],
+                          capture_output=True, text=True, timeout=900)
+    seconds = time.perf_counter() - started
+    try:
+        devices = json.loads(proc.stdout)["devices"]
+    except (ValueError, KeyError):
+        return seconds, 0, [f"exit {proc.returncode}: {proc.stderr.strip()[-300:]}"]
+    failures = [f"{d['device']}: {d['status']} at {d['stage']}: {d['error']}" for d in devices
+                if d["status"] not in ("changed", "unchanged")]
+    return seconds, len(devices) - len(failures), failures
+
+
+def measure(size: int, runs: int, tmp: Path) -> dict:
+    inventory = tmp / f"fanout-{size}.yaml"
+    inventory.write_text(yaml.safe_dump(generate(size, size), sort_keys=False))
+    loaded = load_inventory([inventory])
+    assert loaded.ok, [str(f) for f in loaded.findings.errors[:5]]
+    before = lab_memory_mb()
+    started = time.perf_counter()
+    lab = Lab(loaded.inventory).start()
+    try:
+        start_seconds = time.perf_counter() - started
+        idle = lab_memory_mb()
+        connections = lab.write_connection_file(tmp / f"fanout-{size}.json")
+        times, failures, all_ok = [], [], True
+        for _ in range(runs):
+            for device in lab.devices.values():
+                device.reset()
+            seconds, ok, failed = push(inventory, connections, size)
+            times.append(seconds)
+            failures += failed
+            all_ok &= ok == size
+        pushed = lab_memory_mb()
+    finally:
+        lab.stop()
+    return {"size": size, "median": statistics.median(times), "times": times, "all_ok": all_ok,
+            "failures": failures, "lab_start": start_seconds,
+            "memory": {f"{kind}_{when}": (after[i] - before[i]) / size for i, kind in enumerate(("rss", "pss"))
+                       for when, after in (("idle", idle), ("pushed", pushed))}}
+
+
+def measure_in_child(size: int, runs: int) -> dict:
+    """`measure` in a fresh process, so memory freed by a smaller lab does not hide a larger one's."""
+    proc = subprocess.run([sys.executable, __file__, "--one", str(size), "--runs", str(runs)],
+                          capture_output=True, text=True, timeout=1800)
+    if proc.returncode != 0:
+        raise SystemExit(f"size {size}: {proc.stderr.strip()[-2000:]}")
+    return json.loads(proc.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)   # child: one size, JSON out
+    args = parser.parse_args()
+    if args.one:
+        with tempfile.TemporaryDirectory() as tmp:
+            print(json.dumps(measure(args.one, args.runs, Path(tmp))))
+        return
+    print(f"{'routers':>7} {'median':>8} {'ratio':>6} {'all ok':>6} {'lab start':>9} "
+          f"{'MB/router RSS idle/pushed':>25} {'PSS idle/pushed':>15}  runs")
+    one = None
+    for size in sorted(args.sizes):
+        r = measure_in_child(size, args.runs)
+        m = r["memory"]
+        one = one or r["median"]
+        print(f"{size:>7} {r['median']:>7.2f}s {r['median'] / one:>5.2f}x {('yes' if r['all_ok'] else 'NO'):>6} "
+              f"{r['lab_start']:>8.1f}s {m['rss_idle']:>18.1f} /{m['rss_pushed']:>5.1f} "
+              f"{m['pss_idle']:>8.1f} /{m['pss_pushed']:>5.1f}  "
+              + " ".join(f"{t:.2f}" for t in r["times"]), flush=True)
+        for failure in r["failures"][:10]:
+            print(f"        failed: {failure}")
+    print("ratio = median wall time of `configgen push --workers N` to N routers / to 1 router")
+
+
+if __name__ == "__main__":
+    main()
