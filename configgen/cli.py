@@ -56,16 +56,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{exc.parser.prog}: error: {exc}", file=sys.stderr)
             return EXIT_INPUT
         try:
-            return args.func(args)
+            code = args.func(args)
+            sys.stdout.flush()     # a full disk or closed pipe shows here, not at exit
+            return code
         except InputError as exc:
             return fail(args, "input", str(exc))
     except BrokenPipeError:
-        # The reader went away (`configgen schema | head`): stop quietly. Point stdout at
-        # /dev/null so that the interpreter's final flush does not fail again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        # The reader went away (`configgen schema | head`): stop quietly.
+        _silence_stdout()
         return EXIT_PIPE_CLOSED
+    except OSError as exc:
+        # Commands report their own files; what reaches here is standard output that cannot
+        # be written (`> /dev/full`, a vanished disk): an output error, not a traceback.
+        _silence_stdout()
+        print(f"configgen: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush does not fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):   # no real file behind stdout (a test's capture)
+        pass
 
 
 if __name__ == "__main__":

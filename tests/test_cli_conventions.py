@@ -270,3 +270,19 @@ def test_output_a_terminal_cannot_encode_is_escaped_not_a_traceback(tmp_path):
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.returncode == 0, proc.stderr
     assert "\\u5f20\\u4f1f" in proc.stdout
+
+
+@pytest.mark.parametrize("argv", [["schema"], ["validate", "inventories"]])
+def test_standard_output_that_cannot_be_written_is_an_output_error(argv):
+    """`> /dev/full`: exit 2 with a message, never a traceback (and no second error at exit)."""
+    import os
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "configgen", *argv], stdout=full, stderr=subprocess.PIPE,
+                              text=True, cwd=root)
+    assert proc.returncode == 2, proc.stderr
+    assert "cannot write the output" in proc.stderr and "Traceback" not in proc.stderr
+    assert "Exception ignored" not in proc.stderr
