@@ -25,14 +25,27 @@ ALIKE_SHOWN = 5
 _UNSAFE_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")
 
 
+# A text shown in a finding is cut after this many characters: a 50 MB value (or a list
+# an alias repeats) is named, not echoed whole into a terminal or CI log.
+MAX_SHOWN = 2000
+
+
+def _is_shown_as_is(text: str) -> bool:
+    return len(text) <= MAX_SHOWN and text.isprintable()
+
+
 def printable(text: str) -> str:
     """`text` with every control or format character written as a Python escape
-    (\\x1b, \\r, \\u202e): inventory keys and values are quoted in findings, and an ANSI
-    escape or a carriage return could otherwise forge an `ok:` line in a terminal or CI log."""
-    if text.isprintable():
+    (\\x1b, \\r, \\u202e), cut after MAX_SHOWN characters: inventory keys and values are
+    quoted in findings, and an ANSI escape or a carriage return could otherwise forge an
+    `ok:` line in a terminal or CI log."""
+    if _is_shown_as_is(text):
         return text   # the common case; isprintable is False for every unsafe character
-    return "".join(repr(char)[1:-1] if unicodedata.category(char) in _UNSAFE_CATEGORIES else char
-                   for char in text)
+    more = len(text) - MAX_SHOWN
+    cut = text[:MAX_SHOWN] if more > 0 else text
+    shown = "".join(repr(char)[1:-1] if unicodedata.category(char) in _UNSAFE_CATEGORIES else char
+                    for char in cut)
+    return shown + (f"... ({more} more characters)" if more > 0 else "")
 
 
 class Related(str):
@@ -87,7 +100,7 @@ class Finding:
     def escaped(self) -> "Finding":
         """This finding with control characters escaped in every text: what every output shows."""
         texts = (self.file, self.field, self.message, *self.related)
-        if all(text.isprintable() for text in texts):
+        if all(_is_shown_as_is(text) for text in texts):
             return self
         return replace(self, file=printable(self.file), field=printable(self.field),
                        message=printable(self.message), related=tuple(_printable_related(r) for r in self.related))

@@ -52,3 +52,15 @@ def test_an_input_error_naming_a_crafted_path_is_escaped(tmp_path, capsys):
     assert main(["validate", str(missing)]) == 2
     err = capsys.readouterr().err
     assert ESC not in err and "\r" not in err and "\\x1b[2K\\rok" in err
+
+
+def test_a_huge_value_is_named_not_echoed_whole(tmp_path, capsys):
+    """A 5 MB operator name: the finding quotes its start and says how much was cut."""
+    from configgen.cli import main
+
+    path = tmp_path / "big.yaml"
+    path.write_text("operator:\n  name: '" + "x" * 5_000_000 + "\t'\n")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert len(out) < 10_000
+    assert "more characters)" in out and "operator.name" in out
