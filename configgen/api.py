@@ -107,14 +107,23 @@ def _one_shot_gc(active: bool) -> Iterator[None]:
 def unused_override_findings(template_dir: str | Path) -> list[Finding]:
     """A file in the user's template directory overrides the bundled template of the
     same relative path; one that matches none (misplaced or misspelt) would silently
-    change nothing, so it is reported."""
+    change nothing, so it is reported. An override that is not a regular file (a FIFO, a
+    link to a device) is never read, and Jinja would silently use the bundled template:
+    an error."""
     root = Path(template_dir)
     if not root.is_dir():
-        raise InputError(f"template directory {template_dir} does not exist")
+        raise InputError(f"--templates {template_dir}: "
+                         + ("not a directory" if root.exists() else "no such directory"))
     bundled = set(make_environment().list_templates(filter_func=lambda n: n.endswith(".j2")))
     findings = []
     for path in sorted(root.rglob("*.j2")):
         name = path.relative_to(root).as_posix()
+        if not path.is_file():
+            findings.append(Finding(str(path), None, "template",
+                                    "not a regular file (a FIFO, a device or a broken link): configgen does not read "
+                                    "it, so it would not override anything; make it a plain template file",
+                                    code="template"))
+            continue
         if name not in bundled:
             same_file = sorted(b for b in bundled if b.rsplit("/", 1)[-1] == path.name)
             hint = (f"to override it, put it at {root / same_file[0]}" if same_file

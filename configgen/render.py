@@ -12,16 +12,17 @@ walks to Python internals, no environment, no files, no mutation of the values.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Callable, Iterable
-
+import signal
+import threading
 import traceback
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
 
 import jinja2
-
-from configgen.findings import InputError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from configgen.findings import InputError
 from configgen.checks.text import assert_values_safe
 from configgen.fileio import write_all_atomic
 from configgen.inventory import Inventory
@@ -77,7 +78,8 @@ def make_environment(template_dir: str | Path | None = None) -> jinja2.Environme
     loaders: list[jinja2.BaseLoader] = []
     if template_dir is not None:
         if not Path(template_dir).is_dir():
-            raise InputError(f"--templates {template_dir}: no such directory")
+            raise InputError(f"--templates {template_dir}: "
+                             + ("not a directory" if Path(template_dir).exists() else "no such directory"))
         loaders.append(jinja2.FileSystemLoader(str(template_dir)))
     loaders.append(jinja2.FileSystemLoader(str(bundled_template_dir())))
     return _Sandbox(
@@ -135,15 +137,57 @@ def template_location(exc: BaseException) -> tuple[str, int | None]:
     return (frames[-1].filename, frames[-1].lineno) if frames else ("<templates>", None)
 
 
+# Bounds on one device's rendering. A bundled template renders a device in milliseconds
+# and a few KB per service; a `--templates` file (which `check` runs in CI on merge
+# requests) must not hang a command or fill memory with a loop that never ends.
+RENDER_SECONDS = 30
+MAX_CONFIG_CHARS = 16_000_000
+
+
+class _OutOfTime(Exception):
+    # An Exception, so that Jinja maps the traceback to the template's line; the timer
+    # repeats, so code that swallows one (an `except Exception`) meets the next.
+    pass
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Raise _OutOfTime in the rendering code after `seconds` (main thread only: a signal
+    timer; elsewhere, e.g. a library caller's worker thread, no deadline applies)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _OutOfTime()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def render_device(config: DeviceConfig, env: jinja2.Environment) -> str:
     """One device's configuration. A template that fails at run time raises a Jinja2
     TemplateRuntimeError whose text starts with the template's file and line (and with
     `file`, `line`, `reason` attributes): Jinja's own errors keep their type (an undefined
-    value, a sandbox SecurityError), Python errors become TemplateFailure."""
+    value, a sandbox SecurityError), Python errors become TemplateFailure, and so does a
+    template that runs longer than RENDER_SECONDS or writes more than MAX_CONFIG_CHARS."""
     assert_values_safe(config, config.name)
     template = env.get_template(f"{config.platform.template_dir}/device.j2")
     try:
-        return template.render(device=config)
+        with _deadline(RENDER_SECONDS):
+            parts, size = [], 0
+            for part in template.generate(device=config):
+                size += len(part)
+                if size > MAX_CONFIG_CHARS:
+                    raise OverflowError(f"the templates wrote more than {MAX_CONFIG_CHARS:,} characters for one "
+                                        "device (a loop that repeats without end?)")
+                parts.append(part)
+            return "".join(parts)
     except jinja2.TemplateSyntaxError:
         raise                              # already names its file and line
     except jinja2.TemplateRuntimeError as exc:
@@ -151,6 +195,10 @@ def render_device(config: DeviceConfig, env: jinja2.Environment) -> str:
         exc.file, exc.line, exc.reason = file, line, str(exc).rstrip(".")
         exc.args = (_located(file, line, exc.reason),)
         raise
+    except _OutOfTime as exc:
+        file, line = template_location(exc)
+        raise TemplateFailure(file, line, f"the templates ran for more than {RENDER_SECONDS} s for one device "
+                                          "(a loop that does not end?)") from None
     except Exception as exc:  # noqa: BLE001 - Python errors raised inside a template
         file, line = template_location(exc)
         raise TemplateFailure(file, line, f"{type(exc).__name__}: {exc}") from None

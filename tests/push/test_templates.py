@@ -111,3 +111,53 @@ def test_python_error_inside_a_template_names_its_file_and_line(tmp_path, capsys
     code = main(["push", str(GPRS), "--templates", str(templates), "--dry-run", "-q"])
     captured = capsys.readouterr()
     assert code == 1 and where in captured.out and "nothing pushed" in captured.err
+
+
+def test_a_template_that_never_ends_is_stopped_and_named(tmp_path, capsys, monkeypatch):
+    """`check` runs user templates in CI: a loop of 10^10 steps must not hang it."""
+    import configgen.render
+
+    monkeypatch.setattr(configgen.render, "RENDER_SECONDS", 1)
+    templates, where = hostile(tmp_path, "''")
+    (templates / "cisco" / "gprs_vpn.j2").write_text(
+        "{% macro head(t) %}{% endmacro %}\n"
+        "{% macro interfaces(t) %}\n"
+        "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}\n"
+        "{% endmacro %}\n"
+        "{% macro tail(t) %}{% endmacro %}\n")
+    assert main(["check", str(GPRS), "--templates", str(templates)]) == 1
+    out = capsys.readouterr().out
+    assert f"{where}: template: rendering failed: the templates ran for more than 1 s" in out
+
+
+def test_a_template_that_writes_without_end_is_stopped_and_named(tmp_path, capsys, monkeypatch):
+    import configgen.render
+
+    monkeypatch.setattr(configgen.render, "MAX_CONFIG_CHARS", 100_000)
+    templates, where = hostile(tmp_path, "''")
+    (templates / "cisco" / "gprs_vpn.j2").write_text(
+        "{% macro head(t) %}{% endmacro %}\n"
+        "{% macro interfaces(t) %}\n"
+        "{% for i in range(99999) %}xxxxxxxxxxxxxxxx{% endfor %}\n"
+        "{% endmacro %}\n"
+        "{% macro tail(t) %}{% endmacro %}\n")
+    code = main(["render", str(GPRS), "--templates", str(templates), "-o", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 1 and "wrote more than 100,000 characters for one device" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_override_that_is_not_a_regular_file_is_an_error(tmp_path, capsys):
+    """A FIFO (or a link to /dev/zero) named like a bundled template: Jinja would skip it
+    and use the bundled one; configgen says so instead of a silent 'ok'."""
+    import os
+
+    templates = tmp_path / "t"
+    (templates / "cisco").mkdir(parents=True)
+    os.mkfifo(templates / "cisco" / "gprs_vpn.j2")
+    assert main(["check", str(GPRS), "--templates", str(templates)]) == 1
+    assert f"{templates}/cisco/gprs_vpn.j2: template: not a regular file" in capsys.readouterr().out
+    plain = tmp_path / "plain.txt"
+    plain.write_text("")
+    assert main(["check", str(GPRS), "--templates", str(plain)]) == 2
+    assert "not a directory" in capsys.readouterr().err
