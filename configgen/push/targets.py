@@ -20,6 +20,8 @@ would otherwise collect the production password).
 from __future__ import annotations
 
 import json
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,8 +78,19 @@ class ConnectionFile:
     path: str = ""
 
 
+# A connection file names a few thousand devices at most; anything larger (or a device
+# file such as /dev/zero) is not one, and reading it whole would exhaust memory.
+MAX_CONNECTION_FILE_BYTES = 16 * 1024 * 1024
+
+
 def read_connection_file(path: str | Path) -> ConnectionFile:
     try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"{path}: not a regular file (a FIFO, a device?): give the connection file itself")
+        if info.st_size > MAX_CONNECTION_FILE_BYTES:
+            raise InputError(f"{path}: {info.st_size:,} bytes is not a connection file (at most "
+                             f"{MAX_CONNECTION_FILE_BYTES:,})")
         document = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}: cannot read connection file: {exc}") from None

@@ -38,3 +38,17 @@ def test_deeply_nested_connection_file_is_an_input_error(tmp_path, capsys):
     code = main(["push", str(GPRS), "--connections", str(path), "--dry-run", "-q"])
     err = capsys.readouterr().err
     assert code == 2 and f"{path}: cannot read connection file" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_connection_file_that_is_not_a_regular_file_is_an_input_error(tmp_path, capsys, special):
+    """/dev/zero would be read until memory runs out; a FIFO would hang the push."""
+    import os
+
+    path = special
+    if special == "fifo":
+        path = str(tmp_path / "connections.json")
+        os.mkfifo(path)
+    code = main(["push", str(GPRS), "--connections", path, "--dry-run", "-q"])
+    err = capsys.readouterr().err
+    assert code == 2 and f"{path}: not a regular file" in err
