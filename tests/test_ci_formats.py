@@ -312,3 +312,27 @@ def test_render_device_writes_only_that_device_even_when_another_is_broken(here,
     assert sorted(p.name for p in (here / "one").iterdir()) == ["wh-logistics-ce.cfg"]
     assert main(["render", "inv.yaml", "-o", "two", "--device", "wh-water-ce"]) == 1
     assert not (here / "two").exists()
+
+
+# --- docs/ci.md ---------------------------------------------------------------------------
+
+def test_ci_page_examples_parse_and_their_commands_exist():
+    import shlex
+
+    import yaml
+
+    from configgen.cli import build_parser
+    from tests.conftest import ROOT
+
+    text = (ROOT / "docs" / "ci.md").read_text()
+    blocks = [yaml.safe_load(block.split("```", 1)[0]) for block in text.split("```yaml\n")[1:]]
+    assert len(blocks) >= 4
+    commands = re.findall(r"(configgen (?:check|validate) [^>|#\n]*)", text.split("## GitHub Actions")[1])
+    assert len(commands) >= 4
+    for command in commands:
+        build_parser().parse_args(shlex.split(command)[1:])
+    [hooks] = [b for b in blocks if isinstance(b, dict) and "repos" in b]
+    [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hooks["repos"][0]["hooks"][0]["id"] == hook["id"]
+    gitlab = next(b for b in blocks if isinstance(b, dict) and "configgen" in b)
+    assert gitlab["configgen"]["artifacts"]["reports"]["junit"] in " ".join(gitlab["configgen"]["script"])
