@@ -11,6 +11,7 @@ on) is about every device: it is always shown.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Collection
 
@@ -33,27 +34,27 @@ class DeviceScope:
     """Maps a finding's place (file, field) to the device it concerns."""
 
     def __init__(self, inventory):
-        self.anywhere: dict[str, str] = {}                  # "devices.NAME" -> NAME, in any file
-        self.in_file: list[tuple[Path, str, str]] = []      # (file, field prefix, device)
+        self.places: dict[tuple[Path | None, str], str] = {}   # (file or None: any file, field prefix) -> device
         sources = inventory.sources
         for name in inventory.declared_devices:
-            self.anywhere[format_path(("devices", name))] = name
+            self.places[None, format_path(("devices", name))] = name
         for service in inventory.services:
             file, path = sources.origins[inventory.service_path(service)]
-            self.in_file.append((_resolved(file), format_path(path), service.device))
+            self.places[_resolved(file), format_path(path)] = service.device
         for group in inventory.vpmn:
             file, path = sources.origins[inventory.vpmn_paths[group.name]]
             for index, pbx in enumerate(group.pbx):
                 if pbx.gateway:
-                    self.in_file.append((_resolved(file), format_path(path + ("pbx", index)), pbx.gateway))
+                    self.places[_resolved(file), format_path(path + ("pbx", index))] = pbx.gateway
 
     def device_at(self, file: str, field: str) -> str | None:
-        for prefix, device in self.anywhere.items():
-            if _under(field, prefix):
-                return device
-        resolved = _resolved(file)
-        for where, prefix, device in self.in_file:
-            if where == resolved and _under(field, prefix):
+        resolved = None
+        for prefix in _prefixes(field):
+            device = self.places.get((None, prefix))
+            if device is None:
+                resolved = resolved or _resolved(file)
+                device = self.places.get((resolved, prefix))
+            if device is not None:
                 return device
         return None
 
@@ -72,8 +73,15 @@ def for_devices(findings: Findings, inventory, names: Collection[str]) -> tuple[
     return shown, len(findings.items) - len(shown.items)
 
 
-def _under(field: str, prefix: str) -> bool:
-    return field == prefix or field.startswith((prefix + ".", prefix + "["))
+def _prefixes(field: str):
+    """"services[1].wan.address" -> itself, "services[1].wan", "services[1]", "services": longest
+    first, since device names may hold dots (devices.wh.a.host is device wh.a, if defined)."""
+    yield field
+    for match in reversed(list(_CUT.finditer(field))):
+        yield field[:match.start()]
+
+
+_CUT = re.compile(r"(?<=.)[.\[]")
 
 
 def _resolved(file: str) -> Path:

@@ -210,7 +210,12 @@ def test_strict_fails_on_warnings_not_on_acknowledged_ones(here, capsys):
     (here / "inv.yaml").write_text(with_warning())
     assert main(["validate", "inv.yaml"]) == 0
     assert main(["validate", "inv.yaml", "--strict"]) == 1
+    capsys.readouterr()
+    assert main(["check", "inv.yaml"]) == 0
+    assert "ok: " in capsys.readouterr().out           # check passes with warnings, as before
     assert main(["check", "inv.yaml", "--strict"]) == 1
+    out = capsys.readouterr().out
+    assert "ok: " not in out and "1 warning(s) (--strict: warnings fail)" in out
     (here / "inv.yaml").write_text(with_warning() + ACK)
     capsys.readouterr()
     assert main(["validate", "inv.yaml", "--strict"]) == 0
@@ -336,3 +341,22 @@ def test_ci_page_examples_parse_and_their_commands_exist():
     assert hooks["repos"][0]["hooks"][0]["id"] == hook["id"]
     gitlab = next(b for b in blocks if isinstance(b, dict) and "configgen" in b)
     assert gitlab["configgen"]["artifacts"]["reports"]["junit"] in " ".join(gitlab["configgen"]["script"])
+
+
+def test_device_scope_places_services_pbx_gateways_and_dotted_device_names(here):
+    from configgen import api
+    from configgen.scope import DeviceScope
+
+    (here / "inv.yaml").write_text(GPRS.replace("wh-water-ce", "wh.a").replace("  wh-logistics-ce:", "  wh:")
+                                   .replace("device: wh-logistics-ce", "device: wh"))
+    scope = DeviceScope(api.check(["inv.yaml"]).inventory)
+    assert scope.device_at("inv.yaml", "services[1].wan.address") == "wh.a"
+    assert scope.device_at("inv.yaml", "services[0]") == "wh"
+    assert scope.device_at("inv.yaml", "devices.wh.a.host") == "wh.a"
+    assert scope.device_at("inv.yaml", "devices.wh.host") == "wh"
+    assert scope.device_at("other.yaml", "services[1].wan") is None      # another file's services[1]
+    assert scope.device_at("inv.yaml", "operator.gre_endpoint") is None
+    vpmn = INVENTORIES / "hubei-vpmn-pbx.yaml"
+    scope = DeviceScope(api.check([vpmn]).inventory)
+    assert scope.device_at(str(vpmn), "vpmn[0].pbx[0].trunk.port") == "hq-voice-gw"
+    assert scope.device_at(str(vpmn), "vpmn[0].members[0]") is None

@@ -84,8 +84,9 @@ def print_findings(findings: Findings, args, stream=None, *, files=(), not_shown
         print(finding, file=stream)
     errors, warnings, acknowledged = len(findings.errors), len(findings.warnings), len(findings.acknowledged)
     if errors or warnings or acknowledged:
-        print(f"{errors} error(s), {warnings} warning(s)" + (f", {acknowledged} acknowledged" if acknowledged else ""),
-              file=stream)
+        strict = " (--strict: warnings fail)" if warnings and getattr(args, "strict", False) else ""
+        print(f"{errors} error(s), {warnings} warning(s)" + (f", {acknowledged} acknowledged" if acknowledged else "")
+              + strict, file=stream)
     if not_shown:
         print(f"({not_shown} finding(s) about other devices not shown: --device)", file=stream)
 

@@ -13,8 +13,10 @@ def _summary(inventory) -> str:
     return f"{len(inventory.services)} service(s){groups} on {len(inventory.devices)} device(s)"
 
 
-def _report(checked, args, ok_line: str) -> int:
-    """validate's and check's report (narrowed by --device) and exit code (--strict)."""
+def _report(checked, args, ok_line: str, ok_with_warnings: bool) -> int:
+    """validate's and check's report (narrowed by --device) and exit code (--strict).
+    The `ok:` line: validate prints it when nothing is left to look at, check (as
+    before) whenever the run passes."""
     from configgen import api
     from configgen.scope import UnknownDevice
 
@@ -26,7 +28,7 @@ def _report(checked, args, ok_line: str) -> int:
     findings = checked.findings
     print_findings(findings, args, files=list(checked.inventory.sources.files), not_shown=checked.not_shown)
     ok = findings_ok(findings, args)
-    if args.format == "text" and not findings.errors and not findings.warnings:
+    if args.format == "text" and ok and (ok_with_warnings or not findings.warnings):
         print(f"ok: {ok_line}")
     return EXIT_OK if ok else EXIT_FINDINGS
 
@@ -36,7 +38,7 @@ def cmd_validate(args) -> int:
 
     with TerminalProgress() as progress:
         checked = api.check(args.inventory, freeze_gc=True, progress=progress)
-    return _report(checked, args, _summary(checked.inventory))
+    return _report(checked, args, _summary(checked.inventory), ok_with_warnings=False)
 
 
 def cmd_render(args) -> int:
@@ -75,7 +77,8 @@ def cmd_check(args) -> int:
 
     with TerminalProgress() as progress:
         checked = api.ci_check(args.inventory, template_dir=args.templates, progress=progress)
-    return _report(checked, args, f"{_summary(checked.inventory)}; templates compile and render")
+    return _report(checked, args, f"{_summary(checked.inventory)}; templates compile and render",
+                   ok_with_warnings=True)
 
 
 def cmd_schema(args) -> int:
