@@ -54,7 +54,7 @@ def failed_run(fmt: str, message: str, *, command: str) -> str:
 
 # --- JUnit XML ----------------------------------------------------------------------
 # One <testsuite> per file (inventory files, and templates or CSV files a finding names);
-# one <testcase> per finding, named by its field, plus one passing "valid" test case for a
+# one <testcase> per finding, named by its field, plus one passing "no findings" test case for a
 # file without findings, so that the report lists every file checked. A failing finding
 # is a <failure> whose message starts with file:line; a warning that does not fail is a
 # passing test case with the warning as its output; an acknowledged one is <skipped>
@@ -73,7 +73,7 @@ def junit(findings: list[Finding], *, command: str, files=(), strict: bool = Fal
         by_file.setdefault(finding.file, []).append(case)
     suites = []
     for file, cases in by_file.items():
-        suites.append((file, cases or [_testcase("valid", file, None, None, None)]))
+        suites.append((file, cases or [_testcase("no findings", file, None, None, None)]))
     return _junit_document(command, suites)
 
 
