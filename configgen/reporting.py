@@ -18,7 +18,6 @@ from xml.etree import ElementTree as ET
 from configgen import __version__
 from configgen.findings import Finding, Findings, Related
 
-FORMATS = ("junit", "github", "sarif")
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 
@@ -27,7 +26,7 @@ def fails(finding: Finding, strict: bool) -> bool:
 
 
 def render(fmt: str, findings: Findings, *, command: str, files=(), strict: bool = False) -> str:
-    """The whole report in `fmt` (one of FORMATS)."""
+    """The whole report in `fmt` (junit, github or sarif: commands.common.CI_FORMATS)."""
     shown = [f.escaped() for f in findings]
     if fmt == "junit":
         return junit(shown, command=command, files=files, strict=strict)
@@ -42,10 +41,10 @@ def failed_run(fmt: str, message: str, *, command: str) -> str:
     file, line, text = _located(message)
     if fmt == "junit":
         return _junit_document(command, [(file or "configgen", [_testcase(
-            "input", file or "configgen", "error", f"{text}", message)])])
+            "input", file or "configgen", "error", text, message)])])
     if fmt == "github":
         props = {"file": relative(file), "line": line} if file else {}
-        return _command("error", props, message)
+        return _command("error", props, text)
     notification = {"level": "error", "message": {"text": message}}
     if file:
         notification["locations"] = [_location(file, line)]
