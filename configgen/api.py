@@ -8,7 +8,7 @@ import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Collection, Iterable, Iterator
 
 import jinja2
 from jinja2.sandbox import SecurityError
@@ -23,10 +23,15 @@ from configgen.render import make_environment, render_inventory, template_locati
 class CheckedInventory:
     inventory: Inventory
     findings: Findings
+    not_shown: int = 0   # findings about devices a `devices` filter left out
 
     @property
     def ok(self) -> bool:
         return not self.findings.errors
+
+    def acknowledge(self) -> None:
+        """Apply the inventory's `acknowledge:` entries, once every finding is in."""
+        self.findings.acknowledge(self.inventory.acknowledgements)
 
 
 @dataclass
@@ -51,6 +56,12 @@ def check(paths: Iterable[str | Path] | str | Path, *, freeze_gc: bool = False,
 
     `freeze_gc` (for one-shot processes such as the CLI): see `_one_shot_gc`.
     """
+    checked = _validated(paths, freeze_gc=freeze_gc, progress=progress)
+    checked.acknowledge()
+    return checked
+
+
+def _validated(paths, *, freeze_gc: bool = False, progress: Progress = _no_progress) -> CheckedInventory:
     with _one_shot_gc(freeze_gc):
         progress("reading the inventory")
         loaded = load_inventory(paths)
@@ -60,30 +71,40 @@ def check(paths: Iterable[str | Path] | str | Path, *, freeze_gc: bool = False,
 
 def render(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None = None,
            template_dir: str | Path | None = None, *, freeze_gc: bool = False,
-           progress: Progress = _no_progress, template_findings: bool = False) -> RenderResult:
+           progress: Progress = _no_progress, template_findings: bool = False,
+           devices: Collection[str] | None = None) -> RenderResult:
     """Validate, then render every device; write `<device>.cfg` files only when the
     inventory has no errors (and only if `out_dir` is given). A template that fails to
     render raises, or with `template_findings` (the CLI) becomes a finding naming the
-    template's file and line, and nothing is written."""
+    template's file and line, and nothing is written. `devices`: render only these;
+    findings about other devices are left out of `checked` (configgen.scope)."""
     with _one_shot_gc(freeze_gc):
-        checked = check(paths, progress=progress)
-        result = RenderResult(checked)
-        if template_dir is not None:
-            checked.findings.extend(unused_override_findings(template_dir))
-        if not checked.ok:
-            return result
-        try:
-            result.configs = render_inventory(checked.inventory, template_dir,
-                                              progress=lambda done, total: progress("rendering device", done, total))
-        except (jinja2.TemplateError, ValueError) as exc:
-            if not template_findings:
-                raise
-            checked.findings.add(template_finding(exc))
-            return result
-        if out_dir is not None:
-            progress(f"writing {len(result.configs)} config file(s)")
-            result.written = write_configs(result.configs, out_dir)
+        return _render(paths, out_dir, template_dir, progress, template_findings, devices)
+
+
+def _render(paths, out_dir, template_dir, progress: Progress, template_findings: bool,
+            devices: Collection[str] | None) -> RenderResult:
+    checked = _validated(paths, progress=progress)
+    result = RenderResult(checked)
+    if template_dir is not None:
+        checked.findings.extend(unused_override_findings(template_dir))
+    checked.acknowledge()   # rendering adds errors only, which no acknowledgement names
+    if devices is not None:
+        checked = result.checked = scoped(checked, devices)
+    if not checked.ok:
         return result
+    try:
+        result.configs = render_inventory(checked.inventory, template_dir, only=devices,
+                                          progress=lambda done, total: progress("rendering device", done, total))
+    except (jinja2.TemplateError, ValueError) as exc:
+        if not template_findings:
+            raise
+        checked.findings.add(template_finding(exc))
+        return result
+    if out_dir is not None:
+        progress(f"writing {len(result.configs)} config file(s)")
+        result.written = write_configs(result.configs, out_dir)
+    return result
 
 
 @contextmanager
@@ -102,6 +123,16 @@ def _one_shot_gc(active: bool) -> Iterator[None]:
     finally:
         gc.freeze()
         gc.enable()
+
+
+def scoped(checked: CheckedInventory, devices: Collection[str]) -> CheckedInventory:
+    """`checked` with only the findings that concern `devices` (configgen.scope);
+    raises scope.UnknownDevice for a name the inventory does not define."""
+    from configgen.scope import check_device_names, for_devices
+
+    check_device_names(checked.inventory, devices)
+    findings, not_shown = for_devices(checked.findings, checked.inventory, devices)
+    return CheckedInventory(checked.inventory, findings, not_shown)
 
 
 def unused_override_findings(template_dir: str | Path) -> list[Finding]:
@@ -139,7 +170,7 @@ def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path 
     """What CI runs: validate the inventory, compile every template (bundled and the
     user's), and render every device in memory, so a broken template fails the build
     even when no inventory uses it yet. Template problems become findings."""
-    checked = check(paths, progress=progress)
+    checked = _validated(paths, progress=progress)
     if template_dir is not None:
         checked.findings.extend(unused_override_findings(template_dir))
     progress("compiling templates")
@@ -156,6 +187,7 @@ def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path 
                              progress=lambda done, total: progress("rendering device", done, total))
         except (jinja2.TemplateError, ValueError) as exc:
             checked.findings.add(template_finding(exc))
+    checked.acknowledge()
     return checked
 
 

@@ -10,6 +10,7 @@ import json
 import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 from typing import Iterable, Literal
 
 Severity = Literal["error", "warning"]
@@ -80,30 +81,69 @@ class Finding:
     severity: Severity = "error"
     code: str = "invalid"
     related: tuple[str, ...] = ()
+    # the inventory's acknowledgement of this warning ("file:line: reason"), see Acknowledgement
+    acknowledged: str | None = None
 
     def __str__(self) -> str:
         shown = self.escaped()
         where = f"{shown.file}:{shown.line}" if shown.line else shown.file
         tag = "" if shown.severity == "error" else f"{shown.severity}: "
+        if shown.acknowledged:
+            tag = f"acknowledged {tag}"
         text = f"{where}: {shown.field}: {tag}{shown.message}" if shown.field else f"{where}: {tag}{shown.message}"
         for other in shown.related:
             text += f"\n    conflicts with {other}"
+        if shown.acknowledged:
+            text += f"\n    acknowledged at {shown.acknowledged}"
         return text
+
+    @property
+    def counts(self) -> bool:
+        """An error, or a warning nobody acknowledged: what the run's totals count."""
+        return not self.acknowledged
 
     def to_dict(self) -> dict:
         finding = self.escaped()
         data = asdict(finding)
         data["related"] = [r.to_dict() if isinstance(r, Related) else {"file": None, "line": None, "field": str(r)}
                            for r in finding.related]
+        if finding.acknowledged is None:
+            del data["acknowledged"]   # the JSON shape of every other finding stays as it was
         return data
 
     def escaped(self) -> "Finding":
         """This finding with control characters escaped in every text: what every output shows."""
-        texts = (self.file, self.field, self.message, *self.related)
+        texts = (self.file, self.field, self.message, *self.related, self.acknowledged or "")
         if all(_is_shown_as_is(text) for text in texts):
             return self
         return replace(self, file=printable(self.file), field=printable(self.field),
-                       message=printable(self.message), related=tuple(_printable_related(r) for r in self.related))
+                       message=printable(self.message), related=tuple(_printable_related(r) for r in self.related),
+                       acknowledged=printable(self.acknowledged) if self.acknowledged else None)
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """An inventory's `acknowledge:` entry: the warning `code` at `field` in `file` is
+    known and accepted for `reason`. `at_*` is where the entry itself is written."""
+
+    code: str
+    field: str
+    reason: str
+    file: str
+    at_file: str
+    at_line: int | None
+    at_field: str
+
+    def matches(self, finding: Finding) -> bool:
+        return (finding.code == self.code and finding.field == self.field
+                and _same_file(finding.file, self.file))
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return a == b
 
 
 @dataclass
@@ -124,7 +164,33 @@ class Findings:
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.items if f.severity == "warning"]
+        """Warnings not acknowledged (acknowledged ones are in `acknowledged`)."""
+        return [f for f in self.items if f.severity == "warning" and f.counts]
+
+    @property
+    def acknowledged(self) -> list[Finding]:
+        return [f for f in self.items if not f.counts]
+
+    def acknowledge(self, acknowledgements: Iterable[Acknowledgement]) -> None:
+        """Mark the warnings each acknowledgement names; one that names no warning is
+        itself a warning (stale, or pointing at an error: errors cannot be acknowledged,
+        since the configuration would be wrong). Call once, after every finding is in."""
+        for ack in acknowledgements:
+            hits = [i for i, f in enumerate(self.items) if ack.matches(f)]
+            warnings = [i for i in hits if self.items[i].severity == "warning"]
+            for i in warnings:
+                self.items[i] = replace(self.items[i], acknowledged=f"{ack.at_file}:{ack.at_line}: {ack.reason}"
+                                        if ack.at_line else f"{ack.at_file}: {ack.reason}")
+            if warnings:
+                continue
+            if hits:
+                why = (f"{ack.field} has {ack.code} as an error, and errors cannot be acknowledged "
+                       "(the configuration would be wrong): fix the error and remove this entry")
+            else:
+                why = (f"no warning {ack.code} at {ack.field} in {ack.file}; the warning is gone or its place moved: "
+                       "remove this entry, or correct its code, field or file")
+            self.add(Finding(ack.at_file, ack.at_line, ack.at_field, f"acknowledgement matches nothing: {why}",
+                             severity="warning", code="acknowledgement-stale"))
 
     def __bool__(self) -> bool:  # truthy when anything at all was found
         return bool(self.items)
@@ -143,6 +209,8 @@ class Findings:
         return {
             "errors": len(self.errors),
             "warnings": len(self.warnings),
+            # only when there are any: the document stays as it was for inventories without acknowledgements
+            **({"acknowledged": len(self.acknowledged)} if self.acknowledged else {}),
             "findings": [f.to_dict() for f in self.sorted()],
         }
 
@@ -161,7 +229,7 @@ def _capped(ordered: list[Finding]) -> list[Finding]:
     become one finding that counts them: output grows with the problems written, not
     with how often YAML aliases repeat them. The error and warning counts stay exact."""
     def alike(finding: Finding) -> tuple:
-        return finding.file, finding.line, finding.severity, finding.code, finding.message
+        return finding.file, finding.line, finding.severity, finding.code, finding.message, finding.acknowledged
 
     counts = Counter(map(alike, ordered))
     if max(counts.values(), default=0) <= ALIKE_SHOWN:

@@ -17,7 +17,7 @@ import threading
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Collection, Iterable, Iterator
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -205,11 +205,12 @@ def render_device(config: DeviceConfig, env: jinja2.Environment) -> str:
 
 
 def render_inventory(inventory: Inventory, template_dir: str | Path | None = None,
-                     progress: Callable[[int, int], None] | None = None) -> dict[str, str]:
-    """Device name -> configuration text, for every device that carries a service.
-    `progress(done, total)` after each device (the CLI's progress line)."""
+                     progress: Callable[[int, int], None] | None = None,
+                     only: Collection[str] | None = None) -> dict[str, str]:
+    """Device name -> configuration text, for every device that carries a service
+    (or only those named in `only`). `progress(done, total)` after each device."""
     env = make_environment(template_dir)
-    configs = sorted(build_device_configs(inventory).items())
+    configs = sorted(item for item in build_device_configs(inventory).items() if only is None or item[0] in only)
     rendered = {}
     for done, (name, config) in enumerate(configs, 1):
         rendered[name] = render_device(config, env)

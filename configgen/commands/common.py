@@ -22,6 +22,8 @@ EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 EXIT_PIPE_CLOSED = 141          # 128 + SIGPIPE, as a shell reports for `yes | head`
 # Version of the JSON output's shape (docs/json-output.md); raised when a key changes meaning or goes away.
 JSON_FORMAT_VERSION = 1
+# Report formats for CI systems (configgen.reporting, docs/ci.md), on validate and check.
+CI_FORMATS = ("junit", "github", "sarif")
 
 
 # --- JSON documents -----------------------------------------------------------------
@@ -40,26 +42,53 @@ def wants_json(args) -> bool:
     return getattr(args, "format", "text") == "json"
 
 
+def ci_format(args) -> str | None:
+    """The CI report format asked for (junit, github, sarif; configgen.reporting), or None."""
+    fmt = getattr(args, "format", "text")
+    return fmt if fmt in CI_FORMATS else None
+
+
 def fail(args, kind: str, message: str, code: int = EXIT_INPUT) -> int:
     """Report a run that could not start or finish (kind: usage, input, output) and
-    return its exit code; in JSON mode as the one document on stdout."""
+    return its exit code; in JSON mode as the one document on stdout, in a CI format
+    as a report that says so."""
     if wants_json(args):
         emit_json(document(args, False, {"kind": kind, "message": message}))
+    elif ci_format(args):
+        from configgen import reporting
+
+        print(reporting.failed_run(ci_format(args), message, command=args.command_name), end="")
     print(f"configgen: {message}", file=sys.stderr)
     return code
 
 
-def print_findings(findings: Findings, args, stream=None, **body) -> None:
-    """Findings as text lines with a count, or (JSON) as the command's one document."""
+def findings_ok(findings: Findings, args) -> bool:
+    """No errors, and with --strict no warnings (acknowledged ones do not count)."""
+    return not findings.errors and not (getattr(args, "strict", False) and findings.warnings)
+
+
+def print_findings(findings: Findings, args, stream=None, *, files=(), not_shown: int = 0, **body) -> None:
+    """Findings as text lines with a count, (JSON) as the command's one document, or as a
+    CI report (`files`: the inventory files checked, each listed in a JUnit report)."""
     if wants_json(args):
-        emit_json(document(args, not findings.errors, **findings.to_dict(), **body))
+        emit_json(document(args, findings_ok(findings, args), **findings.to_dict(), **body))
+        return
+    if ci_format(args):
+        from configgen import reporting
+
+        print(reporting.render(ci_format(args), findings, command=args.command_name, files=files,
+                               strict=getattr(args, "strict", False)), end="")
         return
     stream = stream or sys.stdout
     for finding in findings:
         print(finding, file=stream)
-    errors, warnings = len(findings.errors), len(findings.warnings)
-    if errors or warnings:
-        print(f"{errors} error(s), {warnings} warning(s)", file=stream)
+    errors, warnings, acknowledged = len(findings.errors), len(findings.warnings), len(findings.acknowledged)
+    if errors or warnings or acknowledged:
+        strict = " (--strict: warnings fail)" if warnings and getattr(args, "strict", False) else ""
+        print(f"{errors} error(s), {warnings} warning(s)" + (f", {acknowledged} acknowledged" if acknowledged else "")
+              + strict, file=stream)
+    if not_shown:
+        print(f"({not_shown} finding(s) about other devices not shown: --device)", file=stream)
 
 
 # --- progress on a terminal ---------------------------------------------------------
@@ -132,9 +161,10 @@ def positive_seconds(text: str) -> float:
 
 
 def add_format(parser: argparse.ArgumentParser, choices=("text", "json")) -> None:
+    help_text = "output format (json: one document on stdout, docs/json-output.md"
+    help_text += "; junit, github, sarif: CI reports, docs/ci.md)" if "sarif" in choices else ")"
     parser.add_argument("--format", choices=choices, default=choices[0],
-                        help="output format (json: one document on stdout, docs/json-output.md)"
-                        if "json" in choices else "output format")
+                        help=help_text if "json" in choices else "output format")
 
 
 class UsageError(Exception):

@@ -5,12 +5,32 @@ from __future__ import annotations
 import argparse
 import sys
 
-from configgen.commands.common import (EXIT_FINDINGS, EXIT_OK, TerminalProgress, add_format, fail, print_findings,
-                                       wants_json)
+from configgen.commands.common import (CI_FORMATS, EXIT_FINDINGS, EXIT_OK, TerminalProgress, add_format, fail,
+                                       findings_ok, print_findings, wants_json)
 
 def _summary(inventory) -> str:
     groups = f", {len(inventory.vpmn)} VPMN group(s)" if inventory.vpmn else ""
     return f"{len(inventory.services)} service(s){groups} on {len(inventory.devices)} device(s)"
+
+
+def _report(checked, args, ok_line: str, ok_with_warnings: bool) -> int:
+    """validate's and check's report (narrowed by --device) and exit code (--strict).
+    The `ok:` line: validate prints it when nothing is left to look at, check (as
+    before) whenever the run passes."""
+    from configgen import api
+    from configgen.scope import UnknownDevice
+
+    if args.device:
+        try:
+            checked = api.scoped(checked, args.device)
+        except UnknownDevice as exc:
+            return fail(args, "usage", str(exc))
+    findings = checked.findings
+    print_findings(findings, args, files=list(checked.inventory.sources.files), not_shown=checked.not_shown)
+    ok = findings_ok(findings, args)
+    if args.format == "text" and ok and (ok_with_warnings or not findings.warnings):
+        print(f"ok: {ok_line}")
+    return EXIT_OK if ok else EXIT_FINDINGS
 
 
 def cmd_validate(args) -> int:
@@ -18,10 +38,7 @@ def cmd_validate(args) -> int:
 
     with TerminalProgress() as progress:
         checked = api.check(args.inventory, freeze_gc=True, progress=progress)
-    print_findings(checked.findings, args)
-    if not wants_json(args) and not checked.findings:
-        print(f"ok: {_summary(checked.inventory)}")
-    return EXIT_OK if checked.ok else EXIT_FINDINGS
+    return _report(checked, args, _summary(checked.inventory), ok_with_warnings=False)
 
 
 def cmd_render(args) -> int:
@@ -30,18 +47,23 @@ def cmd_render(args) -> int:
     if args.output == "-":
         return fail(args, "usage", "-o -: render writes one file per device into a directory; give a directory, "
                                    "e.g. -o build (`configgen check` renders without writing)")
+    from configgen.scope import UnknownDevice
+
     try:
         with TerminalProgress() as progress:
             result = api.render(args.inventory, out_dir=args.output, template_dir=args.templates, freeze_gc=True,
-                                progress=progress, template_findings=True)
+                                progress=progress, template_findings=True, devices=args.device)
     except OSError as exc:   # the output directory cannot be made or written
         return fail(args, "output", f"cannot write to {args.output}: {exc.strerror or exc}")
+    except UnknownDevice as exc:
+        return fail(args, "usage", str(exc))
     findings = result.checked.findings
     written = [str(p) for p in result.written]
     if wants_json(args):
         print_findings(findings, args, written=written)
     else:
-        print_findings(findings, args, stream=sys.stdout if result.checked.ok else sys.stderr)
+        print_findings(findings, args, stream=sys.stdout if result.checked.ok else sys.stderr,
+                       not_shown=result.checked.not_shown)
     if not result.checked.ok:
         print("nothing written: fix the errors above first", file=sys.stderr)
         return EXIT_FINDINGS
@@ -55,10 +77,8 @@ def cmd_check(args) -> int:
 
     with TerminalProgress() as progress:
         checked = api.ci_check(args.inventory, template_dir=args.templates, progress=progress)
-    print_findings(checked.findings, args)
-    if not wants_json(args) and checked.ok:
-        print(f"ok: {_summary(checked.inventory)}; templates compile and render")
-    return EXIT_OK if checked.ok else EXIT_FINDINGS
+    return _report(checked, args, f"{_summary(checked.inventory)}; templates compile and render",
+                   ok_with_warnings=True)
 
 
 def cmd_schema(args) -> int:
@@ -69,19 +89,26 @@ def cmd_schema(args) -> int:
 
 
 def register(sub) -> None:
-    def inventory_command(name: str, help_text: str, func) -> argparse.ArgumentParser:
+    def inventory_command(name: str, help_text: str, func, formats=("text", "json")) -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=help_text)
         command.add_argument("inventory", nargs="+", help="inventory files or directories (merged)")
-        add_format(command)
+        add_format(command, formats)
+        command.add_argument("--device", action="append", metavar="NAME",
+                             help="report (render: write) only this device (repeatable); the whole inventory is "
+                                  "still checked")
+        if "sarif" in formats:
+            command.add_argument("--strict", action="store_true",
+                                 help="warnings fail too (exit 1); acknowledged warnings do not")
         command.set_defaults(func=func, command_name=name)
         return command
 
-    inventory_command("validate", "check inventories: IP plan, numbering plan, text safety", cmd_validate)
+    inventory_command("validate", "check inventories: IP plan, numbering plan, text safety", cmd_validate,
+                      ("text", "json", *CI_FORMATS))
     render = inventory_command("render", "validate, then write one config file per device", cmd_render)
     render.add_argument("-o", "--output", default="build", help="output directory (default: build/)")
     render.add_argument("--templates", help="directory whose templates override the bundled ones")
     check = inventory_command("check", "CI: validate, compile every template, render every device in memory",
-                              cmd_check)
+                              cmd_check, ("text", "json", *CI_FORMATS))
     check.add_argument("--templates", help="directory whose templates override the bundled ones")
     schema = sub.add_parser("schema", help="print the inventory JSON Schema (for editors and CI)")
     schema.set_defaults(func=cmd_schema, command_name="schema")

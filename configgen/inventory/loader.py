@@ -16,12 +16,12 @@ from typing import Any, Iterable, Iterator
 
 from pydantic import BaseModel, ValidationError
 
-from configgen.findings import Finding, Findings, InputError
-from configgen.inventory.schema import SERVICE_MODELS, Device, InventoryDocument, Operator, VpmnGroup
+from configgen.findings import Acknowledgement, Finding, Findings, InputError
+from configgen.inventory.schema import SERVICE_MODELS, Acknowledge, Device, InventoryDocument, Operator, VpmnGroup
 from configgen.inventory.types import FREE_TEXT, _name, vendor_interface_name
 from configgen.inventory.yamlsource import PathT, SourceMap, load_yaml_file
 
-LIST_SECTIONS = ("services", "vpmn")
+LIST_SECTIONS = ("services", "vpmn", "acknowledge")
 CREDENTIAL_KEYS = {"password", "secret", "enable_secret", "enable_password", "username", "community"}
 
 
@@ -41,6 +41,7 @@ class Inventory:
     # device names declared, valid or not: references to a broken device are not "unknown"
     declared_devices: set[str] = field(default_factory=set)
     sources: SourceMap = field(default_factory=SourceMap)
+    acknowledgements: list[Acknowledgement] = field(default_factory=list)
 
     def services_on(self, device: str) -> list[Any]:
         return [s for s in self.services if s.device == device]
@@ -104,7 +105,7 @@ def load_inventory(paths: Iterable[str | Path] | str | Path) -> LoadResult:
         paths = [paths]
     findings = Findings()
     sources = SourceMap()
-    merged: dict[str, Any] = {"operator": {}, "devices": {}, "services": [], "vpmn": []}
+    merged: dict[str, Any] = {"operator": {}, "devices": {}, "services": [], "vpmn": [], "acknowledge": []}
     labs: dict[str, Any] = {}
     for path in expand_paths(paths):
         loaded = load_yaml_file(path)
@@ -264,9 +265,23 @@ def _validate(merged: dict, sources: SourceMap, findings: Findings) -> Inventory
         inventory.services.append(service)
         inventory.service_paths[service.name] = path
     _validate_vpmn(merged["vpmn"], inventory, sources, findings, left_out)
+    _read_acknowledgements(merged["acknowledge"], inventory, sources, findings)
     if left_out:
         findings.add(_left_out_finding(left_out, sources))
     return inventory
+
+
+def _read_acknowledgements(entries: list, inventory: Inventory, sources: SourceMap, findings: Findings) -> None:
+    """`acknowledge:` entries; each applies to its own file's findings unless it names another."""
+    for index, raw in enumerate(entries):
+        path = ("acknowledge", index)
+        entry = _model(Acknowledge, raw, path, sources, findings)
+        if entry is None:
+            continue
+        at_file, at_line, at_field = sources.locate(path)
+        target = str(Path(at_file).parent / entry.file) if entry.file else at_file
+        inventory.acknowledgements.append(Acknowledgement(entry.code, entry.field, entry.reason, target,
+                                                          at_file, at_line, at_field))
 
 
 def _vendor_spelling(service: Any, vendor: str) -> Any:

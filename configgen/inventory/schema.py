@@ -211,6 +211,23 @@ SERVICE_MODELS: dict[str, type[Strict]] = {
 Service = Annotated[Union[GprsVpnService, InternetLineService], Field(discriminator="kind")]
 
 
+class Acknowledge(Strict):
+    """A warning the inventory's authors know about and accept, with why (docs/validation.md)."""
+
+    code: Name = Field(description="the warning's code, as printed in --format json (e.g. pool-not-private)")
+    field: SafeText = Field(description="the warning's field as printed, e.g. services[0].terminal_pools[0]")
+    reason: SafeText = Field(description="why this warning is accepted; shown in every report")
+    file: SafeText | None = Field(None, description="the file the warning is in, relative to this file; "
+                                                    "default: this file")
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_given(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("give the reason this warning is accepted")
+        return value
+
+
 class InventoryDocument(Strict):
     """One inventory file (several merge into one inventory). Used for the JSON Schema."""
 
@@ -219,3 +236,5 @@ class InventoryDocument(Strict):
     devices: dict[Name, Device] = Field({}, description="customer routers by name (the name is the default hostname)")
     services: list[Service] = Field([], description="services, each on one device: kind gprs_vpn or internet_line")
     vpmn: list[VpmnGroup] = Field([], description="VPMN short-number groups and their PBXs (docs/vpmn-pbx.md)")
+    acknowledge: list[Acknowledge] = Field(
+        [], description="warnings accepted with a reason: shown as acknowledged, not counted (docs/validation.md)")
