@@ -27,8 +27,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from hier_config import HConfig, Platform as HPlatform, WorkflowRemediation, get_hconfig
+from hier_config import HConfig, MatchRule, Platform as HPlatform, WorkflowRemediation, get_hconfig, get_hconfig_driver
+from hier_config.models import NegationSubRule
 
 from configgen.platforms import Platform
 from configgen.push.ownership import Conflict, Ownership, find_conflicts
@@ -55,7 +57,30 @@ def parse(platform: Platform, text: str) -> HConfig:
     lines = [line for line in text.splitlines() if line.strip() not in drop]
     normalise = NORMALISERS.get(platform.hier_platform)
     text = "\n".join(lines)
-    return get_hconfig(HPlatform[platform.hier_platform], normalise(text) if normalise else text)
+    return get_hconfig(hier_driver(platform), normalise(text) if normalise else text)
+
+
+@lru_cache(maxsize=None)
+def hier_driver(platform: Platform):
+    """hier_config's driver for the platform, taught the negations the OS wants
+    (platform `negation_rewrites`) as its own negation rules (`negation_sub`, hier-config
+    3.6+): hier_config then writes `undo rule 10`, not `undo rule 10 permit ...`, in
+    every remediation (push, rollback), with no rewriting of its output afterwards.
+
+    A rule matches a line by its lineage (view, then line), so each rewrite names the
+    view it applies in. Nothing is left for post-processing: every VRP negation configgen
+    needs is "keep the key, drop the rest" of one line in a known view, which is what
+    `negation_sub` does. (`_drop_satisfied_negations` is no spelling fix-up: it drops
+    rendered `no shutdown`-style defaults the device never shows, which hier_config
+    cannot know are met, and applies to every OS.)"""
+    hier = get_hconfig_driver(HPlatform[platform.hier_platform])
+    prefix = hier.negation_prefix
+    for view, line in platform.negation_rewrites:
+        leaf = MatchRule(re_search=line)
+        hier.rules.negation_sub.append(NegationSubRule(
+            match_rules=(MatchRule(re_search=view), leaf) if view else (leaf,),
+            search=f"^{re.escape(prefix)}{line.removeprefix('^')}.*", replace=f"{prefix}\\1"))
+    return hier
 
 
 def plan_changes(platform: Platform, running_text: str, intended_text: str,
@@ -95,18 +120,11 @@ def rollback_commands(platform: Platform, current_text: str, original_text: str,
 def to_commands(platform: Platform, tree: HConfig) -> list[str]:
     """A remediation tree as typed lines: Huawei closes every view with `quit` (no
     fall-through); IOS falls through to global config, so only nested sub-modes get `exit`."""
-    negation = tree.driver.negation_prefix
-    rewrites = [(re.compile(pattern), repl) for pattern, repl in platform.negation_rewrites]
     commands: list[str] = []
 
     def walk(node, depth: int) -> None:
         for child in node.children:
             line = child.text
-            if line.startswith(negation):
-                for pattern, repl in rewrites:
-                    if pattern.match(line):
-                        line = pattern.sub(repl, line)
-                        break
             commands.append(line)
             if child.children:
                 walk(child, depth + 1)
