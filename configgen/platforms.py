@@ -49,7 +49,7 @@ class Platform:
     # ---- verify (configgen.verify) ---------------------------------------------------------
     ping_command: str           # format with target, count, timeout_s, timeout_ms, source
     ping_source: str            # format with interface, address: the `source` part of ping_command
-    ping_parser: str            # "textfsm" (ntc-templates) or "huawei" (configgen regex)
+    ping_parser: str            # "textfsm" (ntc-templates) or "huawei" (configgen's TextFSM template)
 
     def tunnel_interface(self, number: int) -> str:
         return self.tunnel_name.format(n=number)
