@@ -103,6 +103,56 @@ def plan_changes(platform: Platform, running_text: str, intended_text: str,
     return ChangePlan(to_commands(platform, remediation), _headers(remediation))
 
 
+def plan_restore(platform: Platform, running_text: str, backup_text: str, rendered_text: str,
+                 ownership: Ownership | None = None) -> ChangePlan:
+    """Commands that bring configgen's part of `running_text` back to configgen's part of
+    `backup_text` (a running config `push --backup-dir` saved before changing the device):
+    the backup's part is the intended config, foreign config is out of scope on both sides.
+
+    configgen's part is what the push scope (`_scope`) selects, with as reference:
+    - `rendered_text`, what the inventory renders for the device now (what the push being
+      undone owns), and the route labels of `ownership`;
+    - the backup's owned sections that carry configgen's marker (an object the inventory
+      no longer renders: restored whole);
+    - in a section configgen shares (a physical interface), the backup's lines the device
+      no longer has there: the settings a push replaced (an older description).
+    A line added by someone else since the backup is in neither part and stays. The same
+    ownership check as a push runs first: a conflict empties the plan."""
+    ownership = ownership or Ownership()
+    running, backup, rendered = (parse(platform, text) for text in (running_text, backup_text, rendered_text))
+    reference = _restore_reference(platform, running, backup, rendered, ownership)
+    conflicts = find_conflicts(platform, running, reference, ownership)
+    if conflicts:
+        return ChangePlan([], frozenset(), tuple(conflicts))
+    now, before = _scope(platform, running, reference, ownership), _scope(platform, backup, reference, ownership)
+    remediation = WorkflowRemediation(now, before).remediation_config
+    return ChangePlan(to_commands(platform, remediation), _headers(remediation))
+
+
+def _restore_reference(platform: Platform, running: HConfig, backup: HConfig, rendered: HConfig,
+                       ownership: Ownership) -> HConfig:
+    owned = [re.compile(p) for p in platform.owned_sections]
+    reference = get_hconfig(rendered.driver)
+    for child in rendered.children:
+        reference.add_deep_copy_of(child)
+    for child in backup.children:
+        mine = reference.get_child(equals=child.text)
+        if mine is None:
+            described = [c.text.removeprefix("description ") for c in child.children
+                         if c.text.startswith("description ")]
+            if any(p.match(child.text) for p in owned) and any(ownership.marks(d) for d in described):
+                reference.add_deep_copy_of(child)
+            continue
+        if not child.children or not mine.children or any(p.match(child.text) for p in owned):
+            continue
+        theirs = running.get_child(equals=child.text)
+        for line in child.children:
+            if not line.children and (theirs is None or theirs.get_child(equals=line.text) is None) \
+                    and mine.get_child(equals=line.text) is None:
+                mine.add_child(line.text)
+    return reference
+
+
 def rollback_commands(platform: Platform, current_text: str, original_text: str,
                       headers: Iterable[str]) -> list[str]:
     """Commands that return the sections/lines `headers` from `current_text` (the device
