@@ -138,3 +138,16 @@ def test_rollback_refuses_another_devices_backup(lab, tmp_path, capsys):
                  "--format", "json", *QUIET]) == 2
     doc = json.loads(capsys.readouterr().out)
     assert doc["error"]["kind"] == "usage" and "is not a backup of wh-power-ce" in doc["error"]["message"]
+
+
+def test_a_backup_that_cannot_be_written_sends_nothing(lab, tmp_path):
+    from configgen.push import push_devices
+
+    inventory, configs = lab.variant(tmp_path, CHANGED)
+    device = "wh-water-ce"
+    before = lab.running(device)
+    [result] = push_devices(inventory, configs, {device: lab.targets[device]}, lab.credentials,
+                            backup_dir=tmp_path / "missing", line_timeout=5).results
+    assert (result.status, result.stage, result.applied, result.backup) == ("failed", "backup", [], None), result
+    assert result.commands and result.error.startswith("nothing sent: the backup of the running config could not")
+    assert lab.same_as(device, before)
