@@ -186,8 +186,6 @@ def _running_configs(args, devices: list[str]) -> dict[str, str]:
     if not path.is_dir():
         if not path.exists():
             raise InputError(f"{args.running}: no such file or directory (--running)")
-        if len(devices) != 1 or not args.device:
-            raise InputError(f"--running {args.running} is one file: name its device with one --device")
         return {devices[0]: _read_config_file(path, f"the running config of {devices[0]}")}
     found, missing = {}, []
     for device in devices:
@@ -213,6 +211,8 @@ def cmd_diff(args) -> int:
     if isinstance(result, int):
         return result
     inventory = result.checked.inventory
+    if Path(args.running).expanduser().is_file() and len(set(args.device or ())) != 1:
+        return fail(args, "usage", f"--running {args.running} is one file: name its device with one --device")
     running = _running_configs(args, select_devices(inventory, args.device))
     report = plan_offline(inventory, result.configs, running)
     _emit_push_report(args, report)

@@ -82,7 +82,8 @@ def test_unusable_running_configs_are_input_errors(saved, capsys, case, argv_tai
     tail = [] if argv_tail == ["FILE"] else argv_tail
     assert main(["diff", GPRS, "--running", running, *tail, "--format", "json"]) == 2
     doc = json.loads(capsys.readouterr().out)
-    assert doc["error"]["kind"] == "input" and message in doc["error"]["message"]
+    kind = "usage" if case == "file without device" else "input"
+    assert doc["error"]["kind"] == kind and message in doc["error"]["message"]
 
 
 def test_an_invalid_inventory_is_findings_and_nothing_compared(tmp_path, saved, capsys):
