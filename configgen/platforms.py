@@ -41,14 +41,15 @@ class Platform:
     # A top-level line configgen did not render is removed only when it carries a label
     # of a service on the device (group 1): a route configgen once made for that service.
     owned_line_label: str
-    # Negations hier_config spells in a form the OS refuses (regex, replacement).
+    # Negations hier_config spells in a form the OS refuses: (view regex or "" for top
+    # level, line regex whose group 1 is what the negation keeps); see HUAWEI_NEGATIONS.
     negation_rewrites: tuple[tuple[str, str], ...]
     section_exit: str           # leaves a sub-view
     exit_every_section: bool    # Huawei has no fall-through: `quit` closes every view
     # ---- verify (configgen.verify) ---------------------------------------------------------
     ping_command: str           # format with target, count, timeout_s, timeout_ms, source
     ping_source: str            # format with interface, address: the `source` part of ping_command
-    ping_parser: str            # "textfsm" (ntc-templates) or "huawei" (configgen regex)
+    ping_parser: str            # "textfsm" (ntc-templates) or "huawei" (configgen's TextFSM template)
 
     def tunnel_interface(self, number: int) -> str:
         return self.tunnel_name.format(n=number)
@@ -58,15 +59,17 @@ class Platform:
 
 
 # docs/references.md §5: hier_config negates the whole line; VRP identifies these by their key
-# (`undo rule 10`, `undo qos car inbound`, a route without its description).
+# (`undo rule 10`, `undo qos car inbound`, a route without its description). Each entry:
+# (the view the line sits in, regex; "" at top level), (the line, regex; group 1 is the key
+# `undo` takes). configgen.push.diff turns them into hier_config negation rules.
 HUAWEI_NEGATIONS = (
-    (r"^undo (rule \d+) .*", r"undo \1"),
-    (r"^undo (qos car (?:inbound|outbound)) .*", r"undo \1"),
-    (r"^undo (qos lr) .*", r"undo \1"),
-    (r"^undo (ip route-static \S+ \S+ \S+) .*", r"undo \1"),
-    (r"^undo ip address unnumbered .*", r"undo ip address unnumbered"),
-    (r"^undo (source|destination|tunnel-protocol) .*", r"undo \1"),
-    (r"^undo (nat outbound \d+)\b.*", r"undo \1"),
+    (r"^acl ", r"^(rule \d+) "),
+    (r"^interface ", r"^(qos car (?:inbound|outbound)) "),
+    (r"^interface ", r"^(qos lr) "),
+    ("", r"^(ip route-static \S+ \S+ \S+) "),
+    (r"^interface ", r"^(ip address unnumbered) "),
+    (r"^interface Tunnel", r"^(source|destination|tunnel-protocol) "),
+    (r"^interface ", r"^(nat outbound \d+)\b"),
 )
 
 # docs/references.md §3: IOS standard ACLs 1-99; VRP basic 2000-2999, advanced 3000-3999.

@@ -1,4 +1,8 @@
-"""`configgen push | verify | deploy`: thin wrappers over configgen.push and configgen.verify.
+"""`configgen push | verify | deploy | diff | rollback`: thin wrappers over configgen.push and
+configgen.verify.
+
+`diff` is `push --dry-run` against running configs saved as files (no credentials, no
+SSH); `rollback` restores configgen's part of a running config `push --backup-dir` saved.
 
 Exit codes as for every configgen command: 0 all good; 1 findings (an invalid inventory or
 template: nothing attempted) or a device, step or service failed; 2 nothing was attempted
@@ -13,7 +17,8 @@ import threading
 from pathlib import Path
 
 from configgen.commands.common import (EXIT_FINDINGS, EXIT_OK, add_format, document, emit_json, fail, positive_int,
-                           positive_seconds, print_findings, progress_wanted, wants_json)
+                                       positive_seconds, print_findings, progress_wanted, wants_json)
+from configgen.findings import InputError
 
 
 class _Progress:
@@ -38,19 +43,28 @@ def _show_progress(args) -> bool:
     return not args.quiet and progress_wanted()
 
 
+def _render(args, nothing: str):
+    """Validate + render as `render --templates` does (push sends what render writes):
+    the result, or EXIT_FINDINGS after printing the findings."""
+    from configgen import api
+
+    result = api.render(args.inventory, template_dir=args.templates, freeze_gc=True, template_findings=True)
+    if not result.checked.ok:
+        print_findings(result.checked.findings, args)
+        print(f"{nothing}: fix the errors above first", file=sys.stderr)
+        return EXIT_FINDINGS
+    return result
+
+
 def _prepare(args):
     """Validate + render, resolve targets and credentials: (result, targets, credentials) or an exit code."""
-    from configgen import api
     from configgen.push.credentials import CredentialsError, install_log_redaction, load_credentials
     from configgen.push.targets import HostKeys, read_connection_file, resolve_targets
 
     install_log_redaction()
-    # the same templates as `render --templates`: push sends what render writes
-    result = api.render(args.inventory, template_dir=args.templates, freeze_gc=True, template_findings=True)
-    if not result.checked.ok:
-        print_findings(result.checked.findings, args)
-        print("nothing pushed or verified: fix the errors above first", file=sys.stderr)
-        return EXIT_FINDINGS
+    result = _render(args, "nothing pushed or verified")
+    if isinstance(result, int):
+        return result
     connections = read_connection_file(args.connections) if args.connections else None
     host_keys = HostKeys(Path(args.known_hosts).expanduser(), args.accept_new_host_keys)
     targets = resolve_targets(result.checked.inventory, args.device, connections, host_keys)
@@ -67,22 +81,41 @@ def _report_document(args, report) -> dict:
     return document(args, body.pop("ok"), **body)
 
 
+def _emit_push_report(args, report) -> None:
+    """push, diff and rollback: the JSON document, the planned commands (dry run), or the table."""
+    if wants_json(args):
+        emit_json(_report_document(args, report))
+    elif report.dry_run:
+        for device in report.results:
+            print(f"### {device.device}: {len(device.commands)} command(s)" + (f" ({device.error})" if device.error else ""))
+            print("\n".join(device.commands) if device.commands else "(nothing to send)")
+    else:
+        print(report.table())
+
+
+def _backup_dir(args) -> Path | None:
+    """--backup-dir, created (0700) when missing; InputError when it cannot be."""
+    if not getattr(args, "backup_dir", None):
+        return None
+    path = Path(args.backup_dir).expanduser()
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{args.backup_dir}: cannot use as backup directory: {exc.strerror or exc}") from None
+    if not path.is_dir():
+        raise InputError(f"{args.backup_dir}: not a directory (--backup-dir)")
+    return path
+
+
 def _run_push(args, prepared, *, emit: bool = True):
     from configgen.push import push_devices
 
     result, targets, credentials = prepared
     report = push_devices(result.checked.inventory, result.configs, targets, credentials,
                           dry_run=getattr(args, "dry_run", False), workers=args.workers,
-                          progress=_Progress(len(targets), _show_progress(args)))
+                          progress=_Progress(len(targets), _show_progress(args)), backup_dir=_backup_dir(args))
     if emit:
-        if wants_json(args):
-            emit_json(_report_document(args, report))
-        elif report.dry_run:
-            for device in report.results:
-                print(f"### {device.device}: {len(device.commands)} command(s)" + (f" ({device.error})" if device.error else ""))
-                print("\n".join(device.commands) if device.commands else "(nothing to send)")
-        else:
-            print(report.table())
+        _emit_push_report(args, report)
     return report
 
 
@@ -131,16 +164,102 @@ def cmd_deploy(args) -> int:
     return EXIT_OK if verified.ok else EXIT_FINDINGS
 
 
+def _read_config_file(path: Path, what: str) -> str:
+    """A saved config as text (UTF-8; CRLF as saved from a terminal is fine); InputError
+    when it cannot be read or is empty."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: {what} is not UTF-8 text (byte {exc.start}); save it again as UTF-8") from None
+    if not text.strip():
+        raise InputError(f"{path}: {what} is empty")
+    return text
+
+
+def _running_configs(args, devices: list[str]) -> dict[str, str]:
+    """--running DIR (`<device>.cfg` or `<device>.txt` per device) or FILE (one --device)."""
+    path = Path(args.running).expanduser()
+    if not path.is_dir():
+        if not path.exists():
+            raise InputError(f"{args.running}: no such file or directory (--running)")
+        return {devices[0]: _read_config_file(path, f"the running config of {devices[0]}")}
+    found, missing = {}, []
+    for device in devices:
+        files = [path / f"{device}{suffix}" for suffix in (".cfg", ".txt") if (path / f"{device}{suffix}").is_file()]
+        if len(files) > 1:
+            raise InputError(f"{path}: both {files[0].name} and {files[1].name}: keep one running config of {device}")
+        if not files:
+            missing.append(device)
+            continue
+        found[device] = _read_config_file(files[0], f"the running config of {device}")
+    if missing:
+        raise InputError(f"{path}: no running config of {', '.join(missing)} (expected <device>.cfg or <device>.txt"
+                         "; or choose devices with --device)")
+    return found
+
+
+def cmd_diff(args) -> int:
+    """What `push` would send, planned against running configs saved as files."""
+    from configgen.push.engine import plan_offline
+    from configgen.push.targets import select_devices
+
+    result = _render(args, "nothing compared")
+    if isinstance(result, int):
+        return result
+    inventory = result.checked.inventory
+    if Path(args.running).expanduser().is_file() and len(set(args.device or ())) != 1:
+        return fail(args, "usage", f"--running {args.running} is one file: name its device with one --device")
+    running = _running_configs(args, select_devices(inventory, args.device))
+    report = plan_offline(inventory, result.configs, running)
+    _emit_push_report(args, report)
+    return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def cmd_rollback(args) -> int:
+    """Restore configgen's part of a device from a backup `push --backup-dir` wrote."""
+    from configgen.push.engine import deliver, restore_planner
+
+    backup = Path(args.backup).expanduser()
+    if len(set(args.device)) > 1:
+        return fail(args, "usage", "rollback restores one device: give one --device")
+    device = args.device[0]
+    if not backup.name.startswith(f"{device}-"):
+        return fail(args, "usage", f"{args.backup} is not a backup of {device}: push names its backups "
+                                   f"{device}-<UTC time>.cfg (rename a copy only if it is {device}'s)")
+    text = _read_config_file(backup, "the backup")
+    prepared = _prepare(args)
+    if isinstance(prepared, int):
+        return prepared
+    result, targets, credentials = prepared
+    planner = restore_planner(result.checked.inventory, device, result.configs[device], text)
+    report = deliver(targets, {device: planner}, credentials, dry_run=args.dry_run, workers=1,
+                     progress=_Progress(1, _show_progress(args)), backup_dir=_backup_dir(args))
+    _emit_push_report(args, report)
+    return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
 def register(sub) -> None:
-    def command(name: str, help_text: str, func):
+    def command(name: str, help_text: str, func, *, online: bool = True, one_device: bool = False):
         parser = sub.add_parser(name, help=help_text)
         parser.add_argument("inventory", nargs="+", help="inventory files or directories (merged)")
-        parser.add_argument("--device", action="append", metavar="NAME",
-                            help="only this device (repeatable); default: every device with a rendered config "
-                                 "(services and PBX gateways)")
+        if one_device:
+            parser.add_argument("--device", action="append", metavar="NAME", required=True,
+                                help="the device to restore (one)")
+        else:
+            parser.add_argument("--device", action="append", metavar="NAME",
+                                help="only this device (repeatable); default: every device with a rendered config "
+                                     "(services and PBX gateways)")
         parser.add_argument("--templates", metavar="DIR",
                             help="directory whose templates override the bundled ones (as for `render`: "
                                  "the same directory sends what `render --templates DIR` writes)")
+        add_format(parser)
+        parser.set_defaults(func=func, command_name=name)
+        if not online:
+            return parser
         parser.add_argument("--connections", metavar="FILE",
                             help="connection file (from `configgen lab up`): host/port per device")
         parser.add_argument("--known-hosts", metavar="FILE", default="~/.ssh/known_hosts",
@@ -150,10 +269,8 @@ def register(sub) -> None:
                             help="trust a device without a known_hosts entry on first contact and record its key "
                                  "(a changed key is still refused)")
         parser.add_argument("--workers", type=positive_int, default=4, help="devices handled in parallel (default 4)")
-        add_format(parser)
         parser.add_argument("-q", "--quiet", action="store_true",
                             help="no progress lines on stderr (there are none outside a terminal or in CI)")
-        parser.set_defaults(func=func, command_name=name)
         return parser
 
     def ping_options(parser):
@@ -161,8 +278,22 @@ def register(sub) -> None:
         parser.add_argument("--timeout", type=positive_seconds, default=2.0,
                             help="seconds to wait per echo (default 2)")
 
-    push = command("push", "send what differs from the rendered config, then save/commit", cmd_push)
-    push.add_argument("--dry-run", action="store_true", help="print the commands per device; change nothing")
+    def changes(parser):
+        parser.add_argument("--dry-run", action="store_true", help="print the commands per device; change nothing")
+        parser.add_argument("--backup-dir", metavar="DIR",
+                            help="before changing a device, save the running config it had as "
+                                 "DIR/<device>-<UTC time>.cfg (mode 0600: it may hold the device's secrets)")
+
+    changes(command("push", "send what differs from the rendered config, then save/commit", cmd_push))
     ping_options(command("verify", "ordered pings per service: circuit, operator routing, LAN, tunnel", cmd_verify))
     ping_options(command("deploy", "validate, render, push and verify, stopping at the first failure", cmd_deploy))
+    diff = command("diff", "what push would send, against running configs saved as files (no SSH)", cmd_diff,
+                   online=False)
+    diff.add_argument("--running", metavar="DIR|FILE", required=True,
+                      help="directory of running configs as the devices print them (<device>.cfg or <device>.txt), "
+                           "or one such file with one --device")
+    rollback = command("rollback", "restore configgen's part of a device from a `push --backup-dir` backup",
+                       cmd_rollback, one_device=True)
+    rollback.add_argument("--backup", metavar="FILE", required=True, help="the backup file push wrote")
+    changes(rollback)
 

@@ -27,8 +27,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from hier_config import HConfig, Platform as HPlatform, WorkflowRemediation, get_hconfig
+from hier_config import HConfig, MatchRule, Platform as HPlatform, WorkflowRemediation, get_hconfig, get_hconfig_driver
+from hier_config.models import NegationSubRule
 
 from configgen.platforms import Platform
 from configgen.push.ownership import Conflict, Ownership, find_conflicts
@@ -55,7 +57,30 @@ def parse(platform: Platform, text: str) -> HConfig:
     lines = [line for line in text.splitlines() if line.strip() not in drop]
     normalise = NORMALISERS.get(platform.hier_platform)
     text = "\n".join(lines)
-    return get_hconfig(HPlatform[platform.hier_platform], normalise(text) if normalise else text)
+    return get_hconfig(hier_driver(platform), normalise(text) if normalise else text)
+
+
+@lru_cache(maxsize=None)
+def hier_driver(platform: Platform):
+    """hier_config's driver for the platform, taught the negations the OS wants
+    (platform `negation_rewrites`) as its own negation rules (`negation_sub`, hier-config
+    3.6+): hier_config then writes `undo rule 10`, not `undo rule 10 permit ...`, in
+    every remediation (push, rollback), with no rewriting of its output afterwards.
+
+    A rule matches a line by its lineage (view, then line), so each rewrite names the
+    view it applies in. Nothing is left for post-processing: every VRP negation configgen
+    needs is "keep the key, drop the rest" of one line in a known view, which is what
+    `negation_sub` does. (`_drop_satisfied_negations` is no spelling fix-up: it drops
+    rendered `no shutdown`-style defaults the device never shows, which hier_config
+    cannot know are met, and applies to every OS.)"""
+    hier = get_hconfig_driver(HPlatform[platform.hier_platform])
+    prefix = hier.negation_prefix
+    for view, line in platform.negation_rewrites:
+        leaf = MatchRule(re_search=line)
+        hier.rules.negation_sub.append(NegationSubRule(
+            match_rules=(MatchRule(re_search=view), leaf) if view else (leaf,),
+            search=f"^{re.escape(prefix)}{line.removeprefix('^')}.*", replace=f"{prefix}\\1"))
+    return hier
 
 
 def plan_changes(platform: Platform, running_text: str, intended_text: str,
@@ -78,6 +103,56 @@ def plan_changes(platform: Platform, running_text: str, intended_text: str,
     return ChangePlan(to_commands(platform, remediation), _headers(remediation))
 
 
+def plan_restore(platform: Platform, running_text: str, backup_text: str, rendered_text: str,
+                 ownership: Ownership | None = None) -> ChangePlan:
+    """Commands that bring configgen's part of `running_text` back to configgen's part of
+    `backup_text` (a running config `push --backup-dir` saved before changing the device):
+    the backup's part is the intended config, foreign config is out of scope on both sides.
+
+    configgen's part is what the push scope (`_scope`) selects, with as reference:
+    - `rendered_text`, what the inventory renders for the device now (what the push being
+      undone owns), and the route labels of `ownership`;
+    - the backup's owned sections that carry configgen's marker (an object the inventory
+      no longer renders: restored whole);
+    - in a section configgen shares (a physical interface), the backup's lines the device
+      no longer has there: the settings a push replaced (an older description).
+    A line added by someone else since the backup is in neither part and stays. The same
+    ownership check as a push runs first: a conflict empties the plan."""
+    ownership = ownership or Ownership()
+    running, backup, rendered = (parse(platform, text) for text in (running_text, backup_text, rendered_text))
+    reference = _restore_reference(platform, running, backup, rendered, ownership)
+    conflicts = find_conflicts(platform, running, reference, ownership)
+    if conflicts:
+        return ChangePlan([], frozenset(), tuple(conflicts))
+    now, before = _scope(platform, running, reference, ownership), _scope(platform, backup, reference, ownership)
+    remediation = WorkflowRemediation(now, before).remediation_config
+    return ChangePlan(to_commands(platform, remediation), _headers(remediation))
+
+
+def _restore_reference(platform: Platform, running: HConfig, backup: HConfig, rendered: HConfig,
+                       ownership: Ownership) -> HConfig:
+    owned = [re.compile(p) for p in platform.owned_sections]
+    reference = get_hconfig(rendered.driver)
+    for child in rendered.children:
+        reference.add_deep_copy_of(child)
+    for child in backup.children:
+        mine = reference.get_child(equals=child.text)
+        if mine is None:
+            described = [c.text.removeprefix("description ") for c in child.children
+                         if c.text.startswith("description ")]
+            if any(p.match(child.text) for p in owned) and any(ownership.marks(d) for d in described):
+                reference.add_deep_copy_of(child)
+            continue
+        if not child.children or not mine.children or any(p.match(child.text) for p in owned):
+            continue
+        theirs = running.get_child(equals=child.text)
+        for line in child.children:
+            if not line.children and (theirs is None or theirs.get_child(equals=line.text) is None) \
+                    and mine.get_child(equals=line.text) is None:
+                mine.add_child(line.text)
+    return reference
+
+
 def rollback_commands(platform: Platform, current_text: str, original_text: str,
                       headers: Iterable[str]) -> list[str]:
     """Commands that return the sections/lines `headers` from `current_text` (the device
@@ -95,18 +170,11 @@ def rollback_commands(platform: Platform, current_text: str, original_text: str,
 def to_commands(platform: Platform, tree: HConfig) -> list[str]:
     """A remediation tree as typed lines: Huawei closes every view with `quit` (no
     fall-through); IOS falls through to global config, so only nested sub-modes get `exit`."""
-    negation = tree.driver.negation_prefix
-    rewrites = [(re.compile(pattern), repl) for pattern, repl in platform.negation_rewrites]
     commands: list[str] = []
 
     def walk(node, depth: int) -> None:
         for child in node.children:
             line = child.text
-            if line.startswith(negation):
-                for pattern, repl in rewrites:
-                    if pattern.match(line):
-                        line = pattern.sub(repl, line)
-                        break
             commands.append(line)
             if child.children:
                 walk(child, depth + 1)

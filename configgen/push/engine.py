@@ -3,7 +3,9 @@
 One worker per device (ThreadPoolExecutor); a device's failure never stops the others.
 Per device:
 1. log in through configgen's driver (`targets.Target.connect`) and read the running config;
-2. `diff.plan_changes`: only what differs, only in configgen's scope;
+2. the device's planner: `diff.plan_changes` for a push (only what differs, only in
+   configgen's scope), `diff.plan_restore` for a rollback from a backup file;
+   with a backup directory, the running config read in step 1 is written there first;
 3. enter config mode once and send the commands one `send_config_set` call per line, so
    the report can say exactly which lines were applied when something goes wrong;
 4. on commit-based VRP8 `commit`; then save (`write memory` / `save` + `y`) on every OS.
@@ -24,17 +26,21 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Callable
 
 from netmiko.exceptions import NetmikoAuthenticationException, ReadException, WriteException
 from paramiko.ssh_exception import SSHException
 
+from configgen.fileio import write_atomic
 from configgen.findings import InputError
+from configgen.platforms import platform_for
 from configgen.push.credentials import Credentials, redact, redact_all
 from configgen.push.drivers import HostKeyError
-from configgen.push.diff import ChangePlan, plan_changes, rollback_commands
+from configgen.push.diff import ChangePlan, plan_changes, plan_restore, rollback_commands
 from configgen.push.targets import Target
-from configgen.push.ownership import Ownership, for_device
+from configgen.push.ownership import for_device
 
 log = logging.getLogger("configgen.push")
 
@@ -46,13 +52,14 @@ VRP8_DISCARD_QUESTION = r"\[Y\(yes\)/N\(no\)/C\(cancel\)\]:?"
 SESSION_LOST = (OSError, EOFError, SSHException, ReadException, WriteException)
 
 Progress = Callable[[str, str], None]     # (device, message)
+Planner = Callable[[str], ChangePlan]     # the device's running config -> what to send
 
 
 @dataclass
 class DeviceResult:
     device: str
     status: str = "failed"
-    stage: str = "connect"                 # where it ended: connect, read, check, apply, commit, save, done
+    stage: str = "connect"                 # where it ended: connect, read, check, backup, apply, commit, save, done
     commands: list[str] = field(default_factory=list)        # the planned diff
     applied: list[str] = field(default_factory=list)
     in_flight: str | None = None           # sent when the session was lost: may or may not be applied
@@ -65,6 +72,7 @@ class DeviceResult:
     rolled_back: bool | None = None        # None: nothing needed undoing
     committed: bool | None = None          # VRP8: the commit went through (None: not attempted / not VRP8)
     saved: bool | None = None              # running config written to startup (None: not attempted)
+    backup: str | None = None              # file holding the running config from before the change
     seconds: float = 0.0
 
     @property
@@ -95,6 +103,8 @@ class PushReport:
                 detail = f"rejected {r.failed_line!r}: {r.device_error or r.error}"
             if r.rolled_back is not None:
                 detail += "; rolled back" if r.rolled_back else "; ROLLBACK FAILED"
+            if r.backup:
+                detail += ("; " if detail else "") + f"backup {r.backup}"
             rows.append((r.device, r.status, str(len(r.commands)), str(len(r.applied)), f"{r.seconds:.1f}s",
                          redact(detail)))
         widths = [max(len(row[i]) for row in rows) for i in range(5)]
@@ -104,33 +114,94 @@ class PushReport:
 
 def push_devices(inventory, configs: dict[str, str], targets: dict[str, Target], credentials: Credentials, *,
                  dry_run: bool = False, workers: int = 4, progress: Progress | None = None,
-                 line_timeout: float = 30.0) -> PushReport:
+                 line_timeout: float = 30.0, backup_dir: str | Path | None = None) -> PushReport:
     """Push `configs[device]` (rendered text) to every target, `workers` at a time.
     The inventory must have validated: `configgen.api.render` only renders then.
 
     `line_timeout`: seconds to wait for the device to answer one config line; a dead
-    session is only noticed when it runs out (netmiko keeps reading a closed channel)."""
-    notify = progress or (lambda device, message: None)
+    session is only noticed when it runs out (netmiko keeps reading a closed channel).
+    `backup_dir`: before changing a device, write the running config it had there
+    (`write_backup`); the result names the file."""
     missing = sorted(set(targets) - set(configs))
     if missing:
         raise InputError(f"no rendered configuration for {', '.join(missing)}: nothing to push there")
-    owners = {name: for_device(inventory, name) for name in targets}
+    planners = {name: push_planner(inventory, name, configs[name]) for name in targets}
+    return deliver(targets, planners, credentials, dry_run=dry_run, workers=workers, progress=progress,
+                   line_timeout=line_timeout, backup_dir=backup_dir)
+
+
+def push_planner(inventory, device: str, intended: str) -> Planner:
+    """What a push sends to `device`: its rendered config against the running one, in
+    configgen's scope, after the ownership check (diff.plan_changes)."""
+    platform, ownership = platform_for(inventory.devices[device]), for_device(inventory, device)
+    return lambda running: plan_changes(platform, running, intended, ownership)
+
+
+def restore_planner(inventory, device: str, rendered: str, backup: str) -> Planner:
+    """What a rollback sends to `device`: configgen's part of `backup` (a running config
+    push saved) against its part of the running config (diff.plan_restore)."""
+    platform, ownership = platform_for(inventory.devices[device]), for_device(inventory, device)
+    return lambda running: plan_restore(platform, running, backup, rendered, ownership)
+
+
+def plan_offline(inventory, configs: dict[str, str], running: dict[str, str]) -> PushReport:
+    """`configgen diff`: the report `push --dry-run` gives when the devices' running
+    configs are `running[device]` (text as the device prints it), with no device."""
+    results = []
+    for name, text in running.items():
+        result = DeviceResult(name, stage="check")
+        record_plan(result, push_planner(inventory, name, configs[name])(text), dry_run=True)
+        results.append(result)
+    return PushReport(results, dry_run=True)
+
+
+def record_plan(result: DeviceResult, plan: ChangePlan, dry_run: bool) -> bool:
+    """Put `plan` into `result`: True when there is something to send now. A conflict
+    fails the device with nothing sent; an empty plan or a dry run ends it here."""
+    if plan.conflicts:
+        result.stage = "check"
+        result.conflicts = [c.message(result.device) for c in plan.conflicts]
+        result.error = "; ".join(result.conflicts)
+        return False
+    result.commands = plan.commands
+    if plan.empty or dry_run:
+        result.status, result.stage = ("planned" if plan.commands else "unchanged"), "done"
+        return False
+    return True
+
+
+def write_backup(directory: str | Path, device: str, running: str) -> Path:
+    """`<directory>/<device>-<UTC time>.cfg`, mode 0600 (a running config may hold the
+    device's secrets), written atomically; never over an earlier backup."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    path, n = Path(directory) / f"{device}-{stamp}.cfg", 1
+    while path.exists():
+        n += 1
+        path = Path(directory) / f"{device}-{stamp}-{n}.cfg"
+    return write_atomic(path, running if running.endswith("\n") else running + "\n", mode=0o600)
+
+
+def deliver(targets: dict[str, Target], planners: dict[str, Planner], credentials: Credentials, *,
+            dry_run: bool = False, workers: int = 4, progress: Progress | None = None,
+            line_timeout: float = 30.0, backup_dir: str | Path | None = None) -> PushReport:
+    """Read each target, plan with its planner, apply, commit, save: one worker per device."""
+    notify = progress or (lambda device, message: None)
     results: dict[str, DeviceResult] = {}
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="cgpush") as pool:
-        futures = {pool.submit(_push_one, target, configs[name], owners[name], credentials, dry_run, notify,
-                               line_timeout): name
+        futures = {pool.submit(_push_one, target, planners[name], credentials, dry_run, notify,
+                               line_timeout, backup_dir): name
                    for name, target in targets.items()}
         for future in as_completed(futures):
             results[futures[future]] = future.result()
     return PushReport([results[name] for name in targets], dry_run)
 
 
-def _push_one(target: Target, intended: str, ownership: Ownership, credentials: Credentials, dry_run: bool,
-              notify: Progress, line_timeout: float) -> DeviceResult:
+def _push_one(target: Target, planner: Planner, credentials: Credentials, dry_run: bool,
+              notify: Progress, line_timeout: float, backup_dir: str | Path | None) -> DeviceResult:
     result = DeviceResult(target.name)
     started = time.monotonic()
     try:
-        _deliver(target, intended, ownership, credentials, dry_run, result, notify, line_timeout)
+        _deliver(target, planner, credentials, dry_run, result, notify, line_timeout, backup_dir)
     except NetmikoAuthenticationException:
         result.error = f"login refused for user {credentials.username!r} at {target.host}:{target.port}"
     except HostKeyError as exc:
@@ -146,24 +217,25 @@ def _push_one(target: Target, intended: str, ownership: Ownership, credentials: 
     return result
 
 
-def _deliver(target: Target, intended: str, ownership: Ownership, credentials: Credentials, dry_run: bool,
-             result: DeviceResult, notify: Progress, line_timeout: float) -> None:
+def _deliver(target: Target, planner: Planner, credentials: Credentials, dry_run: bool,
+             result: DeviceResult, notify: Progress, line_timeout: float, backup_dir: str | Path | None) -> None:
     platform = target.platform
     notify(target.name, "connecting")
     conn = target.connect(credentials)
     try:
         result.stage = "read"
         original = conn.send_command(platform.running_config_command, read_timeout=60)
-        plan = plan_changes(platform, original, intended, ownership)
-        if plan.conflicts:
-            result.stage = "check"
-            result.conflicts = [c.message(target.name) for c in plan.conflicts]
-            result.error = "; ".join(result.conflicts)
+        plan = planner(original)
+        if not record_plan(result, plan, dry_run):
             return
-        result.commands = plan.commands
-        if plan.empty or dry_run:
-            result.status, result.stage = ("planned" if plan.commands else "unchanged"), "done"
-            return
+        if backup_dir is not None:
+            result.stage = "backup"
+            try:
+                result.backup = str(write_backup(backup_dir, target.name, original))
+            except OSError as exc:
+                result.error = (f"nothing sent: the backup of the running config could not be written "
+                                f"in {backup_dir}: {exc.strerror or exc}")
+                return
         result.stage = "apply"
         notify(target.name, f"applying {len(plan.commands)} line(s)")
         if not _apply(conn, target, plan, original, credentials, result, line_timeout):

@@ -131,20 +131,7 @@ def resolve_targets(inventory, names: list[str] | None = None, connections: Conn
     """Targets for `names` (default: every device configgen renders a configuration for:
     devices with services and PBX gateways alike), in name order. A named device that is
     unknown, or has nothing rendered, is an InputError."""
-    from configgen.render import build_device_configs
-
-    rendered = set(build_device_configs(inventory))
-    if names:
-        unknown = sorted(set(names) - set(inventory.devices))
-        if unknown:
-            raise InputError(f"unknown device(s): {', '.join(unknown)}")
-        empty = sorted(set(names) - rendered)
-        if empty:
-            raise InputError(f"nothing rendered for device(s) {', '.join(empty)}: no service or PBX gateway "
-                             "of the inventory is on them, so there is nothing to push or verify")
-        wanted = sorted(set(names))
-    else:
-        wanted = sorted(rendered)
+    wanted = select_devices(inventory, names)
     targets = {}
     for name in wanted:
         device = inventory.devices[name]
@@ -163,3 +150,22 @@ def resolve_targets(inventory, names: list[str] | None = None, connections: Conn
         targets[name] = Target(name, host, port, platform, host_keys or HostKeys(), pinned,
                                f"connection file {connections.path}" if pinned else "")
     return targets
+
+
+def select_devices(inventory, names: list[str] | None = None) -> list[str]:
+    """`names` checked (InputError for a device unknown or with nothing rendered), or every
+    device configgen renders a configuration for; in name order. What push, verify, diff
+    and rollback act on."""
+    from configgen.render import build_device_configs
+
+    rendered = set(build_device_configs(inventory))
+    if not names:
+        return sorted(rendered)
+    unknown = sorted(set(names) - set(inventory.devices))
+    if unknown:
+        raise InputError(f"unknown device(s): {', '.join(unknown)}")
+    empty = sorted(set(names) - rendered)
+    if empty:
+        raise InputError(f"nothing rendered for device(s) {', '.join(empty)}: no service or PBX gateway "
+                         "of the inventory is on them, so there is nothing to push or verify")
+    return sorted(set(names))

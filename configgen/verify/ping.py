@@ -1,17 +1,21 @@
 """Ping output -> sent/received/loss/RTT, per vendor.
 
-Cisco IOS goes through ntc-templates (`cisco_ios_ping.textfsm`), the same parser
-netmiko's `use_textfsm=True` uses; configgen keeps the raw text for the report and
-parses it with netmiko's `get_structured_data`. ntc-templates has no Huawei ping
-template, so VRP output is parsed by the regexes below (docs/references.md §7), golden-tested
-against `tests/push/data/ping/`.
+Both are TextFSM templates, golden-tested against `tests/push/data/ping/`. Cisco IOS goes
+through ntc-templates (`cisco_ios_ping.textfsm`), the same parser netmiko's
+`use_textfsm=True` uses; configgen keeps the raw text for the report and parses it with
+netmiko's `get_structured_data`. ntc-templates has no Huawei ping template, so configgen
+ships its own (`configgen/textfsm/huawei_vrp_ping.textfsm`, docs/references.md §7).
 """
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
 
+import textfsm
 from netmiko.utilities import get_structured_data
 
 
@@ -37,18 +41,24 @@ class PingStats:
         return self.received > 0
 
 
-_HUAWEI_SUMMARY = re.compile(
-    r"(\d+) packet\(s\) transmitted\s+(\d+) packet\(s\) received\s+([\d.]+)% packet loss"
-    r"(?:\s+round-trip min/avg/max = ([\d.]+)/([\d.]+)/([\d.]+) ms)?")
+@lru_cache(maxsize=None)
+def _template(name: str) -> str:
+    return files("configgen").joinpath("textfsm", name).read_text(encoding="utf-8")
 
 
 def parse_huawei(output: str) -> PingStats:
-    match = _HUAWEI_SUMMARY.search(output)
-    if match is None:
+    """VRP ping output through configgen's TextFSM template. A refused command or any
+    other output without the statistics raises PingParseError."""
+    try:
+        fsm = textfsm.TextFSM(io.StringIO(_template("huawei_vrp_ping.textfsm")))
+        rows = [dict(zip(fsm.header, row)) for row in fsm.ParseText(output)]
+    except textfsm.TextFSMError:
+        raise PingParseError(_summary_of(output)) from None
+    if not rows or not rows[0]["RECEIVED"]:
         raise PingParseError(_summary_of(output))
-    sent, received = int(match.group(1)), int(match.group(2))
-    rtt = [float(g) if g else None for g in match.groups()[3:]]
-    return PingStats(sent, received, *rtt)
+    row = rows[0]
+    rtt = [float(row[k]) if row[k] else None for k in ("RTT_MIN", "RTT_AVG", "RTT_MAX")]
+    return PingStats(int(row["SENT"]), int(row["RECEIVED"]), *rtt)
 
 
 def parse_cisco(command: str, output: str) -> PingStats:
