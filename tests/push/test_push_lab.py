@@ -327,3 +327,32 @@ def test_refused_ping_fails_its_step_with_the_device_error_and_verify_goes_on(gp
         assert refused.error.startswith("not a ping result: " + errors[service.device])
         assert later and all(step.passed for step in later)
     assert "% Invalid input detected" in report.table()
+
+
+@pytest.mark.parametrize("wrong, refusal", [
+    # issue 11: the old VRP8 rendering, an AR-style tunnel name ...
+    (lambda text: text.replace("Tunnel2", "Tunnel0/0/2"), "interface ID"),
+    # ... and a tunnel whose source interface is not bound to GRE.
+    (lambda text: text.replace(" binding tunnel gre\n", ""), "not bound to GRE"),
+], ids=["slot-style-tunnel", "no-binding"])
+def test_vrp8_refuses_the_old_tunnel_form_and_push_rolls_back(three_os, wrong, refusal):
+    """The VRP8 simulator follows the NE40E GRE guide: the device refuses the old lines with
+    its error form, push reports the line and leaves the committed config as it was; the
+    corrected rendering (Tunnel2, `binding tunnel gre`) carries traffic through the tunnel."""
+    device = "wh-power-ce"
+    assert three_os.push().ok
+    before = three_os.running(device)
+    assert "interface Tunnel2" in before and " binding tunnel gre" in before
+    fresh = three_os.result.configs[device]
+    if refusal == "not bound to GRE":     # a device that never had the binding: start from none
+        with three_os.targets[device].connect(three_os.credentials) as conn:
+            conn.send_config_set(["undo interface Tunnel2", "interface GigabitEthernet0/0/0",
+                                  "undo binding tunnel gre", "quit"])
+            conn.commit()
+        before = three_os.running(device)
+    result = three_os.push({**three_os.result.configs, device: wrong(fresh)}, only=device).results[0]
+    assert result.status == "failed" and result.rolled_back is True, result
+    assert refusal in (result.device_error or ""), result
+    assert three_os.same_as(device, before)
+    assert three_os.push().ok
+    assert verify(three_os.inventory, {device: three_os.targets[device]}, three_os.credentials, **FAST).ok
