@@ -18,6 +18,26 @@ def test_example_matches_reviewed_golden(device):
     assert result.configs[device] == (GOLDEN / "gprs" / f"{device}.cfg").read_text()
 
 
+@pytest.mark.parametrize("example, device", [
+    ("vrp8-router-gprs.yaml", "xn-grid-pe"),      # Huawei VRP8 router (NE40E class)
+    ("ce-switch-gprs.yaml", "hg-mine-sw"),        # Huawei CE switch (CE6800 class)
+])
+def test_vrp8_family_examples_match_reviewed_goldens(example, device):
+    """Reviewed line by line against the NE40E and CE6800 references (docs/rendered-lines.md)."""
+    result = api.render(INVENTORIES / "examples" / example)
+    assert result.checked.ok, [str(f) for f in result.checked.findings]
+    assert result.configs[device] == (GOLDEN / "gprs" / f"{device}.cfg").read_text()
+
+
+def test_ce_switch_routes_its_ports_and_names_the_tunnel_by_the_source_slot():
+    text = api.render(INVENTORIES / "examples" / "ce-switch-gprs.yaml").configs["hg-mine-sw"]
+    for port in ("100GE1/0/1", "100GE1/0/2"):
+        section = text.split(f"interface {port}\n", 1)[1].split("#\n", 1)[0]
+        assert section.index(" undo portswitch\n") < section.index(" ip address ")
+    assert "interface Tunnel1/0/2\n" in text and " source 100GE1/0/1\n" in text
+    assert "binding tunnel gre" not in text and "commit" not in text
+
+
 def test_cisco_recipe_lines(tmp_path):
     """The recipe's load-bearing lines, independent of the golden file's layout."""
     text = api.render(EXAMPLE).configs["wh-logistics-ce"]
