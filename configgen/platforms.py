@@ -52,6 +52,9 @@ class Platform:
     config_error_pattern: str   # netmiko error_pattern (whole line: the report quotes it)
     hier_platform: str          # hier_config Platform member name
     file_only_lines: tuple[str, ...]   # lines a config file has but nobody types
+    # Negated lines that are settings the device shows, not defaults it hides (CE
+    # `undo portswitch`: ports are Layer 2 by default): push always sends them when missing.
+    shown_negations: tuple[str, ...]
     # Sections configgen creates whole: children it did not render are stale and removed.
     # Any other section (a physical interface) is shared with whoever else configures
     # the router: configgen only adds or replaces its own lines there.
@@ -103,7 +106,7 @@ _HUAWEI_VRP5 = Platform(
     interface_description_max=None, acl_description_max=None, route_label_max=None, commit_based=False, save_command="save", comment_leader="#",
     acl_numbers=HUAWEI_ACL_NUMBERS, acl_icmp_types=False,
     push_driver="huawei_vrp_fast", running_config_command="display current-configuration",
-    config_error_pattern=r"^Error:.*$", hier_platform="HUAWEI_VRP", file_only_lines=("return", "commit"),
+    config_error_pattern=r"^Error:.*$", hier_platform="HUAWEI_VRP", file_only_lines=("return", "commit"), shown_negations=(),
     owned_sections=(r"interface Tunnel", r"acl ", r"traffic (classifier|behavior|policy) "),
     owned_line_label=r"^ip route-static \S+ \S+ \S+ .*\bdescription (\S+)$",
     negation_rewrites=HUAWEI_NEGATIONS, section_exit="quit", exit_every_section=True,
@@ -126,7 +129,7 @@ _CISCO_IOS = Platform(
     acl_numbers=(("source", 1, 99),), acl_icmp_types=True,
     push_driver="cisco_ios", running_config_command="show running-config",
     config_error_pattern=r"^% (?:Invalid|Incomplete|Ambiguous|Unknown).*$", hier_platform="CISCO_IOS",
-    file_only_lines=("end",),
+    file_only_lines=("end",), shown_negations=(),
     owned_sections=(r"interface Tunnel", r"ip access-list ", r"policy-map ", r"class-map ",
                     r"voice translation-", r"dial-peer voice "),
     owned_line_label=r"^ip route \S+ \S+ \S+ .*\bname (\S+)$",
@@ -168,7 +171,7 @@ _HUAWEI_VRP8 = replace(
 # GRE tunnel is named slot/card/number with the source interface's slot; no NAT at all.
 _HUAWEI_CE = replace(
     _HUAWEI_VRP8, key="huawei_ce", os="ce", family="Huawei CE switch (VRP8)", tunnel_name="Tunnel{slot}/0/{n}",
-    gre_source_binding=False, car_direction_last=False, ports_layer2=True,
+    gre_source_binding=False, car_direction_last=False, ports_layer2=True, shown_negations=("undo portswitch",),
     unsupported=(("nat", "the CE6800 command reference has no `nat` command: a CE switch does no NAT"),
                  ("inbound_filter", NO_TRAFFIC_FILTER),
                  ("rate_limit", "a CE switch polices with a named CAR profile (`qos car inbound <name>`) and has "

@@ -159,3 +159,17 @@ def test_examples_carry_a_vrp8_router_and_a_ce_switch():
     for path in (INVENTORIES / "examples").glob("*.yaml"):
         oses |= {d.os for d in api.check(path).inventory.devices.values()}
     assert {"vrp8", "ce"} <= oses
+
+
+def test_ce_push_sends_undo_portswitch_until_the_device_shows_it():
+    """On a CE switch `undo portswitch` is a setting the device shows (ports are Layer 2 by
+    default), not a negated default: push sends it when missing, and not again once shown."""
+    from configgen.push.diff import plan_changes
+
+    platform = PLATFORMS[("huawei", "ce")]
+    intended = ("sysname s\n#\ninterface 100GE1/0/1\n undo portswitch\n ip address 10.0.0.1 255.255.255.252\n"
+                "#\nreturn\n")
+    fresh = plan_changes(platform, "#\nsysname s\n#\ninterface 100GE1/0/1\n#\nreturn\n", intended)
+    assert fresh.commands == ["interface 100GE1/0/1", "undo portswitch", "ip address 10.0.0.1 255.255.255.252",
+                              "quit"]
+    assert plan_changes(platform, "#\n" + intended, intended).commands == []

@@ -89,6 +89,13 @@ class HuaweiSession(CliSession):
         refusal = self.family_refusal(line)
         if refusal is not None:
             return self.error(0, refusal)
+        if self.device.os == "ce" and line == "portswitch" and self.path:
+            # Back to Layer 2, the default: the device shows no line for it.
+            with self.device.lock:
+                node = self.path[-1][0]
+                node.children = [c for c in node.children if c.text != "undo portswitch"]
+                self.after_change()
+            return ""
         return super().config_line(line)
 
     def family_refusal(self, line: str) -> str | None:

@@ -259,3 +259,10 @@ def test_ce_tunnel_slot_must_match_the_source_slot():
     assert "slot ID" in s.handle("source GigabitEthernet0/0/0")
     run(s, "quit", "interface Tunnel0/0/1")
     assert s.handle("source GigabitEthernet0/0/0") == ""
+
+
+def test_ce_portswitch_returns_a_port_to_layer2():
+    _, s = huawei("ce")
+    run(s, "system-view", "interface GigabitEthernet0/0/0", "undo portswitch", "portswitch")
+    assert "Layer 2 interface" in s.handle("ip address 10.166.0.6 255.255.255.252")
+    assert "undo portswitch" not in s.current_configuration(s.tree())
