@@ -75,6 +75,11 @@ class Platform:
         slot = re.search(r"(\d+)/", source)   # `10GE1/0/1`: slot 1
         return self.tunnel_name.format(n=number, slot=slot.group(1) if slot else "0")
 
+    @property
+    def has_length_limits(self) -> bool:
+        return any(limit is not None for limit in (self.interface_description_max, self.acl_description_max,
+                                                   self.route_label_max))
+
     def refusal(self, feature: str) -> str | None:
         """Why this family cannot do `feature`, or None when it can."""
         return next((why for f, why in self.unsupported if f == feature), None)

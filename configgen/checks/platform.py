@@ -47,7 +47,7 @@ def check(inventory) -> Iterable[Finding]:
                     f"{service.kind} {service.name} needs {FEATURE_NAMES[feature]}, which device {service.device} "
                     f"({platform.family}, os: {device.os}) cannot do: {why}; put this service on a device of "
                     "another family"), code="unsupported-on-platform")
-        if not refused:
+        if not refused and platform.has_length_limits:
             yield from _lengths(inventory, service, device, platform, path)
 
 
@@ -88,11 +88,7 @@ def _lengths(inventory, service, device, platform: Platform, path) -> Iterator[F
         texts.append((f"label of the route to {route.prefix}", route.name, platform.route_label_max))
     for what, text, limit in texts:
         if limit is not None and len(text) > limit:
-            yield sources_finding(inventory, path, (
+            yield inventory.sources.finding(path, (
                 f"{service.kind} {service.name}: the {what} on device {service.device} would be {len(text)} "
                 f"characters ({text[:40]}...); {platform.family} allows at most {limit}: shorten the "
-                "service's description or name"))
-
-
-def sources_finding(inventory, path, message: str) -> Finding:
-    return inventory.sources.finding(path, message, code="too-long-for-platform")
+                "service's description or name"), code="too-long-for-platform")
