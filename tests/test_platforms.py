@@ -100,19 +100,15 @@ def test_the_same_names_are_fine_on_huawei(write_yaml):
     assert checked.ok, [str(f) for f in checked.findings.items]
 
 
-def test_cisco_hostname_at_most_63():
-    from configgen.checks.platform import _hostname
-    from types import SimpleNamespace
-
-    class Sources:
-        def finding(self, path, message, code):
-            return (path, message, code)
-
-    platform = PLATFORMS[("cisco", "ios")]
-    long_name = "a" * 64
-    found = list(_hostname(Sources(), "r1", SimpleNamespace(hostname=long_name), platform))
-    assert [code for _, _, code in found] == ["hostname-rule"] and "at most 63" in found[0][1]
-    assert list(_hostname(Sources(), "r1", SimpleNamespace(hostname="a" * 63), platform)) == []
+def test_cisco_hostname_of_63_characters_is_fine_and_64_is_refused(write_yaml):
+    """Cisco: at most 63 characters; every configgen name is 1-63 characters already."""
+    ok = api.check(write_yaml(DEVICE.format(name="r1", vendor="cisco", os="ios", extra=", hostname: " + "a" * 63,
+                                            service="a", description="")))
+    assert ok.ok, [str(f) for f in ok.findings.items]
+    assert PLATFORMS[("cisco", "ios")].hostname_max == 63
+    too_long = api.check(write_yaml(DEVICE.format(name="r1", vendor="cisco", os="ios",
+                                                  extra=", hostname: " + "a" * 64, service="a", description="")))
+    assert [f.field for f in too_long.findings.errors] == ["devices.r1.hostname"]
 
 
 def test_vrp8_tunnel_description_with_the_owner_marker_is_limited_to_242(write_yaml):

@@ -11,6 +11,7 @@ import re
 from typing import Iterable, Iterator
 
 from configgen.findings import Finding
+from configgen.inventory.types import NAME
 from configgen.platforms import Platform, platform_for
 
 FEATURE_NAMES = {
@@ -53,6 +54,8 @@ def check(inventory) -> Iterable[Finding]:
 
 def _hostname(sources, name: str, device, platform: Platform) -> Iterator[Finding]:
     hostname = device.hostname or name
+    if not NAME.fullmatch(hostname):
+        return                       # not a name at all: the schema's `invalid-name` says so
     path = ("devices", name, "hostname") if device.hostname else ("devices", name)
     what = "hostname" if device.hostname else "device name (the hostname when `hostname` is not given)"
     if platform.hostname_pattern is not None and not re.fullmatch(platform.hostname_pattern, hostname):
