@@ -30,7 +30,7 @@ class Platform:
     car_direction_last: bool
     ports_layer2: bool          # Ethernet ports switch until `undo portswitch` (CE switches)
     # What this family cannot do: (feature, why). Validation refuses a service needing one
-    # (configgen/checks/platform.py); features: "nat", "inbound_filter", "rate_limit", "gre_tunnel".
+    # (configgen/checks/platform.py); features: "nat", "inbound_filter", "rate_limit".
     unsupported: tuple[tuple[str, str], ...]
     # Name and length rules (docs/rendered-lines.md, "Limits and name rules"); None: no confirmed limit.
     hostname_pattern: str | None        # regex the whole hostname/sysname must match
