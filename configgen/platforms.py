@@ -6,6 +6,7 @@ verify never branch on vendor names themselves.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
@@ -15,12 +16,29 @@ class Platform:
     # Code-authored constants, not inventory data: the render-time text walk skips them.
     cli_safe_constants: ClassVar[bool] = True
 
-    key: str                    # "cisco_ios", "huawei_vrp5", "huawei_vrp8"
+    key: str                    # "cisco_ios", "huawei_vrp5", "huawei_vrp8", ...
     vendor: str
     os: str
+    family: str                 # the operator's name for the family, in findings and docs/rendered-lines.md
     template_dir: str           # templates/<template_dir>/...
     netmiko_type: str           # netmiko device_type (huawei_vrp also selects ntc-templates)
-    tunnel_name: str            # format with n=<tunnel number>
+    tunnel_name: str            # format with n=<tunnel number>, slot=<slot of the tunnel's source interface>
+    # VRP8 routers send GRE only through interfaces bound to it: `binding tunnel gre` on
+    # the tunnel's source interface (docs/rendered-lines.md, Huawei VRP8).
+    gre_source_binding: bool
+    # `qos car cir <kbit/s> inbound` (direction last, VRP8 routers) or `qos car inbound cir <kbit/s>` (AR).
+    car_direction_last: bool
+    ports_layer2: bool          # Ethernet ports switch until `undo portswitch` (CE switches)
+    # What this family cannot do: (feature, why). Validation refuses a service needing one
+    # (configgen/checks/platform.py); features: "nat", "inbound_filter", "rate_limit".
+    unsupported: tuple[tuple[str, str], ...]
+    # Name and length rules (docs/rendered-lines.md, "Limits and name rules"); None: no confirmed limit.
+    hostname_pattern: str | None        # regex the whole hostname/sysname must match
+    hostname_rule: str                  # that pattern in words, for the finding
+    hostname_max: int | None
+    interface_description_max: int | None
+    acl_description_max: int | None
+    route_label_max: int | None
     commit_based: bool          # VRP8: changes wait for `commit` (push commits, then saves)
     save_command: str           # what saves the running config to the startup file (netmiko sends it)
     comment_leader: str         # starts a comment / separator line in this OS's config files
@@ -34,6 +52,9 @@ class Platform:
     config_error_pattern: str   # netmiko error_pattern (whole line: the report quotes it)
     hier_platform: str          # hier_config Platform member name
     file_only_lines: tuple[str, ...]   # lines a config file has but nobody types
+    # Negated lines that are settings the device shows, not defaults it hides (CE
+    # `undo portswitch`: ports are Layer 2 by default): push always sends them when missing.
+    shown_negations: tuple[str, ...]
     # Sections configgen creates whole: children it did not render are stale and removed.
     # Any other section (a physical interface) is shared with whoever else configures
     # the router: configgen only adds or replaces its own lines there.
@@ -51,8 +72,18 @@ class Platform:
     ping_source: str            # format with interface, address: the `source` part of ping_command
     ping_parser: str            # "textfsm" (ntc-templates) or "huawei" (configgen's TextFSM template)
 
-    def tunnel_interface(self, number: int) -> str:
-        return self.tunnel_name.format(n=number)
+    def tunnel_interface(self, number: int, source: str = "") -> str:
+        slot = re.search(r"(\d+)/", source)   # `10GE1/0/1`: slot 1
+        return self.tunnel_name.format(n=number, slot=slot.group(1) if slot else "0")
+
+    @property
+    def has_length_limits(self) -> bool:
+        return any(limit is not None for limit in (self.interface_description_max, self.acl_description_max,
+                                                   self.route_label_max))
+
+    def refusal(self, feature: str) -> str | None:
+        """Why this family cannot do `feature`, or None when it can."""
+        return next((why for f, why in self.unsupported if f == feature), None)
 
     def acl_range(self, kind: str) -> tuple[int, int] | None:
         return next(((first, last) for k, first, last in self.acl_numbers if k == kind), None)
@@ -77,11 +108,13 @@ HUAWEI_ACL_NUMBERS = (("source", 2000, 2999), ("extended", 3000, 3999))
 
 # Huawei AR. AR routers name tunnels slot/card/port (docs/references.md §2): Tunnel0/0/1.
 _HUAWEI_VRP5 = Platform(
-    key="huawei_vrp5", vendor="huawei", os="vrp5", template_dir="huawei", netmiko_type="huawei_vrp",
-    tunnel_name="Tunnel0/0/{n}", commit_based=False, save_command="save", comment_leader="#",
+    key="huawei_vrp5", vendor="huawei", os="vrp5", family="Huawei AR (VRP5)", template_dir="huawei",
+    netmiko_type="huawei_vrp", tunnel_name="Tunnel0/0/{n}", gre_source_binding=False, car_direction_last=False,
+    ports_layer2=False, unsupported=(), hostname_pattern=None, hostname_rule="", hostname_max=None,
+    interface_description_max=None, acl_description_max=None, route_label_max=None, commit_based=False, save_command="save", comment_leader="#",
     acl_numbers=HUAWEI_ACL_NUMBERS, acl_icmp_types=False,
     push_driver="huawei_vrp_fast", running_config_command="display current-configuration",
-    config_error_pattern=r"^Error:.*$", hier_platform="HUAWEI_VRP", file_only_lines=("return", "commit"),
+    config_error_pattern=r"^Error:.*$", hier_platform="HUAWEI_VRP", file_only_lines=("return", "commit"), shown_negations=(),
     owned_sections=(r"interface Tunnel", r"acl ", r"traffic (classifier|behavior|policy) "),
     owned_line_label=r"^ip route-static \S+ \S+ \S+ .*\bdescription (\S+)$",
     negation_rewrites=HUAWEI_NEGATIONS, section_exit="quit", exit_every_section=True,
@@ -89,33 +122,78 @@ _HUAWEI_VRP5 = Platform(
     ping_source=" -a {address}", ping_parser="huawei",
 )
 
+# Cisco IOS `hostname` (Cisco IOS Configuration Fundamentals Command Reference, `hostname`):
+# starts with a letter, ends with a letter or digit, letters, digits and hyphens inside, <= 63.
+CISCO_HOSTNAME = r"[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+
+_CISCO_IOS = Platform(
+    key="cisco_ios", vendor="cisco", os="ios", family="Cisco IOS", template_dir="cisco", netmiko_type="cisco_ios",
+    tunnel_name="Tunnel{n}", gre_source_binding=False, car_direction_last=False, ports_layer2=False,
+    unsupported=(),
+    hostname_pattern=CISCO_HOSTNAME,
+    hostname_rule="a letter first, a letter or digit last, only letters, digits and hyphens",
+    hostname_max=63, interface_description_max=None, acl_description_max=None, route_label_max=None,
+    commit_based=False, save_command="write memory", comment_leader="!",
+    acl_numbers=(("source", 1, 99),), acl_icmp_types=True,
+    push_driver="cisco_ios", running_config_command="show running-config",
+    config_error_pattern=r"^% (?:Invalid|Incomplete|Ambiguous|Unknown).*$", hier_platform="CISCO_IOS",
+    file_only_lines=("end",), shown_negations=(),
+    owned_sections=(r"interface Tunnel", r"ip access-list ", r"policy-map ", r"class-map ",
+                    r"voice translation-", r"dial-peer voice "),
+    owned_line_label=r"^ip route \S+ \S+ \S+ .*\bname (\S+)$",
+    negation_rewrites=(), section_exit="exit", exit_every_section=False,
+    ping_command="ping {target}{source} repeat {count} timeout {timeout_s}",
+    ping_source=" source {interface}", ping_parser="textfsm",
+)
+
+# VRP8 reasons (docs/rendered-lines.md, Huawei VRP8 and CE6800 sections).
+NO_INTERFACE_NAT = ("NAT on an NE40E-class router lives in a NAT instance on a service board (`nat outbound` "
+                    "in NAT instance view, with an address group); there is no interface-view NAT and "
+                    "configgen has no NAT-instance model")
+NO_TRAFFIC_FILTER = ("the VRP8 references have no `traffic-filter`; VRP8 filters with an MQC traffic-policy, "
+                     "and how an ACL's permit and deny rules combine with its behavior is not confirmed, so "
+                     "configgen cannot render the internet line's inbound security policy")
+
+# VRP8 differs from the AR in more than its commit step (docs/rendered-lines.md, Huawei
+# VRP8). Commit: `commit` moves the candidate into the *running* database ("If the
+# configuration takes effect, the system adds it to the running database": Huawei NetEngine
+# 8000 VRPv8 "Overview of Configuration Management", dc_vrp_cfgm_cfg_0001; "After the commit
+# command is run, the changes in system configurations take effect": command `commit
+# (CFGOM)`); neither page says commit writes the startup file, which is `save`'s job, as on
+# VRP5. So push commits, then saves (`save` + `y` in user view), like `write memory` on IOS.
+# The file carries no `commit` line: NE40E configuration files end in `return`.
+# Tunnels: without `target-board` a GRE tunnel is named by interface ID (`Tunnel1`), and its
+# source interface needs `binding tunnel gre` (NE40E GRE guide, "Binding an Interface to GRE").
+_HUAWEI_VRP8 = replace(
+    _HUAWEI_VRP5, key="huawei_vrp8", os="vrp8", family="Huawei VRP8 router (NE40E class)",
+    netmiko_type="huawei_vrpv8", commit_based=True, push_driver="huawei_vrpv8_fast",
+    tunnel_name="Tunnel{n}", gre_source_binding=True, car_direction_last=True,
+    unsupported=(("nat", NO_INTERFACE_NAT), ("inbound_filter", NO_TRAFFIC_FILTER)),
+    # sysname: 1-246 characters, spaces allowed (NE40E/CE6800 `sysname`): a schema-checked name always fits.
+    hostname_pattern=None, hostname_rule="",
+    hostname_max=246, interface_description_max=242, acl_description_max=127, route_label_max=150,
+    negation_rewrites=(*HUAWEI_NEGATIONS, (r"^undo qos car cir .* (inbound|outbound)$", r"undo qos car \1")),
+)
+
+# CE switches (CE6800 class, VRP8): ports are Layer 2 until `undo portswitch`; a centralised
+# GRE tunnel is named slot/card/number with the source interface's slot; no NAT at all.
+_HUAWEI_CE = replace(
+    _HUAWEI_VRP8, key="huawei_ce", os="ce", family="Huawei CE switch (VRP8)", tunnel_name="Tunnel{slot}/0/{n}",
+    gre_source_binding=False, car_direction_last=False, ports_layer2=True, shown_negations=("undo portswitch",),
+    unsupported=(("nat", "the CE6800 command reference has no `nat` command: a CE switch does no NAT"),
+                 ("inbound_filter", NO_TRAFFIC_FILTER),
+                 ("rate_limit", "a CE switch polices with a named CAR profile (`qos car inbound <name>`) and has "
+                                "no documented outbound interface policing; configgen renders neither")),
+)
+
 PLATFORMS: dict[tuple[str, str], Platform] = {
-    ("cisco", "ios"): Platform(
-        key="cisco_ios", vendor="cisco", os="ios", template_dir="cisco", netmiko_type="cisco_ios",
-        tunnel_name="Tunnel{n}", commit_based=False, save_command="write memory", comment_leader="!",
-        acl_numbers=(("source", 1, 99),), acl_icmp_types=True,
-        push_driver="cisco_ios", running_config_command="show running-config",
-        config_error_pattern=r"^% (?:Invalid|Incomplete|Ambiguous|Unknown).*$", hier_platform="CISCO_IOS",
-        file_only_lines=("end",),
-        owned_sections=(r"interface Tunnel", r"ip access-list ", r"policy-map ", r"class-map ",
-                        r"voice translation-", r"dial-peer voice "),
-        owned_line_label=r"^ip route \S+ \S+ \S+ .*\bname (\S+)$",
-        negation_rewrites=(), section_exit="exit", exit_every_section=False,
-        ping_command="ping {target}{source} repeat {count} timeout {timeout_s}",
-        ping_source=" source {interface}", ping_parser="textfsm",
-    ),
+    ("cisco", "ios"): _CISCO_IOS,
+    # IOS-XE: the same CLI as IOS for configgen's services (docs/rendered-lines.md, "Cisco
+    # IOS-XE"); the NETCONF-capable Cisco family.
+    ("cisco", "iosxe"): replace(_CISCO_IOS, key="cisco_iosxe", os="iosxe", family="Cisco IOS-XE"),
     ("huawei", "vrp5"): _HUAWEI_VRP5,
-    # VRP8 differs in its commit step only (docs/references.md §5, §7). `commit` moves the
-    # candidate into the *running* database ("If the configuration takes effect, the system
-    # adds it to the running database": Huawei NetEngine 8000 VRPv8 "Overview of
-    # Configuration Management", dc_vrp_cfgm_cfg_0001; "After the commit command is run,
-    # the changes in system configurations take effect": command `commit (CFGOM)`); neither
-    # page says commit writes the startup file, which is `save`'s job, as on VRP5. So push
-    # commits, then saves (`save` + `y` in user view), like `write memory` on IOS.
-    ("huawei", "vrp8"): replace(
-        _HUAWEI_VRP5, key="huawei_vrp8", os="vrp8", netmiko_type="huawei_vrpv8", commit_based=True,
-        push_driver="huawei_vrpv8_fast",
-    ),
+    ("huawei", "vrp8"): _HUAWEI_VRP8,
+    ("huawei", "ce"): _HUAWEI_CE,
 }
 
 

@@ -20,7 +20,7 @@ DOC = ROOT / "docs" / "rendered-lines.md"
 # Free text follows these keywords to the end of the line: it is not part of the key.
 TEXT_KEYWORDS = {"description", "name", "hostname", "sysname"}
 KEYWORD = re.compile(r"[a-z][a-z0-9-]*")
-INTERFACE_NAME = re.compile(r"[A-Z][A-Za-z-]*\d[\d/:.]*")
+INTERFACE_NAME = re.compile(r"(?:[A-Z][A-Za-z-]*|\d+GE)\d[\d/:.]*")   # 100GE1/0/1: CE switch ports
 SEPARATORS = {"!", "#"}
 
 
@@ -163,6 +163,7 @@ def test_a_line_cited_for_another_family_is_not_enough():
     ("interface Tunnel0/0/1", "interface Tunnel<n>/<n>/<n>"),
     ("interface Tunnel0", "interface Tunnel<n>"),
     ("interface GigabitEthernet0/0/0", "interface <if>"),
+    ("interface 100GE1/0/1", "interface <if>"),
     ("interface Serial0/0/0:15", "interface Serial<n>/<n>/<n>:<n>"),
     ("sysname wh-water-ce", "sysname"),
     ("rule 15 permit tcp tcp-flag established", "rule permit tcp tcp-flag established"),
@@ -182,7 +183,7 @@ def test_views_prefix_their_lines():
 
 def test_every_row_names_its_source_and_status():
     families, rows = documented()
-    assert set(families.values()) >= {"Cisco IOS", "Huawei AR VRP5", "Huawei VRP8"}
+    assert set(families.values()) >= {"Cisco IOS", "Huawei AR VRP5", "Huawei VRP8", "Huawei CE switch"}
     seen: dict[tuple[str, str], str] = {}
     for row in rows:
         assert row["Family"] in families.values(), f"row family {row['Family']!r} is not in the os table"
@@ -194,3 +195,22 @@ def test_every_row_names_its_source_and_status():
         for key in keys:
             assert (row["Family"], key) not in seen, f"{row['Family']} {key}: in two rows"
             seen[(row["Family"], key)] = row["Command"]
+
+
+def test_every_platform_os_has_a_family():
+    """Each os of the platform table (configgen/platforms.py) maps to a family here."""
+    from configgen.platforms import PLATFORMS
+
+    families, _ = documented()
+    assert {os for _, os in PLATFORMS} <= set(families)
+
+
+def test_the_old_vrp8_forms_have_no_row():
+    """Issue 11: the forms VRP8 documents contradict are listed without a key: a golden
+    carrying one fails."""
+    old = ("interface Tunnel0/0/1\n tunnel-protocol gre\n#\ninterface GigabitEthernet0/0/0\n"
+           " traffic-filter inbound acl 3000\n nat outbound 2000\n qos car inbound cir 512\n#\ncommit\nreturn\n")
+    assert missing_rows(old, "Huawei VRP8") == [
+        "interface Tunnel<n>/<n>/<n>", "interface Tunnel<n>/<n>/<n> > tunnel-protocol gre",
+        "interface <if> > traffic-filter inbound acl", "interface <if> > nat outbound",
+        "interface <if> > qos car inbound cir", "commit"]

@@ -18,6 +18,26 @@ def test_example_matches_reviewed_golden(device):
     assert result.configs[device] == (GOLDEN / "gprs" / f"{device}.cfg").read_text()
 
 
+@pytest.mark.parametrize("example, device", [
+    ("vrp8-router-gprs.yaml", "xn-grid-pe"),      # Huawei VRP8 router (NE40E class)
+    ("ce-switch-gprs.yaml", "hg-mine-sw"),        # Huawei CE switch (CE6800 class)
+])
+def test_vrp8_family_examples_match_reviewed_goldens(example, device):
+    """Reviewed line by line against the NE40E and CE6800 references (docs/rendered-lines.md)."""
+    result = api.render(INVENTORIES / "examples" / example)
+    assert result.checked.ok, [str(f) for f in result.checked.findings]
+    assert result.configs[device] == (GOLDEN / "gprs" / f"{device}.cfg").read_text()
+
+
+def test_ce_switch_routes_its_ports_and_names_the_tunnel_by_the_source_slot():
+    text = api.render(INVENTORIES / "examples" / "ce-switch-gprs.yaml").configs["hg-mine-sw"]
+    for port in ("100GE1/0/1", "100GE1/0/2"):
+        section = text.split(f"interface {port}\n", 1)[1].split("#\n", 1)[0]
+        assert section.index(" undo portswitch\n") < section.index(" ip address ")
+    assert "interface Tunnel1/0/2\n" in text and " source 100GE1/0/1\n" in text
+    assert "binding tunnel gre" not in text and "commit" not in text
+
+
 def test_cisco_recipe_lines(tmp_path):
     """The recipe's load-bearing lines, independent of the golden file's layout."""
     text = api.render(EXAMPLE).configs["wh-logistics-ce"]
@@ -67,16 +87,21 @@ def _two_services_one_huawei(write_yaml, os="vrp8", tunnel_address=None):
 
 
 def test_vrp8_two_services_on_one_device_merge(write_yaml):
-    """Two APNs over one circuit: shared interfaces once, routes once, commit for VRP8."""
+    """Two APNs over one circuit: shared interfaces once, routes once. VRP8 (issue 11: the
+    old output was wrong): tunnels named by interface ID, the WAN bound to GRE once, and
+    no `commit` line in the file (push commits)."""
     result = api.render(_two_services_one_huawei(write_yaml))
     assert result.checked.ok, [str(f) for f in result.checked.findings]
     text = result.configs["r1"]
     assert text.splitlines().count("interface GigabitEthernet0/0/0") == 1
     assert text.count("ip address 10.166.0.2 255.255.255.252") == 1
-    assert "interface Tunnel0/0/1\n" in text and "interface Tunnel0/0/2\n" in text
+    assert "interface Tunnel1\n" in text and "interface Tunnel2\n" in text
+    assert "Tunnel0/0/" not in text
+    assert text.count(" binding tunnel gre\n") == 1
+    assert " ip address 10.166.0.2 255.255.255.252\n binding tunnel gre\n" in text
     assert "ip route-static 211.137.63.13 255.255.255.255 10.166.0.1 " in text
     assert "ip route-static 211.137.63.14 255.255.255.255 10.166.0.1 " in text
-    assert text.endswith("#\ncommit\nreturn\n")
+    assert text.endswith("#\nreturn\n") and "commit" not in text
 
 
 def test_distinct_tunnel_address_replaces_unnumbered(write_yaml):

@@ -23,7 +23,7 @@ VARIANTS = ROOT / "tests" / "data" / "internet" / "variants.yaml"
     (EXAMPLE, "xg-factory-ce"),        # Cisco, NAT
     (EXAMPLE, "es-school-ce"),         # Huawei VRP5, routed
     (VARIANTS, "ts-hospital-ce"),      # Cisco, routed
-    (VARIANTS, "hs-mall-ce"),          # Huawei VRP8, NAT with static mappings
+    (VARIANTS, "hs-mall-ce"),          # Huawei AR (VRP5), NAT with static mappings
     (BOTH_SERVICES, "wh-port-ce"),     # Cisco, GPRS VPN and internet line merged
 ])
 def test_matches_reviewed_golden(inventory, device):

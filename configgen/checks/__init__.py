@@ -19,9 +19,9 @@ Check = Callable[["Inventory"], Iterable[Finding]]
 def _checks() -> list[Check]:
     # Imported here, not at the top: the inventory package imports checks.text, and
     # these checks import the inventory package.
-    from configgen.checks import ipplan, numbering, references  # noqa: PLC0415
+    from configgen.checks import ipplan, numbering, platform, references  # noqa: PLC0415
 
-    return [references.check, ipplan.check, numbering.check]
+    return [references.check, ipplan.check, numbering.check, platform.check]
 
 
 def validate(loaded: LoadResult) -> Findings:

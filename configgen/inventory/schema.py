@@ -50,7 +50,7 @@ class Operator(Strict):
         False, description="acknowledges 0.0.0.0/0 in management_sources: SSH to every CE open to the whole internet")
 
 
-VENDOR_OS = {"cisco": ("ios",), "huawei": ("vrp5", "vrp8")}
+VENDOR_OS = {"cisco": ("ios", "iosxe"), "huawei": ("vrp5", "vrp8", "ce")}
 
 
 class Device(Strict):
@@ -61,8 +61,9 @@ class Device(Strict):
          "then": {"properties": {"os": {"enum": list(oses)}}}} for vendor, oses in VENDOR_OS.items()]))
 
     vendor: Literal["cisco", "huawei"] = Field(description="router vendor: cisco or huawei")
-    os: Literal["ios", "vrp5", "vrp8"] = Field(
-        description="operating system: ios (cisco); vrp5 or vrp8 (huawei, VRP8 commits its changes)")
+    os: Literal["ios", "iosxe", "vrp5", "vrp8", "ce"] = Field(
+        description="platform family: ios or iosxe (cisco); vrp5 (AR routers), vrp8 (NE40E-class routers, "
+                    "commit-based) or ce (CE switches, VRP8) (huawei)")
     host: Host = Field(description="management address or DNS name, used by push and verify")
     port: Port = Field(22, description="SSH port for push and verify (default 22)")
     hostname: Name | None = Field(None, description="hostname/sysname in the config; defaults to the device key")

@@ -65,6 +65,7 @@ DisplayText = Annotated[str, BeforeValidator(_display_text),
 FREE_TEXT = (SafeText, DisplayText)   # read by no plan check
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+NAME = _NAME      # what every name (device keys, hostnames) matches; families add their own rules
 
 
 def _name(value: Any) -> str:

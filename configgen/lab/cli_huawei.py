@@ -22,6 +22,7 @@ SECTIONS = [
 ]
 GLOBAL = re.compile(r"(sysname|ip route-static|nat address-group|dhcp enable|stp|ntp-service|snmp-agent|"
                     r"info-center|dns)\b")
+ETHERNET = re.compile(r"(?:[A-Za-z]*Ethernet|\d+GE)\d")   # switch ports: Layer 2 by default on a CE
 SAVE_QUESTION = "Warning: The current configuration will be written to the device. Continue? [Y/N]:"
 SAVE_DONE = "Now saving the current configuration to the slot 0.\nInfo: Save the configuration successfully."
 VRP8_EXIT_QUESTION = ("Warning: Uncommitted configurations found. Are you sure to commit them before exiting? "
@@ -83,6 +84,67 @@ class HuaweiSession(CliSession):
         if in_tunnel and tokens[0] == "destination" and (len(tokens) < 2 or not is_ipv4(tokens[-1])):
             return _token_col(body, 1)
         return super().validate(body)
+
+    def config_line(self, line: str) -> str:
+        refusal = self.family_refusal(line)
+        if refusal is not None:
+            return self.error(0, refusal)
+        if self.device.os == "ce" and line == "portswitch" and self.path:
+            # Back to Layer 2, the default: the device shows no line for it.
+            with self.device.lock:
+                node = self.path[-1][0]
+                node.children = [c for c in node.children if c.text != "undo portswitch"]
+                self.after_change()
+            return ""
+        return super().config_line(line)
+
+    def family_refusal(self, line: str) -> str | None:
+        """What a VRP8 router (NE40E) or CE switch (CE6800) refuses by its documents
+        (docs/rendered-lines.md), not what the templates happen to render: the error the
+        device prints, or None. The AR (VRP5) keeps its own rules."""
+        os = self.device.os
+        if os not in ("vrp8", "ce"):
+            return None
+        tokens = line.split()
+        if tokens[0] == "undo":
+            return None
+        view = self.view() or ""
+        node = self.path[-1][0] if self.path else None
+        in_interface = node is not None and node.text.startswith("interface ")
+        if tokens[0] in ("nat", "traffic-filter") and in_interface:
+            # NE40E: NAT lives in NAT instance view; neither reference has traffic-filter.
+            return self.unknown_text
+        if os == "vrp8" and tokens[:2] == ["qos", "car"] and len(tokens) > 2 and tokens[2] in ("inbound", "outbound"):
+            return self.invalid_text            # NE40E: `qos car cir <kbit/s> ... inbound`, direction last
+        if tokens[0] == "interface" and len(tokens) > 1:
+            name = ifnames.canonical("huawei", " ".join(tokens[1:])) or ""
+            if os == "vrp8" and name.startswith("Tunnel") and "/" in name and not self._has_line("target-board "):
+                return ("Error: Without target-board the GRE tunnel interface must be named by interface ID "
+                        "(interface Tunnel<n>).")
+        if view.startswith("Tunnel") and tokens[0] == "source" and len(tokens) > 1:
+            source = self._source_interface(" ".join(tokens[1:]))
+            if os == "vrp8" and (source is None or source.find("binding tunnel gre") is None):
+                return "Error: The source interface of the GRE tunnel is not bound to GRE (binding tunnel gre)."
+            tunnel_slot, source_slot = re.match(r"Tunnel(\d+)/", view), re.search(r"(\d+)/", source.text if source else "")
+            if os == "ce" and tunnel_slot and source_slot and tunnel_slot.group(1) != source_slot.group(1):
+                return "Error: The slot ID of the tunnel interface must be the same as that of the source interface."
+        if (os == "ce" and in_interface and tokens[:2] == ["ip", "address"] and ETHERNET.match(view)
+                and node.find("undo portswitch") is None):
+            return "Error: The interface is a Layer 2 interface. Run undo portswitch first."
+        return None
+
+    def _has_line(self, prefix: str) -> bool:
+        return any(child.text.startswith(prefix) for section in self.tree().root.children
+                   for child in section.children)
+
+    def _source_interface(self, text: str):
+        """The interface section a tunnel `source` names (by name or by its address)."""
+        tree = self.tree()
+        if is_ipv4(text):
+            return next((section for section in tree.root.children if section.text.startswith("interface ")
+                         and any(c.text.startswith(f"ip address {text} ") for c in section.children)), None)
+        name = ifnames.canonical("huawei", text)
+        return tree.root.find("interface " + name) if name else None
 
     def handle(self, line: str) -> str:
         text = line.strip()

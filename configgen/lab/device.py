@@ -16,7 +16,8 @@ from typing import Protocol
 from configgen.lab import intent
 from configgen.lab.config import ConfigTree
 
-DEVICE_TYPES = {("cisco", "ios"): "cisco_ios", ("huawei", "vrp5"): "huawei_vrp", ("huawei", "vrp8"): "huawei_vrpv8"}
+DEVICE_TYPES = {("cisco", "ios"): "cisco_ios", ("cisco", "iosxe"): "cisco_ios", ("huawei", "vrp5"): "huawei_vrp",
+                ("huawei", "vrp8"): "huawei_vrpv8", ("huawei", "ce"): "huawei_vrpv8"}
 
 
 @dataclass
@@ -118,7 +119,7 @@ class SimDevice:
         self._hostname = hostname
         self.running = self._initial_config(hostname or name)
         self.startup: list[str] = []
-        self.commit_based = (vendor, os) == ("huawei", "vrp8")
+        self.commit_based = (vendor, os) in (("huawei", "vrp8"), ("huawei", "ce"))
         self.device_type = DEVICE_TYPES[(vendor, os)]
 
     def reset(self) -> None:

@@ -21,10 +21,12 @@ HUAWEI_KINDS = {
     "XGigabitEthernet": "xg", "GigabitEthernet": "gi", "Ethernet": "eth", "Tunnel": "tnl",
     "LoopBack": "lo", "Vlanif": "vl", "Serial": "se", "Eth-Trunk": "et", "Dialer": "di",
     "Cellular": "ce", "Virtual-Template": "vt", "NULL": "null", "Mp-group": "mp",
+    # CE switch ports are named by speed (CE6800 GRE configuration files: `100GE1/0/1`).
+    "400GE": "g400", "100GE": "g100", "50GE": "g50", "40GE": "g40", "25GE": "g25", "10GE": "g10",
 }
 KINDS = {"cisco": CISCO_KINDS, "huawei": HUAWEI_KINDS}
 
-_NAME = re.compile(r"^([A-Za-z][A-Za-z-]*?)\s*(\d[\d/:.]*)$")
+_NAME = re.compile(r"^((?i:\d+GE)|[A-Za-z][A-Za-z-]*?)\s*(\d[\d/:.]*)$")
 
 
 def canonical(vendor: str, text: str) -> str | None:

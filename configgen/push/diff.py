@@ -220,12 +220,14 @@ def _scope(platform: Platform, running: HConfig, intended: HConfig, ownership: O
 def _drop_satisfied_negations(platform: Platform, running: HConfig, intended: HConfig) -> None:
     """`no shutdown` in a rendered interface that exists on the device and is not shut:
     nothing to do. Devices never show negated defaults, so without this every push
-    would resend them and a second push would never be empty."""
+    would resend them and a second push would never be empty. A negation the platform
+    shows as a setting (CE `undo portswitch`) is kept: the device lacks it."""
     negation = running.driver.negation_prefix
+    shown = set(platform.shown_negations)
 
     def walk(mine, theirs) -> None:
         for child in list(mine.children):
-            if child.text.startswith(negation) and not child.children:
+            if child.text.startswith(negation) and not child.children and child.text not in shown:
                 if theirs.get_child(equals=child.text) is None and \
                         theirs.get_child(equals=child.text[len(negation):]) is None:
                     child.delete()

@@ -38,13 +38,14 @@ def gre_endpoint(service, operator) -> ipaddress.IPv4Address:
 def build(service, device, platform: Platform, inventory) -> Contribution:
     endpoint = gre_endpoint(service, inventory.operator)
     peer = interconnect_peer(service.wan)
-    tunnel_name = platform.tunnel_interface(service.tunnel)
+    tunnel_name = platform.tunnel_interface(service.tunnel, service.wan.interface)
     wan = Interface(
         name=service.wan.interface,
         description=service.wan.description
         or f"INTERCONNECT {service.name} to operator GPRS router {peer}/30 APN {service.apn}",
         address=service.wan.address,
         owners=[service.name],
+        gre_source=platform.gre_source_binding,
     )
     lan = Interface(
         name=service.lan.interface,

@@ -7,8 +7,13 @@ lands on one device; templates only spell the values in vendor syntax.
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+
+# Ethernet port names (GigabitEthernet0/0/1, 10GE1/0/1): Layer 2 by default on a CE switch.
+ETHERNET = re.compile(r"(?:[A-Za-z]*Ethernet|\d+GE)\d")
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,8 @@ class Interface(Addressed):
     static_nat: list[StaticNatEntry] = field(default_factory=list)   # outside: public -> inside
     inbound_acl: AccessList | None = None             # filters what arrives on this interface
     rate_limit: RateLimit | None = None
+    gre_source: bool = False        # a GRE tunnel's source: VRP8 routers bind it (`binding tunnel gre`)
+    routed_port: bool = False       # a Layer-2-by-default switch port made routed (CE: `undo portswitch`)
 
 
 @dataclass(frozen=True)
@@ -183,6 +190,7 @@ class DeviceConfig:
         for interface in contribution.interfaces:
             existing = self._by_name.get(interface.name)
             if existing is None:
+                interface.routed_port = self.platform.ports_layer2 and ETHERNET.match(interface.name) is not None
                 self.interfaces.append(interface)
                 self._by_name[interface.name] = interface
                 continue
@@ -195,6 +203,7 @@ class DeviceConfig:
                 raise ValueError(f"{self.name}: {interface.name} is shared by services that configure NAT, "
                                  "filters or rates on it; validation should have refused this")
             existing.owners.extend(o for o in interface.owners if o not in existing.owners)
+            existing.gre_source = existing.gre_source or interface.gre_source
         for acl in contribution.access_lists:
             self._number(acl)
         for route in contribution.routes:

@@ -199,3 +199,70 @@ def test_plan_for_services_without_a_server_starts(tmp_path):
     lans = {ns for ns, label in plan.namespaces.items() if label.startswith("LAN")}
     assert len(lans) == 3
     assert not {ns for ns, _, _ in plan.routes} & lans
+
+
+# ---- issue 11: the VRP8 router (NE40E) and CE switch (CE6800) simulators follow the vendor
+# documents (docs/rendered-lines.md), not configgen's templates.
+
+def test_vrp8_refuses_a_slot_style_tunnel_without_target_board():
+    """NE40E GRE guide, "Binding an Interface to GRE": without `target-board` the tunnel
+    must be named by interface ID."""
+    _, s = huawei("vrp8")
+    run(s, "system-view")
+    assert s.handle("interface Tunnel0/0/1").endswith("interface ID (interface Tunnel<n>).")
+    assert s.prompt() == "[~R2]"                      # no view was entered
+    assert s.handle("interface Tunnel1") == ""
+    assert s.prompt() == "[*R2-Tunnel1]"
+
+
+def test_vrp8_refuses_source_on_an_interface_not_bound_to_gre():
+    _, s = huawei("vrp8")
+    run(s, "system-view", "interface GigabitEthernet0/0/0", "ip address 10.166.0.6 255.255.255.252", "quit",
+        "interface Tunnel1", "tunnel-protocol gre")
+    assert s.handle("source GigabitEthernet0/0/0").startswith(" " * len("[*R2-Tunnel1]"))
+    assert "not bound to GRE" in s.handle("source GigabitEthernet0/0/0")
+    assert "not bound to GRE" in s.handle("source 10.166.0.6")       # by address: the same interface
+    run(s, "quit", "interface GigabitEthernet0/0/0", "binding tunnel gre", "quit", "interface Tunnel1")
+    assert s.handle("source GigabitEthernet0/0/0") == ""
+    assert s.handle("source 10.166.0.6") == ""
+
+
+def test_vrp8_refuses_interface_nat_traffic_filter_and_the_ar_car_form():
+    _, s = huawei("vrp8")
+    run(s, "system-view", "interface GigabitEthernet0/0/0")
+    assert s.handle("nat outbound 2000").endswith("Error: Unrecognized command found at '^' position.")
+    assert s.handle("traffic-filter inbound acl 3000").endswith("Error: Unrecognized command found at '^' position.")
+    assert s.handle("qos car inbound cir 512").endswith("Error: Wrong parameter found at '^' position.")
+    assert s.handle("qos car cir 512 inbound") == ""
+
+
+def test_vrp5_keeps_the_ar_forms():
+    _, s = huawei("vrp5")
+    run(s, "system-view", "interface GigabitEthernet0/0/0")
+    assert run(s, "nat outbound 2000", "qos car inbound cir 512", "quit", "interface Tunnel0/0/1",
+               "source GigabitEthernet0/0/0") == ["", "", "", "", ""]
+
+
+def test_ce_refuses_ip_address_on_a_layer2_port():
+    """CE6800 `portswitch`: Ethernet ports are Layer 2 by default."""
+    _, s = huawei("ce")
+    run(s, "system-view", "interface GigabitEthernet0/0/0")
+    assert "Layer 2 interface" in s.handle("ip address 10.166.0.6 255.255.255.252")
+    assert s.handle("undo portswitch") == ""
+    assert s.handle("ip address 10.166.0.6 255.255.255.252") == ""
+    assert s.handle("nat outbound 2000").endswith("Error: Unrecognized command found at '^' position.")
+
+
+def test_ce_tunnel_slot_must_match_the_source_slot():
+    _, s = huawei("ce")
+    run(s, "system-view", "interface Tunnel1/0/1")
+    assert "slot ID" in s.handle("source GigabitEthernet0/0/0")
+    run(s, "quit", "interface Tunnel0/0/1")
+    assert s.handle("source GigabitEthernet0/0/0") == ""
+
+
+def test_ce_portswitch_returns_a_port_to_layer2():
+    _, s = huawei("ce")
+    run(s, "system-view", "interface GigabitEthernet0/0/0", "undo portswitch", "portswitch")
+    assert "Layer 2 interface" in s.handle("ip address 10.166.0.6 255.255.255.252")
+    assert "undo portswitch" not in s.current_configuration(s.tree())

@@ -114,9 +114,9 @@ def test_huawei_dropped_pool_route_fails(lab, sessions, name):
 def test_vrp8_uncommitted_change_has_no_effect(lab, sessions):
     conn = sessions["wh-power-ce"]
     conn.config_mode()
-    out = conn.send_command("interface Tunnel0/0/2", expect_string=r"\]")
+    out = conn.send_command("interface Tunnel2", expect_string=r"\]")
     out += conn.send_command("destination 198.51.100.99", expect_string=r"\]")
-    assert "[*wh-power-ce-Tunnel0/0/2]" in conn.find_prompt()
+    assert "[*wh-power-ce-Tunnel2]" in conn.find_prompt()
     assert ping(conn, terminal(lab, "wh-power-ce"), lan_source(lab, "wh-power-ce", conn), count=2) == 2
     conn.write_channel("return\n")
     conn.read_until_pattern(r"\[Y\(yes\)/N\(no\)/C\(cancel\)\]:")

@@ -113,7 +113,8 @@ def test_push_refuses_a_password_variable_two_devices_share(tmp_path, capsys, mo
 
     text = (INVENTORIES / "hubei-gprs-vpn.yaml").read_text()
     path = tmp_path / "core.yaml"
-    path.write_text(text.replace("wh-logistics-ce", "core.1").replace("wh-water-ce", "core-1"))
+    # core.1 on the Huawei: a Cisco hostname takes no dot (issue 11, `hostname-rule`).
+    path.write_text(text.replace("wh-logistics-ce", "core-1").replace("wh-water-ce", "core.1"))
     monkeypatch.setenv("CONFIGGEN_USERNAME", "ops")
     monkeypatch.setenv("CONFIGGEN_PASSWORD", "s3cret-all")
     monkeypatch.setenv("CONFIGGEN_PASSWORD_CORE_1", "s3cret-c1")

@@ -27,6 +27,8 @@ from tests.lab.conftest import start_lab
 
 GPRS = INVENTORIES / "hubei-gprs-vpn.yaml"
 THREE_OS = LAB_DATA / "gprs-three-os.yaml"
+# issue 11: the VRP8 router and CE switch examples, corrected per the NE40E and CE6800 references.
+VRP8_FAMILIES = [INVENTORIES / "examples" / "vrp8-router-gprs.yaml", INVENTORIES / "examples" / "ce-switch-gprs.yaml"]
 FAST = {"count": 2, "timeout": 1.0}
 CLI_FAST = ["--count", "2", "--timeout", "1", "-q"]
 
@@ -36,7 +38,7 @@ class LabRun:
 
     def __init__(self, path, tmp_path):
         self.path = path
-        self.result = api.render([path])
+        self.result = api.render(path if isinstance(path, list) else [path])
         assert self.result.checked.ok, self.result.checked.findings
         self.inventory = self.result.checked.inventory
         self.lab = start_lab(self.inventory)
@@ -327,3 +329,79 @@ def test_refused_ping_fails_its_step_with_the_device_error_and_verify_goes_on(gp
         assert refused.error.startswith("not a ping result: " + errors[service.device])
         assert later and all(step.passed for step in later)
     assert "% Invalid input detected" in report.table()
+
+
+@pytest.mark.parametrize("wrong, refusal", [
+    # issue 11: the old VRP8 rendering, an AR-style tunnel name ...
+    (lambda text: text.replace("Tunnel2", "Tunnel0/0/2"), "interface ID"),
+    # ... and a tunnel whose source interface is not bound to GRE.
+    (lambda text: text.replace(" binding tunnel gre\n", ""), "not bound to GRE"),
+], ids=["slot-style-tunnel", "no-binding"])
+def test_vrp8_refuses_the_old_tunnel_form_and_push_rolls_back(three_os, wrong, refusal):
+    """The VRP8 simulator follows the NE40E GRE guide: the device refuses the old lines with
+    its error form, push reports the line and leaves the committed config as it was; the
+    corrected rendering (Tunnel2, `binding tunnel gre`) carries traffic through the tunnel."""
+    device = "wh-power-ce"
+    assert three_os.push().ok
+    before = three_os.running(device)
+    assert "interface Tunnel2" in before and " binding tunnel gre" in before
+    fresh = three_os.result.configs[device]
+    if refusal == "not bound to GRE":     # a device that never had the binding: start from none
+        with three_os.targets[device].connect(three_os.credentials) as conn:
+            conn.send_config_set(["undo interface Tunnel2", "interface GigabitEthernet0/0/0",
+                                  "undo binding tunnel gre", "quit"])
+            conn.commit()
+        before = three_os.running(device)
+    result = three_os.push({**three_os.result.configs, device: wrong(fresh)}, only=device).results[0]
+    assert result.status == "failed" and result.rolled_back is True, result
+    assert refusal in (result.device_error or ""), result
+    assert three_os.same_as(device, before)
+    assert three_os.push().ok
+    assert verify(three_os.inventory, {device: three_os.targets[device]}, three_os.credentials, **FAST).ok
+
+
+@pytest.fixture(scope="module")
+def vrp8_families(tmp_path_factory):
+    run = LabRun(VRP8_FAMILIES, tmp_path_factory.mktemp("families"))
+    yield run
+    run.lab.stop()
+
+
+def test_vrp8_router_and_ce_switch_push_verify_and_ping_through_gre(vrp8_families):
+    """The corrected renderings pass the simulators that enforce the NE40E / CE6800 rules
+    (Tunnel by interface ID + `binding tunnel gre`; `undo portswitch` + the tunnel's slot),
+    are committed and saved, verify, carry LAN traffic to a terminal through the GRE
+    tunnel, and a second push has nothing to send."""
+    run = vrp8_families
+    report = run.push()
+    assert report.ok and {r.device: (r.status, r.committed) for r in report.results} == {
+        "xn-grid-pe": ("changed", True), "hg-mine-sw": ("changed", True)}, report
+    assert verify(run.inventory, run.targets, run.credentials, **FAST).ok
+    running = {device: run.running(device) for device in ("xn-grid-pe", "hg-mine-sw")}
+    assert "interface Tunnel1\n" in running["xn-grid-pe"] and " binding tunnel gre" in running["xn-grid-pe"]
+    assert "interface Tunnel1/0/2\n" in running["hg-mine-sw"] and " undo portswitch" in running["hg-mine-sw"]
+    for targets in run.lab.services.values():
+        with run.targets[targets.device].connect(run.credentials) as conn:
+            for terminal in targets.terminals:
+                out = conn.send_command(f"ping -c 2 -t 1000 -a {targets.lan_gateway} {terminal}", read_timeout=30)
+                assert "2 packet(s) received" in out, (targets.device, terminal, out)
+            conn.send_command("display current-configuration")
+    assert [(r.status, r.commands) for r in run.push().results] == [("unchanged", [])] * 2
+
+
+def test_ce_switch_refuses_an_address_on_a_layer2_port_and_push_rolls_back(vrp8_families):
+    """A config without `undo portswitch` (the old rendering for a CE) is refused by the CE
+    simulator with its `Error:` form; push reports it and nothing is committed."""
+    run = vrp8_families
+    device = "hg-mine-sw"
+    assert run.push().ok
+    with run.targets[device].connect(run.credentials) as conn:     # a port back in Layer 2 mode
+        conn.send_config_set(["interface 100GE1/0/2", "undo ip address", "portswitch", "quit"])
+        conn.commit()
+    before = run.running(device)
+    old = run.result.configs[device].replace(" undo portswitch\n", "")
+    result = run.push({**run.result.configs, device: old}, only=device).results[0]
+    assert result.status == "failed" and result.rolled_back is True, result
+    assert "Layer 2" in (result.device_error or ""), result
+    assert run.same_as(device, before)
+    assert run.push(only=device).ok

@@ -1,0 +1,171 @@
+"""Platform families (issue 11): what each cannot do is refused with the device, the family
+and the reason; name and length rules per family; per-family rendering choices."""
+
+from __future__ import annotations
+
+import pytest
+
+from configgen import api
+from configgen.platforms import PLATFORMS
+from configgen.render import make_environment
+from configgen.services.model import DeviceConfig, Interface, RateLimit
+from conftest import INVENTORIES
+
+INTERNET_LINE = """
+    operator: {{name: Hubei Mobile, management_sources: [211.137.96.0/27]}}
+    devices:
+      r1: {{vendor: {vendor}, os: {os}, host: 192.0.2.1}}
+    services:
+      - kind: internet_line
+        name: mall
+        device: r1
+        bandwidth: 2M
+        wan: {{interface: GigabitEthernet0/0/0, address: 211.137.100.18/30}}
+        lan: {{interface: GigabitEthernet0/0/1, address: {lan}}}
+        public_block: 211.137.204.0/29
+        nat: {nat}
+"""
+
+
+def _codes(result):
+    return [f.code for f in result.findings.items]
+
+
+@pytest.mark.parametrize("os, nat, refused", [
+    ("vrp8", "true", ["NAT", "inbound packet filter"]),
+    ("vrp8", "false", ["inbound packet filter"]),
+    ("ce", "true", ["NAT", "inbound packet filter", "policing"]),
+    ("ce", "false", ["inbound packet filter", "policing"]),
+])
+def test_internet_line_on_a_vrp8_family_is_refused_with_the_reason(write_yaml, os, nat, refused):
+    lan = "192.168.40.1/24" if nat == "true" else "211.137.204.1/29"
+    checked = api.check(write_yaml(INTERNET_LINE.format(vendor="huawei", os=os, nat=nat, lan=lan)))
+    findings = [f for f in checked.findings.items if f.code == "unsupported-on-platform"]
+    assert len(findings) == len(refused)
+    family = PLATFORMS[("huawei", os)].family
+    for finding, feature in zip(findings, refused):
+        text = str(finding)
+        assert feature in text and "device r1" in text and family in text and "internet_line mall" in text
+        assert finding.field.startswith("services[0]")
+    assert api.render(write_yaml(INTERNET_LINE.format(vendor="huawei", os=os, nat=nat, lan=lan))).configs == {}
+
+
+@pytest.mark.parametrize("vendor, os", [("huawei", "vrp5"), ("cisco", "ios"), ("cisco", "iosxe")])
+def test_the_same_internet_line_renders_where_the_family_can(write_yaml, vendor, os):
+    path = write_yaml(INTERNET_LINE.format(vendor=vendor, os=os, nat="true", lan="192.168.40.1/24"))
+    result = api.render(path)
+    assert result.checked.ok, [str(f) for f in result.checked.findings]
+    assert "unsupported-on-platform" not in _codes(result.checked)
+
+
+def test_iosxe_renders_the_ios_lines(write_yaml):
+    ios = api.render(write_yaml(INTERNET_LINE.format(vendor="cisco", os="ios", nat="true", lan="192.168.40.1/24")))
+    xe = api.render(write_yaml(INTERNET_LINE.format(vendor="cisco", os="iosxe", nat="true", lan="192.168.40.1/24")))
+    assert xe.configs == ios.configs and xe.configs["r1"].startswith("hostname r1\n")
+
+
+DEVICE = """
+    devices:
+      {name}: {{vendor: {vendor}, os: {os}, host: 192.0.2.1{extra}}}
+    services:
+      - kind: gprs_vpn
+        name: {service}
+        device: {name}
+        apn: A.HB
+        wan: {{interface: GigabitEthernet0/0/0, address: 10.166.0.2/30}}
+        lan: {{interface: GigabitEthernet0/0/1, address: 172.16.1.1/24}}
+        tunnel: 1
+        terminal_pools: [10.166.20.0/24]
+{description}"""
+
+
+@pytest.mark.parametrize("name, extra, field", [
+    ("1-ce", "", "devices.1-ce"),                            # starts with a digit
+    ("wh.ce", "", "devices.wh.ce"),                          # a dot
+    ("wh_ce", "", "devices.wh_ce"),                          # an underscore
+    ("wh-ce-", "", "devices.wh-ce-"),                        # ends with a hyphen
+    ("r1", ", hostname: ce_1", "devices.r1.hostname"),
+])
+def test_cisco_hostname_rule(write_yaml, name, extra, field):
+    checked = api.check(write_yaml(DEVICE.format(name=name, vendor="cisco", os="ios", extra=extra,
+                                                 service="a", description="")))
+    findings = [f for f in checked.findings.items if f.code == "hostname-rule"]
+    assert len(findings) == 1 and findings[0].field == field, [str(f) for f in checked.findings.items]
+    assert "letters, digits and hyphens" in findings[0].message
+
+
+def test_the_same_names_are_fine_on_huawei(write_yaml):
+    checked = api.check(write_yaml(DEVICE.format(name="wh.ce_1", vendor="huawei", os="vrp8", extra="",
+                                                 service="a", description="")))
+    assert checked.ok, [str(f) for f in checked.findings.items]
+
+
+def test_cisco_hostname_of_63_characters_is_fine_and_64_is_refused(write_yaml):
+    """Cisco: at most 63 characters; every configgen name is 1-63 characters already."""
+    ok = api.check(write_yaml(DEVICE.format(name="r1", vendor="cisco", os="ios", extra=", hostname: " + "a" * 63,
+                                            service="a", description="")))
+    assert ok.ok, [str(f) for f in ok.findings.items]
+    assert PLATFORMS[("cisco", "ios")].hostname_max == 63
+    too_long = api.check(write_yaml(DEVICE.format(name="r1", vendor="cisco", os="ios",
+                                                  extra=", hostname: " + "a" * 64, service="a", description="")))
+    assert [f.field for f in too_long.findings.errors] == ["devices.r1.hostname"]
+
+
+def test_vrp8_tunnel_description_with_the_owner_marker_is_limited_to_242(write_yaml):
+    """The owner marker `configgen:<service> ` counts: 200 characters of inventory text plus
+    the marker exceed the NE40E interface description limit; the same text is fine on an AR."""
+    text = "x" * 200
+    description = f"        description: {text}\n"
+    name = "s" * 40
+    vrp8 = api.check(write_yaml(DEVICE.format(name="r1", vendor="huawei", os="vrp8", extra="", service=name,
+                                              description=description)))
+    findings = [f for f in vrp8.findings.items if f.code == "too-long-for-platform"]
+    assert len(findings) == 1 and "Tunnel1" in findings[0].message and "242" in findings[0].message
+    assert f"{len('configgen:') + 40 + 1 + 200} characters" in findings[0].message
+    ar = api.check(write_yaml(DEVICE.format(name="r1", vendor="huawei", os="vrp5", extra="", service=name,
+                                            description=description)))
+    assert ar.ok, [str(f) for f in ar.findings.items]
+
+
+def _render_wan(os: str) -> str:
+    """The WAN interface as device.j2 prints it for a family (the rate-limit form)."""
+    platform = PLATFORMS[("huawei", os)]
+    config = DeviceConfig("r1", "r1", platform)
+    wan = Interface("GigabitEthernet0/0/0", "WAN", rate_limit=RateLimit(kbps=512, policy="P"))
+    config.interfaces.append(wan)
+    return make_environment().get_template("huawei/device.j2").render(device=config)
+
+
+def test_car_form_per_family():
+    """NE40E `qos car cir <kbit/s> ... inbound|outbound` (direction last); AR `qos car inbound cir`."""
+    assert " qos car cir 512 inbound\n qos car cir 512 outbound\n" in _render_wan("vrp8")
+    assert " qos car inbound cir 512\n qos car outbound cir 512\n" in _render_wan("vrp5")
+
+
+def test_every_family_states_its_refusals_with_a_reason():
+    for platform in PLATFORMS.values():
+        for feature, why in platform.unsupported:
+            assert feature in ("nat", "inbound_filter", "rate_limit") and len(why) > 40
+    assert PLATFORMS[("huawei", "vrp8")].refusal("nat") and PLATFORMS[("huawei", "ce")].refusal("nat")
+    assert PLATFORMS[("huawei", "vrp5")].refusal("nat") is None
+
+
+def test_examples_carry_a_vrp8_router_and_a_ce_switch():
+    oses = set()
+    for path in (INVENTORIES / "examples").glob("*.yaml"):
+        oses |= {d.os for d in api.check(path).inventory.devices.values()}
+    assert {"vrp8", "ce"} <= oses
+
+
+def test_ce_push_sends_undo_portswitch_until_the_device_shows_it():
+    """On a CE switch `undo portswitch` is a setting the device shows (ports are Layer 2 by
+    default), not a negated default: push sends it when missing, and not again once shown."""
+    from configgen.push.diff import plan_changes
+
+    platform = PLATFORMS[("huawei", "ce")]
+    intended = ("sysname s\n#\ninterface 100GE1/0/1\n undo portswitch\n ip address 10.0.0.1 255.255.255.252\n"
+                "#\nreturn\n")
+    fresh = plan_changes(platform, "#\nsysname s\n#\ninterface 100GE1/0/1\n#\nreturn\n", intended)
+    assert fresh.commands == ["interface 100GE1/0/1", "undo portswitch", "ip address 10.0.0.1 255.255.255.252",
+                              "quit"]
+    assert plan_changes(platform, "#\n" + intended, intended).commands == []
