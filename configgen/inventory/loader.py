@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from configgen.findings import Finding, Findings, InputError
 from configgen.inventory.schema import SERVICE_MODELS, Device, InventoryDocument, Operator, VpmnGroup
 from configgen.inventory.types import FREE_TEXT, _name, vendor_interface_name
-from configgen.inventory.yamlsource import PathT, SourceMap, load_yaml_file
+from configgen.inventory.yamlsource import ExpansionBudget, PathT, SourceMap, load_yaml_file
 
 LIST_SECTIONS = ("services", "vpmn")
 CREDENTIAL_KEYS = {"password", "secret", "enable_secret", "enable_password", "username", "community"}
@@ -63,9 +63,10 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files as given; a directory contributes every *.yaml / *.yml file below it, sorted,
     except hidden files and folders (names starting with '.': .github/, .pre-commit-config.yaml,
     which are not inventories). A file named twice (directly, through a directory or a
-    link) is read once."""
+    link) is read once. A folder that cannot be listed is an InputError: skipping it
+    would validate half an inventory as ok."""
     files: list[Path] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -73,12 +74,12 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
             if not found:
                 raise InputError(f"{path}: directory holds no .yaml or .yml inventory files "
                                  "(hidden files and folders are skipped)")
-        elif path.exists():
-            found = [path]
+        elif path.exists() or path.is_symlink():
+            found = [path]   # a link that leads nowhere: the reader says why
         else:
             raise InputError(f"{path}: no such file or directory")
         for file in found:
-            real = file.resolve()
+            real = os.path.realpath(file)   # unlike Path.resolve, no exception on a link loop
             if real not in seen:
                 seen.add(real)
                 files.append(file)
@@ -88,13 +89,18 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def _inventory_files(directory: Path) -> Iterator[Path]:
-    for root, folders, names in os.walk(directory):
+    """Every *.yaml / *.yml below `directory` that is not hidden, links included (one that
+    leads nowhere or loops is refused when read, not dropped)."""
+    for root, folders, names in os.walk(directory, onerror=_unlistable):
         folders[:] = [f for f in folders if not f.startswith(".")]   # not descended into
         for name in names:
             if not name.startswith(".") and name.endswith((".yaml", ".yml")):
-                file = Path(root, name)
-                if file.is_file():
-                    yield file
+                yield Path(root, name)
+
+
+def _unlistable(error: OSError) -> None:
+    raise InputError(f"{error.filename}: cannot list this folder ({error.strerror}); its inventory files "
+                     "would go unchecked: make it readable, or name the files to check") from None
 
 
 def load_inventory(paths: Iterable[str | Path] | str | Path) -> LoadResult:
@@ -106,8 +112,9 @@ def load_inventory(paths: Iterable[str | Path] | str | Path) -> LoadResult:
     sources = SourceMap()
     merged: dict[str, Any] = {"operator": {}, "devices": {}, "services": [], "vpmn": []}
     labs: dict[str, Any] = {}
+    budget = ExpansionBudget()
     for path in expand_paths(paths):
-        loaded = load_yaml_file(path)
+        loaded = load_yaml_file(path, budget)
         findings.extend(loaded.findings)
         sources.files[loaded.path] = loaded.lines
         if isinstance(loaded.data, dict):
@@ -117,6 +124,11 @@ def load_inventory(paths: Iterable[str | Path] | str | Path) -> LoadResult:
     # Only now: one file's sections must not hide where another file's came from.
     sources.origins.setdefault((), (str(next(iter(sources.files), "<inventory>")), ()))
     inventory = _validate(merged, sources, findings)
+    if not (findings.items or inventory.declared_devices or merged["services"] or merged["vpmn"]):
+        files = list(sources.files)
+        what = "this file defines" if len(files) == 1 else f"these {len(files)} files define"
+        findings.add(Finding(files[0], None, "", f"{what} no devices, services or vpmn groups: nothing to check or "
+                             "render; is this the inventory you meant?", severity="warning", code="empty-inventory"))
     return LoadResult(inventory, findings)
 
 

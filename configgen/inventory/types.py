@@ -227,11 +227,18 @@ def _host(value: Any) -> str:
                          "CONFIGGEN_PASSWORD in the environment")
     try:
         if "%" not in value:   # an IPv6 zone (fe80::1%eth0) takes any text: not for a management address
-            ipaddress.ip_address(value)
-            return value
+            address = ipaddress.ip_address(value)
+            # ::ffff:192.0.2.11 is 192.0.2.11: one spelling, so two devices on it are seen as one address
+            mapped = getattr(address, "ipv4_mapped", None)
+            return str(mapped) if mapped else value
     except ValueError:
         pass
     labels = value[:-1].split(".") if value.endswith(".") else value.split(".")
+    if labels[-1].isdigit():
+        # RFC 1123 §2.1: a top-level label is never all-numeric, so 3221225995 or 192.0.2.011 is no
+        # name; resolvers would read it as an address, and not the one it seems to be.
+        raise ValueError(f"{value!r} is neither an IPv4 address in dotted form nor a DNS name (a name never "
+                         "ends in an all-digit label); write the address as four numbers 0-255, e.g. 192.0.2.11")
     if len(value) <= 253 and all(_LABEL.fullmatch(label) for label in labels):
         return value
     hint = " (the SSH port goes into `port:`)" if value.count(":") == 1 else ""
