@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from configgen.findings import Finding, Findings, InputError
 from configgen.inventory.schema import SERVICE_MODELS, Device, InventoryDocument, Operator, VpmnGroup
-from configgen.inventory.types import FREE_TEXT, _name, vendor_interface_name
+from configgen.inventory.types import FREE_TEXT, _name, interface_type_problem, vendor_interface_name
 from configgen.inventory.yamlsource import ExpansionBudget, PathT, SourceMap, load_yaml_file
 
 LIST_SECTIONS = ("services", "vpmn")
@@ -273,6 +273,11 @@ def _validate(merged: dict, sources: SourceMap, findings: Findings) -> Inventory
         device = inventory.devices.get(service.device)
         if device is not None:
             service = _vendor_spelling(service, device.vendor)
+            for role in ("wan", "lan"):
+                problem = interface_type_problem(device.vendor, getattr(service, role).interface)
+                if problem:
+                    findings.add(sources.finding(path + (role, "interface"), f"device {service.device} is a {device.vendor} router: {problem}",
+                                                 code="interface-vendor"))
         inventory.services.append(service)
         inventory.service_paths[service.name] = path
     _validate_vpmn(merged["vpmn"], inventory, sources, findings, left_out)
