@@ -16,7 +16,8 @@ from typing import Any, Iterable, Iterator
 
 from pydantic import BaseModel, ValidationError
 
-from configgen.findings import Finding, Findings, InputError
+from configgen.checks import repeated
+from configgen.findings import PLACES_LISTED, Finding, Findings, InputError
 from configgen.inventory.schema import SERVICE_MODELS, Device, InventoryDocument, Operator, VpmnGroup
 from configgen.inventory.types import FREE_TEXT, _name, interface_type_problem, vendor_interface_name
 from configgen.inventory.yamlsource import ExpansionBudget, PathT, SourceMap, load_yaml_file
@@ -113,13 +114,17 @@ def load_inventory(paths: Iterable[str | Path] | str | Path) -> LoadResult:
     merged: dict[str, Any] = {"operator": {}, "devices": {}, "services": [], "vpmn": []}
     labs: dict[str, Any] = {}
     budget = ExpansionBudget()
+    device_places: dict[Any, list[PathT]] = {}   # devices defined in several files
     for path in expand_paths(paths):
         loaded = load_yaml_file(path, budget)
         findings.extend(loaded.findings)
         sources.files[loaded.path] = loaded.lines
         if isinstance(loaded.data, dict):
             labs[loaded.path] = loaded.data.get("lab", False)
-        _merge_file(loaded.path, loaded.data, merged, sources, findings)
+        _merge_file(loaded.path, loaded.data, merged, sources, findings, device_places)
+    for device, places in device_places.items():
+        findings.add(repeated(sources, places, f"device '{device}' is defined {_times(len(places))}; define each "
+                              "device once and let services from any file refer to it", code="duplicate-device"))
     _merge_lab(labs, merged, sources, findings)
     # Only now: one file's sections must not hide where another file's came from.
     sources.origins.setdefault((), (str(next(iter(sources.files), "<inventory>")), ()))
@@ -132,7 +137,12 @@ def load_inventory(paths: Iterable[str | Path] | str | Path) -> LoadResult:
     return LoadResult(inventory, findings)
 
 
-def _merge_file(name: str, data: Any, merged: dict, sources: SourceMap, findings: Findings) -> None:
+def _times(count: int) -> str:
+    return "twice" if count == 2 else f"{count} times"
+
+
+def _merge_file(name: str, data: Any, merged: dict, sources: SourceMap, findings: Findings,
+                device_places: dict[Any, list[PathT]]) -> None:
     if not isinstance(data, dict):
         findings.add(Finding(name, 1, "", "an inventory file must be a mapping with keys such as "
                              "operator, devices, services", code="not-a-mapping"))
@@ -156,11 +166,10 @@ def _merge_file(name: str, data: Any, merged: dict, sources: SourceMap, findings
                 continue
             for device, settings in value.items():
                 if device in merged["devices"]:
-                    sources.add_origin(("devices", f"{device}#dup"), name, ("devices", device))
-                    findings.add(sources.finding(
-                        ("devices", f"{device}#dup"),
-                        f"device '{device}' is defined twice; define each device once and let services "
-                        "from any file refer to it", code="duplicate-device", related=(("devices", device),)))
+                    places = device_places.setdefault(device, [("devices", device)])
+                    again = ("devices", f"{device}#{len(places)}")   # where this file defines it again
+                    sources.add_origin(again, name, ("devices", device))
+                    places.append(again)
                     continue
                 merged["devices"][device] = settings
                 sources.add_origin(("devices", device), name, ("devices", device))
@@ -248,6 +257,9 @@ def _validate(merged: dict, sources: SourceMap, findings: Findings) -> Inventory
 
     seen_names: dict[str, PathT] = {}
     seen_labels: dict[str, PathT] = {}   # route and ACL labels are upper case
+    # A name written n times is one finding, not n-1 (nor n²/2).
+    repeated_names: dict[str, list[PathT]] = {}
+    same_labels: dict[str, list[PathT]] = {}
     for index, raw in enumerate(merged["services"]):
         path = ("services", index)
         model = _service_model(raw, path, sources, findings)
@@ -258,16 +270,11 @@ def _validate(merged: dict, sources: SourceMap, findings: Findings) -> Inventory
         if service is None:
             continue
         if service.name in seen_names:
-            findings.add(sources.finding(path + ("name",), f"service name '{service.name}' is used twice; "
-                                         "service names must be unique (they name routes and ACLs)",
-                                         code="duplicate-name", related=(seen_names[service.name] + ("name",),)))
+            repeated_names.setdefault(service.name, [seen_names[service.name] + ("name",)]).append(path + ("name",))
             continue
         label = service.name.upper()
         if label in seen_labels:
-            findings.add(sources.finding(path + ("name",), f"service name '{service.name}' differs from another "
-                                         "only in upper/lower case; both would get the route and ACL label "
-                                         f"{label}: rename one", code="duplicate-name",
-                                         related=(seen_labels[label] + ("name",),)))
+            same_labels.setdefault(label, [seen_labels[label] + ("name",)]).append(path + ("name",))
         seen_names[service.name] = path
         seen_labels.setdefault(label, path)
         device = inventory.devices.get(service.device)
@@ -280,6 +287,17 @@ def _validate(merged: dict, sources: SourceMap, findings: Findings) -> Inventory
                                                  code="interface-vendor"))
         inventory.services.append(service)
         inventory.service_paths[service.name] = path
+    for name, places in repeated_names.items():
+        findings.add(repeated(sources, places, f"service name '{name}' is used {_times(len(places))}; service names "
+                              "must be unique (they name routes and ACLs)", code="duplicate-name"))
+    for label, places in same_labels.items():
+        names = [merged["services"][place[1]]["name"] for place in places]
+        findings.add(repeated(sources, places, (
+            f"service name '{names[1]}' differs from another only in upper/lower case; both would get the route "
+            f"and ACL label {label}: rename one" if len(names) == 2 else
+            f"{len(names)} service names differ only in upper/lower case ({', '.join(names[:PLACES_LISTED])}"
+            f"{', ...' if len(names) > PLACES_LISTED else ''}); all would get the route and ACL label {label}: "
+            "rename all but one"), code="duplicate-name"))
     _validate_vpmn(merged["vpmn"], inventory, sources, findings, left_out)
     if left_out:
         findings.add(_left_out_finding(left_out, sources))
@@ -310,18 +328,21 @@ def _left_out_finding(left_out: list[PathT], sources: SourceMap) -> Finding:
 
 def _validate_vpmn(groups: list, inventory: Inventory, sources: SourceMap, findings: Findings,
                    left_out: list[PathT]) -> None:
+    repeated_names: dict[str, list[PathT]] = {}
     for index, raw in enumerate(groups):
         path = ("vpmn", index)
         group = _model(VpmnGroup, raw, path, sources, findings, left_out)
         if group is None:
             continue
         if group.name in inventory.vpmn_paths:
-            findings.add(sources.finding(path + ("name",), f"VPMN group name '{group.name}' is used twice; "
-                                         "one group per name (merge the members, or rename one)",
-                                         code="duplicate-name", related=(inventory.vpmn_paths[group.name] + ("name",),)))
+            first = inventory.vpmn_paths[group.name] + ("name",)
+            repeated_names.setdefault(group.name, [first]).append(path + ("name",))
             continue
         inventory.vpmn.append(group)
         inventory.vpmn_paths[group.name] = path
+    for name, places in repeated_names.items():
+        findings.add(repeated(sources, places, f"VPMN group name '{name}' is used {_times(len(places))}; one group "
+                              "per name (merge the members, or rename one)", code="duplicate-name"))
 
 
 def _service_model(raw: Any, path: PathT, sources: SourceMap, findings: Findings) -> type[BaseModel] | None:
