@@ -115,9 +115,9 @@ def _read_members_file(inventory, plan: GroupPlan) -> None:
     sources.add_origin(merged, name, ("members",))
     for line in broken:
         plan.findings.append(Finding(
-            name, line, "", "this row is not valid CSV: a quoted field (\"...) that is never closed, text after a "
-            "closing quote, or a field over 131,072 characters; the rows it runs into are not read: "
-            "close the quote (write a quote inside a quoted field as \"\")", code="csv-syntax"))
+            name, line, "", "this row is not valid CSV: a quoted field (\"...) never closed (it runs on to the end "
+            "of the file, whose rows are then not read), text after a closing quote, or a field over 131,072 "
+            "characters: close the quote (a quote inside a quoted field is written \"\")", code="csv-syntax"))
     columns = header[0]
     repeated = sorted({c for c in columns if columns.count(c) > 1})
     if repeated:
