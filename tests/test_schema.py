@@ -86,7 +86,8 @@ def test_every_bundled_inventory_is_valid_for_both(validator, path):
     "x-cisco: &cisco {vendor: cisco, os: ios}\ndevices:\n  r1: {<<: *cisco, host: 192.0.2.1}\n",
     VPMN.replace("SHORT", "6601"),                       # an unquoted short number
     VPMN.replace("SHORT", '"6601"'),
-    SERVICE.replace("interface: LAN", "interface: Vlanif10"),
+    # Vlanif is Huawei's (on a Cisco device it is an `interface-vendor` finding)
+    SERVICE.replace("interface: LAN", "interface: Vlanif10").replace("cisco, os: ios", "huawei, os: vrp8"),
     SERVICE.replace("interface: LAN", "interface: GigabitEthernet0/0/1.100"),
     DEVICE.replace("cisco, os: ios", "huawei, os: vrp8"),
 ], ids=["x-anchor", "unquoted-short", "quoted-short", "vlanif", "subinterface", "huawei-vrp8"])

@@ -16,10 +16,11 @@ from typing import Any, Iterable, Iterator
 
 from pydantic import BaseModel, ValidationError
 
-from configgen.findings import Acknowledgement, Finding, Findings, InputError
+from configgen.checks import repeated
+from configgen.findings import PLACES_LISTED, Acknowledgement, Finding, Findings, InputError
 from configgen.inventory.schema import SERVICE_MODELS, Acknowledge, Device, InventoryDocument, Operator, VpmnGroup
-from configgen.inventory.types import FREE_TEXT, _name, vendor_interface_name
-from configgen.inventory.yamlsource import PathT, SourceMap, load_yaml_file
+from configgen.inventory.types import FREE_TEXT, _name, interface_type_problem, vendor_interface_name
+from configgen.inventory.yamlsource import ExpansionBudget, PathT, SourceMap, load_yaml_file
 
 LIST_SECTIONS = ("services", "vpmn", "acknowledge")
 CREDENTIAL_KEYS = {"password", "secret", "enable_secret", "enable_password", "username", "community"}
@@ -64,9 +65,10 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files as given; a directory contributes every *.yaml / *.yml file below it, sorted,
     except hidden files and folders (names starting with '.': .github/, .pre-commit-config.yaml,
     which are not inventories). A file named twice (directly, through a directory or a
-    link) is read once."""
+    link) is read once. A folder that cannot be listed is an InputError: skipping it
+    would validate half an inventory as ok."""
     files: list[Path] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -74,12 +76,12 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
             if not found:
                 raise InputError(f"{path}: directory holds no .yaml or .yml inventory files "
                                  "(hidden files and folders are skipped)")
-        elif path.exists():
-            found = [path]
+        elif path.exists() or path.is_symlink():
+            found = [path]   # a link that leads nowhere: the reader says why
         else:
             raise InputError(f"{path}: no such file or directory")
         for file in found:
-            real = file.resolve()
+            real = os.path.realpath(file)   # unlike Path.resolve, no exception on a link loop
             if real not in seen:
                 seen.add(real)
                 files.append(file)
@@ -89,13 +91,18 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def _inventory_files(directory: Path) -> Iterator[Path]:
-    for root, folders, names in os.walk(directory):
+    """Every *.yaml / *.yml below `directory` that is not hidden, links included (one that
+    leads nowhere or loops is refused when read, not dropped)."""
+    for root, folders, names in os.walk(directory, onerror=_unlistable):
         folders[:] = [f for f in folders if not f.startswith(".")]   # not descended into
         for name in names:
             if not name.startswith(".") and name.endswith((".yaml", ".yml")):
-                file = Path(root, name)
-                if file.is_file():
-                    yield file
+                yield Path(root, name)
+
+
+def _unlistable(error: OSError) -> None:
+    raise InputError(f"{error.filename}: cannot list this folder ({error.strerror}); its inventory files "
+                     "would go unchecked: make it readable, or name the files to check") from None
 
 
 def load_inventory(paths: Iterable[str | Path] | str | Path) -> LoadResult:
@@ -107,21 +114,36 @@ def load_inventory(paths: Iterable[str | Path] | str | Path) -> LoadResult:
     sources = SourceMap()
     merged: dict[str, Any] = {"operator": {}, "devices": {}, "services": [], "vpmn": [], "acknowledge": []}
     labs: dict[str, Any] = {}
+    budget = ExpansionBudget()
+    device_places: dict[Any, list[PathT]] = {}   # devices defined in several files
     for path in expand_paths(paths):
-        loaded = load_yaml_file(path)
+        loaded = load_yaml_file(path, budget)
         findings.extend(loaded.findings)
         sources.files[loaded.path] = loaded.lines
         if isinstance(loaded.data, dict):
             labs[loaded.path] = loaded.data.get("lab", False)
-        _merge_file(loaded.path, loaded.data, merged, sources, findings)
+        _merge_file(loaded.path, loaded.data, merged, sources, findings, device_places)
+    for device, places in device_places.items():
+        findings.add(repeated(sources, places, f"device '{device}' is defined {_times(len(places))}; define each "
+                              "device once and let services from any file refer to it", code="duplicate-device"))
     _merge_lab(labs, merged, sources, findings)
     # Only now: one file's sections must not hide where another file's came from.
     sources.origins.setdefault((), (str(next(iter(sources.files), "<inventory>")), ()))
     inventory = _validate(merged, sources, findings)
+    if not (findings.items or inventory.declared_devices or merged["services"] or merged["vpmn"]):
+        files = list(sources.files)
+        what = "this file defines" if len(files) == 1 else f"these {len(files)} files define"
+        findings.add(Finding(files[0], None, "", f"{what} no devices, services or vpmn groups: nothing to check or "
+                             "render; is this the inventory you meant?", severity="warning", code="empty-inventory"))
     return LoadResult(inventory, findings)
 
 
-def _merge_file(name: str, data: Any, merged: dict, sources: SourceMap, findings: Findings) -> None:
+def _times(count: int) -> str:
+    return "twice" if count == 2 else f"{count} times"
+
+
+def _merge_file(name: str, data: Any, merged: dict, sources: SourceMap, findings: Findings,
+                device_places: dict[Any, list[PathT]]) -> None:
     if not isinstance(data, dict):
         findings.add(Finding(name, 1, "", "an inventory file must be a mapping with keys such as "
                              "operator, devices, services", code="not-a-mapping"))
@@ -145,11 +167,10 @@ def _merge_file(name: str, data: Any, merged: dict, sources: SourceMap, findings
                 continue
             for device, settings in value.items():
                 if device in merged["devices"]:
-                    sources.add_origin(("devices", f"{device}#dup"), name, ("devices", device))
-                    findings.add(sources.finding(
-                        ("devices", f"{device}#dup"),
-                        f"device '{device}' is defined twice; define each device once and let services "
-                        "from any file refer to it", code="duplicate-device", related=(("devices", device),)))
+                    places = device_places.setdefault(device, [("devices", device)])
+                    again = ("devices", f"{device}#{len(places)}")   # where this file defines it again
+                    sources.add_origin(again, name, ("devices", device))
+                    places.append(again)
                     continue
                 merged["devices"][device] = settings
                 sources.add_origin(("devices", device), name, ("devices", device))
@@ -237,6 +258,9 @@ def _validate(merged: dict, sources: SourceMap, findings: Findings) -> Inventory
 
     seen_names: dict[str, PathT] = {}
     seen_labels: dict[str, PathT] = {}   # route and ACL labels are upper case
+    # A name written n times is one finding, not n-1 (nor n²/2).
+    repeated_names: dict[str, list[PathT]] = {}
+    same_labels: dict[str, list[PathT]] = {}
     for index, raw in enumerate(merged["services"]):
         path = ("services", index)
         model = _service_model(raw, path, sources, findings)
@@ -247,23 +271,34 @@ def _validate(merged: dict, sources: SourceMap, findings: Findings) -> Inventory
         if service is None:
             continue
         if service.name in seen_names:
-            findings.add(sources.finding(path + ("name",), f"service name '{service.name}' is used twice; "
-                                         "service names must be unique (they name routes and ACLs)",
-                                         code="duplicate-name", related=(seen_names[service.name] + ("name",),)))
+            repeated_names.setdefault(service.name, [seen_names[service.name] + ("name",)]).append(path + ("name",))
             continue
         label = service.name.upper()
         if label in seen_labels:
-            findings.add(sources.finding(path + ("name",), f"service name '{service.name}' differs from another "
-                                         "only in upper/lower case; both would get the route and ACL label "
-                                         f"{label}: rename one", code="duplicate-name",
-                                         related=(seen_labels[label] + ("name",),)))
+            same_labels.setdefault(label, [seen_labels[label] + ("name",)]).append(path + ("name",))
         seen_names[service.name] = path
         seen_labels.setdefault(label, path)
         device = inventory.devices.get(service.device)
         if device is not None:
             service = _vendor_spelling(service, device.vendor)
+            for role in ("wan", "lan"):
+                problem = interface_type_problem(device.vendor, getattr(service, role).interface)
+                if problem:
+                    findings.add(sources.finding(path + (role, "interface"), f"device {service.device} is a {device.vendor} router: {problem}",
+                                                 code="interface-vendor"))
         inventory.services.append(service)
         inventory.service_paths[service.name] = path
+    for name, places in repeated_names.items():
+        findings.add(repeated(sources, places, f"service name '{name}' is used {_times(len(places))}; service names "
+                              "must be unique (they name routes and ACLs)", code="duplicate-name"))
+    for label, places in same_labels.items():
+        names = [merged["services"][place[1]]["name"] for place in places]
+        findings.add(repeated(sources, places, (
+            f"service name '{names[1]}' differs from another only in upper/lower case; both would get the route "
+            f"and ACL label {label}: rename one" if len(names) == 2 else
+            f"{len(names)} service names differ only in upper/lower case ({', '.join(names[:PLACES_LISTED])}"
+            f"{', ...' if len(names) > PLACES_LISTED else ''}); all would get the route and ACL label {label}: "
+            "rename all but one"), code="duplicate-name"))
     _validate_vpmn(merged["vpmn"], inventory, sources, findings, left_out)
     _read_acknowledgements(merged["acknowledge"], inventory, sources, findings)
     if left_out:
@@ -308,18 +343,21 @@ def _left_out_finding(left_out: list[PathT], sources: SourceMap) -> Finding:
 
 def _validate_vpmn(groups: list, inventory: Inventory, sources: SourceMap, findings: Findings,
                    left_out: list[PathT]) -> None:
+    repeated_names: dict[str, list[PathT]] = {}
     for index, raw in enumerate(groups):
         path = ("vpmn", index)
         group = _model(VpmnGroup, raw, path, sources, findings, left_out)
         if group is None:
             continue
         if group.name in inventory.vpmn_paths:
-            findings.add(sources.finding(path + ("name",), f"VPMN group name '{group.name}' is used twice; "
-                                         "one group per name (merge the members, or rename one)",
-                                         code="duplicate-name", related=(inventory.vpmn_paths[group.name] + ("name",),)))
+            first = inventory.vpmn_paths[group.name] + ("name",)
+            repeated_names.setdefault(group.name, [first]).append(path + ("name",))
             continue
         inventory.vpmn.append(group)
         inventory.vpmn_paths[group.name] = path
+    for name, places in repeated_names.items():
+        findings.add(repeated(sources, places, f"VPMN group name '{name}' is used {_times(len(places))}; one group "
+                              "per name (merge the members, or rename one)", code="duplicate-name"))
 
 
 def _service_model(raw: Any, path: PathT, sources: SourceMap, findings: Findings) -> type[BaseModel] | None:

@@ -131,6 +131,38 @@ _DIGITS = re.compile(r"[0-9]+")
 _VENDOR_SPELLING = {"cisco": {"Atm": "ATM", "Pos": "POS"}, "huawei": {"ATM": "Atm", "POS": "Pos"}}
 
 
+# Types only one vendor's routers have (Cisco-IOS-XE-interfaces.yang `interface` lists;
+# Huawei YANG huawei-ifm interface type enum): `interface Vlanif10` in an IOS config or
+# `interface Vlan10` on VRP is refused by the router. With the other vendor's name for
+# the same kind of interface, where there is one.
+_VENDOR_ONLY = {
+    "cisco": {"FastEthernet": "Ethernet", "TenGigabitEthernet": "XGigabitEthernet", "TwentyFiveGigE": "25GE",
+              "FortyGigabitEthernet": "40GE", "HundredGigE": "100GE", "Vlan": "Vlanif", "Port-channel": "Eth-Trunk",
+              "Multilink": "Mp-group", "BDI": None},
+    "huawei": {"XGigabitEthernet": "TenGigabitEthernet", "25GE": "TwentyFiveGigE", "40GE": "FortyGigabitEthernet",
+               "100GE": "HundredGigE", "Vlanif": "Vlan", "Eth-Trunk": "Port-channel", "Mp-group": "Multilink"},
+}
+VENDOR_INTERFACE_TYPES = {
+    vendor: tuple(t for t in INTERFACE_TYPES if t not in _VENDOR_SPELLING[vendor] and
+                  not any(t in only for other, only in _VENDOR_ONLY.items() if other != vendor))
+    for vendor in _VENDOR_ONLY}
+
+
+def interface_type_problem(vendor: str, name: str) -> str | None:
+    """Why `vendor`'s routers have no interface `name` (already validated), or None."""
+    for other, only in _VENDOR_ONLY.items():
+        if other == vendor:
+            continue
+        kind = _INTERFACE.fullmatch(name).group(1)
+        if kind in only:
+            equivalent = only[kind]
+            number = name[len(kind):]
+            hint = f"write {equivalent}{number}" if equivalent else "use an interface type it has"
+            return (f"{name!r}: {kind} is a {other} interface type; {vendor} routers name interfaces "
+                    f"{', '.join(VENDOR_INTERFACE_TYPES[vendor])}: {hint}")
+    return None
+
+
 def vendor_interface_name(vendor: str, name: str) -> str:
     """An interface name (already validated) spelt as `vendor`'s routers print it."""
     spelling = _VENDOR_SPELLING.get(vendor, {})
@@ -228,11 +260,18 @@ def _host(value: Any) -> str:
                          "CONFIGGEN_PASSWORD in the environment")
     try:
         if "%" not in value:   # an IPv6 zone (fe80::1%eth0) takes any text: not for a management address
-            ipaddress.ip_address(value)
-            return value
+            address = ipaddress.ip_address(value)
+            # ::ffff:192.0.2.11 is 192.0.2.11: one spelling, so two devices on it are seen as one address
+            mapped = getattr(address, "ipv4_mapped", None)
+            return str(mapped) if mapped else value
     except ValueError:
         pass
     labels = value[:-1].split(".") if value.endswith(".") else value.split(".")
+    if labels[-1].isdigit():
+        # RFC 1123 §2.1: a top-level label is never all-numeric, so 3221225995 or 192.0.2.011 is no
+        # name; resolvers would read it as an address, and not the one it seems to be.
+        raise ValueError(f"{value!r} is neither an IPv4 address in dotted form nor a DNS name (a name never "
+                         "ends in an all-digit label); write the address as four numbers 0-255, e.g. 192.0.2.11")
     if len(value) <= 253 and all(_LABEL.fullmatch(label) for label in labels):
         return value
     hint = " (the SSH port goes into `port:`)" if value.count(":") == 1 else ""

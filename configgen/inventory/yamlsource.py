@@ -8,7 +8,10 @@ the merged inventory back to the file, line and per-file path a human edits.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,12 +27,100 @@ PathT = tuple[Any, ...]
 # 027 means 23: keep such plain scalars as the string they were written as.
 _LEADING_ZERO_DIGITS = re.compile(r"0[0-9]+")
 _DECIMAL = re.compile(r"[0-9]+")
+# YAML 1.1 also reads 6_601 as the integer 6601 (and 1_0.5 as a float): nobody writing a
+# short number or a port means that; keep it as the text written so the field's own
+# check names it.
+_UNDERSCORE_NUMBER = re.compile(r"[-+]?[0-9][0-9_]*(\.[0-9_]*)?")
 
 # An alias bomb (nested anchors, each listing the previous one many times) is a few
 # hundred bytes that expand to billions of values. Legitimate merges (`<<: *defaults`)
 # expand a file to about one value per byte; refuse far beyond that, before the memory goes.
+# The budget is one per load: a hundred small bombs are as costly as one large one.
 MIN_EXPANSION_BUDGET = 200_000
 EXPANSION_PER_BYTE = 20
+
+# No inventory or members file comes near this: 100,000 services (benchmarks/inventory_gen.py)
+# are 32 MB of YAML. Reading stops here, before a wrong path (a disk image, a log) fills memory.
+MAX_INPUT_BYTES = 64 * 2**20
+
+
+class ExpansionBudget:
+    """Values the documents of one load may still expand to: each file read adds
+    EXPANSION_PER_BYTE per byte of its text, on top of MIN_EXPANSION_BUDGET."""
+
+    def __init__(self):
+        self.left = MIN_EXPANSION_BUDGET
+        self.limit = MIN_EXPANSION_BUDGET
+
+    def grant(self, text: str) -> None:
+        self.left += EXPANSION_PER_BYTE * len(text)
+        self.limit += EXPANSION_PER_BYTE * len(text)
+
+
+class UnreadableFile(Exception):
+    """An input path that is not a readable regular file of a sane size. `problem` reads
+    after the file's name; `code` tells missing, not-a-file, too-large and unreadable apart."""
+
+    def __init__(self, problem: str, code: str):
+        super().__init__(problem)
+        self.problem, self.code = problem, code
+
+
+_FILE_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+               (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+               (stat.S_ISSOCK, "a socket"))
+
+
+def read_input_file(path: str | Path, what: str) -> bytes:
+    """The bytes of an input file (`what`: "inventory file", "members file"), refusing
+    without opening for reading anything that is not a regular file once links are
+    followed (/dev/zero never ends, a FIFO blocks forever) and anything over MAX_INPUT_BYTES."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        dangling = " (a symbolic link to a file that does not exist)" if os.path.islink(path) else ""
+        raise UnreadableFile(f"no such file{dangling}", "missing-file") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnreadableFile("is a symbolic link that loops (it leads back to itself); "
+                                 f"point it at the {what}", "not-a-file") from None
+        raise UnreadableFile(f"cannot read: {exc.strerror}", "unreadable") from None
+    _refuse_unless_regular(info, what)
+    try:
+        # O_NONBLOCK: had the path been swapped for a FIFO since the stat, opening it still returns.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read: {exc.strerror}", "unreadable") from None
+    with os.fdopen(fd, "rb") as handle:
+        _refuse_unless_regular(os.fstat(fd), what)
+        data = handle.read(MAX_INPUT_BYTES + 1)
+    if len(data) > MAX_INPUT_BYTES:
+        _refuse_too_large(what)
+    return data
+
+
+def _refuse_unless_regular(info: os.stat_result, what: str) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in _FILE_KINDS if test(info.st_mode)), "not a regular file")
+        raise UnreadableFile(f"is {kind}, not a regular file; name the {what} itself", "not-a-file")
+    if info.st_size > MAX_INPUT_BYTES:
+        _refuse_too_large(what)
+
+
+def _refuse_too_large(what: str) -> None:
+    raise UnreadableFile(f"is larger than {MAX_INPUT_BYTES // 2**20} MiB: no {what} is that large "
+                         "(100,000 services are about 32 MB); is this the right file?", "too-large")
+
+
+def decode_utf8(data: bytes, name: str, save_as: str) -> str:
+    """UTF-8 text (a byte order mark dropped), or InputError naming the line of the first
+    byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"{name}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02X}); "
+                         f"save it as {save_as}") from None
 
 
 def format_path(path: PathT) -> str:
@@ -51,27 +142,27 @@ class LoadedFile:
     findings: list[Finding] = field(default_factory=list)
 
 
-def load_yaml_file(path: str | Path) -> LoadedFile:
+def load_yaml_file(path: str | Path, budget: ExpansionBudget | None = None) -> LoadedFile:
     """Read one YAML file into plain values plus a path -> line table.
 
     Raises InputError for an unreadable file or broken YAML (exit code 2 material);
-    duplicate keys are findings, not exceptions, so every one is reported.
+    duplicate keys are findings, not exceptions, so every one is reported. `budget` is
+    shared by every file of one load.
     """
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{name}: cannot read: {exc}") from None
-    return load_yaml_text(text, name)
+        data = read_input_file(path, "inventory file")
+    except UnreadableFile as exc:
+        raise InputError(f"{name}: {exc.problem}") from None
+    text = decode_utf8(data, name, "UTF-8 (a YAML inventory is text)")
+    return load_yaml_text(text, name, budget)
 
 
 # libyaml's composer when PyYAML was built with it: parsing is most of the load time.
 _Composer = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load_yaml_text(text: str, name: str = "<string>") -> LoadedFile:
+def load_yaml_text(text: str, name: str = "<string>", budget: ExpansionBudget | None = None) -> LoadedFile:
     loader = _Composer(text)
     try:
         node = loader.get_single_node()
@@ -88,7 +179,8 @@ def load_yaml_text(text: str, name: str = "<string>") -> LoadedFile:
     if node is None:
         loaded.data = {}
         return loaded
-    budget = max(MIN_EXPANSION_BUDGET, EXPANSION_PER_BYTE * len(text))
+    budget = budget or ExpansionBudget()
+    budget.grant(text)
     try:
         loaded.data = _Builder(loaded, budget).build(node, ())
     except RecursionError:
@@ -106,17 +198,18 @@ MAX_DEPTH = 64
 class _Builder:
     """Plain values from composed nodes, recording the line of every path."""
 
-    def __init__(self, out: LoadedFile, budget: int):
+    def __init__(self, out: LoadedFile, budget: ExpansionBudget):
         self.out = out
         self.constructor = yaml.SafeLoader("")
         self.open_nodes: set[int] = set()   # nodes being built: an alias back to one is a cycle
-        self.budget = budget                # values this document may still expand to
-        self.limit = budget
+        self.budget = budget                # values the whole load may still expand to
 
     def build(self, node: yaml.Node, path: PathT) -> Any:
-        self.budget -= 1
-        if self.budget < 0:
-            raise InputError(f"{self.out.path}: its aliases (*name) expand to more than {self.limit:,} values "
+        budget = self.budget
+        budget.left -= 1
+        if budget.left < 0:
+            raise InputError(f"{self.out.path}: the inventory's aliases (*name) expand to more than "
+                             f"{budget.limit:,} values, the budget for its size, and ran out in this file "
                              "(an alias bomb?); write repeated parts out or nest fewer aliases")
         self.out.lines.setdefault(path, node.start_mark.line + 1)
         if len(path) > MAX_DEPTH:
@@ -212,8 +305,9 @@ class _Builder:
         return text
 
     def scalar(self, node: yaml.Node) -> Any:
-        if isinstance(node, yaml.ScalarNode) and not node.style and node.tag.endswith(":int") \
-                and _LEADING_ZERO_DIGITS.fullmatch(node.value):
+        if isinstance(node, yaml.ScalarNode) and not node.style and node.tag.endswith((":int", ":float")) \
+                and (_LEADING_ZERO_DIGITS.fullmatch(node.value) or
+                     "_" in node.value and _UNDERSCORE_NUMBER.fullmatch(node.value)):
             return node.value
         try:
             return self.constructor.construct_object(node, deep=True)

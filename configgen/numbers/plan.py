@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-import stat
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 from configgen.findings import Finding, InputError
 from configgen.inventory.loader import _finding_from_pydantic
 from configgen.inventory.vpmn import Member, Pbx, VpmnGroup
-from configgen.inventory.yamlsource import PathT
+from configgen.inventory.yamlsource import PathT, UnreadableFile, read_input_file
 
 VIRTUAL_CALLING_PREFIX = "90"   # PBX identifier prefix of virtual calling numbers
 ROUTING_PREFIX = "904"          # PBX routing prefix on calls towards a PBX
@@ -85,25 +85,24 @@ def _read_members_file(inventory, plan: GroupPlan) -> None:
     csv_path = base / plan.group.members_file
     # A members file sits beside its inventory: an absolute path or `..` could make a
     # finding quote any file on the machine (e.g. /etc/shadow) line by line.
-    if Path(plan.group.members_file).is_absolute() or not csv_path.resolve().is_relative_to(base.resolve()):
+    if Path(plan.group.members_file).is_absolute() or \
+            not Path(os.path.realpath(csv_path)).is_relative_to(os.path.realpath(base)):
         plan.findings.append(sources.finding(field_path, f"members file {plan.group.members_file!r} must be a "
                                              "relative path inside the inventory's directory, e.g. members.csv",
                                              code="members-file-outside"))
         return
     try:
-        if not stat.S_ISREG(csv_path.stat().st_mode):
-            # A FIFO would block the read forever, a device would never end.
-            plan.findings.append(sources.finding(field_path, f"members file {csv_path} is not a regular file; "
-                                                 "name a CSV file", code="members-file-not-file"))
-            return
-        text, not_utf8 = _decode(csv_path, csv_path.read_bytes())
-        header, rows, lines = _csv_rows(io.StringIO(text, newline=""))
-    except FileNotFoundError:
-        plan.findings.append(sources.finding(field_path, f"members file {csv_path} does not exist "
-                                             "(paths are relative to the YAML file)", code="missing-file"))
+        data = read_input_file(csv_path, "members file")
+    except UnreadableFile as exc:
+        if exc.code == "unreadable":
+            raise InputError(f"{csv_path}: cannot read members file: {exc.problem}") from None
+        problem = (f"{csv_path} does not exist (paths are relative to the YAML file)" if exc.code == "missing-file"
+                   else f"{csv_path}: {exc.problem}")
+        code = {"not-a-file": "members-file-not-file"}.get(exc.code, exc.code)
+        plan.findings.append(sources.finding(field_path, f"members file {problem}", code=code))
         return
-    except (OSError, csv.Error) as exc:
-        raise InputError(f"{csv_path}: cannot read members file: {exc}") from None
+    text, not_utf8 = _decode(csv_path, data)
+    header, rows, lines, broken = _csv_rows(io.StringIO(text, newline=""))
     if not_utf8 is not None:
         plan.findings.append(Finding(
             str(csv_path), not_utf8, "", "not UTF-8 from this line on; read as GB18030 (what Excel writes on a "
@@ -114,6 +113,11 @@ def _read_members_file(inventory, plan: GroupPlan) -> None:
     sources.files[name] = {("members",): header[1], **{("members", i): line for i, line in enumerate(lines)}}
     merged = field_path + ("rows",)
     sources.add_origin(merged, name, ("members",))
+    for line in broken:
+        plan.findings.append(Finding(
+            name, line, "", "this row is not valid CSV: a quoted field (\"...) never closed (it runs on to the end "
+            "of the file, whose rows are then not read), text after a closing quote, or a field over 131,072 "
+            "characters: close the quote (a quote inside a quoted field is written \"\")", code="csv-syntax"))
     columns = header[0]
     repeated = sorted({c for c in columns if columns.count(c) > 1})
     if repeated:
@@ -157,15 +161,25 @@ def _decode(path: Path, data: bytes) -> tuple[str, int | None]:
                          "save it as \"CSV UTF-8\"") from None
 
 
-def _csv_rows(handle) -> tuple[tuple[list[str], int], list[dict[str, Any]], list[int]]:
-    """(header columns, header line), data rows as dicts and each row's line.
+def _csv_rows(handle) -> tuple[tuple[list[str], int], list[dict[str, Any]], list[int], list[int]]:
+    """(header columns, header line), data rows as dicts, each row's line, and the lines
+    of rows that are not CSV (an unclosed quote reads on to the end of the file).
     Blank and `#` comment lines are skipped; an empty optional `name` cell is no name."""
-    reader = csv.reader(handle)
+    reader = csv.reader(handle, strict=True)
     header: tuple[list[str], int] | None = None
     rows: list[dict[str, Any]] = []
     lines: list[int] = []
+    broken: list[int] = []
     strip = str.strip
-    for cells in reader:
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            broken.append(start)
+            continue
         first = strip(cells[0]) if cells else ""
         if first.startswith("#") or not (first or any(map(strip, cells))):
             continue
@@ -179,5 +193,5 @@ def _csv_rows(handle) -> tuple[tuple[list[str], int], list[dict[str, Any]], list
         if len(cells) > len(columns):
             row["extra cells"] = ",".join(cells[len(columns):])   # refused by the schema as unknown
         rows.append(row)
-        lines.append(reader.line_num)
-    return header or ([], 1), rows, lines
+        lines.append(start)
+    return header or ([], 1), rows, lines, broken
