@@ -64,7 +64,8 @@ class Platform:
     owned_line_label: str
     # Negations hier_config spells in a form the OS refuses: (view regex or "" for top
     # level, line regex whose group 1 is what the negation keeps); see HUAWEI_NEGATIONS.
-    negation_rewrites: tuple[tuple[str, str], ...]
+    # (view, line[, kept]): `kept` (default `\1`) is what the negation keeps after the prefix.
+    negation_rewrites: tuple[tuple[str, ...], ...]
     section_exit: str           # leaves a sub-view
     exit_every_section: bool    # Huawei has no fall-through: `quit` closes every view
     # ---- verify (configgen.verify) ---------------------------------------------------------
@@ -172,7 +173,8 @@ _HUAWEI_VRP8 = replace(
     # sysname: 1-246 characters, spaces allowed (NE40E/CE6800 `sysname`): a schema-checked name always fits.
     hostname_pattern=None, hostname_rule="",
     hostname_max=246, interface_description_max=242, acl_description_max=127, route_label_max=150,
-    negation_rewrites=(*HUAWEI_NEGATIONS, (r"^undo qos car cir .* (inbound|outbound)$", r"undo qos car \1")),
+    # `qos car cir <kbps> ... inbound` is undone by `undo qos car inbound` (direction kept).
+    negation_rewrites=(*HUAWEI_NEGATIONS, (r"^interface ", r"^qos car cir .* (inbound|outbound)$", r"qos car \1")),
 )
 
 # CE switches (CE6800 class, VRP8): ports are Layer 2 until `undo portswitch`; a centralised

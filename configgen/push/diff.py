@@ -75,11 +75,11 @@ def hier_driver(platform: Platform):
     cannot know are met, and applies to every OS.)"""
     hier = get_hconfig_driver(HPlatform[platform.hier_platform])
     prefix = hier.negation_prefix
-    for view, line in platform.negation_rewrites:
+    for view, line, *kept in platform.negation_rewrites:
         leaf = MatchRule(re_search=line)
         hier.rules.negation_sub.append(NegationSubRule(
             match_rules=(MatchRule(re_search=view), leaf) if view else (leaf,),
-            search=f"^{re.escape(prefix)}{line.removeprefix('^')}.*", replace=f"{prefix}\\1"))
+            search=f"^{re.escape(prefix)}{line.removeprefix('^')}.*", replace=prefix + (kept[0] if kept else r"\1")))
     return hier
 
 

@@ -48,3 +48,20 @@ def test_a_line_outside_its_view_keeps_hier_configs_negation():
     # hier_config's own Huawei rules still apply (description keeps only its key).
     assert remediation(VRP5, "interface Tunnel0/0/1\n description old\n#", "interface Tunnel0/0/1\n#") == [
         "interface Tunnel0/0/1", "undo description"]
+
+
+CE = PLATFORMS[("huawei", "ce")]
+
+
+@pytest.mark.parametrize("platform", [VRP8, CE], ids=["vrp8", "ce"])
+@pytest.mark.parametrize("view, line, negation", [
+    ("interface GigabitEthernet0/3/0", "qos car cir 20000 inbound", "undo qos car inbound"),
+    ("interface GigabitEthernet0/3/0", "qos car cir 20000 pir 40000 outbound", "undo qos car outbound"),
+    ("interface Tunnel1", "destination 211.137.63.13", "undo destination"),
+    ("interface Tunnel1", "ip address 10.9.9.1 255.255.255.252", "undo ip address 10.9.9.1 255.255.255.252"),
+])
+def test_vrp8_families_negate_their_own_lines(platform, view, line, negation):
+    """VRP8 and CE carry one rewrite more than VRP5 (CAR with the direction last); every
+    negation in their views goes through it without error."""
+    running, intended = f"{view}\n description keep\n {line}\n#", f"{view}\n description keep\n#"
+    assert remediation(platform, running, intended) == [view, negation]
