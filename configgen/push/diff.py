@@ -145,12 +145,26 @@ def _restore_reference(platform: Platform, running: HConfig, backup: HConfig, re
             continue
         if not child.children or not mine.children or any(p.match(child.text) for p in owned):
             continue
+        # A shared section (a physical interface): only the setting configgen renders there
+        # comes back (its old description, address ...), never another line of the backup
+        # that someone removed since: that line is not configgen's to restore.
+        rendered_keys = {_command_key(line.text) for line in mine.children}
         theirs = running.get_child(equals=child.text)
         for line in child.children:
-            if not line.children and (theirs is None or theirs.get_child(equals=line.text) is None) \
+            if not line.children and _command_key(line.text) in rendered_keys \
+                    and (theirs is None or theirs.get_child(equals=line.text) is None) \
                     and mine.get_child(equals=line.text) is None:
                 mine.add_child(line.text)
     return reference
+
+
+_TWO_WORD_COMMANDS = {"ip", "ipv6", "no", "undo", "qos", "nat", "tunnel"}
+
+
+def _command_key(text: str) -> str:
+    """The setting a line sets: `description ...` -> description, `ip address ...` -> ip address."""
+    words = text.split()
+    return " ".join(words[:2] if words and words[0] in _TWO_WORD_COMMANDS else words[:1])
 
 
 def rollback_commands(platform: Platform, current_text: str, original_text: str,

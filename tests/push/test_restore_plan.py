@@ -36,6 +36,16 @@ def test_a_setting_the_push_replaced_comes_back_and_foreign_lines_stay():
     assert plan.commands == ["interface GigabitEthernet0/0", "description WAN to GPRS (before configgen)"]
 
 
+def test_a_foreign_line_removed_after_the_backup_stays_removed():
+    """In a shared interface only the setting configgen renders comes back: another team's
+    line that was in the backup and that they removed since is theirs, not configgen's."""
+    backup = as_device(CISCO_RENDERED).replace(
+        WAN, "description WAN to GPRS (before configgen)\n ip access-group FOREIGN in")
+    running = as_device(CISCO_RENDERED)            # the push's description; FOREIGN removed by its owners
+    plan = plan_restore(CISCO, running, backup, CISCO_RENDERED, LOGISTICS)
+    assert plan.commands == ["interface GigabitEthernet0/0", "description WAN to GPRS (before configgen)"]
+
+
 def test_lines_the_push_added_go_and_routes_it_removed_come_back():
     pool2 = "ip route-static 10.166.15.0 255.255.255.0 Tunnel0/0/1 description WH-WATER-POOL2"
     backup = as_device(HUAWEI_RENDERED).replace("#\nreturn", f"{pool2}\n#\nreturn")
