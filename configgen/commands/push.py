@@ -12,6 +12,7 @@ a device unknown or without a rendered config, no credentials, a usage error.
 
 from __future__ import annotations
 
+import re
 import sys
 import threading
 from pathlib import Path
@@ -166,11 +167,13 @@ def cmd_deploy(args) -> int:
 
 def _read_config_file(path: Path, what: str) -> str:
     """A saved config as text (UTF-8; CRLF as saved from a terminal is fine); InputError
-    when it cannot be read or is empty."""
+    when it cannot be read, is not a regular file (a FIFO, /dev/zero), is too large or empty."""
+    from configgen.inventory.yamlsource import UnreadableFile, read_input_file
+
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
+        data = read_input_file(path, what)
+    except UnreadableFile as exc:
+        raise InputError(f"{path}: {what} {exc.problem}") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -189,7 +192,8 @@ def _running_configs(args, devices: list[str]) -> dict[str, str]:
         return {devices[0]: _read_config_file(path, f"the running config of {devices[0]}")}
     found, missing = {}, []
     for device in devices:
-        files = [path / f"{device}{suffix}" for suffix in (".cfg", ".txt") if (path / f"{device}{suffix}").is_file()]
+        # exists(), not is_file(): a FIFO or a link to a device is named as such when read
+        files = [path / f"{device}{suffix}" for suffix in (".cfg", ".txt") if (path / f"{device}{suffix}").exists()]
         if len(files) > 1:
             raise InputError(f"{path}: both {files[0].name} and {files[1].name}: keep one running config of {device}")
         if not files:
@@ -227,7 +231,7 @@ def cmd_rollback(args) -> int:
     if len(set(args.device)) > 1:
         return fail(args, "usage", "rollback restores one device: give one --device")
     device = args.device[0]
-    if not backup.name.startswith(f"{device}-"):
+    if not re.fullmatch(rf"{re.escape(device)}-\d{{8}}T\d{{6}}Z(?:-\d+)?\.cfg", backup.name):
         return fail(args, "usage", f"{args.backup} is not a backup of {device}: push names its backups "
                                    f"{device}-<UTC time>.cfg (rename a copy only if it is {device}'s)")
     text = _read_config_file(backup, "the backup")

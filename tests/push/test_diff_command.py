@@ -91,3 +91,16 @@ def test_an_invalid_inventory_is_findings_and_nothing_compared(tmp_path, saved, 
     bad.write_text((INVENTORIES / "hubei-gprs-vpn.yaml").read_text().replace("10.166.0.2/30", "10.166.0.2/33", 1))
     assert main(["diff", str(bad), "--running", str(saved)]) == 1
     assert "nothing compared: fix the errors above first" in capsys.readouterr().err
+
+
+def test_a_running_config_that_is_not_a_regular_file_is_refused_without_reading_it(tmp_path, capsys):
+    """/dev/zero would be read until memory runs out, a FIFO would block: both are named."""
+    import os
+
+    fifo_dir = tmp_path / "running"
+    fifo_dir.mkdir()
+    os.mkfifo(fifo_dir / "wh-water-ce.cfg")
+    for argv in (["--running", "/dev/zero", "--device", "wh-water-ce"],
+                 ["--running", str(fifo_dir), "--device", "wh-water-ce"]):
+        assert main(["diff", str(INVENTORIES / "hubei-gprs-vpn.yaml"), *argv]) == 2
+        assert "not a regular file" in capsys.readouterr().err

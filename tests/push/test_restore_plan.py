@@ -105,10 +105,28 @@ def test_a_backup_dir_that_cannot_be_made_is_an_input_error_before_any_login(tmp
 
 @pytest.mark.parametrize("argv, code, message", [
     (["--device", "wh-water-ce", "--device", "wh-logistics-ce"], 2, "rollback restores one device"),
-    (["--device", "wh-water-ce"], 2, "cannot read the backup"),
+    (["--device", "wh-water-ce"], 2, "the backup no such file"),
 ])
 def test_rollback_usage_and_unreadable_backup(tmp_path, capsys, connection_file, argv, code, message):
     backup = tmp_path / "wh-water-ce-20260101T000000Z.cfg"
     assert main(["rollback", GPRS, "--backup", str(backup), *argv, "--connections", connection_file,
                  "--format", "json", "-q"]) == code
     assert message in json.loads(capsys.readouterr().out)["error"]["message"]
+
+
+@pytest.mark.parametrize("name, make, message", [
+    # `wh-water` would also prefix `wh-water-ce-...`: the whole name must be <device>-<time>.cfg
+    ("wh-water-ce-core-20260101T000000Z.cfg", "file", "is not a backup of wh-water-ce"),
+    ("wh-water-ce-20260101T000000Z.cfg", "fifo", "not a regular file"),
+])
+def test_rollback_refuses_another_devices_backup_and_a_fifo(tmp_path, capsys, connection_file, name, make, message):
+    import os
+
+    backup = tmp_path / name
+    if make == "fifo":
+        os.mkfifo(backup)
+    else:
+        backup.write_text(HUAWEI_RENDERED)
+    assert main(["rollback", GPRS, "--backup", str(backup), "--device", "wh-water-ce",
+                 "--connections", connection_file, "-q"]) == 2
+    assert message in capsys.readouterr().err
