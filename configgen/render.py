@@ -12,6 +12,7 @@ walks to Python internals, no environment, no files, no mutation of the values.
 
 from __future__ import annotations
 
+import re
 import signal
 import threading
 import traceback
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Collection, Iterable, Iterator
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from configgen.findings import InputError
 from configgen.checks.text import assert_values_safe
@@ -58,11 +59,48 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     _MAX_REMEMBERED = 4096     # a template naming attributes dynamically cannot grow it without bound
 
+    # `*` and `**` can build a gigabyte string or a billion-digit number in one C call that
+    # no timer interrupts (`'x' * 10**10`, `7 ** 3000000000`): they are bounded before they
+    # run. Intercepted operators are also never folded at compile time.
+    # `%` on a text and the width-taking filters and methods can pad a value to gigabytes
+    # the same way (`'%9999999999d' % 1`): widths are bounded too.
+    intercepted_binops = frozenset({"*", "**", "%"})
+    _MAX_NUMBER_BITS = 4096
+    _UNBOUNDED_STR_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs", "format", "format_map"})
+
+    def is_safe_attribute(self, obj, attr: str, value) -> bool:
+        if isinstance(obj, str) and attr in self._UNBOUNDED_STR_METHODS:
+            return False       # pads to any width; the bounded `format` filter does the job
+        return self._remembered_verdict(obj, attr, value)
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and _is_int(left) and _is_int(right) and abs(left) > 1 \
+                and right * max(abs(left).bit_length(), 1) > self._MAX_NUMBER_BITS:
+            raise SecurityError(f"{left} ** {right} is a number too large for a configuration")
+        if operator == "*":
+            for sequence, times in ((left, right), (right, left)):
+                if isinstance(sequence, (str, list, tuple)) and _is_int(times) \
+                        and len(sequence) * times > MAX_CONFIG_CHARS:
+                    raise SecurityError(f"repeating a value {times} times is more than a configuration holds")
+            if _is_int(left) and _is_int(right) and \
+                    left.bit_length() + right.bit_length() > self._MAX_NUMBER_BITS:
+                raise SecurityError("a product too large for a configuration")
+        if operator == "%" and isinstance(left, str):
+            _check_widths(left)
+        return super().call_binop(context, operator, left, right)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._verdicts: dict[tuple[type, str], bool] = {}
 
-    def is_safe_attribute(self, obj, attr: str, value) -> bool:
+    def wrap_str_format(self, value):
+        # Jinja hands `'{:>20}'.format` to its own sandboxed formatter: bound the widths first.
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:
+            _check_widths(value.__self__)
+        return wrapped
+
+    def _remembered_verdict(self, obj, attr: str, value) -> bool:
         key = (type(obj), attr)
         verdict = self._verdicts.get(key)
         if verdict is None:
@@ -71,6 +109,35 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                 self._verdicts.clear()
             self._verdicts[key] = verdict
         return verdict
+
+
+# A field width or precision in a format (`%-6s`, `{:>20}`) above this pads nothing a
+# router would take: configuration lines are at most a few hundred characters.
+_MAX_WIDTH = 10_000
+_WIDTHS = re.compile(r"%[-+ #0]*(\d+)(?:\.(\d+))?|\{[^{}]*?:[^{}]*?(\d+)(?:\.(\d+))?[^{}]*\}")
+
+
+def _check_widths(text: str) -> None:
+    for match in _WIDTHS.finditer(text):
+        if any(group and int(group) > _MAX_WIDTH for group in match.groups()):
+            raise SecurityError(f"a format width above {_MAX_WIDTH:,} ({match.group(0)[:40]})")
+
+
+def _bounded_format(value, *args, **kwargs):
+    _check_widths(str(value))
+    return jinja2.filters.do_format(value, *args, **kwargs)
+
+
+def _bounded_width(original):
+    def bounded(value, width=80, *args, **kwargs):
+        if _is_int(width) and width > _MAX_WIDTH:
+            raise SecurityError(f"a width above {_MAX_WIDTH:,}")
+        return original(value, width, *args, **kwargs)
+    return bounded
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def make_environment(template_dir: str | Path | None = None) -> jinja2.Environment:
@@ -82,7 +149,7 @@ def make_environment(template_dir: str | Path | None = None) -> jinja2.Environme
                              + ("not a directory" if Path(template_dir).exists() else "no such directory"))
         loaders.append(jinja2.FileSystemLoader(str(template_dir)))
     loaders.append(jinja2.FileSystemLoader(str(bundled_template_dir())))
-    return _Sandbox(
+    env = _Sandbox(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,   # a misspelt value is an error, never an empty string
         trim_blocks=True,
@@ -93,6 +160,10 @@ def make_environment(template_dir: str | Path | None = None) -> jinja2.Environme
         # per service section) stats the file again to see whether it must be reloaded.
         auto_reload=False,
     )
+    env.filters["format"] = _bounded_format
+    for name in ("center", "indent"):   # the filters that pad to a width
+        env.filters[name] = _bounded_width(env.filters[name])
+    return env
 
 
 def build_device_configs(inventory: Inventory) -> dict[str, DeviceConfig]:

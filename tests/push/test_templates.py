@@ -79,6 +79,14 @@ def hostile(tmp_path, expression: str):
     "lipsum.__globals__['os'].environ['CONFIGGEN_PASSWORD']",          # read the environment
     "cycler.__init__.__globals__.os.popen('echo ran').read()",         # run a command
     "t.__dict__",
+    # one C call that no timer interrupts, or gigabytes of padding (bounded before they run)
+    "(7 ** 3000000000) % 10",
+    "'x' * 10000000000",
+    "'%09999999999d' % 1",
+    "'{:>9999999999}'.format(1)",
+    "'x'.center(9999999999)",
+    "'x' | center(9999999999)",
+    "'%099999999999d' | format(1)",
 ])
 def test_template_reaching_outside_its_values_is_a_finding_never_run(tmp_path, capsys, monkeypatch, expression):
     monkeypatch.setenv("CONFIGGEN_PASSWORD", "s3cret-from-env")
