@@ -44,9 +44,6 @@ class Inventory:
     sources: SourceMap = field(default_factory=SourceMap)
     acknowledgements: list[Acknowledgement] = field(default_factory=list)
 
-    def services_on(self, device: str) -> list[Any]:
-        return [s for s in self.services if s.device == device]
-
     def service_path(self, service: Any) -> PathT:
         return self.service_paths[service.name]
 
