@@ -362,3 +362,19 @@ def test_device_scope_places_services_pbx_gateways_and_dotted_device_names(here)
     scope = DeviceScope(api.check([vpmn]).inventory)
     assert scope.device_at(str(vpmn), "vpmn[0].pbx[0].trunk.port") == "hq-voice-gw"
     assert scope.device_at(str(vpmn), "vpmn[0].members[0]") is None
+
+
+def test_a_device_report_in_json_counts_what_it_left_out(capsys):
+    """`--device` in JSON: the text report's "N not shown" line as a number."""
+    import json as _json
+
+    from configgen.cli import main as _main
+
+    errors = str(Path(__file__).parent / "data" / "errors" / "gprs-errors.yaml")
+    assert _main(["validate", errors, "--format", "json"]) == 1
+    whole = _json.loads(capsys.readouterr().out)
+    assert "not_shown" not in whole                       # plain documents unchanged
+    assert _main(["validate", errors, "--device", "ce-b", "--format", "json"]) == 1
+    scoped = _json.loads(capsys.readouterr().out)
+    assert scoped["not_shown"] > 0
+    assert len(scoped["findings"]) < len(whole["findings"])

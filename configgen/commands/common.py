@@ -71,6 +71,8 @@ def print_findings(findings: Findings, args, stream=None, *, files=(), not_shown
     """Findings as text lines with a count, (JSON) as the command's one document, or as a
     CI report (`files`: the inventory files checked, each listed in a JUnit report)."""
     if wants_json(args):
+        if getattr(args, "device", None):   # a --device report says how much it left out
+            body["not_shown"] = not_shown
         emit_json(document(args, findings_ok(findings, args), **findings.to_dict(), **body))
         return
     if ci_format(args):

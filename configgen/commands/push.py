@@ -272,7 +272,9 @@ def register(sub) -> None:
         parser.add_argument("--accept-new-host-keys", action="store_true",
                             help="trust a device without a known_hosts entry on first contact and record its key "
                                  "(a changed key is still refused)")
-        parser.add_argument("--workers", type=positive_int, default=4, help="devices handled in parallel (default 4)")
+        if not one_device:
+            parser.add_argument("--workers", type=positive_int, default=4,
+                                help="devices handled in parallel (default 4)")
         parser.add_argument("-q", "--quiet", action="store_true",
                             help="no progress lines on stderr (there are none outside a terminal or in CI)")
         return parser
