@@ -250,13 +250,10 @@ def register(sub) -> None:
     def command(name: str, help_text: str, func, *, online: bool = True, one_device: bool = False):
         parser = sub.add_parser(name, help=help_text)
         parser.add_argument("inventory", nargs="+", help="inventory files or directories (merged)")
-        if one_device:
-            parser.add_argument("--device", action="append", metavar="NAME", required=True,
-                                help="the device to restore (one)")
-        else:
-            parser.add_argument("--device", action="append", metavar="NAME",
-                                help="only this device (repeatable); default: every device with a rendered config "
-                                     "(services and PBX gateways)")
+        parser.add_argument("--device", action="append", metavar="NAME", required=one_device,
+                            help="the device to restore (one)" if one_device else
+                            "only this device (repeatable); default: every device with a rendered config "
+                            "(services and PBX gateways)")
         parser.add_argument("--templates", metavar="DIR",
                             help="directory whose templates override the bundled ones (as for `render`: "
                                  "the same directory sends what `render --templates DIR` writes)")

@@ -61,17 +61,22 @@ def test_push_with_a_missing_template_directory_is_an_input_error(tmp_path, caps
 
 # ---- sandbox and runtime errors -------------------------------------------------------------
 
-def hostile(tmp_path, expression: str):
-    """A cisco/gprs_vpn.j2 whose line 3 evaluates `expression` inside the tunnel."""
+def hostile_body(tmp_path, body: str):
+    """A cisco/gprs_vpn.j2 whose line 3, inside the tunnel's macro, is `body`."""
     directory = tmp_path / "hostile"
     (directory / "cisco").mkdir(parents=True)
     (directory / "cisco" / "gprs_vpn.j2").write_text(
         "{% macro head(t) %}{% endmacro %}\n"
         "{% macro interfaces(t) %}\n"
-        " description {{ " + expression + " }}\n"
+        + body + "\n"
         "{% endmacro %}\n"
         "{% macro tail(t) %}{% endmacro %}\n")
     return directory, f"{directory}/cisco/gprs_vpn.j2:3"
+
+
+def hostile(tmp_path, expression: str):
+    """A cisco/gprs_vpn.j2 whose line 3 evaluates `expression` inside the tunnel."""
+    return hostile_body(tmp_path, " description {{ " + expression + " }}")
 
 
 @pytest.mark.parametrize("expression", [
@@ -126,13 +131,8 @@ def test_a_template_that_never_ends_is_stopped_and_named(tmp_path, capsys, monke
     import configgen.render
 
     monkeypatch.setattr(configgen.render, "RENDER_SECONDS", 1)
-    templates, where = hostile(tmp_path, "''")
-    (templates / "cisco" / "gprs_vpn.j2").write_text(
-        "{% macro head(t) %}{% endmacro %}\n"
-        "{% macro interfaces(t) %}\n"
-        "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}\n"
-        "{% endmacro %}\n"
-        "{% macro tail(t) %}{% endmacro %}\n")
+    templates, where = hostile_body(tmp_path, "{% for i in range(99999) %}{% for j in range(99999) %}"
+                                              "{% endfor %}{% endfor %}")
     assert main(["check", str(GPRS), "--templates", str(templates)]) == 1
     out = capsys.readouterr().out
     assert f"{where}: template: rendering failed: the templates ran for more than 1 s" in out
@@ -142,13 +142,7 @@ def test_a_template_that_writes_without_end_is_stopped_and_named(tmp_path, capsy
     import configgen.render
 
     monkeypatch.setattr(configgen.render, "MAX_CONFIG_CHARS", 100_000)
-    templates, where = hostile(tmp_path, "''")
-    (templates / "cisco" / "gprs_vpn.j2").write_text(
-        "{% macro head(t) %}{% endmacro %}\n"
-        "{% macro interfaces(t) %}\n"
-        "{% for i in range(99999) %}xxxxxxxxxxxxxxxx{% endfor %}\n"
-        "{% endmacro %}\n"
-        "{% macro tail(t) %}{% endmacro %}\n")
+    templates, where = hostile_body(tmp_path, "{% for i in range(99999) %}xxxxxxxxxxxxxxxx{% endfor %}")
     code = main(["render", str(GPRS), "--templates", str(templates), "-o", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 1 and "wrote more than 100,000 characters for one device" in err
