@@ -16,6 +16,7 @@ from jinja2.sandbox import SecurityError
 from configgen.checks import validate
 from configgen.findings import Finding, Findings, InputError
 from configgen.inventory import Inventory, load_inventory
+from configgen.netconf.devices import device_payloads
 from configgen.render import make_environment, render_inventory, template_location, write_configs
 
 
@@ -38,6 +39,7 @@ class CheckedInventory:
 class RenderResult:
     checked: CheckedInventory
     configs: dict[str, str] = field(default_factory=dict)
+    payloads: dict[str, str] = field(default_factory=dict)   # device -> NETCONF payload XML
     written: list[Path] = field(default_factory=list)
 
 
@@ -101,9 +103,11 @@ def _render(paths, out_dir, template_dir, progress: Progress, template_findings:
             raise
         checked.findings.add(template_finding(exc))
         return result
+    # NETCONF devices (transport: netconf) also get their YANG payload, from the same values.
+    result.payloads = {name: payload.xml() for name, payload in device_payloads(checked.inventory, devices).items()}
     if out_dir is not None:
         progress(f"writing {len(result.configs)} config file(s)")
-        result.written = write_configs(result.configs, out_dir)
+        result.written = write_configs(result.configs, out_dir, result.payloads)
     return result
 
 
@@ -166,10 +170,17 @@ def unused_override_findings(template_dir: str | Path) -> list[Finding]:
 
 
 def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path | None = None, *,
-             progress: Progress = _no_progress) -> CheckedInventory:
+             progress: Progress = _no_progress, yang_dir: str | Path | None = None) -> CheckedInventory:
     """What CI runs: validate the inventory, compile every template (bundled and the
     user's), and render every device in memory, so a broken template fails the build
-    even when no inventory uses it yet. Template problems become findings."""
+    even when no inventory uses it yet. Template problems become findings. NETCONF
+    payloads are built too and, with `yang_dir`, validated against its YANG models
+    (configgen.netconf.validate; a model directory that cannot be used raises InputError)."""
+    if yang_dir is not None:
+        from configgen.netconf.validate import model_sets  # noqa: PLC0415 (libyang only when asked for)
+
+        progress("loading YANG models")
+        sets = model_sets(yang_dir)
     checked = _validated(paths, progress=progress)
     if template_dir is not None:
         checked.findings.extend(unused_override_findings(template_dir))
@@ -187,6 +198,13 @@ def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path 
                              progress=lambda done, total: progress("rendering device", done, total))
         except (jinja2.TemplateError, ValueError) as exc:
             checked.findings.add(template_finding(exc))
+    if checked.ok:
+        payloads = device_payloads(checked.inventory)
+        if yang_dir is not None:
+            from configgen.netconf.findings import yang_findings  # noqa: PLC0415
+
+            progress(f"validating {len(payloads)} NETCONF payload(s)")
+            checked.findings.extend(yang_findings(checked.inventory, payloads, sets, yang_dir))
     checked.acknowledge()
     return checked
 

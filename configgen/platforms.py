@@ -72,6 +72,10 @@ class Platform:
     ping_command: str           # format with target, count, timeout_s, timeout_ms, source
     ping_source: str            # format with interface, address: the `source` part of ping_command
     ping_parser: str            # "textfsm" (ntc-templates) or "huawei" (configgen's TextFSM template)
+    # ---- NETCONF (configgen.netconf, docs/netconf.md) --------------------------------------
+    # Which vendor-native YANG payload this family gets with `transport: netconf`; None:
+    # the vendor publishes no models for it and the device stays on the CLI.
+    netconf_models: str | None = None
 
     def tunnel_interface(self, number: int, source: str = "") -> str:
         slot = re.search(r"(\d+)/", source)   # `10GE1/0/1`: slot 1
@@ -168,7 +172,7 @@ NO_TRAFFIC_FILTER = ("the VRP8 references have no `traffic-filter`; VRP8 filters
 _HUAWEI_VRP8 = replace(
     _HUAWEI_VRP5, key="huawei_vrp8", os="vrp8", family="Huawei VRP8 router (NE40E class)",
     netmiko_type="huawei_vrpv8", commit_based=True, push_driver="huawei_vrpv8_fast",
-    tunnel_name="Tunnel{n}", gre_source_binding=True, car_direction_last=True,
+    tunnel_name="Tunnel{n}", gre_source_binding=True, car_direction_last=True, netconf_models="huawei-vrp8",
     unsupported=(("nat", NO_INTERFACE_NAT), ("inbound_filter", NO_TRAFFIC_FILTER)),
     # sysname: 1-246 characters, spaces allowed (NE40E/CE6800 `sysname`): a schema-checked name always fits.
     hostname_pattern=None, hostname_rule="",
@@ -182,6 +186,7 @@ _HUAWEI_VRP8 = replace(
 _HUAWEI_CE = replace(
     _HUAWEI_VRP8, key="huawei_ce", os="ce", family="Huawei CE switch (VRP8)", tunnel_name="Tunnel{slot}/0/{n}",
     gre_source_binding=False, car_direction_last=False, ports_layer2=True, shown_negations=("undo portswitch",),
+    netconf_models=None,
     unsupported=(("nat", "the CE6800 command reference has no `nat` command: a CE switch does no NAT"),
                  ("inbound_filter", NO_TRAFFIC_FILTER),
                  ("rate_limit", "a CE switch polices with a named CAR profile (`qos car inbound <name>`) and has "
@@ -192,7 +197,8 @@ PLATFORMS: dict[tuple[str, str], Platform] = {
     ("cisco", "ios"): _CISCO_IOS,
     # IOS-XE: the same CLI as IOS for configgen's services (docs/rendered-lines.md, "Cisco
     # IOS-XE"); the NETCONF-capable Cisco family.
-    ("cisco", "iosxe"): replace(_CISCO_IOS, key="cisco_iosxe", os="iosxe", family="Cisco IOS-XE"),
+    ("cisco", "iosxe"): replace(_CISCO_IOS, key="cisco_iosxe", os="iosxe", family="Cisco IOS-XE",
+                                netconf_models="cisco-iosxe-native"),
     ("huawei", "vrp5"): _HUAWEI_VRP5,
     ("huawei", "vrp8"): _HUAWEI_VRP8,
     ("huawei", "ce"): _HUAWEI_CE,
