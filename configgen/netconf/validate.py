@@ -156,7 +156,7 @@ class ModelSet:
     def _merged(self, payload: str):
         """Baseline and payload parsed without validation and merged; printed from the
         first sibling (printing from the merge node leaves out earlier siblings)."""
-        parts = [self.context.parse_data_mem(text, "xml", parse_only=True)
+        parts = [self.context.parse_data_mem(text, "xml", parse_only=True, strict=True)
                  for text in (self.baseline, payload) if text.strip()]
         parts = [p for p in parts if p is not None]
         if not parts:
