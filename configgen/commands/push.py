@@ -134,10 +134,27 @@ def _run_verify(args, prepared, *, emit: bool = True):
     return report
 
 
+def _refuse_netconf(args, prepared) -> int | None:
+    """Push over NETCONF is not built yet (docs/netconf.md): a `transport: netconf` device
+    among the targets stops the run before any device is touched (exit 1)."""
+    result, targets, _ = prepared
+    devices = result.checked.inventory.devices
+    named = sorted(name for name in targets if devices[name].transport == "netconf")
+    if not named:
+        return None
+    return fail(args, "input", (
+        f"{', '.join(named)}: transport: netconf, and configgen does not push over NETCONF yet (render writes "
+        "<device>.xml, check --yang validates it; docs/netconf.md); nothing pushed to any device: set transport: "
+        "ssh to push the CLI configuration, or leave these devices out with --device"), code=EXIT_FINDINGS)
+
+
 def cmd_push(args) -> int:
     prepared = _prepare(args)
     if isinstance(prepared, int):
         return prepared
+    refused = _refuse_netconf(args, prepared)
+    if refused is not None:
+        return refused
     return EXIT_OK if _run_push(args, prepared).ok else EXIT_FINDINGS
 
 
@@ -153,6 +170,9 @@ def cmd_deploy(args) -> int:
     prepared = _prepare(args)
     if isinstance(prepared, int):
         return prepared
+    refused = _refuse_netconf(args, prepared)
+    if refused is not None:
+        return refused
     as_json = wants_json(args)
     pushed = _run_push(args, prepared, emit=not as_json)
     if not pushed.ok:
