@@ -189,3 +189,33 @@ def test_inventory_text_stays_text_in_the_xml(write_yaml):
         return
     xml = ET.fromstring(result.payloads["pe"])
     assert [n.text for n in _walk(xml, "type") if n.text == "Virtual-Template"] == []
+
+
+def every_bundled_device_as_netconf():
+    """(device, CLI text, Payload) for every bundled device a NETCONF family could carry:
+    VRP8 routers as they are, Cisco IOS routers as IOS-XE (the same CLI, docs/rendered-lines.md);
+    PBX gateways have no payload (refused over NETCONF)."""
+    from configgen.netconf.devices import services_on
+    from configgen.netconf.payload import build_payload
+    from configgen.platforms import PLATFORMS
+    from configgen.render import build_device_configs, make_environment, render_device
+
+    inventory = api.check([INVENTORIES]).inventory
+    gateways = {pbx.gateway for group in inventory.vpmn for pbx in group.pbx}
+    env = make_environment()
+    for name, config in sorted(build_device_configs(inventory).items()):
+        if config.platform.key == "cisco_ios":
+            config.platform = PLATFORMS[("cisco", "iosxe")]
+        if config.platform.netconf_models is None or name in gateways:
+            continue
+        yield name, render_device(config, env), build_payload(config, services_on(inventory, name)), inventory
+
+
+def test_cli_and_xml_agree_for_every_bundled_router_a_netconf_family_could_carry():
+    seen = set()
+    for device, cli_text, payload, _ in every_bundled_device_as_netconf():
+        cli, xml = cli_values(cli_text), xml_values(payload.xml())
+        for what in cli:
+            assert cli[what] == xml[what], f"{device}: {what} differ between the CLI and the XML form"
+        seen.add(payload.models)
+    assert seen == {"huawei-vrp8", "cisco-iosxe-native"}

@@ -150,3 +150,14 @@ def test_a_device_whose_vendor_has_no_model_set_in_the_folder_is_a_warning(yang_
     findings = json.loads(capsys.readouterr().out)["findings"]
     assert [(f["code"], f["severity"], f["field"]) for f in findings] == [
         ("yang-not-validated", "warning", "devices.ez-steel-ce.transport")]
+
+
+def test_every_bundled_router_a_netconf_family_could_carry_validates(yang_models):
+    from tests.netconf.test_payloads import every_bundled_device_as_netconf
+
+    sets = model_sets(yang_models)
+    checked = 0
+    for device, _, payload, inventory in every_bundled_device_as_netconf():
+        assert yang_findings(inventory, {device: payload}, sets, yang_models) == [], device
+        checked += 1
+    assert checked >= 5
