@@ -76,6 +76,17 @@ class Platform:
     # Which vendor-native YANG payload this family gets with `transport: netconf`; None:
     # the vendor publishes no models for it and the device stays on the CLI.
     netconf_models: str | None = None
+    # Description limit the family's YANG model sets where it is below the CLI's (IOS-XE:
+    # 200 characters in Cisco-IOS-XE-native and -policy, where the CLI takes 240).
+    netconf_description_max: int | None = None
+
+    def over_netconf(self) -> "Platform":
+        """This family's rules for a `transport: netconf` device: the model's limits apply."""
+        if self.netconf_description_max is None:
+            return self
+        limit = min(x for x in (self.interface_description_max, self.netconf_description_max) if x is not None)
+        return replace(self, family=f"{self.family} over NETCONF ({self.netconf_models} model)",
+                       interface_description_max=limit)
 
     def tunnel_interface(self, number: int, source: str = "") -> str:
         slot = re.search(r"(\d+)/", source)   # `10GE1/0/1`: slot 1
@@ -198,7 +209,7 @@ PLATFORMS: dict[tuple[str, str], Platform] = {
     # IOS-XE: the same CLI as IOS for configgen's services (docs/rendered-lines.md, "Cisco
     # IOS-XE"); the NETCONF-capable Cisco family.
     ("cisco", "iosxe"): replace(_CISCO_IOS, key="cisco_iosxe", os="iosxe", family="Cisco IOS-XE",
-                                netconf_models="cisco-iosxe-native"),
+                                netconf_models="cisco-iosxe-native", netconf_description_max=200),
     ("huawei", "vrp5"): _HUAWEI_VRP5,
     ("huawei", "vrp8"): _HUAWEI_VRP8,
     ("huawei", "ce"): _HUAWEI_CE,

@@ -113,10 +113,11 @@ def test_an_unknown_element_is_caught_strictly(yang_models):
     assert len(findings) >= 1 and findings[0].code == "yang-invalid" and "ez-steel-ce" in findings[0].message
 
 
-def test_an_inventory_error_only_the_models_catch_is_reported_through_the_cli(yang_models, write_yaml, capsys):
-    """The native model limits an IOS-XE interface description to 200 characters; the tunnel's
-    description (owner marker + the service's 195-character description) is longer."""
-    path = write_yaml(f"""
+def test_an_over_long_iosxe_description_is_caught_by_configgen_itself_over_netconf(write_yaml, capsys):
+    """The native model limits an IOS-XE interface description to 200 characters (the CLI
+    takes 240): the tunnel's description (owner marker + the service's 195-character
+    description) is refused for a NETCONF device without --yang, and not for an SSH one."""
+    text = f"""
         operator: {{name: Hubei Mobile}}
         devices:
           ce: {{vendor: cisco, os: iosxe, host: 192.0.2.71, transport: netconf}}
@@ -130,11 +131,29 @@ def test_an_inventory_error_only_the_models_catch_is_reported_through_the_cli(ya
             terminal_pools: [10.166.90.0/24]
             wan: {{interface: GigabitEthernet0/0/0, address: 10.166.0.34/30}}
             lan: {{interface: GigabitEthernet0/0/1, address: 172.16.90.1/24}}
-    """)
-    assert main(["check", str(path), "--yang", str(yang_models), "--format", "json"]) == 1
+    """
+    assert main(["check", str(write_yaml(text)), "--format", "json"]) == 1
     findings = json.loads(capsys.readouterr().out)["findings"]
-    assert [(f["code"], f["line"], f["field"]) for f in findings] == [("yang-invalid", 5, "services[0]")]
-    assert "Tunnel[name='1']" in findings[0]["message"] and "device ce" in findings[0]["message"]
+    assert [(f["code"], f["line"], f["field"]) for f in findings] == [("too-long-for-platform", 5, "services[0]")]
+    assert "200" in findings[0]["message"] and "NETCONF" in findings[0]["message"]
+    assert main(["check", str(write_yaml(text.replace(", transport: netconf", ""), "ssh.yaml"))]) == 0
+
+
+def test_a_baseline_without_what_payloads_refer_to_is_reported_at_each_service(yang_models, tmp_path, capsys):
+    """The Huawei baseline names the public instance's IPv4 topology `base`, which every static
+    route refers to: a device whose datastore lacks it rejects the routes."""
+    models = tmp_path / "huawei"
+    models.mkdir()
+    original = yang_models / "huawei-vrp8-ne40e-8.22.0"
+    for path in original.glob("*.yang"):
+        (models / path.name).symlink_to(path)
+    (models / "baseline.xml").write_text((original / "baseline.xml").read_text().replace(
+        "<routing-manage><topologys><topology><name>base</name></topology></topologys></routing-manage>", ""))
+    assert main(["check", str(EXAMPLE), "--yang", str(models), "--format", "json"]) == 1
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    invalid = [f for f in findings if f["code"] == "yang-invalid"]
+    assert invalid and {(f["line"], f["field"]) for f in invalid} == {(40, "services[2]")}
+    assert all("sy-water-pe" in f["message"] and "unicast-route2" in f["message"] for f in invalid)
 
 
 def test_a_folder_without_models_is_a_usage_error(tmp_path, capsys):
