@@ -98,13 +98,13 @@ def _render(paths, out_dir, template_dir, progress: Progress, template_findings:
     try:
         result.configs = render_inventory(checked.inventory, template_dir, only=devices,
                                           progress=lambda done, total: progress("rendering device", done, total))
+        # NETCONF devices (transport: netconf) also get their YANG payload, from the same values.
+        result.payloads = {name: p.xml() for name, p in device_payloads(checked.inventory, devices).items()}
     except (jinja2.TemplateError, ValueError) as exc:
         if not template_findings:
             raise
         checked.findings.add(template_finding(exc))
         return result
-    # NETCONF devices (transport: netconf) also get their YANG payload, from the same values.
-    result.payloads = {name: payload.xml() for name, payload in device_payloads(checked.inventory, devices).items()}
     if out_dir is not None:
         progress(f"writing {len(result.configs)} config file(s)")
         result.written = write_configs(result.configs, out_dir, result.payloads)
@@ -199,8 +199,12 @@ def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path 
         except (jinja2.TemplateError, ValueError) as exc:
             checked.findings.add(template_finding(exc))
     if checked.ok:
-        payloads = device_payloads(checked.inventory)
-        if yang_dir is not None:
+        try:
+            payloads = device_payloads(checked.inventory)
+        except ValueError as exc:
+            checked.findings.add(template_finding(exc))
+            payloads = {}
+        if yang_dir is not None and checked.ok:
             from configgen.netconf.findings import yang_findings  # noqa: PLC0415
 
             progress(f"validating {len(payloads)} NETCONF payload(s)")

@@ -70,9 +70,14 @@ class Payload:
         return ET.tostring(config, encoding="unicode") + "\n"
 
     def services_at(self, path: str) -> tuple[str, ...]:
-        """The services owning the longest recorded prefix of `path` (none: device-wide)."""
+        """The services owning the longest recorded prefix of `path` (none: device-wide);
+        a prefix recorded for several services (NAT of two internet lines) names them all."""
         best = max((prefix for prefix, _ in self.owners if path.startswith(prefix)), key=len, default=None)
-        return next((services for prefix, services in self.owners if prefix == best), ())
+        owners: list[str] = []
+        for prefix, services in self.owners:
+            if prefix == best:
+                owners.extend(s for s in services if s not in owners)
+        return tuple(owners)
 
 
 def owner_of(description: str) -> str | None:
@@ -169,6 +174,9 @@ def _huawei(config: DeviceConfig, services: list[str]) -> Payload:
         gre = _sub(instance, HUAWEI["gre"], "gre")
         for item in bound:
             _sub(gre, HUAWEI["gre"], "bind-src-interface-names", text=item.name)
+            payload.owners.append((f"/huawei-network-instance:network-instance/instances/instance[name='_public_']/"
+                                   f"huawei-gre:gre/bind-src-interface-names[.={_path_key(item.name)}]",
+                                   tuple(item.owners)))
     af = _sub(instance, HUAWEI["l3vpn"], "afs", "af")
     _sub(af, HUAWEI["l3vpn"], "type", text="ipv4-unicast")
     routes = _sub(af, rt_ns, "routing", "static-routing", "unicast-route2s")
