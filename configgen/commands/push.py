@@ -109,12 +109,25 @@ def _backup_dir(args) -> Path | None:
 
 
 def _run_push(args, prepared, *, emit: bool = True):
+    """CLI devices through netmiko, `transport: netconf` devices through ncclient (their
+    payloads from the same values, configgen.netconf.push); one report."""
     from configgen.push import push_devices
 
     result, targets, credentials = prepared
-    report = push_devices(result.checked.inventory, result.configs, targets, credentials,
+    over_netconf = set(_netconf_devices(prepared))
+    progress = _Progress(len(targets), _show_progress(args))
+    over_ssh = {name: target for name, target in targets.items() if name not in over_netconf}
+    report = push_devices(result.checked.inventory, result.configs, over_ssh, credentials,
                           dry_run=getattr(args, "dry_run", False), workers=args.workers,
-                          progress=_Progress(len(targets), _show_progress(args)), backup_dir=_backup_dir(args))
+                          progress=progress, backup_dir=_backup_dir(args))
+    if over_netconf:
+        from configgen.netconf.devices import device_payloads
+        from configgen.netconf.push import push_devices as push_netconf
+
+        payloads = device_payloads(result.checked.inventory, over_netconf)
+        report.results = sorted(report.results + push_netconf(
+            result.checked.inventory, payloads, {name: targets[name] for name in over_netconf}, credentials,
+            dry_run=getattr(args, "dry_run", False), workers=args.workers), key=lambda r: r.device)
     if emit:
         _emit_push_report(args, report)
     return report
@@ -134,27 +147,16 @@ def _run_verify(args, prepared, *, emit: bool = True):
     return report
 
 
-def _refuse_netconf(args, prepared) -> int | None:
-    """Push over NETCONF is not built yet (docs/netconf.md): a `transport: netconf` device
-    among the targets stops the run before any device is touched (exit 1)."""
+def _netconf_devices(prepared) -> list[str]:
     result, targets, _ = prepared
     devices = result.checked.inventory.devices
-    named = sorted(name for name in targets if devices[name].transport == "netconf")
-    if not named:
-        return None
-    return fail(args, "input", (
-        f"{', '.join(named)}: transport: netconf, and configgen does not push over NETCONF yet (render writes "
-        "<device>.xml, check --yang validates it; docs/netconf.md); nothing pushed to any device: set transport: "
-        "ssh to push the CLI configuration, or leave these devices out with --device"), code=EXIT_FINDINGS)
+    return sorted(name for name in targets if devices[name].transport == "netconf")
 
 
 def cmd_push(args) -> int:
     prepared = _prepare(args)
     if isinstance(prepared, int):
         return prepared
-    refused = _refuse_netconf(args, prepared)
-    if refused is not None:
-        return refused
     return EXIT_OK if _run_push(args, prepared).ok else EXIT_FINDINGS
 
 
@@ -170,9 +172,6 @@ def cmd_deploy(args) -> int:
     prepared = _prepare(args)
     if isinstance(prepared, int):
         return prepared
-    refused = _refuse_netconf(args, prepared)
-    if refused is not None:
-        return refused
     as_json = wants_json(args)
     pushed = _run_push(args, prepared, emit=not as_json)
     if not pushed.ok:
@@ -258,6 +257,9 @@ def cmd_rollback(args) -> int:
     prepared = _prepare(args)
     if isinstance(prepared, int):
         return prepared
+    if _netconf_devices(prepared):
+        return fail(args, "usage", f"{device} has transport: netconf: rollback restores CLI backups; a NETCONF "
+                                   "push rolls back by itself (confirmed commit or snapshot, docs/netconf.md)")
     result, targets, credentials = prepared
     planner = restore_planner(result.checked.inventory, device, result.configs[device], text)
     report = deliver(targets, {device: planner}, credentials, dry_run=args.dry_run, workers=1,

@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 import tempfile
 import xml.etree.ElementTree as ET
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from configgen.fileio import write_all_atomic
 
@@ -47,12 +49,12 @@ def announced_modules(capabilities) -> list[str]:
     return names
 
 
-def fetch_models(host: str, port: int, username: str, password: str, known_hosts: Path, models: str,
-                 out_dir: Path, *, timeout: float = 30.0) -> Fetched:
-    """Every model the device serves, and its running configuration as baseline.xml, into
-    `out_dir` (all files written together, or none)."""
+@contextmanager
+def connect(host: str, port: int, username: str, password: str, known_hosts: Path, models: str, *,
+            timeout: float = 30.0) -> Iterator:
+    """An ncclient session to the device, after its host key checked out against
+    `known_hosts` (FetchError otherwise: no password sent); closed on leaving."""
     from ncclient import manager  # noqa: PLC0415 (optional dependency: the netconf extra)
-    from ncclient.operations import RPCError  # noqa: PLC0415
     from ncclient.transport.errors import AuthenticationError, SSHError, SSHUnknownHostError  # noqa: PLC0415
 
     if not known_hosts.is_file():
@@ -73,11 +75,21 @@ def fetch_models(host: str, port: int, username: str, password: str, known_hosts
             raise FetchError(f"{host}:{port} refused the login") from None
         except (SSHError, OSError) as exc:
             raise FetchError(f"cannot reach {host}:{port} over NETCONF: {exc}") from None
+    with session:
+        yield session
+
+
+def fetch_models(host: str, port: int, username: str, password: str, known_hosts: Path, models: str,
+                 out_dir: Path, *, timeout: float = 30.0) -> Fetched:
+    """Every model the device serves, and its running configuration as baseline.xml, into
+    `out_dir` (all files written together, or none)."""
+    from ncclient.operations import RPCError  # noqa: PLC0415
+
     try:
-        with session:
+        with connect(host, port, username, password, known_hosts, models, timeout=timeout) as session:
             return _read(session, out_dir, RPCError)
     except RPCError as exc:
-        raise FetchError(f"{host}:{port}: {_rpc_errors(exc)}") from None
+        raise FetchError(f"{host}:{port}: {rpc_errors(exc)}") from None
 
 
 def _read(session, out_dir: Path, rpc_error) -> Fetched:
@@ -97,8 +109,7 @@ def _read(session, out_dir: Path, rpc_error) -> Fetched:
             continue
         texts[name] = text
         queue.extend(d for d in _DEPENDENCY.findall(text) if MODULE_NAME.fullmatch(d) and d not in texts)
-    running = session.get_config(source="running").data_ele
-    baseline = "".join(ET.tostring(ET.fromstring(_xml(child)), encoding="unicode") for child in running)
+    baseline = running_config(session)
     files = {out_dir / f"{name}.yang": text for name, text in sorted(texts.items())}
     files[out_dir / "baseline.xml"] = baseline + "\n"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -106,13 +117,14 @@ def _read(session, out_dir: Path, rpc_error) -> Fetched:
     return result
 
 
-def _xml(element) -> str:
+def running_config(session) -> str:
+    """The running datastore's top-level elements, one after another."""
     from lxml import etree  # noqa: PLC0415 (ncclient's own parser)
 
-    return etree.tostring(element, encoding="unicode")
+    return "".join(etree.tostring(child, encoding="unicode") for child in session.get_config(source="running").data_ele)
 
 
-def _rpc_errors(exc) -> str:
+def rpc_errors(exc) -> str:
     """Every <rpc-error> of a reply (ncclient's `tag` breaks when there are several)."""
     errors = getattr(exc, "errors", None) or [exc]
     return "; ".join(f"{getattr(e, 'tag', '') or 'error'}: {getattr(e, 'message', '') or e}" for e in errors)

@@ -153,11 +153,23 @@ class ModelSet:
                 tree.free()
             _collector.problems.clear()
 
-    def _merged(self, payload: str):
+    def merge(self, document: str, edit: str) -> str:
+        """`edit` merged into the datastore `document` (both complete XML data, several
+        top-level elements allowed); unknown elements raise libyang's error."""
+        tree = self._merged(edit, base=document)
+        if tree is None:
+            return ""
+        try:
+            return tree.print_mem("xml", with_siblings=True)
+        finally:
+            tree.free()
+
+    def _merged(self, payload: str, base: str | None = None):
         """Baseline and payload parsed without validation and merged; printed from the
         first sibling (printing from the merge node leaves out earlier siblings)."""
+        base = self.baseline if base is None else base
         parts = [self.context.parse_data_mem(text, "xml", parse_only=True, strict=True)
-                 for text in (self.baseline, payload) if text.strip()]
+                 for text in (base, payload) if text.strip()]
         parts = [p for p in parts if p is not None]
         if not parts:
             return None
