@@ -184,3 +184,20 @@ def test_a_session_lost_before_the_confirming_commit_is_reported_and_the_device_
     while huawei.running != before and time.monotonic() < deadline:
         time.sleep(0.1)
     assert huawei.running == before and huawei.pending is None
+
+
+FOREIGN_ACL = ('<native xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-native"><ip><access-list>'
+               '<standard xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-acl"><name>1</name><access-list-seq-rule>'
+               '<sequence>10</sequence><permit><std-ace><host>198.51.100.7</host></std-ace></permit>'
+               '</access-list-seq-rule></standard></access-list></ip></native>')
+
+
+def test_a_numbered_acl_with_foreign_rules_is_a_conflict_on_iosxe(netconf_lab, write_yaml, login, capsys):
+    cisco = netconf_lab.start("cisco")
+    cisco.running = cisco.candidate = cisco.models.merge(cisco.running, FOREIGN_ACL)
+    before = cisco.running
+    code, devices = _push(capsys, _inventory(write_yaml, cisco=cisco), "--device", "ez-steel-ce",
+                          "--known-hosts", netconf_lab.known_hosts)
+    result = devices["ez-steel-ce"]
+    assert code == 1 and result["stage"] == "ownership" and "access-list 1" in result["conflicts"][0]
+    assert cisco.running == before and cisco.saved == 0
