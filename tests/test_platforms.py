@@ -213,3 +213,20 @@ def test_platform_facts_are_grouped_by_who_reads_them():
         facts = {(p.render.comment_leader, p.delivery.file_only_lines, p.delivery.exit_every_section,
                   p.delivery.section_exit) for p in PLATFORMS.values() if p.vendor == vendor}
         assert len(facts) == 1, facts
+
+
+@pytest.mark.parametrize("os, limit", [("ce", 242), ("vrp8", 242), ("ios", 240), ("iosxe", 240)])
+def test_interface_description_limit_per_family(write_yaml, os, limit):
+    """Each family's interface description limit, owner marker included: one character over
+    is refused, naming the limit; exactly the limit is fine. The AR has no confirmed limit."""
+    vendor = "cisco" if os.startswith("ios") else "huawei"
+    marker = len("configgen:") + 40 + 1
+
+    def findings(text_length):
+        description = f"        description: {'x' * text_length}\n"
+        checked = api.check(write_yaml(DEVICE.format(name="r1", vendor=vendor, os=os, extra="", service="s" * 40,
+                                                     description=description)))
+        return [f for f in checked.findings.items if f.code == "too-long-for-platform"]
+    assert findings(limit - marker) == []
+    over = findings(limit - marker + 1)
+    assert len(over) == 1 and str(limit) in over[0].message
