@@ -14,12 +14,10 @@ in every run, and the lab's memory per router (push_fanout.lab_memory_mb).
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -31,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from configgen.inventory import load_inventory  # noqa: E402
 from configgen.lab import Lab  # noqa: E402
 from inventory_gen import generate  # noqa: E402
-from push_fanout import lab_memory_mb, push as cli_push  # noqa: E402
+from push_fanout import arguments, lab_memory_mb, measure_in_child, push as cli_push  # noqa: E402
 
 NORNIR_RUN = """
 import json, sys
@@ -89,24 +87,14 @@ def measure(size: int, runs: int, tmp: Path) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 50])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)   # child: one size, JSON out
-    args = parser.parse_args()
-    if args.one:
-        with tempfile.TemporaryDirectory() as tmp:
-            print(json.dumps(measure(args.one, args.runs, Path(tmp))))
+    args = arguments(__doc__.splitlines()[0], measure)
+    if args is None:
         return
     print(f"{'routers':>7} {'nornir':>8} {'ratio':>6} {'configgen push':>14} {'all ok':>6} "
           f"{'MB/router RSS idle/pushed, PSS':>31}  nornir runs")
     one = None
     for size in sorted(args.sizes):
-        proc = subprocess.run([sys.executable, __file__, "--one", str(size), "--runs", str(args.runs)],
-                              capture_output=True, text=True, timeout=3600)
-        if proc.returncode != 0:
-            raise SystemExit(f"size {size}: {proc.stderr.strip()[-2000:]}")
-        r = json.loads(proc.stdout)
+        r = measure_in_child(size, args.runs, __file__)
         nornir, cli, m = statistics.median(r["nornir"]), statistics.median(r["cli"]), r["mb_per_router"]
         one = one or nornir
         print(f"{size:>7} {nornir:>7.2f}s {nornir / one:>5.2f}x {cli:>13.2f}s {('yes' if r['all_ok'] else 'NO'):>6} "
