@@ -14,7 +14,7 @@ from configgen import api
 from configgen.lab import Fault
 from configgen.nornir import push, verify
 from configgen.push.diff import parse
-from tests.conftest import INVENTORIES
+from tests.conftest import INVENTORIES, ROOT
 from tests.lab.conftest import start_lab
 from tests.nornir.nornir_helpers import init_nornir, no_environment_credentials  # noqa: F401 (autouse)
 
@@ -129,3 +129,22 @@ def test_refused_login_fails_the_host_with_the_reason(gprs):
     assert list(results.failed_hosts) == ["wh-logistics-ce"]
     services = results["wh-logistics-ce"][0].result.services
     assert services and all("login refused" in s.error for s in services)
+
+
+def _docs_example() -> str:
+    text = (ROOT / "docs" / "nornir.md").read_text()
+    return text.split("## Use", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_example_in_the_docs_runs_against_a_lab(tmp_path, monkeypatch, capsys):
+    """docs/nornir.md's example as written, in a folder with the lab's connections.json."""
+    run = NornirLab(INVENTORIES / "hubei-gprs-vpn.yaml", tmp_path)
+    try:
+        (tmp_path / "inventories").symlink_to(INVENTORIES)
+        monkeypatch.chdir(tmp_path)
+        exec(compile(_docs_example(), "docs/nornir.md", "exec"), {})
+    finally:
+        run.lab.stop()
+    out = capsys.readouterr().out
+    assert "wh-logistics-ce\nplanned\n" in out and "wh-water-ce\nplanned\n" in out
+    assert "[] []" in out and "wh-water ok" in out
