@@ -273,9 +273,6 @@ def credentials(inventory: Inventory, devices: Collection[str], access: Access =
 
 def reach(inventory: Inventory, devices: Collection[str] | None = None, access: Access = Access()) -> Reach:
     """`targets` and their `credentials`."""
-    from configgen.push.credentials import install_log_redaction
-
-    install_log_redaction()
     found = targets(inventory, devices, access)
     return Reach(found, credentials(inventory, list(found), access))
 

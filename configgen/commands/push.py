@@ -116,18 +116,6 @@ def _push_options(args, reached) -> dict:
                 progress=_Progress(len(reached.targets), _show_progress(args)))
 
 
-def _verify_options(args, reached) -> dict:
-    return dict(count=args.count, timeout=args.timeout, workers=args.workers,
-                progress=_Progress(len(reached.targets), _show_progress(args)))
-
-
-def _emit_verify_report(args, report) -> None:
-    if wants_json(args):
-        emit_json(_report_document(args, report))
-    else:
-        print(report.table())
-
-
 def cmd_push(args) -> int:
     from configgen import api
 
@@ -147,8 +135,12 @@ def cmd_verify(args) -> int:
     if isinstance(prepared, int):
         return prepared
     result, reached = prepared
-    verified = api.verify_rendered(result, reached, **_verify_options(args, reached))
-    _emit_verify_report(args, verified.report)
+    verified = api.verify_rendered(result, reached, count=args.count, timeout=args.timeout, workers=args.workers,
+                                   progress=_Progress(len(reached.targets), _show_progress(args)))
+    if wants_json(args):
+        emit_json(_report_document(args, verified.report))
+    else:
+        print(verified.report.table())
     return EXIT_OK if verified.ok else EXIT_FINDINGS
 
 
@@ -161,9 +153,9 @@ def cmd_deploy(args) -> int:
         return prepared
     result, reached = prepared
     as_json = wants_json(args)
-    pings = _verify_options(args, reached)
-    deployed = api.deploy_rendered(result, reached, **_push_options(args, reached), count=pings["count"],
-                                   timeout=pings["timeout"], verify_progress=pings["progress"],
+    deployed = api.deploy_rendered(result, reached, **_push_options(args, reached), count=args.count,
+                                   timeout=args.timeout,
+                                   verify_progress=_Progress(len(reached.targets), _show_progress(args)),
                                    after_push=None if as_json else lambda pushed: _emit_push_report(args, pushed.report))
     if deployed.stage == "push":
         if as_json:
