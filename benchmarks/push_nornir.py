@@ -37,7 +37,8 @@ from nornir import InitNornir
 from configgen.nornir import push
 inventory, connections, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
 nr = InitNornir(runner={"plugin": "threaded", "options": {"num_workers": workers}}, logging={"enabled": False},
-                inventory={"plugin": "ConfiggenInventory", "options": {"inventory": [inventory], "connections": connections}})
+                inventory={"plugin": "ConfiggenInventory",
+                           "options": {"inventory": [inventory], "connections": connections}})
 results = nr.run(task=push)
 print(json.dumps({host: [r[0].result.status, r[0].result.stage, r[0].result.error] for host, r in results.items()}))
 """

@@ -248,7 +248,8 @@ class Reach:
         return Reach({name: self.targets[name] for name in self.targets if name in devices}, self.credentials)
 
 
-def targets(inventory: Inventory, devices: Collection[str] | None = None, access: Access = Access()) -> dict[str, Target]:
+def targets(inventory: Inventory, devices: Collection[str] | None = None,
+            access: Access = Access()) -> dict[str, Target]:
     """The devices to reach (default: every device configgen renders a configuration for),
     in name order. InputError for an unknown device, one with nothing rendered, or a
     connection file that cannot be read."""

@@ -153,10 +153,10 @@ def cmd_deploy(args) -> int:
         return prepared
     result, reached = prepared
     as_json = wants_json(args)
+    show_push = None if as_json else lambda pushed: _emit_push_report(args, pushed.report)
     deployed = api.deploy_rendered(result, reached, **_push_options(args, reached), count=args.count,
-                                   timeout=args.timeout,
-                                   verify_progress=_Progress(len(reached.targets), _show_progress(args)),
-                                   after_push=None if as_json else lambda pushed: _emit_push_report(args, pushed.report))
+                                   timeout=args.timeout, after_push=show_push,
+                                   verify_progress=_Progress(len(reached.targets), _show_progress(args)))
     if deployed.stage == "push":
         if as_json:
             emit_json(document(args, False, stage="push", push=deployed.push.to_dict(), verify=None))

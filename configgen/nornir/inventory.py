@@ -46,9 +46,10 @@ class ConfiggenInventory:
                      *sorted({f"service:{s.kind}" for s in services})]
             for group in names:
                 groups.setdefault(group, Group(group, defaults=defaults))
-            netmiko = ConnectionOptions(hostname=target.host, port=target.port, platform=target.platform.netmiko_type,
+            device_type = target.platform.delivery.netmiko_type
+            netmiko = ConnectionOptions(hostname=target.host, port=target.port, platform=device_type,
                                         extras=self._netmiko_extras())
-            hosts[name] = Host(name, hostname=target.host, port=target.port, platform=target.platform.netmiko_type,
+            hosts[name] = Host(name, hostname=target.host, port=target.port, platform=device_type,
                                groups=ParentGroups([groups[g] for g in names]), defaults=defaults,
                                data={"vendor": device.vendor, "os": device.os,
                                      "services": [s.name for s in services],

@@ -35,7 +35,7 @@ def test_hosts_are_the_devices_push_acts_on_with_their_platforms_and_groups(tmp_
     assert "wh-water-ce" in huawei.inventory.hosts
     assert nr.filter(F(groups__contains="service:internet_line")).inventory.hosts
     assert {name: h.platform for name, h in nr.inventory.hosts.items()} == {
-        name: platform_for(inventory.devices[name]).netmiko_type for name in nr.inventory.hosts}
+        name: platform_for(inventory.devices[name]).delivery.netmiko_type for name in nr.inventory.hosts}
 
 
 def test_pbx_gateways_are_hosts_too(tmp_path):

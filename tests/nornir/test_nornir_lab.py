@@ -38,7 +38,7 @@ class NornirLab:
         reached = api.reach(api.check(self.path).inventory, [device], api.Access(connections=self.connections))
         target = reached.targets[device]
         with target.connect(reached.credentials) as conn:
-            return conn.send_command(target.platform.running_config_command)
+            return conn.send_command(target.platform.delivery.running_config_command)
 
     def same_as(self, device: str, before: str) -> bool:
         """Running config equals `before`, line order within a section aside."""
