@@ -269,6 +269,13 @@ def push_devices(inventory, payloads: dict[str, Payload], targets: dict, credent
 
     def one(name: str):
         target = targets[name]
+        if target.pinned_host_key:
+            # A connection file (`configgen lab up`) names the device's SSH simulator: the lab
+            # serves no NETCONF, so nothing is sent rather than trying port 830 on that host.
+            from configgen.push.engine import DeviceResult  # noqa: PLC0415
+
+            return DeviceResult(name, error=f"{target.key_source or 'the connection file'} reaches {name} over SSH "
+                                            "only (the lab serves no NETCONF yet): nothing sent")
         return push_payload(name, target.host, inventory.devices[name].netconf_port, credentials.username,
                             credentials.password_for(name), Path(target.host_keys.known_hosts).expanduser(),
                             payloads[name], services_on(inventory, name), dry_run=dry_run)

@@ -201,3 +201,22 @@ def test_a_numbered_acl_with_foreign_rules_is_a_conflict_on_iosxe(netconf_lab, w
     result = devices["ez-steel-ce"]
     assert code == 1 and result["stage"] == "ownership" and "access-list 1" in result["conflicts"][0]
     assert cisco.running == before and cisco.saved == 0
+
+
+def test_a_lab_connection_file_target_gets_no_netconf_attempt(login):
+    """A connection file's devices are the lab's SSH simulators: a NETCONF device among them
+    fails with the reason, and nothing is tried on port 830."""
+    from configgen import api
+    from configgen.netconf.devices import device_payloads
+    from configgen.netconf.push import push_devices
+    from configgen.platforms import platform_for
+    from configgen.push.credentials import Credentials
+    from configgen.push.targets import Target
+
+    inventory = api.check(EXAMPLE).inventory
+    device = inventory.devices["sy-water-pe"]
+    target = Target("sy-water-pe", "127.0.0.1", 2222, platform_for(device), pinned_host_key="ssh-ed25519 AAAA",
+                    key_source="lab.json")
+    [result] = push_devices(inventory, device_payloads(inventory, ["sy-water-pe"]), {"sy-water-pe": target},
+                            Credentials("lab", "lab-secret"))
+    assert result.status == "failed" and "lab.json" in result.error and "NETCONF" in result.error
