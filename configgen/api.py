@@ -361,10 +361,14 @@ class DeployResult:
     push: PushReport | None = None
     verify: VerifyReport | None = None
     devices: dict[str, DeviceDeployment] = field(default_factory=dict)
+    # NETCONF devices whose commit waited for the pings and was then kept or rolled back:
+    # their push results (in `push`) say which.
+    settled: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.stage == "verify" and self.verify is not None and self.verify.ok
+        return (self.stage == "verify" and self.verify is not None and self.verify.ok
+                and (self.push is None or self.push.ok))
 
 
 def _rendered_for_push(paths: Paths, template_dir: str | Path | None, freeze_gc: bool) -> RenderResult:
@@ -390,6 +394,15 @@ def push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = Fal
     """Push `rendered.configs` to `reached.targets` (`rendered` must have no errors): CLI
     devices through netmiko, `transport: netconf` devices their YANG payload through
     ncclient (configgen.netconf.push); one report."""
+    return _push_rendered(rendered, reached, dry_run=dry_run, workers=workers, backup_dir=backup_dir,
+                          line_timeout=line_timeout, progress=progress)[0]
+
+
+def _push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = False, workers: int = 4,
+                   backup_dir: str | Path | None = None, line_timeout: float = 30.0,
+                   progress: DeviceProgress | None = None, hold: bool = False) -> tuple[PushResult, dict]:
+    """push_rendered; with `hold`, NETCONF devices stop after their commit, and the second
+    value maps each such device to its configgen.netconf.push.Held (settled by the caller)."""
     from configgen.push.engine import push_devices
 
     inventory = rendered.checked.inventory
@@ -398,14 +411,19 @@ def push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = Fal
     report = push_devices(inventory, rendered.configs, over_ssh, reached.credentials,
                           dry_run=dry_run, workers=workers, progress=progress, line_timeout=line_timeout,
                           backup_dir=backup_dir)
+    held: dict = {}
     if over_netconf:
         from configgen.netconf.push import push_devices as push_netconf  # noqa: PLC0415 (ncclient: the netconf extra)
 
-        netconf_results = push_netconf(inventory, device_payloads(inventory, over_netconf),
-                                       {name: reached.targets[name] for name in over_netconf}, reached.credentials,
-                                       dry_run=dry_run, workers=workers)
+        netconf_results, held = push_netconf(inventory, device_payloads(inventory, over_netconf),
+                                             {name: reached.targets[name] for name in over_netconf},
+                                             reached.credentials, dry_run=dry_run, workers=workers, hold=True)
+        if not hold:
+            for waiting in held.values():
+                waiting.settle(None)
+            held = {}
         report.results = sorted(report.results + netconf_results, key=lambda r: r.device)
-    return PushResult(rendered, report)
+    return PushResult(rendered, report), held
 
 
 def verify(paths: Paths, *, devices: Collection[str] | None = None, template_dir: str | Path | None = None,
@@ -452,17 +470,32 @@ def deploy_rendered(rendered: RenderResult, reached: Reach, *, workers: int = 4,
     """Push, then verify only when every device's push succeeded. `after_push` sees the
     push result before any ping is sent (the CLI prints it there); `verify_progress`
     (default `progress`) follows the pings."""
-    pushed = push_rendered(rendered, reached, workers=workers, backup_dir=backup_dir, line_timeout=line_timeout,
-                           progress=progress)
+    pushed, held = _push_rendered(rendered, reached, workers=workers, backup_dir=backup_dir,
+                                  line_timeout=line_timeout, progress=progress, hold=True)
     if after_push is not None:
         after_push(pushed)
     result = DeployResult(rendered, "push", pushed.report,
-                          devices={name: DeviceDeployment(name, device) for name, device in pushed.devices.items()})
+                          devices={name: DeviceDeployment(name, device) for name, device in pushed.devices.items()},
+                          settled=sorted(held))
     if not pushed.ok:
+        # Nothing is verified: a NETCONF device's change waiting for its pings is undone.
+        for waiting in held.values():
+            waiting.settle("not kept: another device's push failed, so the verification pings did not run")
         return result
-    verified = verify_rendered(rendered, reached, count=count, timeout=timeout, workers=workers,
-                               progress=verify_progress or progress)
+    try:
+        verified = verify_rendered(rendered, reached, count=count, timeout=timeout, workers=workers,
+                                   progress=verify_progress or progress)
+    except BaseException:
+        for waiting in held.values():
+            waiting.settle("not kept: the verification did not complete")
+        raise
     result.stage, result.verify = "verify", verified.report
     for name, device in verified.devices.items():
         result.devices[name].verify = device
+    # A NETCONF device keeps its change only when its own services' pings all passed
+    # (Huawei: the confirming commit; IOS-XE: save-config), else it is rolled back.
+    for name, waiting in held.items():
+        failed = [s.service for s in verified.devices[name].services if not s.ok]
+        waiting.settle(None if not failed else "rolled back: the verification pings failed for "
+                       + ", ".join(failed))
     return result

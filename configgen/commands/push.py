@@ -160,13 +160,25 @@ def cmd_deploy(args) -> int:
     if deployed.stage == "push":
         if as_json:
             emit_json(document(args, False, stage="push", push=deployed.push.to_dict(), verify=None))
+        else:
+            _show_settled(deployed)
         return EXIT_FINDINGS
     if as_json:
-        emit_json(document(args, deployed.verify.ok, stage="verify", push=deployed.push.to_dict(),
+        emit_json(document(args, deployed.ok, stage="verify", push=deployed.push.to_dict(),
                            verify=deployed.verify.to_dict()))
     else:
         print(deployed.verify.table())
+        _show_settled(deployed)
     return EXIT_OK if deployed.ok else EXIT_FINDINGS
+
+
+def _show_settled(deployed) -> None:
+    """NETCONF devices settle after the pings (kept or rolled back): their final state."""
+    if deployed.settled:
+        from configgen.push.engine import PushReport
+
+        print("\nNETCONF devices after the verification (kept: done; rolled back: failed):")
+        print(PushReport([r for r in deployed.push.results if r.device in deployed.settled]).table())
 
 
 def _read_config_file(path: Path, what: str) -> str:

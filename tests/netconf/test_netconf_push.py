@@ -220,3 +220,23 @@ def test_a_lab_connection_file_target_gets_no_netconf_attempt(login):
     [result] = push_devices(inventory, device_payloads(inventory, ["sy-water-pe"]), {"sy-water-pe": target},
                             Credentials("lab", "lab-secret"))
     assert result.status == "failed" and "lab.json" in result.error and "NETCONF" in result.error
+
+
+def test_deploy_rolls_back_when_the_pings_fail(netconf_lab, write_yaml, login, capsys):
+    """deploy: the Huawei confirmed commit waits for the verification pings and is
+    cancelled when they fail; the IOS-XE snapshot is put back and nothing is saved. Here
+    the pings cannot run at all (no SSH CLI answers on the devices' SSH ports)."""
+    huawei, cisco = netconf_lab.start("huawei"), netconf_lab.start("cisco")
+    before = {"huawei": huawei.running, "cisco": cisco.running}
+    path = _inventory(write_yaml, huawei, cisco)
+    code = main(["deploy", str(path), "--known-hosts", str(netconf_lab.known_hosts), "--format", "json",
+                 "--count", "1", "--timeout", "0.5"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1 and out["ok"] is False and out["stage"] == "verify"
+    devices = {d["device"]: d for d in out["push"]["devices"]}
+    pe, ce = devices["sy-water-pe"], devices["ez-steel-ce"]
+    assert pe["status"] == "failed" and pe["stage"] == "cancel" and pe["rolled_back"] is True
+    assert pe["committed"] is False and "verification" in pe["error"]
+    assert ce["status"] == "failed" and ce["stage"] == "restore" and ce["rolled_back"] is True and ce["saved"] is None
+    assert huawei.running == before["huawei"] and huawei.pending is None and huawei.lock_owner is None
+    assert cisco.running == before["cisco"] and cisco.saved == 0 and cisco.lock_owner is None
