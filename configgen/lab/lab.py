@@ -46,7 +46,10 @@ class Connection:
 
 class Lab:
     def __init__(self, inventory, *, prefix: str | None = None, username: str | None = None,
-                 password: str | None = None, base_port: int = 0):
+                 password: str | None = None, base_port: int = 0, yang: str | Path | None = None):
+        """`yang`: a folder of YANG model sets (as for `check --yang`); with it, every device
+        with `transport: netconf` whose vendor has a set there also serves NETCONF
+        (configgen.lab.netconf)."""
         self.inventory = inventory
         self.prefix = prefix or default_prefix()
         # Lab credentials are the lab's own (CONFIGGEN_LAB_*), never the production ones in
@@ -61,6 +64,8 @@ class Lab:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="cglab")
         self.host_key: str | None = None
+        self.yang = yang
+        self.netconf: dict = {}          # device -> configgen.netconf.labserver.NetconfServer
 
     # ---- lifecycle -----------------------------------------------------------------
     def start(self) -> "Lab":
@@ -86,6 +91,31 @@ class Lab:
             server = DeviceServer(device, self.username, self.password, key, self._executor, port)
             await server.start()
             self.servers[name] = server
+        for name, model_dir in self.netconf_models().items():
+            from configgen.lab.netconf import follow  # noqa: PLC0415 (libyang: only for NETCONF labs)
+            from configgen.netconf.labserver import NetconfServer  # noqa: PLC0415
+
+            device = self.devices[name]
+            server = NetconfServer(model_dir, self.username, self.password, key, executor=self._executor)
+            server.on_change = follow(device, server.models.kind)
+            await server.start()
+            self.netconf[name] = server
+
+    def netconf_models(self) -> dict[str, Path]:
+        """Device -> the model set its NETCONF server serves: devices with `transport:
+        netconf` whose vendor has a set in `yang` (none without `yang`)."""
+        if self.yang is None or not any(d.transport == "netconf" for d in self.inventory.devices.values()):
+            return {}
+        from configgen.netconf.validate import model_sets  # noqa: PLC0415
+        from configgen.platforms import platform_for  # noqa: PLC0415
+
+        sets = model_sets(self.yang)
+        found = {}
+        for name, device in self.inventory.devices.items():
+            kind = platform_for(device).netconf_models
+            if device.transport == "netconf" and name in self.devices and kind in sets:
+                found[name] = sets[kind].directory
+        return found
 
     def _call(self, coro):
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=60)
@@ -94,12 +124,13 @@ class Lab:
         """Stop serving and remove the namespaces; the teardown runs whatever else fails."""
         try:
             if self._loop is not None:
-                for server in self.servers.values():
+                for server in [*self.servers.values(), *self.netconf.values()]:
                     self._call(server.stop())
                 self._loop.call_soon_threadsafe(self._loop.stop)
         finally:
             self._loop = None
             self.servers.clear()
+            self.netconf.clear()
             self.dataplane.teardown()
 
     def __enter__(self) -> "Lab":
@@ -135,7 +166,10 @@ class Lab:
             "username": self.username,
             "password": self.password,
             # host_key: the OpenSSH public key the device answers with (push checks it strictly)
-            "devices": {name: {**asdict(c), "host_key": self.host_key} for name, c in self.connections.items()},
+            # netconf_port: where the device's NETCONF server listens (same host and host key)
+            "devices": {name: {**asdict(c), "host_key": self.host_key,
+                               **({"netconf_port": self.netconf[name].port} if name in self.netconf else {})}
+                        for name, c in self.connections.items()},
             "services": {name: asdict(t) for name, t in self.services.items()},
         }
 

@@ -23,6 +23,7 @@ node from the device (see docs/netconf.md on what that means for stale objects).
 from __future__ import annotations
 
 import secrets
+import tempfile
 import time
 import xml.etree.ElementTree as ET
 from contextlib import ExitStack
@@ -333,16 +334,25 @@ def push_devices(inventory, payloads: dict[str, Payload], targets: dict, credent
 
     def one(name: str):
         target = targets[name]
+        port, known_hosts = inventory.devices[name].netconf_port, Path(target.host_keys.known_hosts).expanduser()
         if target.pinned_host_key:
-            # A connection file (`configgen lab up`) names the device's SSH simulator: the lab
-            # serves no NETCONF, so nothing is sent rather than trying port 830 on that host.
-            from configgen.push.engine import DeviceResult  # noqa: PLC0415
+            # A connection file (`configgen lab up`) vouches for the device's host key and
+            # names its NETCONF port when the lab serves NETCONF for it; otherwise nothing is
+            # sent rather than trying port 830 on the SSH simulator's host.
+            if target.netconf_port is None:
+                from configgen.push.engine import DeviceResult  # noqa: PLC0415
 
-            return DeviceResult(name, error=f"{target.key_source or 'the connection file'} reaches {name} over SSH "
-                                            "only (the lab serves no NETCONF yet): nothing sent")
-        return push_payload(name, target.host, inventory.devices[name].netconf_port, credentials.username,
-                            credentials.password_for(name), Path(target.host_keys.known_hosts).expanduser(),
-                            payloads[name], services_on(inventory, name), dry_run=dry_run, hold=hold)
+                return DeviceResult(name, error=f"{target.key_source or 'the connection file'} reaches {name} over "
+                                                "SSH only (start the lab with --yang to serve NETCONF): nothing sent")
+            port = target.netconf_port
+            with tempfile.TemporaryDirectory(prefix="configgen-nc-") as folder:
+                known_hosts = Path(folder) / "known_hosts"
+                known_hosts.write_text(f"[{target.host}]:{port} {target.pinned_host_key}\n", encoding="utf-8")
+                return push_payload(name, target.host, port, credentials.username, credentials.password_for(name),
+                                    known_hosts, payloads[name], services_on(inventory, name), dry_run=dry_run,
+                                    hold=hold)
+        return push_payload(name, target.host, port, credentials.username, credentials.password_for(name),
+                            known_hosts, payloads[name], services_on(inventory, name), dry_run=dry_run, hold=hold)
 
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(targets)))) as pool:
         done = list(pool.map(one, sorted(targets)))

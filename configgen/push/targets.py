@@ -53,6 +53,7 @@ class Target:
     host_keys: HostKeys = HostKeys()
     pinned_host_key: str | None = None     # "ssh-ed25519 AAAA...", from a connection file
     key_source: str = ""                   # where pinned_host_key came from (for messages)
+    netconf_port: int | None = None        # a connection file's NETCONF port (the lab's server)
 
     def connect(self, credentials: Credentials, *, timeout: float = 20.0) -> BaseConnection:
         """A logged-in netmiko session through configgen's driver for the platform, after
@@ -118,9 +119,10 @@ def _check_entry(path, name: str, entry) -> None:
     host = entry.get("host")
     if not isinstance(host, str) or not host.strip():
         raise InputError(f"{where}: no `host` (the address push connects to)")
-    port = entry.get("port", 22)
-    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
-        raise InputError(f"{where}: `port` must be an integer 1-65535, got {port!r}")
+    for key in ("port", "netconf_port"):
+        port = entry.get(key, 22)
+        if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+            raise InputError(f"{where}: `{key}` must be an integer 1-65535, got {port!r}")
     for key in ("device_type", "host_key", "username"):
         if entry.get(key) is not None and not isinstance(entry[key], str):
             raise InputError(f"{where}: `{key}` must be a string, got {entry[key]!r}")
@@ -136,7 +138,7 @@ def resolve_targets(inventory, names: list[str] | None = None, connections: Conn
     for name in wanted:
         device = inventory.devices[name]
         platform = platform_for(device)
-        host, port, pinned = device.host, device.port, None
+        host, port, pinned, netconf_port = device.host, device.port, None, None
         if connections is not None:
             entry = connections.devices.get(name)
             if entry is None:
@@ -147,8 +149,9 @@ def resolve_targets(inventory, names: list[str] | None = None, connections: Conn
             host, port = entry["host"], entry.get("port", 22)
             # A file's host key is trusted only together with the file's own (lab) login.
             pinned = entry.get("host_key") if connections.login else None
+            netconf_port = entry.get("netconf_port")
         targets[name] = Target(name, host, port, platform, host_keys or HostKeys(), pinned,
-                               f"connection file {connections.path}" if pinned else "")
+                               f"connection file {connections.path}" if pinned else "", netconf_port)
     return targets
 
 

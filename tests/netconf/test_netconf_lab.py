@@ -1,0 +1,89 @@
+"""NETCONF push proven by pings (issue 12): `Lab(..., yang=...)` serves NETCONF for the
+`transport: netconf` devices, and their committed datastore drives the namespace
+dataplane the verification pings go through."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from configgen import api
+from tests.conftest import INVENTORIES
+from tests.lab.conftest import require_lab
+
+pytest.importorskip("ncclient")
+EXAMPLE = INVENTORIES / "examples" / "netconf-iosxe-vrp8.yaml"
+WRONG_DESTINATION = ('<ifm xmlns="urn:huawei:yang:huawei-ifm"><interfaces><interface><name>Tunnel4</name>'
+                     '<tunnel-protocol xmlns="urn:huawei:yang:huawei-tunnel-management">'
+                     '<gre-tunnel xmlns="urn:huawei:yang:huawei-gre"><destination><address>211.137.63.99</address>'
+                     '</destination></gre-tunnel></tunnel-protocol></interface></interfaces></ifm>')
+
+
+def with_terminals(write_yaml):
+    """The example, verifying each GPRS VPN through its tunnel (a pool's terminal)."""
+    text = EXAMPLE.read_text()
+    for server, terminal in (("172.16.60.20", "10.166.60.10"), ("172.16.70.20", "10.166.70.10")):
+        text = text.replace(f"    server: {server}\n", f"    server: {server}\n    verify_terminal: {terminal}\n")
+    return write_yaml(text)
+
+
+@pytest.fixture
+def netconf_lab_up(yang_models, write_yaml, tmp_path):
+    """(lab, connection file, inventory) for the example with verify terminals."""
+    from configgen.lab import Lab
+
+    require_lab()
+    inventory = with_terminals(write_yaml)
+    lab = Lab(api.check(inventory).inventory, yang=yang_models).start()
+    try:
+        yield lab, lab.write_connection_file(tmp_path / "lab.json"), inventory
+    finally:
+        lab.stop()
+
+
+def _access(connections):
+    return api.Access(connections=connections, interactive=False)
+
+
+def _failed_services(verified) -> set[str]:
+    return {s.service for s in verified.report.services if not s.ok}
+
+
+def test_a_netconf_push_is_proven_by_the_pings(netconf_lab_up, tmp_path):
+    lab, connections, inventory = netconf_lab_up
+    document = json.loads(connections.read_text())
+    assert set(lab.netconf) == {"ez-steel-ce", "sy-water-pe"}
+    assert document["devices"]["sy-water-pe"]["netconf_port"] == lab.netconf["sy-water-pe"].port
+
+    # Before anything is pushed the routers have no addresses: the pings fail.
+    assert _failed_services(api.verify(inventory, access=_access(connections), count=1, timeout=0.5))
+
+    deployed = api.deploy(inventory, access=_access(connections), count=2, timeout=1)
+    assert deployed.ok, [(r.device, r.stage, r.error) for r in deployed.push.results]
+    pe, ce = deployed.push.results[1], deployed.push.results[0]
+    assert (pe.device, pe.stage, pe.committed, pe.status) == ("sy-water-pe", "done", True, "changed")
+    assert (ce.device, ce.stage, ce.saved, ce.status) == ("ez-steel-ce", "done", True, "changed")
+    assert deployed.settled == ["ez-steel-ce", "sy-water-pe"]
+    # the CLI face shows what NETCONF committed
+    assert "destination 211.137.63.13" in "\n".join(lab.devices["sy-water-pe"].running.lines())
+
+    # A wrong tunnel destination committed over NETCONF breaks the through-tunnel pings.
+    from configgen.netconf.fetch import connect
+
+    known = tmp_path / "known_hosts"
+    port = lab.netconf["sy-water-pe"].port
+    known.write_text(f"[127.0.0.1]:{port} {lab.host_key}\n")
+    with connect("127.0.0.1", port, lab.username, lab.password, known, "huawei-vrp8") as session:
+        session.lock("candidate")
+        session.edit_config(target="candidate", config=f'<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">'
+                                                       f'{WRONG_DESTINATION}</config>')
+        session.commit()
+        session.unlock("candidate")
+    assert _failed_services(api.verify(inventory, devices=["sy-water-pe"], access=_access(connections), count=1,
+                                       timeout=0.5)) == {"sy-water"}
+
+    # deploy puts the right destination back, and the pings prove it.
+    deployed = api.deploy(inventory, devices=["sy-water-pe"], access=_access(connections), count=2, timeout=1)
+    assert deployed.ok and deployed.push.results[0].status == "changed"
+    assert "211.137.63.99" not in lab.netconf["sy-water-pe"].running
