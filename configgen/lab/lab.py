@@ -158,6 +158,15 @@ class Lab:
     def set_fault(self, device: str, fault: Fault | None = None) -> None:
         """Make `device` misbehave from now on (None: behave again)."""
         self.devices[device].fault = fault or Fault()
+        server = self.netconf.get(device)
+        if server is not None:
+            # The device's NETCONF face misbehaves alike (a `once` fault only affects SSH):
+            # refused login; drop-after: the session drops at <edit-config>; reject: every
+            # <commit> is refused.
+            fault = self.devices[device].current_fault()
+            server.refuse_login = fault.refuse_login
+            server.drop_on_edit = fault.drop_after_lines is not None
+            server.reject_commits = bool(fault.reject)
 
     def connection_document(self) -> dict:
         return {

@@ -207,6 +207,8 @@ def _left(result, confirm_timeout: int) -> str:
         return "; the change is committed and the snapshot was NOT put back: restore it by hand"
     if result.stage == "save" and result.committed:
         return "; the change is committed and running, but not saved to the startup configuration"
+    if result.stage in ("read", "lock", "apply", "validate", "commit") and not result.committed:
+        return "; nothing was committed: the device runs what it ran before"
     return ""
 
 
@@ -252,21 +254,23 @@ def _push(session, result, login, payload: Payload, services: list[str], dry_run
             return None
         confirmed = any(c.startswith(CONFIRMED_COMMIT) for c in session.server_capabilities)
         result.stage = "apply"
+        token = secrets.token_hex(16) if confirmed else None
         try:
             session.edit_config(target="candidate", config=payload.xml())
             result.stage = "validate"
             session.validate(source="candidate")
+            result.stage = "commit"
+            if token is not None:
+                session.commit(confirmed=True, timeout=str(confirm_timeout), persist=token)
+            else:
+                session.commit()
         except RPCError:
+            # The refused change leaves the candidate: a candidate left modified would
+            # block the next lock (RFC 6241 §7.5).
             session.discard_changes()
             result.committed = False
             raise
-        token = secrets.token_hex(16) if confirmed else None
-        result.stage, result.committed = "commit", False
-        if token is not None:
-            session.commit(confirmed=True, timeout=str(confirm_timeout), persist=token)
-        else:
-            session.commit()
-            result.committed = True
+        result.committed = token is None
         held = Held(result, ExitStack(), session, token, running, confirm_timeout)
         result.stage = "check"
         problem = _check(login, payload, timeout)

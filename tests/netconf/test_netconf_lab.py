@@ -87,3 +87,26 @@ def test_a_netconf_push_is_proven_by_the_pings(netconf_lab_up, tmp_path):
     deployed = api.deploy(inventory, devices=["sy-water-pe"], access=_access(connections), count=2, timeout=1)
     assert deployed.ok and deployed.push.results[0].status == "changed"
     assert "211.137.63.99" not in lab.netconf["sy-water-pe"].running
+
+
+def test_lab_faults_reach_the_netconf_face(netconf_lab_up):
+    """`--fault` on a NETCONF lab device: a refused login and a refused commit, each
+    reported with the state the device was left in; its dataplane is untouched."""
+    from configgen.lab.device import Fault
+
+    lab, connections, inventory = netconf_lab_up
+    lab.set_fault("sy-water-pe", Fault(refuse_login=True))
+    lab.set_fault("ez-steel-ce", Fault(reject=("commit",)))
+    pushed = api.push(inventory, access=_access(connections))
+    ce, pe = pushed.devices["ez-steel-ce"], pushed.devices["sy-water-pe"]
+    assert not pushed.ok
+    assert (pe.status, pe.stage, pe.committed) == ("failed", "connect", None)
+    assert (ce.status, ce.stage, ce.committed, ce.saved) == ("failed", "commit", False, None)
+    assert "nothing was committed" in ce.error
+    assert lab.netconf["ez-steel-ce"].running == lab.netconf["ez-steel-ce"].models.merge(
+        lab.netconf["ez-steel-ce"].models.baseline, "")
+    assert not any("ip address 10." in line for line in lab.devices["ez-steel-ce"].running.lines())
+    lab.set_fault("ez-steel-ce", None)
+    again = api.push(inventory, devices=["ez-steel-ce"], access=_access(connections))
+    assert again.ok, again.devices["ez-steel-ce"]
+    assert any("ip address 10.166.0.22" in line for line in lab.devices["ez-steel-ce"].running.lines())

@@ -240,3 +240,44 @@ def test_deploy_rolls_back_when_the_pings_fail(netconf_lab, write_yaml, login, c
     assert ce["status"] == "failed" and ce["stage"] == "restore" and ce["rolled_back"] is True and ce["saved"] is None
     assert huawei.running == before["huawei"] and huawei.pending is None and huawei.lock_owner is None
     assert cisco.running == before["cisco"] and cisco.saved == 0 and cisco.lock_owner is None
+
+
+def test_a_refused_login_sends_nothing(netconf_lab, write_yaml, login, capsys):
+    huawei = netconf_lab.start("huawei")
+    huawei.refuse_login = True
+    before = huawei.running
+    code, devices = _push(capsys, _inventory(write_yaml, huawei), "--device", "sy-water-pe",
+                          "--known-hosts", netconf_lab.known_hosts)
+    result = devices["sy-water-pe"]
+    assert code == 1 and result["status"] == "failed" and result["stage"] == "connect"
+    assert result["committed"] is None and "refused the login" in result["error"]
+    assert huawei.logins >= 1 and huawei.running == before == huawei.candidate
+
+
+@pytest.mark.parametrize("kind, device", [("huawei", "sy-water-pe"), ("cisco", "ez-steel-ce")])
+def test_a_session_dropped_mid_edit_leaves_the_device_as_it_was(netconf_lab, write_yaml, login, capsys, kind,
+                                                                device):
+    server = netconf_lab.start(kind)
+    server.drop_on_edit = True
+    before = server.running
+    code, devices = _push(capsys, _inventory(write_yaml, **{kind: server}), "--device", device,
+                          "--known-hosts", netconf_lab.known_hosts)
+    result = devices[device]
+    assert code == 1 and result["status"] == "failed" and result["stage"] == "apply"
+    assert result["committed"] is None and "nothing was committed" in result["error"]
+    deadline = time.monotonic() + 5
+    while server.lock_owner is not None and time.monotonic() < deadline:   # the server sees the session end
+        time.sleep(0.05)
+    assert server.running == before == server.candidate and server.lock_owner is None and server.pending is None
+
+
+def test_a_refused_commit_on_iosxe_is_reported_and_nothing_saved(netconf_lab, write_yaml, login, capsys):
+    cisco = netconf_lab.start("cisco")
+    cisco.reject_commits = True
+    before = cisco.running
+    code, devices = _push(capsys, _inventory(write_yaml, cisco=cisco), "--device", "ez-steel-ce",
+                          "--known-hosts", netconf_lab.known_hosts)
+    result = devices["ez-steel-ce"]
+    assert code == 1 and result["stage"] == "commit" and result["committed"] is False and result["saved"] is None
+    assert "nothing was committed" in result["error"] and cisco.running == before and cisco.saved == 0
+    assert cisco.candidate == before     # discarded: the next push can lock it
