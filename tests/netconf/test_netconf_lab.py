@@ -110,3 +110,27 @@ def test_lab_faults_reach_the_netconf_face(netconf_lab_up):
     again = api.push(inventory, devices=["ez-steel-ce"], access=_access(connections))
     assert again.ok, again.devices["ez-steel-ce"]
     assert any("ip address 10.166.0.22" in line for line in lab.devices["ez-steel-ce"].running.lines())
+
+
+def test_lab_up_refuses_a_model_folder_without_the_devices_vendor(yang_models, tmp_path, capsys):
+    from configgen.cli import main
+
+    require_lab()
+    only_huawei = tmp_path / "models"
+    only_huawei.mkdir()
+    (only_huawei / "huawei-vrp8-ne40e-8.22.0").symlink_to(yang_models / "huawei-vrp8-ne40e-8.22.0")
+    run_dir = tmp_path / "run"
+    assert main(["lab", "up", str(EXAMPLE), "--yang", str(only_huawei), "--run-dir", str(run_dir)]) == 2
+    assert "ez-steel-ce" in capsys.readouterr().err and not run_dir.exists()
+
+
+@pytest.mark.parametrize("port", ["830", 0, 70000, True])
+def test_a_connection_files_netconf_port_must_be_a_port(tmp_path, port):
+    from configgen.findings import InputError
+    from configgen.push.targets import read_connection_file
+
+    path = tmp_path / "lab.json"
+    path.write_text(json.dumps({"devices": {"sy-water-pe": {"host": "127.0.0.1", "port": 2222,
+                                                            "netconf_port": port}}}))
+    with pytest.raises(InputError, match="netconf_port"):
+        read_connection_file(path)
