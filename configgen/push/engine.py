@@ -99,6 +99,8 @@ class PushReport:
         rows = [("device", "status", "lines", "applied", "time", "detail")]
         for r in self.results:
             detail = r.error or ""
+            if r.ok and r.stage == "verify":       # a NETCONF change waiting for deploy's pings
+                detail = "committed; kept only if its verification pings pass"
             if r.failed_line:
                 detail = f"rejected {r.failed_line!r}: {r.device_error or r.error}"
             if r.rolled_back is not None:

@@ -134,3 +134,35 @@ def test_a_connection_files_netconf_port_must_be_a_port(tmp_path, port):
                                                             "netconf_port": port}}}))
     with pytest.raises(InputError, match="netconf_port"):
         read_connection_file(path)
+
+
+def test_deploy_text_report_says_what_waits_for_the_pings_and_what_was_kept(netconf_lab_up, capsys):
+    from configgen.cli import main
+
+    lab, connections, inventory = netconf_lab_up
+    assert main(["deploy", str(inventory), "--connections", str(connections), "--count", "1",
+                 "--timeout", "1"]) == 0
+    out = capsys.readouterr().out
+    pushed, settled = out.split("NETCONF devices after the verification", 1)
+    assert pushed.count("kept only if its verification pings pass") == 2
+    assert "kept only if" not in settled and settled.count(" changed ") == 2
+
+
+def test_deploy_cancels_the_confirmed_commit_when_the_pings_fail_and_the_dataplane_follows(netconf_lab_up):
+    """The pings cannot run on sy-water-pe (its SSH CLI refuses the login; its NETCONF face
+    does not): its confirmed commit is cancelled, and its namespace loses the tunnel again."""
+    from configgen.lab.device import Fault
+
+    lab, connections, inventory = netconf_lab_up
+    server = lab.netconf["sy-water-pe"]
+    before = server.running
+    lab.devices["sy-water-pe"].fault = Fault(refuse_login=True)       # the CLI only
+    deployed = api.deploy(inventory, access=_access(connections), count=1, timeout=0.5)
+    pe, ce = deployed.push.results[1], deployed.push.results[0]
+    assert not deployed.ok and deployed.stage == "verify"
+    assert (pe.status, pe.stage, pe.committed, pe.rolled_back) == ("failed", "cancel", False, True)
+    assert "sy-water" in pe.error
+    assert (ce.status, ce.stage, ce.saved) == ("changed", "done", True)     # its own pings passed
+    assert server.running == before and server.pending is None
+    assert not any("Tunnel4" in line for line in lab.devices["sy-water-pe"].running.lines())
+    assert not lab.devices["sy-water-pe"].desired().forwarders
