@@ -400,9 +400,11 @@ def push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = Fal
 
 def _push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = False, workers: int = 4,
                    backup_dir: str | Path | None = None, line_timeout: float = 30.0,
-                   progress: DeviceProgress | None = None, hold: bool = False) -> tuple[PushResult, dict]:
+                   progress: DeviceProgress | None = None, hold: bool = False,
+                   confirm_timeout: int | None = None) -> tuple[PushResult, dict]:
     """push_rendered; with `hold`, NETCONF devices stop after their commit, and the second
-    value maps each such device to its configgen.netconf.push.Held (settled by the caller)."""
+    value maps each such device to its configgen.netconf.push.Held (settled by the caller).
+    `confirm_timeout`: a Huawei confirmed commit's (default netconf.push.CONFIRM_TIMEOUT)."""
     from configgen.push.engine import push_devices
 
     inventory = rendered.checked.inventory
@@ -417,7 +419,8 @@ def _push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = Fa
 
         netconf_results, held = push_netconf(inventory, device_payloads(inventory, over_netconf),
                                              {name: reached.targets[name] for name in over_netconf},
-                                             reached.credentials, dry_run=dry_run, workers=workers, hold=True)
+                                             reached.credentials, dry_run=dry_run, workers=workers, hold=True,
+                                             confirm_timeout=confirm_timeout)
         if not hold:
             for waiting in held.values():
                 waiting.settle(None)
@@ -462,6 +465,24 @@ def deploy(paths: Paths, *, devices: Collection[str] | None = None, template_dir
                            progress=progress)
 
 
+def _confirm_timeout(rendered: RenderResult, reached: Reach, count: int, timeout: float, workers: int) -> int:
+    """A Huawei confirmed commit must outlast deploy's pings, or the device rolls a good
+    change back by itself: the default timeout plus the pings' worst case (every device's
+    login and every ping running out its timeout, `workers` devices at a time)."""
+    from math import ceil  # noqa: PLC0415
+
+    from configgen.netconf.push import CONFIRM_TIMEOUT  # noqa: PLC0415
+    from configgen.verify.plan import plan_service  # noqa: PLC0415
+
+    inventory = rendered.checked.inventory
+    steps = {name: 0 for name in reached.targets}
+    for service in inventory.services:
+        if service.device in steps:
+            steps[service.device] += len(plan_service(service, inventory))
+    per_device = 30 + max(steps.values(), default=0) * count * (timeout + 1)   # login + pings
+    return CONFIRM_TIMEOUT + ceil(ceil(len(steps) / max(1, workers)) * per_device)
+
+
 def deploy_rendered(rendered: RenderResult, reached: Reach, *, workers: int = 4,
                     backup_dir: str | Path | None = None, count: int = 5, timeout: float = 2.0,
                     line_timeout: float = 30.0, progress: DeviceProgress | None = None,
@@ -471,7 +492,8 @@ def deploy_rendered(rendered: RenderResult, reached: Reach, *, workers: int = 4,
     push result before any ping is sent (the CLI prints it there); `verify_progress`
     (default `progress`) follows the pings."""
     pushed, held = _push_rendered(rendered, reached, workers=workers, backup_dir=backup_dir,
-                                  line_timeout=line_timeout, progress=progress, hold=True)
+                                  line_timeout=line_timeout, progress=progress, hold=True,
+                                  confirm_timeout=_confirm_timeout(rendered, reached, count, timeout, workers))
     if after_push is not None:
         after_push(pushed)
     result = DeployResult(rendered, "push", pushed.report,

@@ -327,7 +327,7 @@ def _settle_snapshot(session, result, snapshot: str, problem: str | None) -> Non
 
 
 def push_devices(inventory, payloads: dict[str, Payload], targets: dict, credentials, *, dry_run: bool = False,
-                 workers: int = 4, hold: bool = False):
+                 workers: int = 4, hold: bool = False, confirm_timeout: int | None = None):
     """Push every target's payload, `workers` at a time: the device's address from its
     target (the inventory or a connection file), its NETCONF port from the inventory, its
     host key from the target's known_hosts file. The results in name order; with `hold`,
@@ -354,9 +354,10 @@ def push_devices(inventory, payloads: dict[str, Payload], targets: dict, credent
                 known_hosts.write_text(f"[{target.host}]:{port} {target.pinned_host_key}\n", encoding="utf-8")
                 return push_payload(name, target.host, port, credentials.username, credentials.password_for(name),
                                     known_hosts, payloads[name], services_on(inventory, name), dry_run=dry_run,
-                                    hold=hold)
+                                    hold=hold, confirm_timeout=confirm_timeout)
         return push_payload(name, target.host, port, credentials.username, credentials.password_for(name),
-                            known_hosts, payloads[name], services_on(inventory, name), dry_run=dry_run, hold=hold)
+                            known_hosts, payloads[name], services_on(inventory, name), dry_run=dry_run, hold=hold,
+                            confirm_timeout=confirm_timeout)
 
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(targets)))) as pool:
         done = list(pool.map(one, sorted(targets)))

@@ -281,3 +281,20 @@ def test_a_refused_commit_on_iosxe_is_reported_and_nothing_saved(netconf_lab, wr
     assert code == 1 and result["stage"] == "commit" and result["committed"] is False and result["saved"] is None
     assert "nothing was committed" in result["error"] and cisco.running == before and cisco.saved == 0
     assert cisco.candidate == before     # discarded: the next push can lock it
+
+
+def test_deploys_confirmed_commit_outlasts_the_worst_case_of_its_pings():
+    from configgen import api
+    from configgen.netconf.push import CONFIRM_TIMEOUT
+    from configgen.push.credentials import Credentials
+    from configgen.verify.plan import plan_service
+
+    rendered = api.render(EXAMPLE)
+    inventory = rendered.checked.inventory
+    reached = api.Reach(api.targets(inventory), Credentials("lab", "lab-secret"))
+    steps = max(sum(len(plan_service(s, inventory)) for s in inventory.services if s.device == d)
+                for d in reached.targets)
+    short = api._confirm_timeout(rendered, reached, count=5, timeout=2.0, workers=4)
+    assert short >= CONFIRM_TIMEOUT + steps * 5 * 2.0
+    assert api._confirm_timeout(rendered, reached, count=50, timeout=2.0, workers=4) > short
+    assert api._confirm_timeout(rendered, reached, count=5, timeout=2.0, workers=1) > short   # one device at a time
