@@ -94,7 +94,8 @@ def _state(run_dir: Path) -> dict:
 def _print_connections(doc: dict, path: Path, password_from_env: bool) -> None:
     print(f"lab {doc['lab']} is up; connection file: {path}")
     for name, c in doc["devices"].items():
-        print(f"  {name:24} {c['device_type']:13} ssh -p {c['port']} {c['username']}@{c['host']}")
+        netconf = f"  (NETCONF on port {c['netconf_port']})" if c.get("netconf_port") else ""
+        print(f"  {name:24} {c['device_type']:13} ssh -p {c['port']} {c['username']}@{c['host']}{netconf}")
     where = "$CONFIGGEN_LAB_PASSWORD" if password_from_env else f"generated, in {path} (mode 0600)"
     print(f"password: {where}")
 

@@ -166,3 +166,27 @@ def test_deploy_cancels_the_confirmed_commit_when_the_pings_fail_and_the_datapla
     assert server.running == before and server.pending is None
     assert not any("Tunnel4" in line for line in lab.devices["sy-water-pe"].running.lines())
     assert not lab.devices["sy-water-pe"].desired().forwarders
+
+
+def test_lab_up_with_yang_serves_netconf_and_push_goes_through_it(yang_models, tmp_path, capsys, monkeypatch):
+    """The detached supervisor (`configgen lab up --yang`), then `configgen push --connections`."""
+    import os
+
+    from configgen.cli import main
+
+    require_lab()
+    for variable in ("CONFIGGEN_USERNAME", "CONFIGGEN_PASSWORD"):
+        monkeypatch.delenv(variable, raising=False)      # the connection file's login is used
+    run_dir, name = tmp_path / "run", f"n{os.getpid() % 100000}"
+    try:
+        assert main(["lab", "up", str(EXAMPLE), "--yang", str(yang_models), "--name", name,
+                     "--run-dir", str(run_dir)]) == 0
+        assert capsys.readouterr().out.count("(NETCONF on port ") == 2
+        connections = run_dir / "connections.json"
+        assert all("netconf_port" in d for d in json.loads(connections.read_text())["devices"].values())
+        assert main(["push", str(EXAMPLE), "--connections", str(connections), "--format", "json"]) == 0
+        devices = {d["device"]: d for d in json.loads(capsys.readouterr().out)["devices"]}
+        assert {d["status"] for d in devices.values()} == {"changed"}
+        assert devices["sy-water-pe"]["committed"] is True and devices["ez-steel-ce"]["saved"] is True
+    finally:
+        main(["lab", "down", "--name", name, "--run-dir", str(run_dir)])
