@@ -4,7 +4,6 @@ tasks and CI scripts alike."""
 from __future__ import annotations
 
 import gc
-import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -11,7 +11,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Any, Iterable, Literal, Protocol, Sequence
 
 Severity = Literal["error", "warning"]
 
@@ -253,3 +253,43 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         return printable(super().__str__())   # it may quote the unreadable input
+
+
+class Places:
+    """Where each value of something unique is written. The first place is kept plain
+    and a list is made only when a value repeats: most never do, and allocations are
+    what a check over 100,000 entries costs."""
+
+    def __init__(self):
+        self.first: dict[Any, Any] = {}
+        self.more: dict[Any, list] = {}
+
+    def add(self, value: Any, place: Any) -> None:
+        if value in self.first:
+            self.more.setdefault(value, [self.first[value]]).append(place)
+        else:
+            self.first[value] = place
+
+    def repeated(self) -> Iterable[tuple[Any, list]]:
+        """(value, every place in order) for each value written more than once."""
+        return self.more.items()
+
+
+class Locator(Protocol):
+    """What turns a path in the input into a finding at its file and line (the
+    inventory's SourceMap)."""
+
+    def finding(self, path: tuple[Any, ...], message: str, *, severity: str = "error", code: str = "invalid",
+                related: tuple[tuple[Any, ...], ...] = ()) -> Finding: ...
+
+
+def repeated(sources: Locator, paths: Sequence[tuple[Any, ...]], message: str, *, code: str,
+             severity: str = "error") -> Finding:
+    """One finding for a value written at several places (`paths`, in inventory order),
+    however many: at the second place, naming the first and the others, at most
+    PLACES_LISTED of them. `message` says how often (n entries give one finding, not n²/2)."""
+    others = [paths[0], *paths[2:]]
+    unlisted = len(others) - PLACES_LISTED
+    note = f" ({unlisted} more places not listed)" if unlisted > 0 else ""
+    return sources.finding(paths[1], message + note, code=code, severity=severity,
+                           related=tuple(others[:PLACES_LISTED]))

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Iterable, Iterator
 
-from configgen.checks import Places, repeated
 from configgen.checks.ipplan import not_a_host
-from configgen.findings import Finding
+from configgen.findings import Finding, Places, repeated
+from configgen.inventory.ranges import Conflict, DialEntry, NumberRange, prefix_conflicts
 from configgen.inventory.yamlsource import PathT, SourceMap
 from configgen.numbers.plan import MAX_NUMBER_DIGITS, GroupPlan, group_plans, virtual_calling_number
 from configgen.numbers.public import area_code_problem, fixed_number_problem, public_number_problem
-from configgen.numbers.ranges import Conflict, DialEntry, NumberRange, prefix_conflicts
+from configgen.services import pbx as pbx_service
 
 # Numbers and prefixes no short number may equal, start with or start (docs/references.md §4).
 # A prefix such as "95" stands for every number it starts (the 95xxx service lines).
@@ -97,8 +97,6 @@ def check(inventory) -> Iterator[Finding]:
                                       "softswitch/IMS, e.g. 211.137.60.20", code="sip-not-unicast")
     yield from _repeated_long_numbers(seen_long, repeated_long, sources)
     yield from _check_pbx_numbers(pbx_numbers, sources)
-    from configgen.services import pbx as pbx_service  # noqa: PLC0415 (services import checks' helpers)
-
     yield from pbx_service.gateway_findings(inventory)
 
 

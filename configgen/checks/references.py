@@ -6,8 +6,7 @@ import difflib
 import ipaddress
 from typing import Iterable, Iterator
 
-from configgen.checks import Places, repeated
-from configgen.findings import Finding
+from configgen.findings import Finding, Places, repeated
 
 
 def check(inventory) -> Iterable[Finding]:

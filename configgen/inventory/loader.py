@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator
 
 from pydantic import BaseModel, ValidationError
 
-from configgen.checks import repeated
+from configgen.findings import repeated
 from configgen.findings import PLACES_LISTED, Acknowledgement, Finding, Findings, InputError
 from configgen.inventory.schema import SERVICE_MODELS, Acknowledge, Device, InventoryDocument, Operator, VpmnGroup
 from configgen.inventory.types import FREE_TEXT, _name, interface_type_problem, vendor_interface_name
@@ -281,7 +281,8 @@ def _validate(merged: dict, sources: SourceMap, findings: Findings) -> Inventory
             for role in ("wan", "lan"):
                 problem = interface_type_problem(device.vendor, getattr(service, role).interface)
                 if problem:
-                    findings.add(sources.finding(path + (role, "interface"), f"device {service.device} is a {device.vendor} router: {problem}",
+                    findings.add(sources.finding(path + (role, "interface"),
+                                                 f"device {service.device} is a {device.vendor} router: {problem}",
                                                  code="interface-vendor"))
         inventory.services.append(service)
         inventory.service_paths[service.name] = path
@@ -392,7 +393,7 @@ def _model(model: type[BaseModel], raw: Any, path: PathT, sources: SourceMap, fi
     except ValidationError as exc:
         errors = exc.errors()
     for error in errors:
-        findings.add(_finding_from_pydantic(model, error, path, sources))
+        findings.add(finding_from_pydantic(model, error, path, sources))
     without = _without_unchecked(model, raw, errors)
     if without is not None:
         try:
@@ -445,7 +446,7 @@ def _loc(error: dict) -> PathT:
     return path + tuple(loc[len(kept):])
 
 
-def _finding_from_pydantic(model: type[BaseModel], error: dict, base: PathT, sources: SourceMap) -> Finding:
+def finding_from_pydantic(model: type[BaseModel], error: dict, base: PathT, sources: SourceMap) -> Finding:
     loc = _loc(error)
     kind = error["type"]
     if kind == "extra_forbidden":

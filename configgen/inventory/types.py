@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from pydantic import BaseModel
 
-from configgen.checks.text import text_problem
+from configgen.inventory.text import text_problem
 
 
 class Strict(BaseModel):

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 from configgen.inventory.types import DisplayText, IPv4Address, Name, SafeText, Strict, or_unquoted_number
-from configgen.numbers.ranges import NumberRange
+from configgen.inventory.ranges import NumberRange
 
 
 def _digits(what: str, example: str):

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from configgen.findings import Finding, InputError
-from configgen.inventory.loader import _finding_from_pydantic
+from configgen.inventory.loader import finding_from_pydantic
 from configgen.inventory.vpmn import Member, Pbx, VpmnGroup
 from configgen.inventory.yamlsource import PathT, UnreadableFile, read_input_file
 
@@ -138,7 +138,7 @@ def _read_members_file(inventory, plan: GroupPlan) -> None:
         for error in exc.errors():
             row, *loc = error["loc"]
             bad.add(row)
-            plan.findings.append(_finding_from_pydantic(Member, {**error, "loc": tuple(loc)}, merged + (row,),
+            plan.findings.append(finding_from_pydantic(Member, {**error, "loc": tuple(loc)}, merged + (row,),
                                                         sources))
         valid = [i for i in range(len(rows)) if i not in bad]
         members = [Member.model_validate(rows[i]) for i in valid]

@@ -208,7 +208,7 @@ def _push_one(target: Target, planner: Planner, credentials: Credentials, dry_ru
         result.error = str(exc)
     except SESSION_LOST as exc:
         result.error = f"{type(exc).__name__} during {result.stage}: {_first_line(exc)}"
-    except Exception as exc:  # noqa: BLE001 - one device's surprise must not sink the others
+    except Exception as exc:  # logged: one device's surprise must not sink the others
         log.exception("%s: unexpected failure", target.name)
         result.error = f"{type(exc).__name__} during {result.stage}: {_first_line(exc)}"
     result.seconds = time.monotonic() - started

@@ -130,7 +130,7 @@ def _verify_device(target: Target, services: list, plans: dict[str, list[Step]],
     else:
         current = 0
         try:
-            for current, (service, result) in enumerate(zip(services, results)):
+            for current, (service, result) in enumerate(zip(services, results)):  # noqa: B007 - the handler reads it
                 notify(target.name, f"verifying {service.name}")
                 for step in plans[service.name]:
                     result.steps.append(_ping(conn, target, step, count, timeout))

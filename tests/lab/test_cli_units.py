@@ -60,7 +60,7 @@ def test_cisco_config_drives_desired_state_and_negation():
 def test_cisco_replaces_single_valued_settings():
     dev, s = cisco()
     run(s, "conf t", "interface Tunnel0", "tunnel destination 198.51.100.99", "tunnel destination 211.137.63.13")
-    assert [l for l in dev.running.lines() if "destination" in l] == [" tunnel destination 211.137.63.13"]
+    assert [line for line in dev.running.lines() if "destination" in line] == [" tunnel destination 211.137.63.13"]
 
 
 def test_cisco_nat_needs_inside_outside_and_acl():
