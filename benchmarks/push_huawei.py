@@ -12,15 +12,19 @@ from __future__ import annotations
 import argparse
 import functools
 import statistics
+import sys
 import time
 from pathlib import Path
 
 from netmiko import ConnectHandler
 
 from configgen import api
-from configgen.lab import Lab, config_commands
+from configgen.lab import Lab
 from configgen.platforms import platform_for
 from configgen.push.drivers import DRIVERS
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.lab.pushlist import config_commands  # the tests' helper, from the checkout
 
 INVENTORY = Path(__file__).resolve().parent.parent / "tests" / "lab" / "data" / "gprs-three-os.yaml"
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from configgen.findings import Finding, InputError, Related
+from configgen.findings import Finding, InputError, Related, Severity
 
 PathT = tuple[Any, ...]
 
@@ -48,7 +48,7 @@ class ExpansionBudget:
     """Values the documents of one load may still expand to: each file read adds
     EXPANSION_PER_BYTE per byte of its text, on top of MIN_EXPANSION_BUDGET."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.left = MIN_EXPANSION_BUDGET
         self.limit = MIN_EXPANSION_BUDGET
 
@@ -228,7 +228,7 @@ class _Builder:
         finally:
             self.open_nodes.discard(id(node))
 
-    def mapping(self, node: yaml.MappingNode, path: PathT) -> dict:
+    def mapping(self, node: yaml.MappingNode, path: PathT) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         merged: dict[Any, Any] = {}   # from `<<: *defaults`: explicit keys win over these
         merge_line = None
@@ -263,7 +263,7 @@ class _Builder:
             result.setdefault(key, value)
         return result
 
-    def _merge_source(self, node: yaml.Node, path: PathT) -> dict:
+    def _merge_source(self, node: yaml.Node, path: PathT) -> dict[Any, Any]:
         """The mapping(s) a merge key names; a list merges left to right, first wins."""
         sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
         merged: dict[Any, Any] = {}
@@ -287,7 +287,7 @@ class _Builder:
                 "a key here is a list or mapping; keys are names: write `name: value`", code="key-not-text"))
             return None
         value = self.scalar(node)
-        text = node.value
+        text: str = node.value
         if isinstance(value, str):
             return value
         if isinstance(value, int) and not isinstance(value, bool) and _DECIMAL.fullmatch(text):
@@ -351,7 +351,7 @@ class SourceMap:
             return file, None, format_path(file_path)
         return "<inventory>", None, format_path(path)
 
-    def finding(self, path: PathT, message: str, *, severity: str = "error", code: str = "invalid",
+    def finding(self, path: PathT, message: str, *, severity: Severity = "error", code: str = "invalid",
                 related: tuple[PathT, ...] = ()) -> Finding:
         """A Finding at a merged path, with conflicting places spelled out."""
         file, line, shown = self.locate(path)

@@ -1,6 +1,6 @@
 """configgen lab: simulated Cisco/Huawei routers over SSH whose pings follow the pushed config.
 
-Public API (docs/lab.md): `Lab`, `Connection`, `Fault`, `config_commands`, `build_plan`,
+Public API (docs/lab.md): `Lab`, `Connection`, `Fault`, `build_plan`,
 `LabError`, `LabEnvironmentError`.
 """
 
@@ -16,7 +16,6 @@ _PUBLIC = {
     "Fault": "configgen.lab.device",
     "LabEnvironmentError": "configgen.lab.dataplane", "LabError": "configgen.lab.dataplane",
     "LabPlan": "configgen.lab.plan", "PlanError": "configgen.lab.plan", "build_plan": "configgen.lab.plan",
-    "config_commands": "configgen.lab.pushlist",
 }
 __all__ = sorted(_PUBLIC)
 

@@ -3,7 +3,7 @@
 A `SimDevice` is shared by every SSH session to that router (IOS and VRP allow several
 sessions editing one running config). Sessions hold only their CLI mode; the device
 holds the config and pushes every change to its `Backend` (a namespace in the lab, a
-recorder in unit tests).
+recorder in unit tests: tests/lab/backend.py).
 """
 
 from __future__ import annotations
@@ -88,23 +88,6 @@ class Backend(Protocol):
     def apply(self, desired: intent.Desired) -> None: ...
 
     def ping(self, dst: str, *, count: int, timeout: float, source: str | None, size: int) -> PingResult: ...
-
-
-class RecordingBackend:
-    """Backend without a kernel: remembers the last desired state; pings answer from a set.
-
-    Used by parser unit tests that run without root."""
-
-    def __init__(self, reachable: set[str] | None = None):
-        self.desired = intent.Desired()
-        self.reachable = reachable or set()
-
-    def apply(self, desired: intent.Desired) -> None:
-        self.desired = desired
-
-    def ping(self, dst: str, *, count: int, timeout: float, source: str | None, size: int) -> PingResult:
-        ok = dst in self.reachable
-        return PingResult(count, {i: (1.0, 64) for i in range(1, count + 1)} if ok else {})
 
 
 class SimDevice:

@@ -52,12 +52,6 @@ class GroupPlan:
     def pbx_path(self, index: int) -> PathT:
         return self.path + ("pbx", index)
 
-    def find_pbx(self, name: str) -> tuple[int, Pbx] | None:
-        for index, pbx in enumerate(self.group.pbx):
-            if pbx.name == name:
-                return index, pbx
-        return None
-
 
 def group_plans(inventory) -> list[GroupPlan]:
     """Every group's plan, CSV members included (read once per inventory)."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from configgen.lab import build_plan, config_commands, ifnames
+from configgen.lab import build_plan, ifnames
 from configgen.lab.cli_cisco import CiscoSession
 from configgen.lab.cli_huawei import HuaweiSession
-from configgen.lab.device import RecordingBackend, SimDevice
+from configgen.lab.device import SimDevice
 from configgen.lab.intent import Route
+from tests.lab.backend import RecordingBackend
 from tests.lab.conftest import DATA, load
+from tests.lab.pushlist import config_commands
 
 CISCO_LINKS = {"GigabitEthernet0/0": "gi0_0", "GigabitEthernet0/1": "gi0_1"}
 HUAWEI_LINKS = {"GigabitEthernet0/0/0": "gi0_0_0", "GigabitEthernet0/0/1": "gi0_0_1"}
