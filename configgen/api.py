@@ -7,10 +7,10 @@ import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Iterator
+from typing import Collection, Iterable, Iterator, Protocol
 
 import jinja2
-from jinja2.sandbox import SecurityError
+from jinja2.exceptions import SecurityError
 
 from configgen.checks import validate
 from configgen.findings import Finding, Findings, InputError
@@ -42,7 +42,8 @@ class RenderResult:
 
 # progress(stage, done, total): what long work is doing, for a progress line. `done` and
 # `total` are given while a stage counts devices; None otherwise.
-Progress = Callable[[str, "int | None", "int | None"], None]
+class Progress(Protocol):
+    def __call__(self, stage: str, done: int | None = None, total: int | None = None) -> None: ...
 
 
 def _no_progress(stage: str, done: int | None = None, total: int | None = None) -> None:
@@ -60,7 +61,8 @@ def check(paths: Iterable[str | Path] | str | Path, *, freeze_gc: bool = False,
     return checked
 
 
-def _validated(paths, *, freeze_gc: bool = False, progress: Progress = _no_progress) -> CheckedInventory:
+def _validated(paths: Iterable[str | Path] | str | Path, *, freeze_gc: bool = False,
+               progress: Progress = _no_progress) -> CheckedInventory:
     with _one_shot_gc(freeze_gc):
         progress("reading the inventory")
         loaded = load_inventory(paths)
@@ -81,7 +83,8 @@ def render(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None 
         return _render(paths, out_dir, template_dir, progress, template_findings, devices)
 
 
-def _render(paths, out_dir, template_dir, progress: Progress, template_findings: bool,
+def _render(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None, template_dir: str | Path | None,
+            progress: Progress, template_findings: bool,
             devices: Collection[str] | None) -> RenderResult:
     checked = _validated(paths, progress=progress)
     result = RenderResult(checked)

@@ -56,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{exc.parser.prog}: error: {exc}", file=sys.stderr)
             return EXIT_INPUT
         try:
-            code = args.func(args)
+            code: int = args.func(args)
             sys.stdout.flush()     # a full disk or closed pipe shows here, not at exit
             return code
         except InputError as exc:

@@ -12,14 +12,26 @@ a device unknown or without a rendered config, no credentials, a usage error.
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 import threading
 from pathlib import Path
+from typing import Any, Callable, TYPE_CHECKING
 
-from configgen.commands.common import (EXIT_FINDINGS, EXIT_OK, add_format, document, emit_json, fail, positive_int,
-                                       positive_seconds, print_findings, progress_wanted, wants_json)
+from configgen.commands.common import (EXIT_FINDINGS, EXIT_OK, Subcommands, add_format, document, emit_json, fail,
+                                      positive_int, positive_seconds, print_findings, progress_wanted, wants_json)
 from configgen.findings import InputError
+
+if TYPE_CHECKING:   # the commands import what they run only when they run
+    from configgen.api import RenderResult
+    from configgen.push import PushReport
+    from configgen.push.credentials import Credentials
+    from configgen.push.targets import Target
+    from configgen.verify import VerifyReport
+
+    # what push, verify and deploy work from: the rendered inventory, its targets, the logins
+    Prepared = tuple[RenderResult, dict[str, Target], Credentials]
 
 
 class _Progress:
@@ -40,11 +52,11 @@ class _Progress:
             print(redact(f"[{self.finished}/{self.total}] {device}: {message}"), file=sys.stderr, flush=True)
 
 
-def _show_progress(args) -> bool:
+def _show_progress(args: argparse.Namespace) -> bool:
     return not args.quiet and progress_wanted()
 
 
-def _render(args, nothing: str):
+def _render(args: argparse.Namespace, nothing: str) -> RenderResult | int:
     """Validate + render as `render --templates` does (push sends what render writes):
     the result, or EXIT_FINDINGS after printing the findings."""
     from configgen import api
@@ -57,7 +69,7 @@ def _render(args, nothing: str):
     return result
 
 
-def _prepare(args):
+def _prepare(args: argparse.Namespace) -> Prepared | int:
     """Validate + render, resolve targets and credentials: (result, targets, credentials) or an exit code."""
     from configgen.push.credentials import CredentialsError, install_log_redaction, load_credentials
     from configgen.push.targets import HostKeys, read_connection_file, resolve_targets
@@ -77,12 +89,12 @@ def _prepare(args):
     return result, targets, credentials
 
 
-def _report_document(args, report) -> dict:
+def _report_document(args: argparse.Namespace, report: PushReport | VerifyReport) -> dict[str, Any]:
     body = report.to_dict()
     return document(args, body.pop("ok"), **body)
 
 
-def _emit_push_report(args, report) -> None:
+def _emit_push_report(args: argparse.Namespace, report: PushReport) -> None:
     """push, diff and rollback: the JSON document, the planned commands (dry run), or the table."""
     if wants_json(args):
         emit_json(_report_document(args, report))
@@ -94,7 +106,7 @@ def _emit_push_report(args, report) -> None:
         print(report.table())
 
 
-def _backup_dir(args) -> Path | None:
+def _backup_dir(args: argparse.Namespace) -> Path | None:
     """--backup-dir, created (0700) when missing; InputError when it cannot be."""
     if not getattr(args, "backup_dir", None):
         return None
@@ -108,7 +120,7 @@ def _backup_dir(args) -> Path | None:
     return path
 
 
-def _run_push(args, prepared, *, emit: bool = True):
+def _run_push(args: argparse.Namespace, prepared: Prepared, *, emit: bool = True) -> PushReport:
     from configgen.push import push_devices
 
     result, targets, credentials = prepared
@@ -120,7 +132,7 @@ def _run_push(args, prepared, *, emit: bool = True):
     return report
 
 
-def _run_verify(args, prepared, *, emit: bool = True):
+def _run_verify(args: argparse.Namespace, prepared: Prepared, *, emit: bool = True) -> VerifyReport:
     from configgen.verify import verify
 
     result, targets, credentials = prepared
@@ -134,21 +146,21 @@ def _run_verify(args, prepared, *, emit: bool = True):
     return report
 
 
-def cmd_push(args) -> int:
+def cmd_push(args: argparse.Namespace) -> int:
     prepared = _prepare(args)
     if isinstance(prepared, int):
         return prepared
     return EXIT_OK if _run_push(args, prepared).ok else EXIT_FINDINGS
 
 
-def cmd_verify(args) -> int:
+def cmd_verify(args: argparse.Namespace) -> int:
     prepared = _prepare(args)
     if isinstance(prepared, int):
         return prepared
     return EXIT_OK if _run_verify(args, prepared).ok else EXIT_FINDINGS
 
 
-def cmd_deploy(args) -> int:
+def cmd_deploy(args: argparse.Namespace) -> int:
     """validate -> render -> push -> verify, stopping at the first stage that fails."""
     prepared = _prepare(args)
     if isinstance(prepared, int):
@@ -183,7 +195,7 @@ def _read_config_file(path: Path, what: str) -> str:
     return text
 
 
-def _running_configs(args, devices: list[str]) -> dict[str, str]:
+def _running_configs(args: argparse.Namespace, devices: list[str]) -> dict[str, str]:
     """--running DIR (`<device>.cfg` or `<device>.txt` per device) or FILE (one --device)."""
     path = Path(args.running).expanduser()
     if not path.is_dir():
@@ -206,7 +218,7 @@ def _running_configs(args, devices: list[str]) -> dict[str, str]:
     return found
 
 
-def cmd_diff(args) -> int:
+def cmd_diff(args: argparse.Namespace) -> int:
     """What `push` would send, planned against running configs saved as files."""
     from configgen.push.engine import plan_offline
     from configgen.push.targets import select_devices
@@ -223,7 +235,7 @@ def cmd_diff(args) -> int:
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
-def cmd_rollback(args) -> int:
+def cmd_rollback(args: argparse.Namespace) -> int:
     """Restore configgen's part of a device from a backup `push --backup-dir` wrote."""
     from configgen.push.engine import deliver, restore_planner
 
@@ -246,9 +258,10 @@ def cmd_rollback(args) -> int:
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
-def register(sub) -> None:
-    def command(name: str, help_text: str, func, *, online: bool = True, one_device: bool = False):
-        parser = sub.add_parser(name, help=help_text)
+def register(sub: Subcommands) -> None:
+    def command(name: str, help_text: str, func: Callable[[argparse.Namespace], int], *, online: bool = True,
+                one_device: bool = False) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text)
         parser.add_argument("inventory", nargs="+", help="inventory files or directories (merged)")
         parser.add_argument("--device", action="append", metavar="NAME", required=one_device,
                             help="the device to restore (one)" if one_device else
@@ -276,12 +289,12 @@ def register(sub) -> None:
                             help="no progress lines on stderr (there are none outside a terminal or in CI)")
         return parser
 
-    def ping_options(parser):
+    def ping_options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--count", type=positive_int, default=5, help="echoes per ping (default 5)")
         parser.add_argument("--timeout", type=positive_seconds, default=2.0,
                             help="seconds to wait per echo (default 2)")
 
-    def changes(parser):
+    def changes(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="print the commands per device; change nothing")
         parser.add_argument("--backup-dir", metavar="DIR",
                             help="before changing a device, save the running config it had as "

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from typing import Any
 
 from configgen.lab.config import ConfigTree, Node
 
@@ -183,7 +184,7 @@ def cisco_extended(tokens: list[str]) -> Rule | None:
     protocol = tokens[1]
     if protocol not in PROTOCOLS and not protocol.isdigit():
         return None
-    fields: dict = {"action": _action(tokens[0]), "protocol": PROTOCOLS.get(protocol, protocol)}
+    fields: dict[str, Any] = {"action": _action(tokens[0]), "protocol": PROTOCOLS.get(protocol, protocol)}
     fields["source"], i, ok = _cisco_address(tokens, 2)
     if not ok:
         return None
@@ -259,7 +260,7 @@ def huawei_rule(tokens: list[str]) -> tuple[int | None, Rule] | None:
         number, i = int(tokens[i]), i + 1
     if i >= len(tokens) or _action(tokens[i]) is None:
         return None
-    fields: dict = {"action": _action(tokens[i])}
+    fields: dict[str, Any] = {"action": _action(tokens[i])}
     i += 1
     protocol = "ip"
     if i < len(tokens) and (tokens[i] in PROTOCOLS or tokens[i].isdigit()):

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from configgen.lab import acl, gre
 from configgen.lab.device import PingResult
@@ -52,7 +53,7 @@ def check_environment(need_nat: bool = True) -> None:
         raise LabEnvironmentError("configgen lab needs /dev/net/tun for its userspace GRE tunnels")
 
 
-def _run(args: list[str], *, input: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
+def _run(args: list[str], *, input: str | None = None, check: bool = True) -> subprocess.CompletedProcess[Any]:
     proc = subprocess.run(args, input=input, capture_output=True, text=True, timeout=60)
     if check and proc.returncode != 0:
         raise LabError(f"{' '.join(args)}: {proc.stderr.strip() or proc.stdout.strip()}")
@@ -93,7 +94,7 @@ class Dataplane:
     def __init__(self, plan: LabPlan):
         self.plan = plan
         self.created: list[str] = []
-        self.forwarders: list[subprocess.Popen] = []
+        self.forwarders: list[subprocess.Popen[Any]] = []
 
     def build(self) -> None:
         plan = self.plan
@@ -118,7 +119,7 @@ class Dataplane:
         for ns, prefix, target in plan.routes:
             _run(["ip", "-n", ns, "route", "replace", prefix, *target.split()])
 
-    def start_forwarder(self, ns: str, dev: str, local: str, remote: str) -> subprocess.Popen:
+    def start_forwarder(self, ns: str, dev: str, local: str, remote: str) -> subprocess.Popen[Any]:
         self.require_own(ns)
         proc = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, gre.__file__, dev, local, remote],
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -134,7 +135,7 @@ class Dataplane:
             time.sleep(0.02)
         return proc
 
-    def stop_forwarder(self, proc: subprocess.Popen) -> None:
+    def stop_forwarder(self, proc: subprocess.Popen[Any]) -> None:
         proc.kill()
         proc.wait()
         self.forwarders.remove(proc)
@@ -158,7 +159,7 @@ class DeviceNamespace:
     def __init__(self, dataplane: Dataplane, ns: str):
         self.dataplane, self.ns = dataplane, ns
         self.applied = Desired()
-        self.forwarders: dict[tuple[str, str, str], subprocess.Popen] = {}
+        self.forwarders: dict[tuple[str, str, str], subprocess.Popen[Any]] = {}
 
     def apply(self, desired: Desired) -> None:
         old, ns = self.applied, self.ns

@@ -18,6 +18,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncssh
 
@@ -118,7 +119,7 @@ class Lab:
     def services(self) -> dict[str, ServiceTargets]:
         return self.plan.services
 
-    def netmiko_params(self, device: str) -> dict:
+    def netmiko_params(self, device: str) -> dict[str, Any]:
         """Keyword arguments for `netmiko.ConnectHandler` to reach `device`."""
         c = self.connections[device]
         return {"device_type": c.device_type, "host": c.host, "port": c.port, "username": c.username,
@@ -128,7 +129,7 @@ class Lab:
         """Make `device` misbehave from now on (None: behave again)."""
         self.devices[device].fault = fault or Fault()
 
-    def connection_document(self) -> dict:
+    def connection_document(self) -> dict[str, Any]:
         return {
             "version": 1,
             "lab": self.prefix,

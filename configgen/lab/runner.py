@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from configgen.lab.device import parse_faults
-from typing import TYPE_CHECKING
+from typing import Any, TYPE_CHECKING
 
 if TYPE_CHECKING:   # the SSH stack loads only when a lab runs, not when `configgen` starts
     from configgen.lab.lab import Lab
@@ -34,7 +34,7 @@ def load_inventory_or_exit(paths: list[str]):
 
 
 def serve(lab: Lab, run_dir: Path, extra_connections: Path | None = None, on_ready=None,
-          faults: dict | None = None) -> None:
+          faults: dict[str, Any] | None = None) -> None:
     """Start `lab`, publish its connection file(s), wait for a stop signal, tear down.
     `faults` (device -> Fault) are set before the lab is announced ready."""
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})

@@ -16,9 +16,20 @@ from functools import lru_cache
 
 import phonenumbers
 
-_METADATA = phonenumbers.PhoneMetadata.metadata_for_region("CN")
-_FIXED = re.compile(_METADATA.fixed_line.national_number_pattern)
-_MOBILE = re.compile(_METADATA.mobile.national_number_pattern)
+
+
+def _pattern(kind: str) -> re.Pattern[str]:
+    """The national-number pattern of one kind of China number in phonenumbers' metadata
+    (which ships China's, so neither is ever missing)."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    description = getattr(metadata, kind, None)
+    pattern = getattr(description, "national_number_pattern", None)
+    assert isinstance(pattern, str), kind
+    return re.compile(pattern)
+
+
+_FIXED = _pattern("fixed_line")
+_MOBILE = _pattern("mobile")
 _AREA_CODE = re.compile(r"^0(?:10|2[0-9]|[3-9][0-9]{2})$")
 
 

@@ -52,7 +52,7 @@ def redact(text: object) -> str:
     return out
 
 
-def _token_pattern(secret: str) -> re.Pattern:
+def _token_pattern(secret: str) -> re.Pattern[str]:
     before = r"(?:(?<![A-Za-z0-9])|(?<=\\[nrt]))" if secret[0].isalnum() else ""
     after = r"(?![A-Za-z0-9])" if secret[-1].isalnum() else ""
     return re.compile(before + re.escape(secret) + after)

@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from netmiko.exceptions import NetmikoAuthenticationException, ReadException, WriteException
 from paramiko.ssh_exception import SSHException
@@ -79,7 +79,7 @@ class DeviceResult:
     def ok(self) -> bool:
         return self.status in OK_STATUSES
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return redact_all(asdict(self))
 
 
@@ -92,7 +92,7 @@ class PushReport:
     def ok(self) -> bool:
         return all(r.ok for r in self.results)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "dry_run": self.dry_run, "devices": [r.to_dict() for r in self.results]}
 
     def table(self) -> str:

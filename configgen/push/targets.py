@@ -24,6 +24,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from netmiko import BaseConnection
 
@@ -73,7 +74,7 @@ class Target:
 
 @dataclass(frozen=True)
 class ConnectionFile:
-    devices: dict[str, dict]
+    devices: dict[str, dict[str, Any]]
     login: tuple[str, str] | None
     path: str = ""
 

@@ -9,6 +9,7 @@ Devices run in parallel; one unreachable device fails only its own services.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -31,7 +32,7 @@ class StepResult:
     error: str | None = None
     output: str | None = None     # raw device output, kept when the step failed
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         out = {**asdict(self.step), "passed": self.passed, "command": self.command, "error": self.error}
         if self.stats is not None:
             out.update(sent=self.stats.sent, received=self.stats.received, loss_pct=round(self.stats.loss_pct, 2),
@@ -61,7 +62,7 @@ class ServiceResult:
         failed = self.failed_step
         return failed.step.segment if failed else ("device access" if self.error else None)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"service": self.service, "device": self.device, "ok": self.ok,
                 "failed_segment": self.failed_segment, "error": self.error,
                 "steps": [s.to_dict() for s in self.steps]}
@@ -75,7 +76,7 @@ class VerifyReport:
     def ok(self) -> bool:
         return all(s.ok for s in self.services)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON report, secrets masked (device output can echo them)."""
         return redact_all({"ok": self.ok, "services": [s.to_dict() for s in self.services]})
 
@@ -103,7 +104,7 @@ def verify(inventory, targets: dict[str, Target], credentials: Credentials, *, c
     services = [s for s in inventory.services if s.device in targets]
     # Planned before any session: a service kind without verify_targets fails here, loudly.
     plans = {s.name: plan_service(s, inventory) for s in services}
-    by_device: dict[str, list] = {}
+    by_device: dict[str, list[Any]] = {}
     for service in services:
         by_device.setdefault(service.device, []).append(service)
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="cgverify") as pool:
@@ -115,7 +116,7 @@ def verify(inventory, targets: dict[str, Target], credentials: Credentials, *, c
     return VerifyReport(sorted((r for results in done.values() for r in results), key=lambda r: order[r.service]))
 
 
-def _verify_device(target: Target, services: list, plans: dict[str, list[Step]], credentials: Credentials, count: int,
+def _verify_device(target: Target, services: list[Any], plans: dict[str, list[Step]], credentials: Credentials, count: int,
                    timeout: float, notify) -> list[ServiceResult]:
     results = [ServiceResult(s.name, s.device) for s in services]
     notify(target.name, "connecting")
