@@ -128,7 +128,8 @@ class Dataplane:
         # does not lose its first packets to a forwarder that is still starting.
         for _ in range(100):
             if proc.poll() is not None:
-                raise LabError(f"GRE forwarder {dev} in {ns} failed: {proc.stderr.read().decode().strip()}")
+                error = proc.stderr.read().decode().strip() if proc.stderr else ""
+                raise LabError(f"GRE forwarder {dev} in {ns} failed: {error}")
             state = _run(["ip", "-n", ns, "-o", "link", "show", "dev", dev], check=False).stdout
             if "NO-CARRIER" not in state:
                 break

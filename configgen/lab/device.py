@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Collection, Protocol
 
 from configgen.lab import intent
 from configgen.lab.config import ConfigTree
@@ -36,7 +36,7 @@ class Fault:
 FAULT_KINDS = "refuse-login, drop-after=N, reject=REGEX, delay=SECONDS, once"
 
 
-def parse_faults(specs: list[str], devices) -> dict[str, Fault]:
+def parse_faults(specs: list[str], devices: Collection[str]) -> dict[str, Fault]:
     """`DEVICE:KIND[=ARG]` specs (`configgen lab up --fault`) -> one Fault per device.
     Several specs for one device combine; `reject` may repeat; `once` makes the device's
     fault apply to its next session only. Raises ValueError with what is wrong."""

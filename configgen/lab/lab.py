@@ -18,7 +18,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Coroutine, TypeVar
 
 import asyncssh
 
@@ -27,6 +27,9 @@ from configgen.lab.dataplane import Dataplane, DeviceNamespace, check_environmen
 from configgen.lab.device import Fault, SimDevice
 from configgen.lab.plan import LabPlan, ServiceTargets, build_plan
 from configgen.lab.sshsim import LISTEN, DeviceServer
+
+if TYPE_CHECKING:
+    from configgen.inventory import Inventory
 
 _counter = iter(range(1_000_000))
 
@@ -45,8 +48,11 @@ class Connection:
     namespace: str
 
 
+T = TypeVar("T")
+
+
 class Lab:
-    def __init__(self, inventory, *, prefix: str | None = None, username: str | None = None,
+    def __init__(self, inventory: Inventory, *, prefix: str | None = None, username: str | None = None,
                  password: str | None = None, base_port: int = 0):
         self.inventory = inventory
         self.prefix = prefix or default_prefix()
@@ -88,7 +94,8 @@ class Lab:
             await server.start()
             self.servers[name] = server
 
-    def _call(self, coro):
+    def _call(self, coro: Coroutine[Any, Any, T]) -> T:
+        assert self._loop is not None, "the lab is not started"
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=60)
 
     def stop(self) -> None:
@@ -106,7 +113,7 @@ class Lab:
     def __enter__(self) -> "Lab":
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     # ---- what clients need -----------------------------------------------------------
