@@ -22,8 +22,7 @@ from typing import Any
 
 from configgen.commands.common import (Subcommands, print_findings, whole_number)
 from configgen.fileio import write_atomic
-from configgen.lab.dataplane import LabEnvironmentError, check_environment, sweep
-from configgen.lab.device import FAULT_KINDS, parse_faults
+from configgen.lab.faults import FAULT_KINDS, parse_faults
 from configgen.lab.runner import CONNECTIONS, STATE, serve
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -102,6 +101,7 @@ def _print_connections(doc: dict[str, Any], path: Path, password_from_env: bool)
 
 def cmd_up(args: argparse.Namespace) -> int:
     from configgen import api
+    from configgen.lab.dataplane import LabEnvironmentError, check_environment, sweep
 
     # The same validation as `configgen validate`, before anything starts: a lab built
     # from an inventory with errors would fail inside the detached supervisor.
@@ -166,6 +166,8 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def _stop(run_dir: Path, prefix: str) -> list[str]:
+    from configgen.lab.dataplane import sweep
+
     pid = _state(run_dir).get("pid")
     if pid and _alive(pid):
         os.kill(pid, signal.SIGTERM)
@@ -178,6 +180,8 @@ def _stop(run_dir: Path, prefix: str) -> list[str]:
 
 
 def cmd_down(args: argparse.Namespace) -> int:
+    from configgen.lab.dataplane import LabEnvironmentError, check_environment
+
     try:
         check_environment(need_nat=False)
     except LabEnvironmentError as exc:

@@ -13,7 +13,7 @@ from typing import Any
 # can build its parser (which names the lab's fault kinds) without the SSH stack.
 _PUBLIC = {
     "Connection": "configgen.lab.lab", "Lab": "configgen.lab.lab",
-    "Fault": "configgen.lab.device",
+    "Fault": "configgen.lab.faults",
     "LabEnvironmentError": "configgen.lab.dataplane", "LabError": "configgen.lab.dataplane",
     "LabPlan": "configgen.lab.plan", "PlanError": "configgen.lab.plan", "build_plan": "configgen.lab.plan",
 }

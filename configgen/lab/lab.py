@@ -24,7 +24,8 @@ import asyncssh
 
 from configgen.fileio import write_atomic
 from configgen.lab.dataplane import Dataplane, DeviceNamespace, check_environment
-from configgen.lab.device import Fault, SimDevice
+from configgen.lab.device import SimDevice
+from configgen.lab.faults import Fault
 from configgen.lab.plan import LabPlan, ServiceTargets, build_plan
 from configgen.lab.sshsim import LISTEN, DeviceServer
 

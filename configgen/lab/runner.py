@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from configgen.lab.device import parse_faults
+from configgen.lab.faults import parse_faults
 
 if TYPE_CHECKING:   # the SSH stack loads only when a lab runs, not when `configgen` starts
     from configgen.inventory import Inventory
