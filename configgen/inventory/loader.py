@@ -36,7 +36,7 @@ class Inventory:
     operator: Operator = field(default_factory=Operator)
     devices: dict[str, Device] = field(default_factory=dict)
     services: list[Any] = field(default_factory=list)
-    vpmn: list[Any] = field(default_factory=list)
+    vpmn: list[VpmnGroup] = field(default_factory=list)
     # where each entry sits in the merged document, for findings
     service_paths: dict[str, PathT] = field(default_factory=dict)
     vpmn_paths: dict[str, PathT] = field(default_factory=dict)
