@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from types import SimpleNamespace
 
 import pytest
 
 from configgen import api
 from configgen.finding_codes import CODES, UnknownFindingCode, is_known
 from configgen.findings import Finding
+from configgen.platforms import PLATFORMS
 from configgen.services.model import Contribution, DeviceConfig, Interface, ValidationGap
 from tests.conftest import INVENTORIES, ROOT
 
@@ -53,7 +53,7 @@ def test_schema_findings_keep_the_schema_librarys_error_types():
 
 
 def _config_with(*interfaces: Interface) -> DeviceConfig:
-    config = DeviceConfig("ce1", "ce1", SimpleNamespace(ports_layer2=False))
+    config = DeviceConfig("ce1", "ce1", next(iter(PLATFORMS.values())))
     for interface in interfaces:
         config.add(Contribution(interfaces=[interface]))
     return config
