@@ -1,5 +1,5 @@
 """Layers only point down (issue 10): inventory -> services -> checks -> render -> push ->
-verify / lab -> api -> commands -> cli, and no import cycle between sibling modules. The
+verify / lab -> api -> commands / nornir -> cli, and no import cycle between sibling modules. The
 contracts are in pyproject.toml ([tool.importlinter]); this runs them with the tests."""
 
 from __future__ import annotations
