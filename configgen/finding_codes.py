@@ -99,6 +99,10 @@ CODES: dict[str, str] = {
     "unknown-device": "a PBX gateway that is not a defined device",
     "not-supported": "a PBX trunk on a gateway family configgen does not render trunks for",
     "too-many-rules": "extension blocks needing more translation rules than a rule table holds",
+    # NETCONF devices (docs/netconf.md)
+    "netconf-unsupported": "transport: netconf on a family or device configgen builds no NETCONF payload for",
+    "yang-invalid": "a NETCONF payload that does not validate against the device's YANG models",
+    "yang-not-validated": "a NETCONF payload with no model set to validate it against (warning)",
     # Templates
     "template": "a template that does not compile or render, or an override that is not a regular file",
     "template-unused": "a template override that matches no bundled template (warning)",

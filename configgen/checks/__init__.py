@@ -21,8 +21,9 @@ Check = Callable[[Inventory], Iterable[Finding]]
 def _checks() -> list[Check]:
     # Imported when run, not at the top: each check imports this package's helpers.
     from configgen.checks import ipplan, numbering, platform, references
+    from configgen.netconf import devices
 
-    return [references.check, ipplan.check, numbering.check, platform.check]
+    return [references.check, ipplan.check, numbering.check, platform.check, devices.check]
 
 
 def validate(loaded: LoadResult) -> Findings:
