@@ -44,12 +44,14 @@ def build(service, device, platform: Platform, inventory) -> Contribution:
         description=service.wan.description
         or f"INTERCONNECT {service.name} to operator GPRS router {peer}/30 APN {service.apn}",
         address=service.wan.address,
+        owners=[service.name],
         gre_source=platform.render.gre_source_binding,
     )
     lan = Interface(
         name=service.lan.interface,
         description=service.lan.description or f"{service.name} LAN",
         address=service.lan.address,
+        owners=[service.name],
     )
     tunnel = GprsTunnel(
         name=tunnel_name,

@@ -73,6 +73,7 @@ def build(service, device, platform: Platform, inventory) -> Contribution:
         description=service.wan.description
         or f"INTERNET-DL {service.name} {rate} to PE {peer}/{service.wan.address.network.prefixlen}",
         address=service.wan.address,
+        owners=[service.name],
         bandwidth_kbps=service.bandwidth,
         nat="outside" if service.nat else None,
         nat_source_acl=nat_acl,
@@ -85,6 +86,7 @@ def build(service, device, platform: Platform, inventory) -> Contribution:
         name=service.lan.interface,
         description=service.lan.description or f"{service.name} {lan_role}",
         address=service.lan.address,
+        owners=[service.name],
         nat="inside" if service.nat else None,
     )
     values = InternetLineValues(wan=service.wan.interface, nat_acl=nat_acl, static_nat=static_nat,

@@ -94,6 +94,7 @@ class Interface(Addressed):
     name: str
     description: str
     address: ipaddress.IPv4Interface | None = None
+    owners: list[str] = field(default_factory=list)   # service names (the NETCONF payload names its owners)
     bandwidth_kbps: int | None = None                 # Cisco `bandwidth`: informational, does not limit
     nat: Literal["inside", "outside"] | None = None
     nat_source_acl: AccessList | None = None          # outside: PAT of these sources to this address
@@ -200,13 +201,14 @@ class DeviceConfig:
                 self._by_name[interface.name] = interface
                 continue
             # Validation guarantees one address per interface; a shared interface keeps
-            # the first description.
+            # the first description and records every service using it.
             if existing.address != interface.address:
                 raise ValidationGap(f"{self.name}: {interface.name} given two addresses "
                                     f"({existing.address}, {interface.address}); validation should have refused this")
             if _features(existing) != _features(interface):
                 raise ValidationGap(f"{self.name}: {interface.name} is shared by services that configure NAT, "
                                     "filters or rates on it; validation should have refused this")
+            existing.owners.extend(o for o in interface.owners if o not in existing.owners)
             existing.gre_source = existing.gre_source or interface.gre_source
         for acl in contribution.access_lists:
             self._number(acl)
