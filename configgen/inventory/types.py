@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
@@ -182,10 +183,36 @@ InterfaceName = Annotated[str, BeforeValidator(_interface),
                                           "examples": ["GigabitEthernet0/1", "GigabitEthernet0/0/1"]})]
 
 
+def _canonical_ipv4(text: str) -> int | None:
+    """`text` as an integer when it is a dotted quad exactly as Python prints it (every
+    well-written address), else None. Parsed in C (inet_aton); anything else, the odd
+    forms inet_aton also takes (010.1.1.1, 10.1) included, fails the round trip and goes
+    to `ipaddress`, which decides and words the error as before. An inventory holds tens
+    of thousands of addresses: `ipaddress` alone parsed them at 2-6 µs each."""
+    try:
+        packed = socket.inet_aton(text)
+    except (OSError, ValueError, UnicodeError):
+        return None
+    return int.from_bytes(packed, "big") if socket.inet_ntoa(packed) == text else None
+
+
+def _canonical_ipv4_prefix(text: str) -> tuple[int, int] | None:
+    """(address, prefix length) for `a.b.c.d/n` written canonically, else None (see above)."""
+    address, _, prefix = text.partition("/")
+    number = _canonical_ipv4(address)
+    if number is None or not (prefix.isascii() and prefix.isdigit()) or str(int(prefix)) != prefix \
+            or int(prefix) > 32:
+        return None
+    return number, int(prefix)
+
+
 def _ipv4_address(value: Any) -> ipaddress.IPv4Address:
     if isinstance(value, ipaddress.IPv4Address):
         return value
     text = _require_str(value, "an IPv4 address", "10.166.0.1")
+    number = _canonical_ipv4(text)
+    if number is not None:
+        return ipaddress.IPv4Address(number)
     try:
         return ipaddress.IPv4Address(text)
     except ValueError:
@@ -199,6 +226,9 @@ def _ipv4_interface(value: Any) -> ipaddress.IPv4Interface:
     text = _require_str(value, "an address with prefix length", "10.166.0.2/30")
     if "/" not in text:
         raise ValueError(f"{text!r} has no prefix length; write address/prefix, e.g. {text}/30")
+    parts = _canonical_ipv4_prefix(text)
+    if parts is not None:
+        return ipaddress.IPv4Interface(parts)
     try:
         return ipaddress.IPv4Interface(text)
     except ValueError:
@@ -212,7 +242,8 @@ def _ipv4_network(value: Any) -> ipaddress.IPv4Network:
     if "/" not in text:
         raise ValueError(f"{text!r} has no prefix length; write network/prefix, e.g. {text}/24")
     try:
-        return ipaddress.IPv4Network(text)
+        parts = _canonical_ipv4_prefix(text)
+        return ipaddress.IPv4Network(parts if parts is not None else text)
     except ValueError:
         try:
             loose = ipaddress.IPv4Network(text, strict=False)

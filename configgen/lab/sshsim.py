@@ -89,12 +89,13 @@ class DeviceServer:
                     output = session.error(0, session.invalid_text if session.in_config else session.unknown_text)
                 else:
                     output = await loop.run_in_executor(self.executor, session.handle, line)
-                if output:
-                    send(output if session.pending else output + "\n")
+                reply = (output if session.pending else output + "\n") if output else ""
+                if not session.closed and session.pending is None:
+                    reply += session.prompt()     # one write: answer and prompt go as one SSH packet
+                if reply:
+                    send(reply)
                 if session.closed:
                     break
-                if session.pending is None:
-                    send(session.prompt())
         except (asyncssh.ConnectionLost, BrokenPipeError, ConnectionError):
             return
         process.exit(0)
