@@ -24,7 +24,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from configgen.findings import InputError
-from configgen.checks.text import assert_values_safe
+from configgen.inventory.text import assert_values_safe
 from configgen.fileio import write_all_atomic
 from configgen.inventory import Inventory
 from configgen.platforms import platform_for

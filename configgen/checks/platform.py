@@ -71,7 +71,7 @@ def _hostname(sources, name: str, device, platform: Platform) -> Iterator[Findin
 def _lengths(inventory, service, device, platform: Platform, path) -> Iterator[Finding]:
     """Descriptions and labels as they will be rendered (owner marker included) against the
     family's limits. The service's own builder makes them: one recipe, no copy here."""
-    from configgen.render import SERVICE_BUILDERS  # noqa: PLC0415 (render imports the checks' package)
+    from configgen.render import SERVICE_BUILDERS  # here, not at the top: render imports the checks
 
     builder = SERVICE_BUILDERS.get(service.kind)
     if builder is None:

@@ -149,7 +149,9 @@ class GprsVpnService(Strict):
     apn: Apn = Field(description="the customer's APN as the GPRS core knows it, e.g. WHLOG.HB")
     wan: Wan = Field(description="the /30 interconnect towards the operator (GRE source)")
     lan: Lan
-    tunnel: Annotated[int, Field(strict=True, ge=0, le=1023, description="tunnel number: Tunnel<n> on IOS, IOS-XE and VRP8 routers, Tunnel0/0/<n> on AR, Tunnel<slot>/0/<n> on CE switches")]
+    tunnel: Annotated[int, Field(strict=True, ge=0, le=1023,
+                                 description="tunnel number: Tunnel<n> on IOS, IOS-XE and VRP8 routers, "
+                                             "Tunnel0/0/<n> on AR, Tunnel<slot>/0/<n> on CE switches")]
     tunnel_address: IPv4Interface | None = Field(
         None, description="distinct tunnel address instead of `ip unnumbered <wan>` (must not overlap any subnet)")
     gre_endpoint: IPv4Address | None = Field(None, description="overrides operator.gre_endpoint for this service")

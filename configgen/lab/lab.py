@@ -18,14 +18,19 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Coroutine, TypeVar
 
 import asyncssh
 
 from configgen.fileio import write_atomic
 from configgen.lab.dataplane import Dataplane, DeviceNamespace, check_environment
-from configgen.lab.device import Fault, SimDevice
+from configgen.lab.device import SimDevice
+from configgen.lab.faults import Fault
 from configgen.lab.plan import LabPlan, ServiceTargets, build_plan
 from configgen.lab.sshsim import LISTEN, DeviceServer
+
+if TYPE_CHECKING:
+    from configgen.inventory import Inventory
 
 _counter = iter(range(1_000_000))
 
@@ -44,8 +49,11 @@ class Connection:
     namespace: str
 
 
+T = TypeVar("T")
+
+
 class Lab:
-    def __init__(self, inventory, *, prefix: str | None = None, username: str | None = None,
+    def __init__(self, inventory: Inventory, *, prefix: str | None = None, username: str | None = None,
                  password: str | None = None, base_port: int = 0, yang: str | Path | None = None):
         """`yang`: a folder of YANG model sets (as for `check --yang`); with it, every device
         with `transport: netconf` whose vendor has a set there also serves NETCONF
@@ -92,8 +100,8 @@ class Lab:
             await server.start()
             self.servers[name] = server
         for name, model_dir in self.netconf_models().items():
-            from configgen.lab.netconf import follow  # noqa: PLC0415 (libyang: only for NETCONF labs)
-            from configgen.netconf.labserver import NetconfServer  # noqa: PLC0415
+            from configgen.lab.netconf import follow  # libyang: only for NETCONF labs
+            from configgen.netconf.labserver import NetconfServer
 
             device = self.devices[name]
             server = NetconfServer(model_dir, self.username, self.password, key, executor=self._executor)
@@ -106,8 +114,8 @@ class Lab:
         netconf` whose vendor has a set in `yang` (none without `yang`)."""
         if self.yang is None or not any(d.transport == "netconf" for d in self.inventory.devices.values()):
             return {}
-        from configgen.netconf.validate import model_sets  # noqa: PLC0415
-        from configgen.platforms import platform_for  # noqa: PLC0415
+        from configgen.netconf.validate import model_sets
+        from configgen.platforms import platform_for
 
         sets = model_sets(self.yang)
         found = {}
@@ -117,7 +125,8 @@ class Lab:
                 found[name] = sets[kind].directory
         return found
 
-    def _call(self, coro):
+    def _call(self, coro: Coroutine[Any, Any, T]) -> T:
+        assert self._loop is not None, "the lab is not started"
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=60)
 
     def stop(self) -> None:
@@ -136,7 +145,7 @@ class Lab:
     def __enter__(self) -> "Lab":
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     # ---- what clients need -----------------------------------------------------------
@@ -149,7 +158,7 @@ class Lab:
     def services(self) -> dict[str, ServiceTargets]:
         return self.plan.services
 
-    def netmiko_params(self, device: str) -> dict:
+    def netmiko_params(self, device: str) -> dict[str, Any]:
         """Keyword arguments for `netmiko.ConnectHandler` to reach `device`."""
         c = self.connections[device]
         return {"device_type": c.device_type, "host": c.host, "port": c.port, "username": c.username,
@@ -168,7 +177,7 @@ class Lab:
             server.drop_on_edit = fault.drop_after_lines is not None
             server.reject_commits = bool(fault.reject)
 
-    def connection_document(self) -> dict:
+    def connection_document(self) -> dict[str, Any]:
         return {
             "version": 1,
             "lab": self.prefix,

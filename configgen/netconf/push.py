@@ -136,8 +136,8 @@ class Held:
     def settle(self, problem: str | None) -> None:
         """`problem` None: the change stays (confirming commit, or save); else it is rolled
         back and `problem` is the device's error. The result says the state it ended in."""
-        from ncclient import NCClientError  # noqa: PLC0415
-        from ncclient.operations import RPCError  # noqa: PLC0415
+        from ncclient import NCClientError
+        from ncclient.operations import RPCError
 
         result = self.result
         try:
@@ -168,10 +168,10 @@ def push_payload(name: str, host: str, port: int, username: str, password: str, 
     `confirm_timeout`: default CONFIRM_TIMEOUT. `hold`: stop after the commit and its
     check, and return (result, Held) for the caller to settle after its own verification
     (Held None when nothing was committed)."""
-    from ncclient import NCClientError  # noqa: PLC0415
-    from ncclient.operations import RPCError  # noqa: PLC0415
+    from ncclient import NCClientError
+    from ncclient.operations import RPCError
 
-    from configgen.push.engine import DeviceResult  # noqa: PLC0415
+    from configgen.push.engine import DeviceResult
 
     confirm_timeout = confirm_timeout or CONFIRM_TIMEOUT
     started = time.monotonic()
@@ -213,7 +213,7 @@ def _left(result, confirm_timeout: int) -> str:
 
 
 def _unlock(session) -> None:
-    from ncclient import NCClientError  # noqa: PLC0415
+    from ncclient import NCClientError
 
     try:
         session.unlock("candidate")
@@ -225,7 +225,7 @@ def _push(session, result, login, payload: Payload, services: list[str], dry_run
           timeout: float) -> Held | None:
     """Up to the commit and its check; a Held when a change is committed and waiting to
     be settled (the candidate stays locked), else None (unlocked)."""
-    from ncclient.operations import RPCError  # noqa: PLC0415
+    from ncclient.operations import RPCError
 
     result.stage = "read"
     running = running_config(session)
@@ -287,7 +287,7 @@ def _push(session, result, login, payload: Payload, services: list[str], dry_run
 def _check(login, payload: Payload, timeout: float) -> str | None:
     """A second session logs in and reads the running datastore: None when it holds the
     payload, else what went wrong."""
-    from ncclient.operations import RPCError  # noqa: PLC0415
+    from ncclient.operations import RPCError
 
     try:
         with connect(*login, timeout=timeout) as session:
@@ -319,7 +319,7 @@ def _settle_snapshot(session, result, snapshot: str, problem: str | None) -> Non
         session.commit()
         result.committed, result.rolled_back = False, True
         return
-    from ncclient.xml_ import to_ele  # noqa: PLC0415
+    from ncclient.xml_ import to_ele
 
     result.stage = "save"
     session.dispatch(to_ele(SAVE_CONFIG))
@@ -332,9 +332,9 @@ def push_devices(inventory, payloads: dict[str, Payload], targets: dict, credent
     target (the inventory or a connection file), its NETCONF port from the inventory, its
     host key from the target's known_hosts file. The results in name order; with `hold`,
     (results, {device: Held}) for the devices whose change waits to be settled."""
-    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+    from concurrent.futures import ThreadPoolExecutor
 
-    from configgen.netconf.devices import services_on  # noqa: PLC0415
+    from configgen.netconf.devices import services_on
 
     def one(name: str):
         target = targets[name]
@@ -344,7 +344,7 @@ def push_devices(inventory, payloads: dict[str, Payload], targets: dict, credent
             # names its NETCONF port when the lab serves NETCONF for it; otherwise nothing is
             # sent rather than trying port 830 on the SSH simulator's host.
             if target.netconf_port is None:
-                from configgen.push.engine import DeviceResult  # noqa: PLC0415
+                from configgen.push.engine import DeviceResult
 
                 return DeviceResult(name, error=f"{target.key_source or 'the connection file'} reaches {name} over "
                                                 "SSH only (start the lab with --yang to serve NETCONF): nothing sent")

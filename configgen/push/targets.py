@@ -24,10 +24,12 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from netmiko import BaseConnection
 
 from configgen.findings import InputError
+from configgen.inventory import Inventory
 from configgen.platforms import Platform, platform_for
 from configgen.push.credentials import Credentials, register_secret
 from configgen.push.drivers import DRIVERS, RejectUnknown, TrustOnFirstUse
@@ -60,8 +62,9 @@ class Target:
         the device's host key checked out (drivers.HostKeyError otherwise: no password sent)."""
         driver = DRIVERS[self.platform.delivery.push_driver]
         if self.pinned_host_key:
-            keys = dict(alt_host_keys=False, pinned_host_keys=(self.pinned_host_key,),
-                        key_source=self.key_source or "the connection file", host_key_policy=RejectUnknown())
+            keys: dict[str, Any] = dict(alt_host_keys=False, pinned_host_keys=(self.pinned_host_key,),
+                                        key_source=self.key_source or "the connection file",
+                                        host_key_policy=RejectUnknown())
         else:
             known = self.host_keys.known_hosts
             policy = TrustOnFirstUse(known) if self.host_keys.accept_new else RejectUnknown()
@@ -74,7 +77,7 @@ class Target:
 
 @dataclass(frozen=True)
 class ConnectionFile:
-    devices: dict[str, dict]
+    devices: dict[str, dict[str, Any]]
     login: tuple[str, str] | None
     path: str = ""
 
@@ -111,7 +114,7 @@ def read_connection_file(path: str | Path) -> ConnectionFile:
     return ConnectionFile(document["devices"], login, str(path))
 
 
-def _check_entry(path, name: str, entry) -> None:
+def _check_entry(path: str | Path, name: str, entry: object) -> None:
     """One `devices` entry: a mapping with a host, an integer port, optional strings."""
     where = f"{path}: devices.{name}"
     if not isinstance(entry, dict):
@@ -128,7 +131,7 @@ def _check_entry(path, name: str, entry) -> None:
             raise InputError(f"{where}: `{key}` must be a string, got {entry[key]!r}")
 
 
-def resolve_targets(inventory, names: list[str] | None = None, connections: ConnectionFile | None = None,
+def resolve_targets(inventory: Inventory, names: list[str] | None = None, connections: ConnectionFile | None = None,
                     host_keys: HostKeys | None = None) -> dict[str, Target]:
     """Targets for `names` (default: every device configgen renders a configuration for:
     devices with services and PBX gateways alike), in name order. A named device that is
@@ -150,12 +153,12 @@ def resolve_targets(inventory, names: list[str] | None = None, connections: Conn
             # A file's host key is trusted only together with the file's own (lab) login.
             pinned = entry.get("host_key") if connections.login else None
             netconf_port = entry.get("netconf_port")
-        targets[name] = Target(name, host, port, platform, host_keys or HostKeys(), pinned,
-                               f"connection file {connections.path}" if pinned else "", netconf_port)
+        source = f"connection file {connections.path}" if connections is not None and pinned else ""
+        targets[name] = Target(name, host, port, platform, host_keys or HostKeys(), pinned, source, netconf_port)
     return targets
 
 
-def select_devices(inventory, names: list[str] | None = None) -> list[str]:
+def select_devices(inventory: Inventory, names: list[str] | None = None) -> list[str]:
     """`names` checked (InputError for a device unknown or with nothing rendered), or every
     device configgen renders a configuration for; in name order. What push, verify, diff
     and rollback act on."""

@@ -92,7 +92,7 @@ def test_a_netconf_push_is_proven_by_the_pings(netconf_lab_up, tmp_path):
 def test_lab_faults_reach_the_netconf_face(netconf_lab_up):
     """`--fault` on a NETCONF lab device: a refused login and a refused commit, each
     reported with the state the device was left in; its dataplane is untouched."""
-    from configgen.lab.device import Fault
+    from configgen.lab.faults import Fault
 
     lab, connections, inventory = netconf_lab_up
     lab.set_fault("sy-water-pe", Fault(refuse_login=True))
@@ -151,7 +151,7 @@ def test_deploy_text_report_says_what_waits_for_the_pings_and_what_was_kept(netc
 def test_deploy_cancels_the_confirmed_commit_when_the_pings_fail_and_the_dataplane_follows(netconf_lab_up):
     """The pings cannot run on sy-water-pe (its SSH CLI refuses the login; its NETCONF face
     does not): its confirmed commit is cancelled, and its namespace loses the tunnel again."""
-    from configgen.lab.device import Fault
+    from configgen.lab.faults import Fault
 
     lab, connections, inventory = netconf_lab_up
     server = lab.netconf["sy-water-pe"]
