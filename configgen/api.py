@@ -25,6 +25,7 @@ from configgen.netconf.devices import device_payloads
 from configgen.render import make_environment, render_inventory, template_location, write_configs
 
 if TYPE_CHECKING:
+    from configgen.netconf.push import Held
     from configgen.push.credentials import Credentials
     from configgen.push.engine import DeviceResult, PushReport
     from configgen.push.targets import Target
@@ -403,7 +404,7 @@ def push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = Fal
 def _push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = False, workers: int = 4,
                    backup_dir: str | Path | None = None, line_timeout: float = 30.0,
                    progress: DeviceProgress | None = None, hold: bool = False,
-                   confirm_timeout: int | None = None) -> tuple[PushResult, dict]:
+                   confirm_timeout: int | None = None) -> tuple[PushResult, dict[str, Held]]:
     """push_rendered; with `hold`, NETCONF devices stop after their commit, and the second
     value maps each such device to its configgen.netconf.push.Held (settled by the caller).
     `confirm_timeout`: a Huawei confirmed commit's (default netconf.push.CONFIRM_TIMEOUT)."""
@@ -415,7 +416,7 @@ def _push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = Fa
     report = push_devices(inventory, rendered.configs, over_ssh, reached.credentials,
                           dry_run=dry_run, workers=workers, progress=progress, line_timeout=line_timeout,
                           backup_dir=backup_dir)
-    held: dict = {}
+    held: dict[str, Held] = {}
     if over_netconf:
         from configgen.netconf.push import push_devices as push_netconf  # ncclient: the netconf extra
 

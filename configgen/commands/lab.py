@@ -18,12 +18,15 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from configgen.commands.common import (Subcommands, print_findings, whole_number)
 from configgen.fileio import write_atomic
 from configgen.lab.faults import FAULT_KINDS, parse_faults
 from configgen.lab.runner import CONNECTIONS, STATE, serve
+
+if TYPE_CHECKING:
+    from configgen.inventory import Inventory
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 RUN_ROOT = Path("/run/configgen-lab")
@@ -175,7 +178,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _yang_problem(directory: Path, inventory) -> str | None:
+def _yang_problem(directory: Path, inventory: Inventory) -> str | None:
     """Why `--yang DIR` cannot serve this inventory's NETCONF devices (None: it can)."""
     from configgen.findings import InputError
     from configgen.netconf.validate import model_sets

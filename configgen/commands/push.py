@@ -24,7 +24,7 @@ from configgen.commands.common import (EXIT_FINDINGS, EXIT_OK, Subcommands, add_
 from configgen.findings import InputError
 
 if TYPE_CHECKING:   # the commands import what they run only when they run
-    from configgen.api import Access, Reach, RenderResult
+    from configgen.api import Access, DeployResult, Reach, RenderResult
     from configgen.push import PushReport
     from configgen.verify import VerifyReport
 
@@ -183,9 +183,9 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     return EXIT_OK if deployed.ok else EXIT_FINDINGS
 
 
-def _show_settled(deployed) -> None:
+def _show_settled(deployed: DeployResult) -> None:
     """NETCONF devices settle after the pings (kept or rolled back): their final state."""
-    if deployed.settled:
+    if deployed.settled and deployed.push is not None:
         from configgen.push.engine import PushReport
 
         print("\nNETCONF devices after the verification (kept: done; rolled back: failed):")

@@ -31,6 +31,7 @@ from configgen.lab.sshsim import LISTEN, DeviceServer
 
 if TYPE_CHECKING:
     from configgen.inventory import Inventory
+    from configgen.netconf.labserver import NetconfServer
 
 _counter = iter(range(1_000_000))
 
@@ -73,7 +74,7 @@ class Lab:
         self._executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="cglab")
         self.host_key: str | None = None
         self.yang = yang
-        self.netconf: dict = {}          # device -> configgen.netconf.labserver.NetconfServer
+        self.netconf: dict[str, NetconfServer] = {}      # devices that also serve NETCONF
 
     # ---- lifecycle -----------------------------------------------------------------
     def start(self) -> "Lab":
@@ -99,19 +100,18 @@ class Lab:
             server = DeviceServer(device, self.username, self.password, key, self._executor, port)
             await server.start()
             self.servers[name] = server
-        for name, model_dir in self.netconf_models().items():
+        for name, (model_dir, kind) in self.netconf_models().items():
             from configgen.lab.netconf import follow  # libyang: only for NETCONF labs
             from configgen.netconf.labserver import NetconfServer
 
-            device = self.devices[name]
-            server = NetconfServer(model_dir, self.username, self.password, key, executor=self._executor)
-            server.on_change = follow(device, server.models.kind)
-            await server.start()
-            self.netconf[name] = server
+            netconf = NetconfServer(model_dir, self.username, self.password, key, executor=self._executor)
+            netconf.on_change = follow(self.devices[name], kind)
+            await netconf.start()
+            self.netconf[name] = netconf
 
-    def netconf_models(self) -> dict[str, Path]:
-        """Device -> the model set its NETCONF server serves: devices with `transport:
-        netconf` whose vendor has a set in `yang` (none without `yang`)."""
+    def netconf_models(self) -> dict[str, tuple[Path, str]]:
+        """Device -> (folder, payload kind) of the model set its NETCONF server serves:
+        devices with `transport: netconf` whose vendor has a set in `yang` (none without `yang`)."""
         if self.yang is None or not any(d.transport == "netconf" for d in self.inventory.devices.values()):
             return {}
         from configgen.netconf.validate import model_sets
@@ -121,8 +121,8 @@ class Lab:
         found = {}
         for name, device in self.inventory.devices.items():
             kind = platform_for(device).netconf_models
-            if device.transport == "netconf" and name in self.devices and kind in sets:
-                found[name] = sets[kind].directory
+            if device.transport == "netconf" and name in self.devices and kind is not None and kind in sets:
+                found[name] = (sets[kind].directory, kind)
         return found
 
     def _call(self, coro: Coroutine[Any, Any, T]) -> T:
@@ -133,8 +133,10 @@ class Lab:
         """Stop serving and remove the namespaces; the teardown runs whatever else fails."""
         try:
             if self._loop is not None:
-                for server in [*self.servers.values(), *self.netconf.values()]:
+                for server in self.servers.values():
                     self._call(server.stop())
+                for netconf in self.netconf.values():
+                    self._call(netconf.stop())
                 self._loop.call_soon_threadsafe(self._loop.stop)
         finally:
             self._loop = None

@@ -18,8 +18,12 @@ static NAT, policing.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING, Callable
 
 from configgen.lab.config import ConfigTree
+
+if TYPE_CHECKING:
+    from configgen.lab.device import SimDevice
 
 
 def _local(element: ET.Element) -> str:
@@ -158,7 +162,7 @@ def datastore_tree(base: ConfigTree, kind: str, document: str) -> ConfigTree:
     return tree
 
 
-def follow(device, kind: str):
+def follow(device: SimDevice, kind: str) -> Callable[[str], None]:
     """The `on_change` of `device`'s NETCONF server: the committed datastore becomes the
     simulator's running config, and its namespace follows (SimDevice.commit)."""
     def on_change(running: str) -> None:
