@@ -23,21 +23,16 @@ from typing import Callable, Collection, Iterable, Iterator
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from configgen import kinds
 from configgen.findings import InputError
 from configgen.checks.text import assert_values_safe
 from configgen.fileio import write_all_atomic
 from configgen.inventory import Inventory
 from configgen.platforms import platform_for
-from configgen.services import gprs_vpn, internet_line, pbx
+from configgen.services import pbx
 from configgen.services.model import Contribution, DeviceConfig
 
-# service kind -> build(service, device, platform, inventory) -> Contribution
-SERVICE_BUILDERS: dict[str, Callable] = {
-    "gprs_vpn": gprs_vpn.build,
-    "internet_line": internet_line.build,
-}
-
-
+# Each `services:` entry is built by its kind's `build` (configgen.kinds).
 # Contributions that do not come from `services:` entries (PBX gateways under `vpmn:`):
 # each returns (device name, Contribution) pairs.
 INVENTORY_WIDE_BUILDERS: list[Callable[[Inventory], Iterable[tuple[str, Contribution]]]] = [
@@ -149,6 +144,8 @@ def make_environment(template_dir: str | Path | None = None) -> jinja2.Environme
                              + ("not a directory" if Path(template_dir).exists() else "no such directory"))
         loaders.append(jinja2.FileSystemLoader(str(template_dir)))
     loaders.append(jinja2.FileSystemLoader(str(bundled_template_dir())))
+    # A kind registered from outside configgen may bring its own templates (configgen.kinds).
+    loaders += [jinja2.FileSystemLoader(str(kind.template_dir)) for kind in kinds.loaded() if kind.template_dir]
     env = _Sandbox(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,   # a misspelt value is an error, never an empty string
@@ -166,9 +163,10 @@ def make_environment(template_dir: str | Path | None = None) -> jinja2.Environme
     return env
 
 
-def build_device_configs(inventory: Inventory) -> dict[str, DeviceConfig]:
-    """Merge every service's contribution into one DeviceConfig per device.
-    Expects a validated inventory (render refuses to run otherwise)."""
+def build_device_configs(inventory: Inventory, only: Collection[str] | None = None) -> dict[str, DeviceConfig]:
+    """Merge every service's contribution into one DeviceConfig per device (only the
+    devices named in `only`, when given). Expects a validated inventory (render refuses
+    to run otherwise)."""
     configs: dict[str, DeviceConfig] = {}
 
     def config_for(name: str) -> DeviceConfig:
@@ -178,12 +176,16 @@ def build_device_configs(inventory: Inventory) -> dict[str, DeviceConfig]:
         return configs[name]
 
     for service in inventory.services:
+        if only is not None and service.device not in only:
+            continue
         config = config_for(service.device)
-        builder = SERVICE_BUILDERS[service.kind]
-        config.add(builder(service, inventory.devices[service.device], config.platform, inventory))
+        contribution = kinds.of(service).build(service, inventory.devices[service.device], config.platform, inventory)
+        contribution.owner = service.name
+        config.add(contribution)
     for builder in INVENTORY_WIDE_BUILDERS:
         for device_name, contribution in builder(inventory):
-            config_for(device_name).add(contribution)
+            if only is None or device_name in only:
+                config_for(device_name).add(contribution)
     return configs
 
 
@@ -275,16 +277,30 @@ def render_device(config: DeviceConfig, env: jinja2.Environment) -> str:
         raise TemplateFailure(file, line, f"{type(exc).__name__}: {exc}") from None
 
 
+class RenderedConfig(str):
+    """A device's configuration text that also carries what render knows about it and
+    push needs (configgen.push.ownership): the route labels and the owners (services,
+    PBXs) rendered into it. Text everywhere else: written, compared, printed as is."""
+
+    route_labels: frozenset[str]
+    owners: frozenset[str]
+
+    def __new__(cls, text: str, route_labels: Iterable[str] = (), owners: Iterable[str] = ()) -> RenderedConfig:
+        rendered = super().__new__(cls, text)
+        rendered.route_labels, rendered.owners = frozenset(route_labels), frozenset(owners)
+        return rendered
+
+
 def render_inventory(inventory: Inventory, template_dir: str | Path | None = None,
                      progress: Callable[[int, int], None] | None = None,
-                     only: Collection[str] | None = None) -> dict[str, str]:
+                     only: Collection[str] | None = None) -> dict[str, RenderedConfig]:
     """Device name -> configuration text, for every device that carries a service
     (or only those named in `only`). `progress(done, total)` after each device."""
     env = make_environment(template_dir)
-    configs = sorted(item for item in build_device_configs(inventory).items() if only is None or item[0] in only)
+    configs = sorted(build_device_configs(inventory, only).items())
     rendered = {}
     for done, (name, config) in enumerate(configs, 1):
-        rendered[name] = render_device(config, env)
+        rendered[name] = RenderedConfig(render_device(config, env), config.route_labels, config.owners)
         if progress:
             progress(done, len(configs))
     return rendered

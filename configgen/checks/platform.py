@@ -8,8 +8,9 @@ documented form for is refused here, never rendered as a guess.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
+from configgen import kinds
 from configgen.findings import Finding
 from configgen.inventory.types import NAME
 from configgen.platforms import Platform, platform_for
@@ -21,12 +22,10 @@ FEATURE_NAMES = {
 }
 
 
-def needed_features(service) -> list[str]:
-    """The platform features a service's rendering depends on, in the order findings name them."""
-    if service.kind != "internet_line":
-        return []
-    features = ["nat"] if service.nat or service.static_nat else []
-    return features + ["inbound_filter", "rate_limit"]   # every internet line has both
+def needed_features(service: Any) -> list[str]:
+    """The platform features a service's rendering depends on, in the order findings name
+    them (its kind's `features`)."""
+    return kinds.of(service).features(service)
 
 
 def check(inventory) -> Iterable[Finding]:
@@ -69,13 +68,8 @@ def _hostname(sources, name: str, device, platform: Platform) -> Iterator[Findin
 def _lengths(inventory, service, device, platform: Platform, path) -> Iterator[Finding]:
     """Descriptions and labels as they will be rendered (owner marker included) against the
     family's limits. The service's own builder makes them: one recipe, no copy here."""
-    from configgen.render import SERVICE_BUILDERS  # noqa: PLC0415 (render imports the checks' package)
-
-    builder = SERVICE_BUILDERS.get(service.kind)
-    if builder is None:
-        return
     try:
-        contribution = builder(service, device, platform, inventory)
+        contribution = kinds.of(service).build(service, device, platform, inventory)
     except (ValueError, TypeError, AttributeError):
         return                       # an entry broken otherwise has its own findings
     texts: list[tuple[str, str, int | None]] = []   # (what, text, limit)

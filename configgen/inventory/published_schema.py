@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from configgen.inventory.schema import InventoryDocument
+from configgen.inventory.schema import document_model
 
 SCHEMA_ID = "https://configgen.invalid/schema/inventory.schema.json"   # a name, not a download address
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -34,7 +34,7 @@ def _draft07(node):
 
 
 def inventory_json_schema() -> dict:
-    generated = InventoryDocument.model_json_schema(ref_template="#/definitions/{model}")
+    generated = document_model().model_json_schema(ref_template="#/definitions/{model}")
     definitions = generated.pop("$defs", {})
     schema = {"$schema": DRAFT, "$id": SCHEMA_ID, "title": "configgen inventory", **generated,
               "definitions": definitions}

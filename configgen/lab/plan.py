@@ -8,9 +8,9 @@ routes and tunnels come from the pushed config.
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass, field
 
+from configgen import kinds
 from configgen.lab import ifnames
 from configgen.lab.device import DEVICE_TYPES
 
@@ -76,12 +76,6 @@ class LabPlan:
     services: dict[str, ServiceTargets] = field(default_factory=dict)
 
 
-def sample_terminal(pool: ipaddress.IPv4Network) -> str:
-    """A terminal address inside a pool: host 10 (or the first host of a small pool)."""
-    hosts = pool.num_addresses - 2
-    return str(pool.network_address + (10 if hosts >= 10 else 1))
-
-
 def _peer(wan) -> str:
     if wan.peer is not None:
         return str(wan.peer)
@@ -109,20 +103,18 @@ def build_plan(inventory, prefix: str) -> LabPlan:
             name, dev.vendor, dev.os, dev.hostname or name,
             DEVICE_TYPES[(dev.vendor, dev.os)], new_ns("d", f"device {name}"), {})
 
-    operator = inventory.operator
     lans: dict[tuple[str, str], str] = {}     # (device, LAN interface) -> server namespace
     for service in inventory.services:
-        if service.kind not in ("gprs_vpn", "internet_line"):
-            continue     # other services (pbx) have no IP dataplane in the lab
+        setup = kinds.of(service).lab
+        if setup is None:
+            continue     # a kind without an IP dataplane in the lab
         if service.device not in plan.devices:
             raise PlanError(f"service {service.name}: unknown device {service.device}")
         dp = plan.devices[service.device]
         wan_if = _plug(dp, service.wan.interface, service.name)
         peer = _peer(service.wan)
-        if service.kind == "gprs_vpn":
-            op_ns = new_ns("g", f"GPRS core for {service.name}")
-        else:
-            op_ns = new_ns("p", f"internet PE for {service.name}")
+        side = setup(service, inventory)
+        op_ns = new_ns(side.letter, f"{side.node} for {service.name}")
         plan.links.append(Link(dp.namespace, wan_if, op_ns, "ce"))
         plan.addresses.append((op_ns, "ce", f"{peer}/{service.wan.address.network.prefixlen}"))
 
@@ -142,31 +134,13 @@ def build_plan(inventory, prefix: str) -> LabPlan:
             if route not in plan.routes:
                 plan.routes.append(route)
 
-        if service.kind == "gprs_vpn":
-            endpoint = str(service.gre_endpoint or operator.gre_endpoint)
-            targets.gre_endpoint = endpoint
-            plan.addresses.append((op_ns, "lo", f"{endpoint}/32"))
-            for pool in service.terminal_pools:
-                terminal = sample_terminal(pool)
-                targets.terminals.append(terminal)
-                plan.addresses.append((op_ns, "lo", f"{terminal}/32"))
-            verify = service.verify_terminal
-            if verify is not None and str(verify) not in targets.terminals:
-                targets.terminals.append(str(verify))
-                plan.addresses.append((op_ns, "lo", f"{verify}/32"))
-            plan.gre.append(Gre(op_ns, GRE_DEV, endpoint, str(service.wan.address.ip)))
-            # Everything not on the /30 goes back through the tunnel, whatever address the
-            # customer sources from (LAN, unnumbered WAN or a distinct tunnel address).
+        for name, value in side.targets.items():
+            setattr(targets, name, value)
+        plan.addresses += [(op_ns, "lo", f"{address}/32") for address in side.loopbacks]
+        if side.gre_local is not None:
+            plan.gre.append(Gre(op_ns, GRE_DEV, side.gre_local, str(service.wan.address.ip)))
             plan.routes.append((op_ns, "default", f"dev {GRE_DEV}"))
-        else:
-            test = str(operator.internet_test_address)
-            targets.internet_test_address = test
-            plan.addresses.append((op_ns, "lo", f"{test}/32"))
-            # The operator routes the public block to the customer; a NATed private LAN
-            # gets no route, so only translated traffic can come back.
-            block = service.public_block
-            if block is not None:
-                plan.routes.append((op_ns, str(block), f"via {service.wan.address.ip}"))
+        plan.routes += [(op_ns, prefix, via) for prefix, via in side.routes]
         plan.services[service.name] = targets
     return plan
 

@@ -5,9 +5,8 @@ what is configgen's on a device:
 
 1. **Route labels.** A top-level route configgen no longer renders is removed only when
    its label (`name X` / `description X`) is one configgen renders for a service on
-   that device *now*: the labels come from the service modules themselves
-   (`configgen.render.SERVICE_BUILDERS` / `INVENTORY_WIDE_BUILDERS`, the code that
-   renders them), e.g. `WH-LOGISTICS-GRE-ENDPOINT`, `WH-LOGISTICS-POOL1`,
+   that device *now*: render hands them over with the text it rendered
+   (`configgen.render.RenderedConfig`; `from_rendered`), e.g. `WH-LOGISTICS-GRE-ENDPOINT`, `WH-LOGISTICS-POOL1`,
    `XG-FACTORY-DEFAULT-TO-PE`. An indexed label (`...-POOL2`) stands for its family
    (`...-POOL<n>`): a pool dropped from the inventory leaves a higher index behind.
    A foreign route whose name merely starts with a service label
@@ -43,11 +42,13 @@ what is configgen's on a device:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from hier_config import HConfig
 
-from configgen.platforms import Platform, platform_for
+from configgen.platforms import Platform
 from configgen.services.addressing import OWNER_MARK
 
 
@@ -100,25 +101,29 @@ class Ownership:
         return False
 
 
-def for_device(inventory, device: str) -> Ownership:
-    """Labels and names of what configgen renders on `device`, from the service builders."""
-    from configgen.render import INVENTORY_WIDE_BUILDERS, SERVICE_BUILDERS
-
-    contributions, names = [], set()
-    dev = inventory.devices[device]
-    platform = platform_for(dev)
-    for service in inventory.services:
-        if service.device == device:
-            names.add(service.name)
-            contributions.append(SERVICE_BUILDERS[service.kind](service, dev, platform, inventory))
-    for builder in INVENTORY_WIDE_BUILDERS:
-        for name, contribution in builder(inventory):
-            if name == device:
-                contributions.append(contribution)
-                names.update(section.values.pbx for section in contribution.sections)
-    labels = {route.name for c in contributions for route in c.routes}
+def from_rendered(labels: Iterable[str], names: Iterable[str]) -> Ownership:
+    """The ownership of a device from what render put on it: its route labels and owners."""
+    labels = frozenset(labels)
     stems = {m.group(1) for label in labels if (m := re.fullmatch(r"(.*\D)[1-9]\d*", label))}
-    return Ownership(frozenset(labels), frozenset(stems), frozenset(names))
+    return Ownership(labels, frozenset(stems), frozenset(names))
+
+
+def for_config(inventory: Any, device: str, config: str) -> Ownership:
+    """What marks configgen's objects on `device` whose rendered text is `config`: what
+    render handed over with it (a `RenderedConfig`). Text from elsewhere (a caller's own
+    string) gets what render builds for the device (`for_device`)."""
+    labels, owners = getattr(config, "route_labels", None), getattr(config, "owners", None)
+    if labels is None or owners is None:
+        return for_device(inventory, device)
+    return from_rendered(labels, owners)
+
+
+def for_device(inventory: Any, device: str) -> Ownership:
+    """Labels and names of what configgen renders on `device`, as render builds them."""
+    from configgen.render import build_device_configs
+
+    config = build_device_configs(inventory, only=(device,))[device]
+    return from_rendered(config.route_labels, config.owners)
 
 
 @dataclass(frozen=True)

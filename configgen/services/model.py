@@ -167,6 +167,7 @@ class Contribution:
     routes: list[Route] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     access_lists: list[AccessList] = field(default_factory=list)   # numbered on merge
+    owner: str = ""    # the service or PBX it comes from (render sets a service's name)
 
 
 @dataclass
@@ -180,6 +181,11 @@ class DeviceConfig:
     routes: list[Route] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     access_lists: list[AccessList] = field(default_factory=list)
+    # What push needs from render (configgen.push.ownership): the services and PBXs that
+    # contributed, and every route label they asked for (a route two services share is
+    # rendered once, under the first one's label, but both labels are theirs).
+    owners: list[str] = field(default_factory=list)
+    route_labels: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # Indexes for merging; plain attributes, not fields, so templates never see them.
@@ -187,6 +193,9 @@ class DeviceConfig:
         self._route_keys = {r.key for r in self.routes}
 
     def add(self, contribution: Contribution) -> None:
+        if contribution.owner and contribution.owner not in self.owners:
+            self.owners.append(contribution.owner)
+        self.route_labels.extend(r.name for r in contribution.routes if r.name not in self.route_labels)
         for interface in contribution.interfaces:
             existing = self._by_name.get(interface.name)
             if existing is None:

@@ -194,4 +194,5 @@ def contributions(inventory) -> Iterable[tuple[str, Contribution]]:
     which renders only inventories without errors (so `gateway_findings` found nothing)."""
     for plan, index in _gateway_pbxs(inventory):
         values = gateway_values(plan, index)
-        yield plan.group.pbx[index].gateway, Contribution(sections=[Section(template="cisco/pbx.j2", values=values)])
+        yield plan.group.pbx[index].gateway, Contribution(sections=[Section(template="cisco/pbx.j2", values=values)],
+                                                          owner=values.pbx)
