@@ -126,9 +126,10 @@ def build_plan(inventory, prefix: str) -> LabPlan:
         server_ns = lans[lan_key]
         targets = ServiceTargets(service.kind, service.device, peer, str(service.lan.address.ip),
                                  service.lan.interface)
-        if service.server is not None:
-            targets.server = str(service.server)
-            plan.addresses.append((server_ns, "lan", f"{service.server}/{service.lan.address.network.prefixlen}"))
+        server = getattr(service, "server", None)     # a kind may have no customer server
+        if server is not None:
+            targets.server = str(server)
+            plan.addresses.append((server_ns, "lan", f"{server}/{service.lan.address.network.prefixlen}"))
             # only a LAN with a server address can route: the kernel refuses a gateway off-link
             route = (server_ns, "default", f"via {service.lan.address.ip}")
             if route not in plan.routes:
