@@ -110,14 +110,11 @@ class InternetLineService(Strict):
 
 @dataclass(frozen=True)
 class InternetLineValues:
-    """What the service's own template block spells: the ACLs, the policing policy and
-    the global NAT statements (on Cisco; VRP puts NAT on the WAN interface)."""
+    """What the service's own template block spells: the WAN interface's ACLs, policing
+    policy and NAT, stored once on that interface (Cisco spells NAT as global statements
+    here, VRP on the interface in device.j2)."""
 
-    wan: str
-    nat_acl: AccessList | None
-    static_nat: list[StaticNatEntry]
-    security_policy: AccessList
-    rate_limit: RateLimit
+    wan: Interface
 
 
 def build(service: Any, device: Any, platform: Platform, inventory: Any) -> Contribution:
@@ -155,8 +152,7 @@ def build(service: Any, device: Any, platform: Platform, inventory: Any) -> Cont
         owners=[service.name],
         nat="inside" if service.nat else None,
     )
-    values = InternetLineValues(wan=service.wan.interface, nat_acl=nat_acl, static_nat=static_nat,
-                                security_policy=policy, rate_limit=limit)
+    values = InternetLineValues(wan=wan)
     return Contribution(
         interfaces=[wan, lan],
         routes=[Route(DEFAULT_ROUTE, str(peer), route_label(service.name, "DEFAULT-TO-PE"))],

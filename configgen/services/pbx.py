@@ -37,6 +37,9 @@ E1_D_CHANNEL = 15          # pri-group timeslots 1-31 creates Serial<port>:15 (t
 # One PBX per gateway, so fixed tags as in docs/references.md §4.
 CALLING_OUT_RULE, TO_PBX_RULE, CALLED_OUT_RULE = 1001, 1002, 1003
 PBX_IN_PEER, PBX_OUT_PEER, OPERATOR_PEER = 100, 101, 200
+# The operator leg (docs/references.md §4): SIP to the softswitch/IMS, G.711 A-law (the E1
+# side's companding), DTMF as RTP named events.
+SIP, CODEC, DTMF_RELAY = "sipv2", "g711alaw", "rtp-nte"
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,14 @@ class DialPeer:
     profile_incoming: str | None = None
     profile_outgoing: str | None = None
     session_target: str | None = None       # "ipv4:198.51.100.20"
+    session_protocol: str | None = None     # VoIP: "sipv2"
+    codec: str | None = None                # VoIP: "g711alaw"
+    dtmf_relay: str | None = None           # VoIP: "rtp-nte"
+    # Inbound from the PBX: route on the called number as dialled, no second dial tone.
+    direct_inward_dial: bool = False
+    # Towards the PBX: IOS strips the digits a POTS destination-pattern matched
+    # explicitly; the PBX needs the whole extension, so they are kept.
+    no_digit_strip: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,16 +121,18 @@ def gateway_values(plan: GroupPlan, index: int) -> PbxGateway:
     to_vpmn, to_pbx = f"{pbx.name.upper()}-TO-VPMN", f"VPMN-TO-{pbx.name.upper()}"
     profiles = (Profile(to_vpmn, CALLING_OUT_RULE, CALLED_OUT_RULE), Profile(to_pbx, TO_PBX_RULE, TO_PBX_RULE))
     peers = [DialPeer(PBX_IN_PEER, "pots", owner_description(pbx.name, "inbound from PBX trunk"),
-                      incoming_called_number=".",
+                      incoming_called_number=".", direct_inward_dial=True,
                       port=port, profile_incoming=to_vpmn)]
     peers += [DialPeer(PBX_OUT_PEER + i, "pots",
                        owner_description(pbx.name, f"outbound to PBX (prefix {prefix})"),
-                       destination_pattern=prefix + "." * length, port=port, profile_outgoing=to_pbx)
+                       destination_pattern=prefix + "." * length, port=port, profile_outgoing=to_pbx,
+                       no_digit_strip=True)
               for i, length in enumerate(lengths)]
     # Every call from the PBX leaves with the 600 prefix; matching it (instead of .T)
     # keeps calls from the operator to unknown numbers from looping back to the operator.
     peers.append(DialPeer(OPERATOR_PEER, "voip", owner_description(pbx.name, "to operator softswitch/IMS"),
-                          destination_pattern=f"{ACCESS_PREFIX}T", session_target=f"ipv4:{pbx.operator.sip}"))
+                          destination_pattern=f"{ACCESS_PREFIX}T", session_target=f"ipv4:{pbx.operator.sip}",
+                          session_protocol=SIP, codec=CODEC, dtmf_relay=DTMF_RELAY))
     return PbxGateway(
         pbx=pbx.name,
         switch_type=pbx.trunk.switch_type,
