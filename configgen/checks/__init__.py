@@ -37,7 +37,7 @@ class Places:
     and a list is made only when a value repeats: most never do, and allocations are
     what a check over 100,000 entries costs."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.first: dict[Any, Any] = {}
         self.more: dict[Any, list] = {}
 

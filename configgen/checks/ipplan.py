@@ -11,75 +11,26 @@ from __future__ import annotations
 import ipaddress
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from configgen import kinds
 from configgen.checks import repeated
 from configgen.findings import PLACES_LISTED, Finding
 from configgen.services.addressing import other_host
+from configgen.services.ipplan import (
+    NEVER_A_SOURCE,
+    Claim,
+    check_host_address,
+    host_address,
+    not_a_host,
+    span,
+    special_purpose,
+)
 
 
-@dataclass(slots=True)
-class Claim:
-    """A subnet some service uses, and where it is written."""
-
-    network: ipaddress.IPv4Network
-    role: str                     # "interconnect", "LAN", "terminal pool", "public block", ...
-    device: str
-    service: str
-    path: tuple
-    # Claims with the same non-None family may overlap: the same interface address
-    # used by two services on one device, or a routed LAN inside its own public block.
-    family: tuple | None = None
-
-    def label(self) -> str:
-        return f"{self.network} ({self.role} of {self.service} on {self.device})"
 
 
-def span(network: ipaddress.IPv4Network) -> tuple[int, int]:
-    """First and last address as integers. (ipaddress computes broadcast_address through
-    hostmask, which dominated the check's profile at 10,000 services.)"""
-    start = int(network.network_address)
-    return start, start + (1 << (32 - network.prefixlen)) - 1
-
-
-def interface_family(device: str, attachment: Any) -> tuple[Any, ...]:
-    """Claims of one interface address on one device may overlap (services sharing it)."""
-    return ("interface", device, attachment.interface, attachment.address)
-
-
-# Space that is never an internet line's public block (IANA special-purpose registry, RFC 6890).
-NOT_PUBLIC = tuple((ipaddress.IPv4Network(net), what) for net, what in (
-    ("0.0.0.0/8", "'this network' space"),
-    ("10.0.0.0/8", "private (RFC 1918) space"),
-    ("100.64.0.0/10", "shared carrier-grade NAT (RFC 6598) space"),
-    ("127.0.0.0/8", "loopback space"),
-    ("169.254.0.0/16", "link-local space"),
-    ("172.16.0.0/12", "private (RFC 1918) space"),
-    ("192.0.0.0/24", "IETF protocol assignment space"),
-    ("192.168.0.0/16", "private (RFC 1918) space"),
-    ("198.18.0.0/15", "benchmarking (RFC 2544) space"),
-    ("224.0.0.0/4", "multicast space"),
-    ("240.0.0.0/4", "reserved (class E and broadcast) space"),
-))
-# RFC 5737: fine in lab inventories (`lab: true`), never on a real line.
-DOCUMENTATION = tuple(ipaddress.IPv4Network(net) for net in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"))
-
-
-@dataclass(frozen=True)
-class OperatorAddress:
-    """An operator host a service's verification pings (a service kind's
-    `operator_addresses`): it must be unicast and outside every customer subnet."""
-
-    address: ipaddress.IPv4Address
-    what: str                     # "GRE endpoint": names the finding and its code
-    path: tuple[Any, ...]         # where it is written
-    example: str                  # what a right value looks like
-    why: str                      # why it must lie outside the customer subnets
-
-
-def check(inventory) -> Iterable[Finding]:
+def check(inventory: Any) -> Iterable[Finding]:
     findings: list[Finding] = []
     sources = inventory.sources
     claims: list[Claim] = []
@@ -102,7 +53,7 @@ def check(inventory) -> Iterable[Finding]:
     return findings
 
 
-def check_interconnect(wan, path: tuple, sources) -> Iterator[Finding]:
+def check_interconnect(wan: Any, path: tuple[Any, ...], sources: Any) -> Iterator[Finding]:
     """The interconnect is a /30 and the customer takes one of its two usable hosts."""
     address = wan.address
     network = address.network
@@ -118,8 +69,8 @@ def check_interconnect(wan, path: tuple, sources) -> Iterator[Finding]:
     first, last = span(network)
     if int(address.ip) in (first, last):
         which = "network" if int(address.ip) == first else "broadcast"
-        hosts = f"{network.network_address + 1} or {network.network_address + 2}"
-        yield sources.finding(path + ("address",), f"{address} is the {which} address of its /30; use {hosts}",
+        usable = f"{network.network_address + 1} or {network.network_address + 2}"
+        yield sources.finding(path + ("address",), f"{address} is the {which} address of its /30; use {usable}",
                               code=f"{which}-address")
     elif wan.peer is not None:
         expected = other_host(address)
@@ -130,51 +81,7 @@ def check_interconnect(wan, path: tuple, sources) -> Iterator[Finding]:
                                   code="peer-mismatch")
 
 
-def check_host_address(address: ipaddress.IPv4Interface, path: tuple, role: str, sources) -> Iterator[Finding]:
-    """A gateway (LAN, tunnel) address is a host address of a subnet that has hosts."""
-    network = address.network
-    if network.prefixlen > 30:
-        yield sources.finding(path,
-                              f"{address}: a /{network.prefixlen} {role} has no room for hosts; use /30 or shorter",
-                              code="prefix-too-long")
-        return
-    start, end = span(network)
-    first, last = ipaddress.IPv4Address(start + 1), ipaddress.IPv4Address(end - 1)
-    if int(address.ip) == start:
-        yield sources.finding(path,
-                              f"{address} is the network address of {network}; the gateway must be a host "
-                              f"address ({first} to {last}), e.g. {first}/{network.prefixlen}", code="network-address")
-    elif int(address.ip) == end:
-        yield sources.finding(path,
-                              f"{address} is the broadcast address of {network}; use a host address "
-                              f"({first} to {last}), e.g. {first}/{network.prefixlen}", code="broadcast-address")
-
-
-def special_purpose(network, documentation_too: bool) -> str | None:
-    """What kind of non-public space `network` touches, or None for public unicast space."""
-    for special, what in NOT_PUBLIC:
-        if network.overlaps(special):
-            return what
-    if documentation_too and any(network.overlaps(doc) for doc in DOCUMENTATION):
-        return "documentation (RFC 5737) space"
-    return None
-
-
-def check_in_lan(address, lan: ipaddress.IPv4Interface, path: tuple, what: str, sources) -> Iterator[Finding]:
-    network = lan.network
-    if address not in network:
-        yield sources.finding(path, f"{what} {address} is not on the LAN {network}; "
-                              f"verification pings it from the LAN side: give an address in {network}",
-                              code="outside-lan")
-    elif int(address) in span(network):
-        yield sources.finding(path, f"{what} {address} is the network or broadcast address of {network}",
-                              code="not-a-host")
-    elif address == lan.ip:
-        yield sources.finding(path, f"{what} {address} is the router's own LAN address; name the server's address",
-                              code="own-address")
-
-
-def overlaps(claims: list[Claim], sources) -> Iterator[Finding]:
+def overlaps(claims: list[Claim], sources: Any) -> Iterator[Finding]:
     """Every conflict between claims whose subnets overlap, except within one family.
     Claims of one subnet form a group and the sweep runs over groups: n entries of one
     subnet give one finding (not n²/2), and since distinct CIDR blocks nest at most 33
@@ -184,16 +91,16 @@ def overlaps(claims: list[Claim], sources) -> Iterator[Finding]:
     order = sorted(range(len(claims)), key=lambda k: (spans[k][0], -spans[k][1], claims[k].path))
     chain: list[int] = []               # positions in `order` where the groups still open start
     stops: dict[int, int] = {}          # such a position -> where its group ends
-    groups: dict[int, tuple[list[Claim], tuple | None]] = {}   # position -> (claims, family), once needed
-    against: dict[tuple[int, tuple | None], list[Claim]] = {}  # (position, other family) -> claims in conflict
+    groups: dict[int, tuple[list[Claim], tuple[Any, ...] | None]] = {}   # position -> (claims, family), once needed
+    against: dict[tuple[int, tuple[Any, ...] | None], list[Claim]] = {}  # (position, other family) -> claims in conflict
 
-    def group_at(position: int) -> tuple[list[Claim], tuple | None]:
+    def group_at(position: int) -> tuple[list[Claim], tuple[Any, ...] | None]:
         if position not in groups:
             members = [claims[k] for k in order[position:stops[position]]]
             groups[position] = (members, _group_family(members))
         return groups[position]
 
-    def conflicting(position: int, family: tuple | None) -> list[Claim]:
+    def conflicting(position: int, family: tuple[Any, ...] | None) -> list[Claim]:
         """The claims of a group that conflict with a group of `family` (None: with any);
         cached, as a subnet claimed often may hold many others."""
         members = group_at(position)[0]
@@ -227,7 +134,7 @@ def overlaps(claims: list[Claim], sources) -> Iterator[Finding]:
         position = stop
 
 
-def _group_family(claims: list[Claim]) -> tuple | None:
+def _group_family(claims: list[Claim]) -> tuple[Any, ...] | None:
     """The family every claim of a group shares, or None (no family, or several)."""
     family = claims[0].family
     return family if family is not None and all(c.family == family for c in claims) else None
@@ -238,7 +145,7 @@ def _advice(claims: Iterable[Claim]) -> str:
             else "two customers can never share addresses")
 
 
-def _same_subnet(members: list[Claim], sources) -> Finding:
+def _same_subnet(members: list[Claim], sources: Any) -> Finding:
     first, claim = members[0], members[1]
     advice = _advice(members)
     return repeated(sources, [c.path for c in members], (
@@ -249,7 +156,7 @@ def _same_subnet(members: list[Claim], sources) -> Finding:
         "all but one"), code="overlap")
 
 
-def _inside(inner: list[Claim], outer: list[Claim], sources) -> Iterator[Finding]:
+def _inside(inner: list[Claim], outer: list[Claim], sources: Any) -> Iterator[Finding]:
     """A finding for each claim of `inner` (up to PLACES_LISTED, the last counting the
     rest) inside the claims of `outer` (listed up to PLACES_LISTED)."""
     advice = _advice((*inner, *outer))
@@ -273,7 +180,7 @@ def _group_label(claims: list[Claim]) -> str:
     return f"{first.network} ({first.role} of {first.service} on {first.device}, and {len(claims) - 1} more uses)"
 
 
-def _check_operator_addresses(inventory, claims: list[Claim]) -> Iterator[Finding]:
+def _check_operator_addresses(inventory: Any, claims: list[Claim]) -> Iterator[Finding]:
     """GRE endpoints and the internet test address are operator hosts: unicast, and
     outside every customer subnet, or a ping "proving" operator routing would be
     answered inside the customer's own network."""
@@ -293,7 +200,7 @@ def _check_operator_addresses(inventory, claims: list[Claim]) -> Iterator[Findin
 
 
 def _operator_address_problem(address: ipaddress.IPv4Address, what: str, example: str, why: str,
-                              index: "ClaimIndex") -> str | None:
+                              index: ClaimIndex) -> str | None:
     if not_a_host(address):
         return f"{what} {address} is not a unicast host address; use {example}"
     for claim in index.covering(ipaddress.IPv4Network(address)):
@@ -305,12 +212,12 @@ class ClaimIndex:
     """Claims by block, to find those covering a network (33 look-ups, whatever their
     number) and those inside one (a bisection, then only the claims found)."""
 
-    def __init__(self, claims: Iterable[Claim]):
+    def __init__(self, claims: Iterable[Claim]) -> None:
         # (first address, prefix length) -> claims
         self.by_block: dict[tuple[int, int], list[Claim]] = defaultdict(list)
         for claim in claims:
             self.by_block[(span(claim.network)[0], claim.network.prefixlen)].append(claim)
-        self.ordered: list | None = None   # sorted blocks, made on the first `inside`
+        self.ordered: list[tuple[tuple[int, int], list[Claim]]] | None = None   # sorted blocks, made on the first `inside`
         self.starts: list[int] = []
 
     def covering(self, network: ipaddress.IPv4Network) -> Iterator[Claim]:
@@ -332,26 +239,15 @@ class ClaimIndex:
 
 
 ANYWHERE = ipaddress.IPv4Network("0.0.0.0/0")
-# Sources no packet arriving from the internet can carry.
-NEVER_A_SOURCE = tuple((ipaddress.IPv4Network(net), what) for net, what in (
-    ("0.0.0.0/8", "'this network' space"), ("127.0.0.0/8", "loopback space"),
-    ("169.254.0.0/16", "link-local space"), ("224.0.0.0/4", "multicast space"),
-    ("240.0.0.0/4", "reserved (class E and broadcast) space"),
-))
 
 
-def not_a_host(address: ipaddress.IPv4Address) -> str | None:
-    """What kind of space `address` is in when no host can have it ('this network',
-    loopback, link-local, multicast, reserved and broadcast), or None."""
-    return next((what for network, what in NEVER_A_SOURCE if address in network), None)
-
-
-def _check_management(inventory) -> Iterator[Finding]:
+def _check_management(inventory: Any) -> Iterator[Finding]:
     """Management sources open SSH to routers' WAN addresses from the internet side: each
     must be a possible source, and "from anywhere" needs an explicit acknowledgement."""
     sources = inventory.sources
     lined = {service.device for service in inventory.services if kinds.of(service).opens_management}
-    places = [(("operator",), "management_sources", inventory.operator, "every internet line's router")]
+    places: list[tuple[tuple[str, ...], str, Any, str]] = [
+        (("operator",), "management_sources", inventory.operator, "every internet line's router")]
     places += [(("devices", name), "management_from", device, name) for name, device in inventory.devices.items()]
     for base, field_name, owner, whose in places:
         networks = getattr(owner, field_name, [])
@@ -376,7 +272,7 @@ def _check_management(inventory) -> Iterator[Finding]:
                                   severity="warning", code="management-without-internet-line")
 
 
-def _check_device_consistency(inventory) -> Iterator[Finding]:
+def _check_device_consistency(inventory: Any) -> Iterator[Finding]:
     """Several services on one device must agree on interfaces, tunnels and routes."""
     sources = inventory.sources
     # (device, interface) -> (address, role, path, whether the interface is its service's own)
@@ -411,14 +307,6 @@ def _check_device_consistency(inventory) -> Iterator[Finding]:
                                       code="interface-shared", related=(seen[2] + ("interface",),))
 
 
-def host_address(host: str) -> ipaddress.IPv4Address | None:
-    """A device's `host` as an address; None for a DNS name (not resolved while validating)."""
-    try:
-        return ipaddress.IPv4Address(host)
-    except ValueError:
-        return None
-
-
 # Space the operator assigns GPRS terminals from. A pool elsewhere is routed into the
 # tunnel all the same, and takes those internet addresses away from the customer's LAN.
 TERMINAL_SPACE = tuple(ipaddress.IPv4Network(net) for net in
@@ -426,7 +314,7 @@ TERMINAL_SPACE = tuple(ipaddress.IPv4Network(net) for net in
 TERMINAL_SPANS = tuple(span(network) for network in TERMINAL_SPACE)
 
 
-def _check_terminal_pools(inventory, pools: list[Claim]) -> Iterator[Finding]:
+def _check_terminal_pools(inventory: Any, pools: list[Claim]) -> Iterator[Finding]:
     """Every terminal pool is routed into its GRE tunnel: it must be terminal space, and
     never cover where the router is managed from (its replies would go into the tunnel)."""
     sources = inventory.sources
@@ -463,8 +351,9 @@ def _check_terminal_pools(inventory, pools: list[Claim]) -> Iterator[Finding]:
                                     "operator management_sources", everywhere, sources)
 
 
-def _host_in_pools(name: str, device, host: ipaddress.IPv4Address, pools: "ClaimIndex", sources) -> Iterator[Finding]:
-    seen: set = set()
+def _host_in_pools(name: str, device: Any, host: ipaddress.IPv4Address, pools: ClaimIndex,
+                   sources: Any) -> Iterator[Finding]:
+    seen: set[tuple[ipaddress.IPv4Network, object]] = set()
     for pool in pools.covering(ipaddress.IPv4Network(host)):
         if (pool.network, pool.device == name) in seen:
             continue   # one finding per subnet, however many services repeat it
@@ -484,7 +373,8 @@ def _host_in_pools(name: str, device, host: ipaddress.IPv4Address, pools: "Claim
                                   severity="warning", code="management-in-pool", related=(pool.path,))
 
 
-def _management_in_pools(base: tuple, networks, whose: str, pools: "ClaimIndex", sources) -> Iterator[Finding]:
+def _management_in_pools(base: tuple[Any, ...], networks: list[ipaddress.IPv4Network], whose: str, pools: ClaimIndex,
+                         sources: Any) -> Iterator[Finding]:
     """Pools that cover a management network (error: every reply to it goes into a tunnel)
     or lie inside one (warning: replies to those engineers would)."""
     first_index: dict[ipaddress.IPv4Network, int] = {}
@@ -494,7 +384,7 @@ def _management_in_pools(base: tuple, networks, whose: str, pools: "ClaimIndex",
         if network == ANYWHERE:
             continue   # has its own warning; every pool lies "inside" it
         path = base + (index,)
-        seen: set = set()
+        seen: set[tuple[ipaddress.IPv4Network, object]] = set()
         for pool in pools.covering(network):
             if (pool.network, pool.device) in seen:
                 continue

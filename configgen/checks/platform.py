@@ -28,7 +28,7 @@ def needed_features(service: Any) -> list[str]:
     return kinds.of(service).features(service)
 
 
-def check(inventory) -> Iterable[Finding]:
+def check(inventory: Any) -> Iterable[Finding]:
     sources = inventory.sources
     for name, device in inventory.devices.items():
         yield from _hostname(sources, name, device, platform_for(device))
@@ -51,7 +51,7 @@ def check(inventory) -> Iterable[Finding]:
             yield from _lengths(inventory, service, device, platform, path)
 
 
-def _hostname(sources, name: str, device, platform: Platform) -> Iterator[Finding]:
+def _hostname(sources: Any, name: str, device: Any, platform: Platform) -> Iterator[Finding]:
     hostname = device.hostname or name
     if not NAME.fullmatch(hostname):
         return                       # not a name at all: the schema's `invalid-name` says so
@@ -65,7 +65,7 @@ def _hostname(sources, name: str, device, platform: Platform) -> Iterator[Findin
                                     f"allows at most {platform.hostname_max}", code="hostname-rule")
 
 
-def _lengths(inventory, service, device, platform: Platform, path) -> Iterator[Finding]:
+def _lengths(inventory: Any, service: Any, device: Any, platform: Platform, path: tuple[Any, ...]) -> Iterator[Finding]:
     """Descriptions and labels as they will be rendered (owner marker included) against the
     family's limits. The service's own builder makes them: one recipe, no copy here."""
     try:

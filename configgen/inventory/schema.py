@@ -173,4 +173,4 @@ def document_model() -> type[InventoryDocument]:
     service = Annotated[Union[models], Field(discriminator="kind")]  # type: ignore[valid-type]
     field_info = InventoryDocument.model_fields["services"]
     return create_model("InventoryDocument", __base__=InventoryDocument, __doc__=InventoryDocument.__doc__,
-                        services=(list[service], Field([], description=field_info.description)))  # type: ignore[valid-type]
+                        services=(list[service], Field([], description=field_info.description)))

@@ -9,6 +9,7 @@ routes and tunnels come from the pushed config.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from configgen import kinds
 from configgen.lab import ifnames
@@ -76,7 +77,7 @@ class LabPlan:
     services: dict[str, ServiceTargets] = field(default_factory=dict)
 
 
-def _peer(wan) -> str:
+def _peer(wan: Any) -> str:
     if wan.peer is not None:
         return str(wan.peer)
     net = wan.address.network
@@ -86,7 +87,7 @@ def _peer(wan) -> str:
     return str(second if wan.address.ip == first else first)
 
 
-def build_plan(inventory, prefix: str) -> LabPlan:
+def build_plan(inventory: Any, prefix: str) -> LabPlan:
     """The lab for `inventory` (the `configgen.inventory` model), namespaces named `<prefix>-...`."""
     plan = LabPlan(prefix)
     counters: dict[str, int] = {}

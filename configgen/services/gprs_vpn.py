@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from configgen.checks import Places, repeated
-from configgen.checks.ipplan import Claim, OperatorAddress, check_host_address, check_in_lan, interface_family
+from configgen.services.ipplan import Claim, OperatorAddress, check_host_address, check_in_lan, interface_family
 from configgen.findings import Finding
 from configgen.inventory.schema import DeviceKey, FreeText, Lan, ServiceName, VerifyPings, Wan
 from configgen.inventory.types import Apn, IPv4Address, IPv4Interface, IPv4Network, Strict
@@ -39,7 +39,8 @@ class GprsVpnService(Strict):
     apn: Apn = Field(description="the customer's APN as the GPRS core knows it, e.g. WHLOG.HB")
     wan: Wan = Field(description="the /30 interconnect towards the operator (GRE source)")
     lan: Lan
-    tunnel: Annotated[int, Field(strict=True, ge=0, le=1023, description="tunnel number: Tunnel<n> on IOS, IOS-XE and VRP8 routers, Tunnel0/0/<n> on AR, Tunnel<slot>/0/<n> on CE switches")]
+    tunnel: Annotated[int, Field(strict=True, ge=0, le=1023, description="tunnel number: Tunnel<n> on IOS, IOS-XE and "
+                                 "VRP8 routers, Tunnel0/0/<n> on AR, Tunnel<slot>/0/<n> on CE switches")]
     tunnel_address: IPv4Interface | None = Field(
         None, description="distinct tunnel address instead of `ip unnumbered <wan>` (must not overlap any subnet)")
     gre_endpoint: IPv4Address | None = Field(None, description="overrides operator.gre_endpoint for this service")
@@ -64,7 +65,8 @@ class GprsTunnel(Addressed):
 
 
 def gre_endpoint(service: Any, operator: Any) -> ipaddress.IPv4Address:
-    return service.gre_endpoint or operator.gre_endpoint
+    endpoint: ipaddress.IPv4Address = service.gre_endpoint or operator.gre_endpoint
+    return endpoint
 
 
 def build(service: Any, device: Any, platform: Platform, inventory: Any) -> Contribution:
@@ -107,6 +109,7 @@ def build(service: Any, device: Any, platform: Platform, inventory: Any) -> Cont
 def verify_targets(service: Any, inventory: Any) -> list[PingStep]:
     """The docs/references.md §2 verification, in order; a failure names the broken segment."""
     peer = interconnect_peer(service.wan)
+    assert peer is not None, "validation refuses a WAN that is not one of a /30's two hosts"
     endpoint = gre_endpoint(service, inventory.operator)
     steps = runbook_steps(
         service, peer, f"the transmission circuit to the operator's GPRS router {peer} is up",

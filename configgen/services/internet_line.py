@@ -23,7 +23,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from configgen.checks import Places, repeated
-from configgen.checks.ipplan import (
+from configgen.services.ipplan import (
     NEVER_A_SOURCE,
     Claim,
     OperatorAddress,
@@ -188,7 +188,7 @@ def security_policy(service: Any, platform: Platform,
     5. deny everything else.
     Return-traffic rules name no destination, so they hold whether a platform filters
     before or after NAT."""
-    rules: list[tuple[str, str, dict[str, Any]]] = []
+    rules: list[tuple[Literal["permit", "deny"], Literal["ip", "tcp", "udp", "icmp"], dict[str, Any]]] = []
     for opened in service.inbound:
         rules.append(("permit", opened.protocol, dict(destination=host_route(opened.to),
                                                       destination_port=opened.port)))
@@ -210,6 +210,7 @@ def security_policy(service: Any, platform: Platform,
 def verify_targets(service: Any, inventory: Any) -> list[PingStep]:
     """The docs/references.md §3 verification, in order; a failure names the broken segment."""
     peer = interconnect_peer(service.wan)
+    assert peer is not None, "validation refuses a WAN that is not one of a /30's two hosts"
     test = inventory.operator.internet_test_address
     steps = runbook_steps(
         service, peer, f"the access circuit to the operator's PE {peer} is up",

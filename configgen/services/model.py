@@ -137,7 +137,7 @@ class PingStep:
     proves: str
 
 
-def runbook_steps(service, peer: ipaddress.IPv4Address, circuit: str,
+def runbook_steps(service: Any, peer: ipaddress.IPv4Address, circuit: str,
                   operator_target: ipaddress.IPv4Address, operator_routing: str) -> list[PingStep]:
     """The steps every runbook starts with (docs/references.md §2, §3): the /30 peer proves the
     circuit, an operator address proves operator routing, the server (from the LAN)
@@ -232,7 +232,7 @@ class DeviceConfig:
         self.access_lists.append(acl)
 
 
-def _features(interface: Interface) -> tuple:
+def _features(interface: Interface) -> tuple[Any, ...]:
     """What a service sets on an interface beyond its address."""
     return (interface.bandwidth_kbps, interface.nat, interface.nat_source_acl, interface.static_nat,
             interface.inbound_acl, interface.rate_limit)

@@ -23,7 +23,7 @@ dial-peers, both `incoming called-number .`, would match each other's calls).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from configgen.findings import Finding
 from configgen.numbers.plan import ACCESS_PREFIX, GroupPlan, group_plans, routing_prefix, virtual_calling_number
@@ -202,10 +202,11 @@ def gateway_findings(inventory) -> Iterator[Finding]:
                                   code="too-many-rules")
 
 
-def contributions(inventory) -> Iterable[tuple[str, Contribution]]:
+def contributions(inventory: Any) -> Iterable[tuple[str, Contribution]]:
     """(gateway device, contribution) for every renderable PBX trunk; called by render.py,
     which renders only inventories without errors (so `gateway_findings` found nothing)."""
     for plan, index in _gateway_pbxs(inventory):
         values = gateway_values(plan, index)
-        yield plan.group.pbx[index].gateway, Contribution(sections=[Section(template="cisco/pbx.j2", values=values)],
-                                                          owner=values.pbx)
+        gateway = plan.group.pbx[index].gateway
+        assert gateway is not None, "_gateway_pbxs yields PBXs with a gateway only"
+        yield gateway, Contribution(sections=[Section(template="cisco/pbx.j2", values=values)], owner=values.pbx)

@@ -21,6 +21,7 @@ Step 5 is appended. The internet test address default lives in the inventory sch
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from configgen import kinds
 
@@ -38,7 +39,7 @@ class Step:
     expect: str = "pass"                  # "fail": the ping must NOT get through (a blocked path)
 
 
-def plan_service(service, inventory) -> list[Step]:
+def plan_service(service: Any, inventory: Any) -> list[Step]:
     kind = kinds.get(service.kind)
     planner = kind.verify_targets if kind is not None else None
     if planner is None:
@@ -51,7 +52,7 @@ def plan_service(service, inventory) -> list[Step]:
                  s.source_address or addresses.get(s.source_interface or ""), s.expect) for s in steps]
 
 
-def _from_inventory(service) -> list[Step]:
+def _from_inventory(service: Any) -> list[Step]:
     """The service's own `verify:` pings (inventory schema `VerifyPing`), after the domain
     steps: `source: lan|wan` is that interface of the service, none lets the router pick."""
     interfaces = {"lan": getattr(getattr(service, "lan", None), "interface", None),
@@ -60,7 +61,7 @@ def _from_inventory(service) -> list[Step]:
             for p in getattr(service, "verify", None) or ()]
 
 
-def _interface_addresses(inventory, device: str) -> dict[str, str]:
+def _interface_addresses(inventory: Any, device: str) -> dict[str, str]:
     """Interface -> address on `device`, from every service's WAN and LAN."""
     out = {}
     for service in inventory.services:

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from configgen.checks.ipplan import Claim, interface_family
+from configgen.services.ipplan import Claim, interface_family
 from configgen.findings import Finding
 from configgen.inventory.schema import DeviceKey, Lan, ServiceName, Wan
 from configgen.inventory.types import IPv4Address, Strict
