@@ -7,14 +7,14 @@ its per-device build (plus `templates/<vendor>/<kind>.j2`), its verification pin
 its side of the lab. Adding a kind is adding such a module and one line in `BUILTIN`
 (or `register("package.module")` from outside configgen, as tests/kinds/toy.py does).
 
-Why a table of module *names*, resolved on first use: every layer reads the table
-(the inventory loader the model, the checks the claims, render the build, verify the
-pings, the lab its setup), but a kind module imports those layers' types (inventory
-fields, `Claim`, `Contribution`, `PingStep`). With the modules named here as text, this
-module imports nothing of configgen, every layer may import it, and no layer imports
-another that sits above it; the kind module, which uses them all, is loaded only when a
-kind is looked up. Code outside a kind module never tests `kind == ...`: it asks the
-kind's entry.
+Why a table of module *names*, resolved on first use: every stage reads the table (the
+inventory loader the model, the checks the claims and checks, render the build, verify
+the pings, the lab its side), and the inventory loader sits below the services layer the
+kind modules live in (they build `Contribution`s and use the inventory's field types).
+Naming the modules as text, this module imports nothing of configgen, so the lowest
+layer may import it and every import stays pointing down; a kind module is imported
+only when its kind is first looked up. Code outside a kind module never tests
+`kind == ...`: it asks the kind's entry (tests/test_service_kinds.py checks that).
 """
 
 from __future__ import annotations
@@ -63,16 +63,16 @@ class ServiceKind:
     name: str
     # inventory: the pydantic model of a `services:` entry of this kind (`kind: <name>`)
     model: type[Any]
-    # checks (ipplan): claims(service, path) -> the subnets it uses (checks.ipplan.Claim)
+    # checks (ipplan): claims(service, path) -> the subnets it uses (services.ipplan.Claim)
     claims: Callable[[Any, tuple[Any, ...]], Iterable[Any]]
     # render: build(service, device, platform, inventory) -> services.model.Contribution
     build: Callable[[Any, Any, Any, Any], Any]
     # checks (ipplan): check(service, path, inventory) -> findings about one service
     check: Callable[[Any, tuple[Any, ...], Any], Iterable[Any]] = _no_findings
-    # checks (ipplan): check_device(entries, inventory) -> findings across every service of
+    # checks (ipplan): check_all(entries, inventory) -> findings across every service of
     # this kind, `entries` being (service, path) pairs in inventory order (per-device uniques)
     check_all: Callable[[list[tuple[Any, tuple[Any, ...]]], Any], Iterable[Any]] = _no_findings
-    # checks (ipplan): operator hosts its verification pings (checks.ipplan.OperatorAddress)
+    # checks (ipplan): operator hosts its verification pings (services.ipplan.OperatorAddress)
     operator_addresses: Callable[[Any, Any], Iterable[Any]] = _no_findings
     # checks (platform): the platform features its rendering needs (platforms.Platform.refusal)
     features: Callable[[Any], list[str]] = _no_features
