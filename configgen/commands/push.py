@@ -68,7 +68,7 @@ def _prepare(args):
         return result
     connections = read_connection_file(args.connections) if args.connections else None
     host_keys = HostKeys(Path(args.known_hosts).expanduser(), args.accept_new_host_keys)
-    targets = resolve_targets(result.checked.inventory, args.device, connections, host_keys)
+    targets = resolve_targets(result.checked.inventory, args.device, connections, host_keys, rendered=result.configs)
     try:
         credentials = load_credentials(list(targets), connections.login if connections else None,
                                        namesakes=result.checked.inventory.devices)
@@ -217,7 +217,7 @@ def cmd_diff(args) -> int:
     inventory = result.checked.inventory
     if Path(args.running).expanduser().is_file() and len(set(args.device or ())) != 1:
         return fail(args, "usage", f"--running {args.running} is one file: name its device with one --device")
-    running = _running_configs(args, select_devices(inventory, args.device))
+    running = _running_configs(args, select_devices(inventory, args.device, rendered=result.configs))
     report = plan_offline(inventory, result.configs, running)
     _emit_push_report(args, report)
     return EXIT_OK if report.ok else EXIT_FINDINGS

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,11 +128,12 @@ def _check_entry(path, name: str, entry) -> None:
 
 
 def resolve_targets(inventory, names: list[str] | None = None, connections: ConnectionFile | None = None,
-                    host_keys: HostKeys | None = None) -> dict[str, Target]:
+                    host_keys: HostKeys | None = None, rendered: Collection[str] | None = None) -> dict[str, Target]:
     """Targets for `names` (default: every device configgen renders a configuration for:
     devices with services and PBX gateways alike), in name order. A named device that is
-    unknown, or has nothing rendered, is an InputError."""
-    wanted = select_devices(inventory, names)
+    unknown, or has nothing rendered, is an InputError. `rendered`: the devices render
+    produced configs for (`RenderResult.configs`), see `select_devices`."""
+    wanted = select_devices(inventory, names, rendered)
     targets = {}
     for name in wanted:
         device = inventory.devices[name]
@@ -152,13 +154,16 @@ def resolve_targets(inventory, names: list[str] | None = None, connections: Conn
     return targets
 
 
-def select_devices(inventory, names: list[str] | None = None) -> list[str]:
+def select_devices(inventory, names: list[str] | None = None, rendered: Collection[str] | None = None) -> list[str]:
     """`names` checked (InputError for a device unknown or with nothing rendered), or every
     device configgen renders a configuration for; in name order. What push, verify, diff
-    and rollback act on."""
-    from configgen.render import build_device_configs
+    and rollback act on. `rendered`: the devices render produced configs for; without
+    it, the devices render would build."""
+    if rendered is None:
+        from configgen.render import build_device_configs
 
-    rendered = set(build_device_configs(inventory))
+        rendered = build_device_configs(inventory)
+    rendered = set(rendered)
     if not names:
         return sorted(rendered)
     unknown = sorted(set(names) - set(inventory.devices))
