@@ -125,19 +125,16 @@ def build_plan(inventory: Any, prefix: str) -> LabPlan:
             lans[lan_key] = new_ns("s", f"LAN {lan_key[1]} of {service.device}")
             plan.links.append(Link(dp.namespace, lan_if, lans[lan_key], "lan"))
         server_ns = lans[lan_key]
-        targets = ServiceTargets(service.kind, service.device, peer, str(service.lan.address.ip),
-                                 service.lan.interface)
         server = getattr(service, "server", None)     # a kind may have no customer server
+        targets = ServiceTargets(service.kind, service.device, peer, str(service.lan.address.ip),
+                                 service.lan.interface, None if server is None else str(server), **side.targets)
         if server is not None:
-            targets.server = str(server)
             plan.addresses.append((server_ns, "lan", f"{server}/{service.lan.address.network.prefixlen}"))
             # only a LAN with a server address can route: the kernel refuses a gateway off-link
             route = (server_ns, "default", f"via {service.lan.address.ip}")
             if route not in plan.routes:
                 plan.routes.append(route)
 
-        for name, value in side.targets.items():
-            setattr(targets, name, value)
         plan.addresses += [(op_ns, "lo", f"{address}/32") for address in side.loopbacks]
         if side.gre_local is not None:
             plan.gre.append(Gre(op_ns, GRE_DEV, side.gre_local, str(service.wan.address.ip)))
