@@ -28,8 +28,6 @@ from configgen.services.ipplan import (
 )
 
 
-
-
 def check(inventory: Any) -> Iterable[Finding]:
     findings: list[Finding] = []
     sources = inventory.sources

@@ -7,6 +7,10 @@ Per service, the customer router gets
   overlapping /24 on Huawei) or a distinct `tunnel_address`;
 - a host route to the GRE endpoint via the /30 peer, and one route per terminal pool
   into the tunnel (forgetting one silently cuts those terminals off).
+
+This module is the `gprs_vpn` service kind (`KIND`, configgen.kinds): its inventory model,
+the subnets it claims and its IP-plan checks, its build, its verification pings and its
+side of the lab.
 """
 
 from __future__ import annotations
@@ -19,13 +23,13 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from configgen.checks import Places, repeated
-from configgen.services.ipplan import Claim, OperatorAddress, check_host_address, check_in_lan, interface_family
 from configgen.findings import Finding
 from configgen.inventory.schema import DeviceKey, FreeText, Lan, ServiceName, VerifyPings, Wan
 from configgen.inventory.types import Apn, IPv4Address, IPv4Interface, IPv4Network, Strict
 from configgen.kinds import LabSide, ServiceKind
 from configgen.platforms import Platform
 from configgen.services.addressing import host_route, interconnect_peer, owner_description, route_label
+from configgen.services.ipplan import Claim, OperatorAddress, check_host_address, check_in_lan, interface_family
 from configgen.services.model import Addressed, Contribution, Interface, PingStep, Route, Section, runbook_steps
 
 

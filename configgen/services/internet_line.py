@@ -10,6 +10,10 @@ Per service, the customer router gets
 - an inbound filter on the WAN (`security_policy`), in both variants;
 - the contracted rate, policed in both directions on the WAN.
 Every number and name is decided here; templates only spell them.
+
+This module is the `internet_line` service kind (`KIND`, configgen.kinds): its inventory
+model, the subnets it claims and its IP-plan checks, the platform features it needs, its
+build, its verification pings and its side of the lab.
 """
 
 from __future__ import annotations
@@ -23,6 +27,12 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from configgen.checks import Places, repeated
+from configgen.findings import Finding
+from configgen.inventory.schema import DeviceKey, FreeText, Lan, ServiceName, VerifyPings, Wan
+from configgen.inventory.types import IPv4Address, IPv4Network, Port, Rate, Strict, format_rate
+from configgen.kinds import LabSide, ServiceKind
+from configgen.platforms import Platform
+from configgen.services.addressing import host_route, interconnect_peer, owner_description, route_label
 from configgen.services.ipplan import (
     NEVER_A_SOURCE,
     Claim,
@@ -32,12 +42,6 @@ from configgen.services.ipplan import (
     interface_family,
     special_purpose,
 )
-from configgen.findings import Finding
-from configgen.inventory.schema import DeviceKey, FreeText, Lan, ServiceName, VerifyPings, Wan
-from configgen.inventory.types import IPv4Address, IPv4Network, Port, Rate, Strict, format_rate
-from configgen.kinds import LabSide, ServiceKind
-from configgen.platforms import Platform
-from configgen.services.addressing import host_route, interconnect_peer, owner_description, route_label
 from configgen.services.model import (
     AccessList,
     AclRule,

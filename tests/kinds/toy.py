@@ -14,12 +14,12 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from configgen.services.ipplan import Claim, interface_family
 from configgen.findings import Finding
 from configgen.inventory.schema import DeviceKey, Lan, ServiceName, Wan
 from configgen.inventory.types import IPv4Address, Strict
 from configgen.kinds import LabSide, ServiceKind
 from configgen.services.addressing import host_route, interconnect_peer, route_label
+from configgen.services.ipplan import Claim, interface_family
 from configgen.services.model import Contribution, Interface, PingStep, Route, Section
 
 
