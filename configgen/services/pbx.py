@@ -37,8 +37,8 @@ E1_D_CHANNEL = 15          # pri-group timeslots 1-31 creates Serial<port>:15 (t
 # One PBX per gateway, so fixed tags as in docs/references.md §4.
 CALLING_OUT_RULE, TO_PBX_RULE, CALLED_OUT_RULE = 1001, 1002, 1003
 PBX_IN_PEER, PBX_OUT_PEER, OPERATOR_PEER = 100, 101, 200
-# The operator leg (docs/references.md §4): SIP to the softswitch/IMS, G.711 A-law (the E1
-# side's companding), DTMF as RTP named events.
+# The operator leg to the softswitch/IMS: SIP, G.711 A-law, DTMF as RTP named events
+# (docs/rendered-lines.md; the codec and DTMF lines have no vendor document read yet).
 SIP, CODEC, DTMF_RELAY = "sipv2", "g711alaw", "rtp-nte"
 
 
