@@ -18,10 +18,11 @@ import threading
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Iterator
+from typing import Any, Callable, Collection, Iterable, Iterator, cast
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from configgen import kinds
 from configgen.findings import InputError
@@ -63,12 +64,12 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     _MAX_NUMBER_BITS = 4096
     _UNBOUNDED_STR_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs", "format", "format_map"})
 
-    def is_safe_attribute(self, obj, attr: str, value) -> bool:
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if isinstance(obj, str) and attr in self._UNBOUNDED_STR_METHODS:
             return False       # pads to any width; the bounded `format` filter does the job
         return self._remembered_verdict(obj, attr, value)
 
-    def call_binop(self, context, operator, left, right):
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and _is_int(left) and _is_int(right) and abs(left) > 1 \
                 and right * max(abs(left).bit_length(), 1) > self._MAX_NUMBER_BITS:
             raise SecurityError(f"{left} ** {right} is a number too large for a configuration")
@@ -84,18 +85,18 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             _check_widths(left)
         return super().call_binop(context, operator, left, right)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._verdicts: dict[tuple[type, str], bool] = {}
+        self._verdicts: dict[tuple[type[Any], str], bool] = {}
 
-    def wrap_str_format(self, value):
+    def wrap_str_format(self, value: Any) -> Any:
         # Jinja hands `'{:>20}'.format` to its own sandboxed formatter: bound the widths first.
         wrapped = super().wrap_str_format(value)
         if wrapped is not None:
             _check_widths(value.__self__)
         return wrapped
 
-    def _remembered_verdict(self, obj, attr: str, value) -> bool:
+    def _remembered_verdict(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)
         verdict = self._verdicts.get(key)
         if verdict is None:
@@ -118,20 +119,20 @@ def _check_widths(text: str) -> None:
             raise SecurityError(f"a format width above {_MAX_WIDTH:,} ({match.group(0)[:40]})")
 
 
-def _bounded_format(value, *args, **kwargs):
+def _bounded_format(value: Any, *args: Any, **kwargs: Any) -> str:
     _check_widths(str(value))
     return jinja2.filters.do_format(value, *args, **kwargs)
 
 
-def _bounded_width(original):
-    def bounded(value, width=80, *args, **kwargs):
+def _bounded_width(original: Callable[..., str]) -> Callable[..., str]:
+    def bounded(value: Any, width: Any = 80, *args: Any, **kwargs: Any) -> str:
         if _is_int(width) and width > _MAX_WIDTH:
             raise SecurityError(f"a width above {_MAX_WIDTH:,}")
         return original(value, width, *args, **kwargs)
     return bounded
 
 
-def _is_int(value) -> bool:
+def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -193,7 +194,7 @@ class TemplateFailure(jinja2.TemplateRuntimeError):
     """A template raised a Python error while rendering (a division by zero, a wrong
     type): the template's file and line, never a traceback."""
 
-    def __init__(self, file: str, line: int | None, reason: str):
+    def __init__(self, file: str, line: int | None, reason: str) -> None:
         super().__init__(_located(file, line, reason))
         self.file, self.line, self.reason = file, line, reason
 
@@ -205,7 +206,8 @@ def _located(file: str, line: int | None, reason: str) -> str:
 def template_location(exc: BaseException) -> tuple[str, int | None]:
     """Where a rendering error happened: (template file, line) of its innermost template frame."""
     if hasattr(exc, "file") and hasattr(exc, "reason"):
-        return exc.file, exc.line
+        located = cast(Any, exc)     # TemplateFailure, or an error render_device located
+        return located.file, located.line
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
     return (frames[-1].filename, frames[-1].lineno) if frames else ("<templates>", None)
 
@@ -231,7 +233,7 @@ def _deadline(seconds: float) -> Iterator[None]:
         yield
         return
 
-    def expire(signum, frame):
+    def expire(signum: int, frame: Any) -> None:
         raise _OutOfTime()
 
     previous = signal.signal(signal.SIGALRM, expire)
@@ -265,8 +267,9 @@ def render_device(config: DeviceConfig, env: jinja2.Environment) -> str:
         raise                              # already names its file and line
     except jinja2.TemplateRuntimeError as exc:
         file, line = template_location(exc)
-        exc.file, exc.line, exc.reason = file, line, str(exc).rstrip(".")
-        exc.args = (_located(file, line, exc.reason),)
+        located = cast(Any, exc)     # Jinja's error keeps its type and gains where it happened
+        located.file, located.line, located.reason = file, line, str(exc).rstrip(".")
+        exc.args = (_located(file, line, located.reason),)
         raise
     except _OutOfTime as exc:
         file, line = template_location(exc)

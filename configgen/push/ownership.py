@@ -149,12 +149,12 @@ def find_conflicts(platform: Platform, running: HConfig, intended: HConfig, owne
     def is_owned_section(text: str) -> bool:
         return any(p.match(text) for p in owned)
 
-    def marker_lines(section) -> list[tuple[str, str]]:
+    def marker_lines(section: Any) -> list[tuple[str, str]]:
         """(keyword, text) of the section's marker lines."""
         return [(keyword, c.text[len(keyword) + 1:]) for c in section.children
                 for keyword in _MARKER_LINES if c.text.startswith(keyword + " ")]
 
-    def ours(mine, theirs) -> str | None:
+    def ours(mine: Any, theirs: Any) -> str | None:
         """None when `theirs` (the device's section) is configgen's, else why not."""
         rendered = marker_lines(mine)
         if rendered:
@@ -165,15 +165,15 @@ def find_conflicts(platform: Platform, running: HConfig, intended: HConfig, owne
             return f"its {keyword} is {got[0]!r}" if got else f"it has no {keyword}"
         if ownership.label_in_name(theirs.text):
             return None
-        rendered = {c.text for c in mine.children}
+        rendered_lines = {c.text for c in mine.children}
         lines = [c.text for c in theirs.children]
-        if lines and all(line in rendered for line in lines):
+        if lines and all(line in rendered_lines for line in lines):
             return None
         if _referenced_by_ours(theirs.text):
             return None
         if not lines:
             return "it is empty; configgen never renders an empty one"
-        extra = next(line for line in lines if line not in rendered)
+        extra = next(line for line in lines if line not in rendered_lines)
         return f"it holds {extra!r}, which configgen does not render"
 
     def _referenced_by_ours(header: str) -> bool:

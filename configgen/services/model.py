@@ -80,11 +80,16 @@ class Addressed:
 
     @property
     def ip(self) -> str:
-        return str(self.address.ip)
+        return str(self._address().ip)
 
     @property
     def mask(self) -> str:
-        return str(self.address.netmask)
+        return str(self._address().netmask)
+
+    def _address(self) -> ipaddress.IPv4Interface:
+        if self.address is None:   # an AttributeError, as reading `.ip` of no address always was
+            raise AttributeError(f"{type(self).__name__} has no address")
+        return self.address
 
 
 @dataclass

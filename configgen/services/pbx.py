@@ -103,10 +103,12 @@ class PbxGateway:
 def gateway_values(plan: GroupPlan, index: int) -> PbxGateway:
     """Everything the gateway config of PBX `plan.group.pbx[index]` needs."""
     pbx = plan.group.pbx[index]
+    trunk, operator = pbx.trunk, pbx.operator
+    assert trunk is not None and operator is not None, "the schema refuses a gateway without them"
     area = plan.group.pbx_area_code(pbx)
     vcn_prefix = virtual_calling_number(area, pbx)
     prefix = routing_prefix(area, pbx)
-    port = f"{pbx.trunk.port}:{E1_D_CHANNEL}"
+    port = f"{trunk.port}:{E1_D_CHANNEL}"
     calling_rules = tuple(
         Rule(i, rf"^\({pattern}\)$", rf"{vcn_prefix}\1")
         for i, pattern in enumerate(extension_patterns(plan, index), start=1))
@@ -131,12 +133,12 @@ def gateway_values(plan: GroupPlan, index: int) -> PbxGateway:
     # Every call from the PBX leaves with the 600 prefix; matching it (instead of .T)
     # keeps calls from the operator to unknown numbers from looping back to the operator.
     peers.append(DialPeer(OPERATOR_PEER, "voip", owner_description(pbx.name, "to operator softswitch/IMS"),
-                          destination_pattern=f"{ACCESS_PREFIX}T", session_target=f"ipv4:{pbx.operator.sip}",
+                          destination_pattern=f"{ACCESS_PREFIX}T", session_target=f"ipv4:{operator.sip}",
                           session_protocol=SIP, codec=CODEC, dtmf_relay=DTMF_RELAY))
     return PbxGateway(
         pbx=pbx.name,
-        switch_type=pbx.trunk.switch_type,
-        controller=pbx.trunk.port,
+        switch_type=trunk.switch_type,
+        controller=trunk.port,
         d_channel=f"Serial{port}",
         description=f"PBX-TRUNK {pbx.name} VPMN {plan.group.name}",
         tables=tables,
@@ -149,24 +151,26 @@ def extension_patterns(plan: GroupPlan, index: int) -> list[str]:
     return [p for block in plan.group.pbx[index].blocks for p in range_patterns(block.extensions)]
 
 
-def extension_lengths(pbx) -> list[int]:
+def extension_lengths(pbx: Any) -> list[int]:
     return sorted({block.extensions.length for block in pbx.blocks})
 
 
-def _gateway_pbxs(inventory) -> Iterator[tuple[GroupPlan, int]]:
+def _gateway_pbxs(inventory: Any) -> Iterator[tuple[GroupPlan, int]]:
     for plan in group_plans(inventory):
         for index, pbx in enumerate(plan.group.pbx):
             if pbx.gateway is not None:
                 yield plan, index
 
 
-def gateway_findings(inventory) -> Iterator[Finding]:
+def gateway_findings(inventory: Any) -> Iterator[Finding]:
     """What stops a PBX gateway from being rendered (run by `configgen.checks.numbering`)."""
     sources = inventory.sources
-    first_on: dict[str, tuple] = {}
+    first_on: dict[str, tuple[Any, ...]] = {}
     for plan, index in _gateway_pbxs(inventory):
         pbx = plan.group.pbx[index]
         path = plan.pbx_path(index)
+        gateway = pbx.gateway
+        assert gateway is not None, "_gateway_pbxs yields PBXs with a gateway only"
         if pbx.gateway not in inventory.declared_devices:
             known = ", ".join(sorted(inventory.declared_devices)) or "none"
             yield sources.finding(path + ("gateway",), f"gateway device '{pbx.gateway}' is not defined under "
@@ -188,12 +192,12 @@ def gateway_findings(inventory) -> Iterator[Finding]:
                                   "switchboard: remove `gateway` or set sends_extensions with blocks",
                                   code="not-supported")
             continue
-        if pbx.gateway in first_on:
+        if gateway in first_on:
             yield sources.finding(path + ("gateway",), f"not supported: a second PBX ({pbx.name}) on gateway "
-                                  f"{pbx.gateway}; both trunks' inbound dial-peers would match each other's calls: "
-                                  "use one gateway per PBX", code="not-supported", related=(first_on[pbx.gateway],))
+                                  f"{gateway}; both trunks' inbound dial-peers would match each other's calls: "
+                                  "use one gateway per PBX", code="not-supported", related=(first_on[gateway],))
             continue
-        first_on[pbx.gateway] = path + ("gateway",)
+        first_on[gateway] = path + ("gateway",)
         rules = len(extension_patterns(plan, index))
         if rules > MAX_RULES_PER_TABLE:
             yield sources.finding(path + ("blocks",), f"the extension blocks of PBX {pbx.name} need {rules} "
