@@ -28,8 +28,8 @@ def push_once(connect, platform, commands: list[str]) -> float:
     started = time.perf_counter()
     conn = connect()
     try:
-        conn.send_config_set(commands, error_pattern=platform.config_error_pattern, read_timeout=30)
-        if platform.commit_based:
+        conn.send_config_set(commands, error_pattern=platform.delivery.config_error_pattern, read_timeout=30)
+        if platform.delivery.commit_based:
             conn.commit()
         else:
             conn.save_config()
@@ -52,13 +52,13 @@ def main() -> None:
             commands = config_commands(result.configs[name], "huawei")
             params = lab.netmiko_params(name)
             stock = lambda: ConnectHandler(**params)                                     # noqa: E731
-            fast = lambda: DRIVERS[platform.push_driver](**params, pinned_host_keys=(lab.host_key,))  # noqa: E731
+            fast = lambda: DRIVERS[platform.delivery.push_driver](**params, pinned_host_keys=(lab.host_key,))  # noqa: E731
             times = {"stock": [], "configgen": []}
             for _ in range(args.rounds):
                 for label, connect in (("stock", stock), ("configgen", fast)):
                     times[label].append(push_once(connect, platform, commands))
             s, f = statistics.median(times["stock"]), statistics.median(times["configgen"])
-            print(f"{name} ({platform.netmiko_type}, {len(commands)} lines, median of {args.rounds}): "
+            print(f"{name} ({platform.delivery.netmiko_type}, {len(commands)} lines, median of {args.rounds}): "
                   f"stock {s:.2f} s, configgen {f:.2f} s, {s / f:.1f}x faster")
 
 

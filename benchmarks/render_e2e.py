@@ -94,7 +94,7 @@ def floor_child(path: str, out: str, values_file: str, collector: str) -> dict:
         yaml.load(handle, Loader=yaml.CSafeLoader)
     times["load"], t = clock() - t, clock()
     env = make_environment()
-    rendered = {name: env.get_template(f"{configs[name].platform.template_dir}/device.j2").render(device=configs[name])
+    rendered = {name: env.get_template(f"{configs[name].platform.render.template_dir}/device.j2").render(device=configs[name])
                 for name in sorted(configs)}
     times["render"], t = clock() - t, clock()
     os.makedirs(out, exist_ok=True)

@@ -1,27 +1,32 @@
-"""One table: vendor/os -> how configgen renders for, talks to and saves on a device.
+"""One table: vendor/os -> how configgen renders for, delivers to and verifies a device.
 
-Everything that differs between platforms lives here as data, so render, push and
-verify never branch on vendor names themselves.
+Everything that differs between platforms lives here as data, so render, push, verify
+and the lab never branch on vendor names themselves. A family's facts are split by who
+reads them: `render` (templates, services, validation of what is rendered), `limits`
+(name and length rules, docs/rendered-lines.md "Limits and name rules"), `delivery`
+(push: how to read, diff and send config), `verification` (verify: how to ping), and
+`unsupported` (what the family cannot do, each with its reason).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from typing import ClassVar
+from dataclasses import dataclass, field, replace
+from typing import ClassVar, NamedTuple
+
+
+class Unsupported(NamedTuple):
+    """A feature a family has no documented form for, and why (validation refuses a
+    service needing it: configgen/checks/platform.py)."""
+    feature: str                # "nat", "inbound_filter", "rate_limit"
+    reason: str
 
 
 @dataclass(frozen=True)
-class Platform:
-    # Code-authored constants, not inventory data: the render-time text walk skips them.
-    cli_safe_constants: ClassVar[bool] = True
-
-    key: str                    # "cisco_ios", "huawei_vrp5", "huawei_vrp8", ...
-    vendor: str
-    os: str
-    family: str                 # the operator's name for the family, in findings and docs/rendered-lines.md
+class RenderFacts:
+    """What templates and service builders choose per family."""
     template_dir: str           # templates/<template_dir>/...
-    netmiko_type: str           # netmiko device_type (huawei_vrp also selects ntc-templates)
+    comment_leader: str         # starts a comment / separator line in this OS's config files
     tunnel_name: str            # format with n=<tunnel number>, slot=<slot of the tunnel's source interface>
     # VRP8 routers send GRE only through interfaces bound to it: `binding tunnel gre` on
     # the tunnel's source interface (docs/rendered-lines.md, Huawei VRP8).
@@ -29,25 +34,43 @@ class Platform:
     # `qos car cir <kbit/s> inbound` (direction last, VRP8 routers) or `qos car inbound cir <kbit/s>` (AR).
     car_direction_last: bool
     ports_layer2: bool          # Ethernet ports switch until `undo portswitch` (CE switches)
-    # What this family cannot do: (feature, why). Validation refuses a service needing one
-    # (configgen/checks/platform.py); features: "nat", "inbound_filter", "rate_limit".
-    unsupported: tuple[tuple[str, str], ...]
-    # Name and length rules (docs/rendered-lines.md, "Limits and name rules"); None: no confirmed limit.
-    hostname_pattern: str | None        # regex the whole hostname/sysname must match
-    hostname_rule: str                  # that pattern in words, for the finding
-    hostname_max: int | None
-    interface_description_max: int | None
-    acl_description_max: int | None
-    route_label_max: int | None
-    commit_based: bool          # VRP8: changes wait for `commit` (push commits, then saves)
-    save_command: str           # what saves the running config to the startup file (netmiko sends it)
-    comment_leader: str         # starts a comment / separator line in this OS's config files
     # ACL kind -> (first, last) number; a kind not listed is a named ACL on this platform.
     # "source": matches source addresses only; "extended": protocol, addresses and ports.
     acl_numbers: tuple[tuple[str, int, int], ...]
     acl_icmp_types: bool        # ACL lines name ICMP types (confirmed syntax), else permit all ICMP
-    # ---- push (configgen.push): how to read, diff and deliver config --------------------
+
+    def tunnel_interface(self, number: int, source: str = "") -> str:
+        slot = re.search(r"(\d+)/", source)   # `10GE1/0/1`: slot 1
+        return self.tunnel_name.format(n=number, slot=slot.group(1) if slot else "0")
+
+    def acl_range(self, kind: str) -> tuple[int, int] | None:
+        return next(((first, last) for k, first, last in self.acl_numbers if k == kind), None)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Name and length rules validation enforces (None: no confirmed limit)."""
+    hostname_pattern: str | None = None     # regex the whole hostname/sysname must match
+    hostname_rule: str = ""                 # that pattern in words, for the finding
+    hostname_max: int | None = None
+    interface_description_max: int | None = None
+    acl_description_max: int | None = None
+    route_label_max: int | None = None
+    policy_name_max: int | None = None      # the rate-limit policy's name (`service-policy ... <name>`)
+
+    @property
+    def any_length(self) -> bool:
+        return any(limit is not None for limit in (self.interface_description_max, self.acl_description_max,
+                                                   self.route_label_max, self.policy_name_max))
+
+
+@dataclass(frozen=True)
+class DeliveryFacts:
+    """How push (configgen.push) and the lab read, diff and deliver config."""
+    netmiko_type: str           # netmiko device_type (huawei_vrp also selects ntc-templates)
     push_driver: str            # key of configgen.push.drivers.DRIVERS (prompt-driven Huawei)
+    commit_based: bool          # VRP8: changes wait for `commit` (push commits, then saves)
+    save_command: str           # what saves the running config to the startup file (netmiko sends it)
     running_config_command: str
     config_error_pattern: str   # netmiko error_pattern (whole line: the report quotes it)
     hier_platform: str          # hier_config Platform member name
@@ -68,26 +91,34 @@ class Platform:
     negation_rewrites: tuple[tuple[str, ...], ...]
     section_exit: str           # leaves a sub-view
     exit_every_section: bool    # Huawei has no fall-through: `quit` closes every view
-    # ---- verify (configgen.verify) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerificationFacts:
+    """How verify (configgen.verify) pings from the device."""
     ping_command: str           # format with target, count, timeout_s, timeout_ms, source
     ping_source: str            # format with interface, address: the `source` part of ping_command
     ping_parser: str            # "textfsm" (ntc-templates) or "huawei" (configgen's TextFSM template)
 
-    def tunnel_interface(self, number: int, source: str = "") -> str:
-        slot = re.search(r"(\d+)/", source)   # `10GE1/0/1`: slot 1
-        return self.tunnel_name.format(n=number, slot=slot.group(1) if slot else "0")
 
-    @property
-    def has_length_limits(self) -> bool:
-        return any(limit is not None for limit in (self.interface_description_max, self.acl_description_max,
-                                                   self.route_label_max))
+@dataclass(frozen=True)
+class Platform:
+    # Code-authored constants, not inventory data: the render-time text walk skips them.
+    cli_safe_constants: ClassVar[bool] = True
+
+    key: str                    # "cisco_ios", "huawei_vrp5", "huawei_vrp8", ...
+    vendor: str
+    os: str
+    family: str                 # the operator's name for the family, in findings and docs/rendered-lines.md
+    render: RenderFacts
+    delivery: DeliveryFacts
+    verification: VerificationFacts
+    limits: Limits = field(default_factory=Limits)
+    unsupported: tuple[Unsupported, ...] = ()
 
     def refusal(self, feature: str) -> str | None:
         """Why this family cannot do `feature`, or None when it can."""
-        return next((why for f, why in self.unsupported if f == feature), None)
-
-    def acl_range(self, kind: str) -> tuple[int, int] | None:
-        return next(((first, last) for k, first, last in self.acl_numbers if k == kind), None)
+        return next((u.reason for u in self.unsupported if u.feature == feature), None)
 
 
 # docs/references.md §5: hier_config negates the whole line; VRP identifies these by their key
@@ -109,18 +140,20 @@ HUAWEI_ACL_NUMBERS = (("source", 2000, 2999), ("extended", 3000, 3999))
 
 # Huawei AR. AR routers name tunnels slot/card/port (docs/references.md §2): Tunnel0/0/1.
 _HUAWEI_VRP5 = Platform(
-    key="huawei_vrp5", vendor="huawei", os="vrp5", family="Huawei AR (VRP5)", template_dir="huawei",
-    netmiko_type="huawei_vrp", tunnel_name="Tunnel0/0/{n}", gre_source_binding=False, car_direction_last=False,
-    ports_layer2=False, unsupported=(), hostname_pattern=None, hostname_rule="", hostname_max=None,
-    interface_description_max=None, acl_description_max=None, route_label_max=None, commit_based=False, save_command="save", comment_leader="#",
-    acl_numbers=HUAWEI_ACL_NUMBERS, acl_icmp_types=False,
-    push_driver="huawei_vrp_fast", running_config_command="display current-configuration",
-    config_error_pattern=r"^Error:.*$", hier_platform="HUAWEI_VRP", file_only_lines=("return", "commit"), shown_negations=(),
-    owned_sections=(r"interface Tunnel", r"acl ", r"traffic (classifier|behavior|policy) "),
-    owned_line_label=r"^ip route-static \S+ \S+ \S+ .*\bdescription (\S+)$",
-    negation_rewrites=HUAWEI_NEGATIONS, section_exit="quit", exit_every_section=True,
-    ping_command="ping -c {count} -t {timeout_ms}{source} {target}",
-    ping_source=" -a {address}", ping_parser="huawei",
+    key="huawei_vrp5", vendor="huawei", os="vrp5", family="Huawei AR (VRP5)",
+    render=RenderFacts(
+        template_dir="huawei", comment_leader="#", tunnel_name="Tunnel0/0/{n}", gre_source_binding=False,
+        car_direction_last=False, ports_layer2=False, acl_numbers=HUAWEI_ACL_NUMBERS, acl_icmp_types=False),
+    delivery=DeliveryFacts(
+        netmiko_type="huawei_vrp", push_driver="huawei_vrp_fast", commit_based=False, save_command="save",
+        running_config_command="display current-configuration", config_error_pattern=r"^Error:.*$",
+        hier_platform="HUAWEI_VRP", file_only_lines=("return", "commit"), shown_negations=(),
+        owned_sections=(r"interface Tunnel", r"acl ", r"traffic (classifier|behavior|policy) "),
+        owned_line_label=r"^ip route-static \S+ \S+ \S+ .*\bdescription (\S+)$",
+        negation_rewrites=HUAWEI_NEGATIONS, section_exit="quit", exit_every_section=True),
+    verification=VerificationFacts(
+        ping_command="ping -c {count} -t {timeout_ms}{source} {target}", ping_source=" -a {address}",
+        ping_parser="huawei"),
 )
 
 # Cisco IOS `hostname` (Cisco IOS Configuration Fundamentals Command Reference, `hostname`):
@@ -128,23 +161,29 @@ _HUAWEI_VRP5 = Platform(
 CISCO_HOSTNAME = r"[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 
 _CISCO_IOS = Platform(
-    key="cisco_ios", vendor="cisco", os="ios", family="Cisco IOS", template_dir="cisco", netmiko_type="cisco_ios",
-    tunnel_name="Tunnel{n}", gre_source_binding=False, car_direction_last=False, ports_layer2=False,
-    unsupported=(),
-    hostname_pattern=CISCO_HOSTNAME,
-    hostname_rule="a letter first, a letter or digit last, only letters, digits and hyphens",
-    hostname_max=63, interface_description_max=None, acl_description_max=None, route_label_max=None,
-    commit_based=False, save_command="write memory", comment_leader="!",
-    acl_numbers=(("source", 1, 99),), acl_icmp_types=True,
-    push_driver="cisco_ios", running_config_command="show running-config",
-    config_error_pattern=r"^% (?:Invalid|Incomplete|Ambiguous|Unknown).*$", hier_platform="CISCO_IOS",
-    file_only_lines=("end",), shown_negations=(),
-    owned_sections=(r"interface Tunnel", r"ip access-list ", r"policy-map ", r"class-map ",
-                    r"voice translation-", r"dial-peer voice "),
-    owned_line_label=r"^ip route \S+ \S+ \S+ .*\bname (\S+)$",
-    negation_rewrites=(), section_exit="exit", exit_every_section=False,
-    ping_command="ping {target}{source} repeat {count} timeout {timeout_s}",
-    ping_source=" source {interface}", ping_parser="textfsm",
+    key="cisco_ios", vendor="cisco", os="ios", family="Cisco IOS",
+    render=RenderFacts(
+        template_dir="cisco", comment_leader="!", tunnel_name="Tunnel{n}", gre_source_binding=False,
+        car_direction_last=False, ports_layer2=False, acl_numbers=(("source", 1, 99),), acl_icmp_types=True),
+    delivery=DeliveryFacts(
+        netmiko_type="cisco_ios", push_driver="cisco_ios", commit_based=False, save_command="write memory",
+        running_config_command="show running-config",
+        config_error_pattern=r"^% (?:Invalid|Incomplete|Ambiguous|Unknown).*$", hier_platform="CISCO_IOS",
+        file_only_lines=("end",), shown_negations=(),
+        owned_sections=(r"interface Tunnel", r"ip access-list ", r"policy-map ", r"class-map ",
+                        r"voice translation-", r"dial-peer voice "),
+        owned_line_label=r"^ip route \S+ \S+ \S+ .*\bname (\S+)$",
+        negation_rewrites=(), section_exit="exit", exit_every_section=False),
+    verification=VerificationFacts(
+        ping_command="ping {target}{source} repeat {count} timeout {timeout_s}", ping_source=" source {interface}",
+        ping_parser="textfsm"),
+    # docs/rendered-lines.md, "Limits and name rules": interface description at most 240
+    # characters (Cisco Networking Academy, "Configure a Router Interface"); a policy map
+    # named in `service-policy` at most 40 (Cisco IOS Quality of Service Solutions Command
+    # Reference, `service-policy`). The `ip route ... name` label: no length found.
+    limits=Limits(hostname_pattern=CISCO_HOSTNAME,
+                  hostname_rule="a letter first, a letter or digit last, only letters, digits and hyphens",
+                  hostname_max=63, interface_description_max=240, policy_name_max=40),
 )
 
 # VRP8 reasons (docs/rendered-lines.md, Huawei VRP8 and CE6800 sections).
@@ -167,25 +206,28 @@ NO_TRAFFIC_FILTER = ("the VRP8 references have no `traffic-filter`; VRP8 filters
 # source interface needs `binding tunnel gre` (NE40E GRE guide, "Binding an Interface to GRE").
 _HUAWEI_VRP8 = replace(
     _HUAWEI_VRP5, key="huawei_vrp8", os="vrp8", family="Huawei VRP8 router (NE40E class)",
-    netmiko_type="huawei_vrpv8", commit_based=True, push_driver="huawei_vrpv8_fast",
-    tunnel_name="Tunnel{n}", gre_source_binding=True, car_direction_last=True,
-    unsupported=(("nat", NO_INTERFACE_NAT), ("inbound_filter", NO_TRAFFIC_FILTER)),
+    render=replace(_HUAWEI_VRP5.render, tunnel_name="Tunnel{n}", gre_source_binding=True, car_direction_last=True),
+    delivery=replace(
+        _HUAWEI_VRP5.delivery, netmiko_type="huawei_vrpv8", commit_based=True, push_driver="huawei_vrpv8_fast",
+        # `qos car cir <kbps> ... inbound` is undone by `undo qos car inbound` (direction kept).
+        negation_rewrites=(*HUAWEI_NEGATIONS, (r"^interface ", r"^qos car cir .* (inbound|outbound)$", r"qos car \1"))),
+    unsupported=(Unsupported("nat", NO_INTERFACE_NAT), Unsupported("inbound_filter", NO_TRAFFIC_FILTER)),
     # sysname: 1-246 characters, spaces allowed (NE40E/CE6800 `sysname`): a schema-checked name always fits.
-    hostname_pattern=None, hostname_rule="",
-    hostname_max=246, interface_description_max=242, acl_description_max=127, route_label_max=150,
-    # `qos car cir <kbps> ... inbound` is undone by `undo qos car inbound` (direction kept).
-    negation_rewrites=(*HUAWEI_NEGATIONS, (r"^interface ", r"^qos car cir .* (inbound|outbound)$", r"qos car \1")),
+    limits=Limits(hostname_max=246, interface_description_max=242, acl_description_max=127, route_label_max=150),
 )
 
 # CE switches (CE6800 class, VRP8): ports are Layer 2 until `undo portswitch`; a centralised
 # GRE tunnel is named slot/card/number with the source interface's slot; no NAT at all.
 _HUAWEI_CE = replace(
-    _HUAWEI_VRP8, key="huawei_ce", os="ce", family="Huawei CE switch (VRP8)", tunnel_name="Tunnel{slot}/0/{n}",
-    gre_source_binding=False, car_direction_last=False, ports_layer2=True, shown_negations=("undo portswitch",),
-    unsupported=(("nat", "the CE6800 command reference has no `nat` command: a CE switch does no NAT"),
-                 ("inbound_filter", NO_TRAFFIC_FILTER),
-                 ("rate_limit", "a CE switch polices with a named CAR profile (`qos car inbound <name>`) and has "
-                                "no documented outbound interface policing; configgen renders neither")),
+    _HUAWEI_VRP8, key="huawei_ce", os="ce", family="Huawei CE switch (VRP8)",
+    render=replace(_HUAWEI_VRP8.render, tunnel_name="Tunnel{slot}/0/{n}", gre_source_binding=False,
+                   car_direction_last=False, ports_layer2=True),
+    delivery=replace(_HUAWEI_VRP8.delivery, shown_negations=("undo portswitch",)),
+    unsupported=(Unsupported("nat", "the CE6800 command reference has no `nat` command: a CE switch does no NAT"),
+                 Unsupported("inbound_filter", NO_TRAFFIC_FILTER),
+                 Unsupported("rate_limit", "a CE switch polices with a named CAR profile (`qos car inbound <name>`) "
+                                           "and has no documented outbound interface policing; configgen renders "
+                                           "neither")),
 )
 
 PLATFORMS: dict[tuple[str, str], Platform] = {
@@ -202,3 +244,4 @@ PLATFORMS: dict[tuple[str, str], Platform] = {
 def platform_for(device) -> Platform:
     """The platform of an inventory `Device` (schema guarantees the pair exists)."""
     return PLATFORMS[(device.vendor, device.os)]
+

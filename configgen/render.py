@@ -252,7 +252,7 @@ def render_device(config: DeviceConfig, env: jinja2.Environment) -> str:
     value, a sandbox SecurityError), Python errors become TemplateFailure, and so does a
     template that runs longer than RENDER_SECONDS or writes more than MAX_CONFIG_CHARS."""
     assert_values_safe(config, config.name)
-    template = env.get_template(f"{config.platform.template_dir}/device.j2")
+    template = env.get_template(f"{config.platform.render.template_dir}/device.j2")
     try:
         with _deadline(RENDER_SECONDS):
             parts, size = [], 0

@@ -105,7 +105,7 @@ def test_cisco_hostname_of_63_characters_is_fine_and_64_is_refused(write_yaml):
     ok = api.check(write_yaml(DEVICE.format(name="r1", vendor="cisco", os="ios", extra=", hostname: " + "a" * 63,
                                             service="a", description="")))
     assert ok.ok, [str(f) for f in ok.findings.items]
-    assert PLATFORMS[("cisco", "ios")].hostname_max == 63
+    assert PLATFORMS[("cisco", "ios")].limits.hostname_max == 63
     too_long = api.check(write_yaml(DEVICE.format(name="r1", vendor="cisco", os="ios",
                                                   extra=", hostname: " + "a" * 64, service="a", description="")))
     assert [f.field for f in too_long.findings.errors] == ["devices.r1.hostname"]
@@ -169,3 +169,64 @@ def test_ce_push_sends_undo_portswitch_until_the_device_shows_it():
     assert fresh.commands == ["interface 100GE1/0/1", "undo portswitch", "ip address 10.0.0.1 255.255.255.252",
                               "quit"]
     assert plan_changes(platform, "#\n" + intended, intended).commands == []
+
+
+@pytest.mark.parametrize("text_length, refused", [(189, False), (190, True)])
+def test_cisco_interface_description_is_limited_to_240(write_yaml, text_length, refused):
+    """Cisco: an interface description of at most 240 characters, owner marker included
+    (`configgen:` + 40-character service name + space + text: 51 + 189 = 240)."""
+    description = f"        description: {'x' * text_length}\n"
+    checked = api.check(write_yaml(DEVICE.format(name="r1", vendor="cisco", os="ios", extra="", service="s" * 40,
+                                                 description=description)))
+    findings = [f for f in checked.findings.items if f.code == "too-long-for-platform"]
+    assert len(findings) == int(refused), [str(f) for f in checked.findings.items]
+    if refused:
+        assert "Tunnel1" in findings[0].message and "240" in findings[0].message
+        assert "241 characters" in findings[0].message
+
+
+@pytest.mark.parametrize("os", ["ios", "iosxe"])
+def test_cisco_rate_limit_policy_name_is_limited_to_40(write_yaml, os):
+    """`service-policy {input | output} <policy-map-name>`: at most 40 characters (Cisco IOS
+    QoS command reference). The policy is named `<SERVICE>-POLICE-2M`: 30 + 10 fits, 31 + 10 not."""
+    def check(name):
+        text = INTERNET_LINE.format(vendor="cisco", os=os, nat="true", lan="192.168.40.1/24").replace(
+            "name: mall", f"name: {name}")
+        return [f for f in api.check(write_yaml(text)).findings.items if f.code == "too-long-for-platform"]
+    assert check("m" * 30) == []
+    findings = check("m" * 31)
+    assert len(findings) == 1 and "rate-limit policy" in findings[0].message and "40" in findings[0].message
+    assert api.check(write_yaml(INTERNET_LINE.format(vendor="huawei", os="vrp5", nat="true", lan="192.168.40.1/24")
+                                .replace("name: mall", "name: " + "m" * 31))).ok
+
+
+def test_platform_facts_are_grouped_by_who_reads_them():
+    """Issue 10: render, delivery and verification facts apart; refusals are data with a reason."""
+    for platform in PLATFORMS.values():
+        assert platform.render.template_dir in ("cisco", "huawei")
+        assert platform.delivery.netmiko_type.startswith(platform.vendor)
+        assert "{target}" in platform.verification.ping_command
+        assert all(u.feature and u.reason for u in platform.unsupported)
+    # The lab's rendered-file reader (configgen.lab.pushlist) reads a vendor's file facts
+    # from any of its families: they must agree within a vendor.
+    for vendor in ("cisco", "huawei"):
+        facts = {(p.render.comment_leader, p.delivery.file_only_lines, p.delivery.exit_every_section,
+                  p.delivery.section_exit) for p in PLATFORMS.values() if p.vendor == vendor}
+        assert len(facts) == 1, facts
+
+
+@pytest.mark.parametrize("os, limit", [("ce", 242), ("vrp8", 242), ("ios", 240), ("iosxe", 240)])
+def test_interface_description_limit_per_family(write_yaml, os, limit):
+    """Each family's interface description limit, owner marker included: one character over
+    is refused, naming the limit; exactly the limit is fine. The AR has no confirmed limit."""
+    vendor = "cisco" if os.startswith("ios") else "huawei"
+    marker = len("configgen:") + 40 + 1
+
+    def findings(text_length):
+        description = f"        description: {'x' * text_length}\n"
+        checked = api.check(write_yaml(DEVICE.format(name="r1", vendor=vendor, os=os, extra="", service="s" * 40,
+                                                     description=description)))
+        return [f for f in checked.findings.items if f.code == "too-long-for-platform"]
+    assert findings(limit - marker) == []
+    over = findings(limit - marker + 1)
+    assert len(over) == 1 and str(limit) in over[0].message

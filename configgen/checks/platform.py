@@ -47,7 +47,7 @@ def check(inventory: Any) -> Iterable[Finding]:
                     f"{service.kind} {service.name} needs {FEATURE_NAMES[feature]}, which device {service.device} "
                     f"({platform.family}, os: {device.os}) cannot do: {why}; put this service on a device of "
                     "another family"), code="unsupported-on-platform")
-        if not refused and platform.has_length_limits:
+        if not refused and platform.limits.any_length:
             yield from _lengths(inventory, service, device, platform, path)
 
 
@@ -57,13 +57,13 @@ def _hostname(sources: Any, name: str, device: Any, platform: Platform) -> Itera
         return                       # not a name at all: the schema's `invalid-name` says so
     path = ("devices", name, "hostname") if device.hostname else ("devices", name)
     what = "hostname" if device.hostname else "device name (the hostname when `hostname` is not given)"
-    if platform.hostname_pattern is not None and not re.fullmatch(platform.hostname_pattern, hostname):
+    limits = platform.limits
+    if limits.hostname_pattern is not None and not re.fullmatch(limits.hostname_pattern, hostname):
         yield sources.finding(path, f"{what} {hostname!r} is not a {platform.family} hostname: use "
-                                    f"{platform.hostname_rule}", code="hostname-rule")
-    if platform.hostname_max is not None and len(hostname) > platform.hostname_max:
+                                    f"{limits.hostname_rule}", code="hostname-rule")
+    if limits.hostname_max is not None and len(hostname) > limits.hostname_max:
         yield sources.finding(path, f"{what} {hostname!r} has {len(hostname)} characters; {platform.family} "
-                                    f"allows at most {platform.hostname_max}", code="hostname-rule")
-
+                                    f"allows at most {limits.hostname_max}", code="hostname-rule")
 
 def _lengths(inventory: Any, service: Any, device: Any, platform: Platform, path: tuple[Any, ...]) -> Iterator[Finding]:
     """Descriptions and labels as they will be rendered (owner marker included) against the
@@ -72,17 +72,21 @@ def _lengths(inventory: Any, service: Any, device: Any, platform: Platform, path
         contribution = kinds.of(service).build(service, device, platform, inventory)
     except (ValueError, TypeError, AttributeError):
         return                       # an entry broken otherwise has its own findings
+    limits = platform.limits
     texts: list[tuple[str, str, int | None]] = []   # (what, text, limit)
     for interface in contribution.interfaces:
-        texts.append((f"description of {interface.name}", interface.description, platform.interface_description_max))
+        texts.append((f"description of {interface.name}", interface.description, limits.interface_description_max))
+        if interface.rate_limit is not None:
+            texts.append((f"name of the rate-limit policy on {interface.name}", interface.rate_limit.policy,
+                          limits.policy_name_max))
     for section in contribution.sections:
         name, description = getattr(section.values, "name", None), getattr(section.values, "description", None)
         if isinstance(description, str):
-            texts.append((f"description of {name}", description, platform.interface_description_max))
+            texts.append((f"description of {name}", description, limits.interface_description_max))
     for acl in contribution.access_lists:
-        texts.append((f"description of ACL {acl.name}", acl.description, platform.acl_description_max))
+        texts.append((f"description of ACL {acl.name}", acl.description, limits.acl_description_max))
     for route in contribution.routes:
-        texts.append((f"label of the route to {route.prefix}", route.name, platform.route_label_max))
+        texts.append((f"label of the route to {route.prefix}", route.name, limits.route_label_max))
     for what, text, limit in texts:
         if limit is not None and len(text) > limit:
             yield inventory.sources.finding(path, (

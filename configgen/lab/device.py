@@ -15,9 +15,8 @@ from typing import Protocol
 
 from configgen.lab import intent
 from configgen.lab.config import ConfigTree
+from configgen.platforms import platform_for
 
-DEVICE_TYPES = {("cisco", "ios"): "cisco_ios", ("cisco", "iosxe"): "cisco_ios", ("huawei", "vrp5"): "huawei_vrp",
-                ("huawei", "vrp8"): "huawei_vrpv8", ("huawei", "ce"): "huawei_vrpv8"}
 
 
 @dataclass
@@ -119,8 +118,9 @@ class SimDevice:
         self._hostname = hostname
         self.running = self._initial_config(hostname or name)
         self.startup: list[str] = []
-        self.commit_based = (vendor, os) in (("huawei", "vrp8"), ("huawei", "ce"))
-        self.device_type = DEVICE_TYPES[(vendor, os)]
+        delivery = platform_for(self).delivery   # the product's facts, not a copy
+        self.commit_based = delivery.commit_based
+        self.device_type = delivery.netmiko_type
 
     def reset(self) -> None:
         """Back to the factory state (initial config, nothing saved), so a benchmark can

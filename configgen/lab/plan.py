@@ -13,7 +13,8 @@ from typing import Any
 
 from configgen import kinds
 from configgen.lab import ifnames
-from configgen.lab.device import DEVICE_TYPES
+from configgen.platforms import platform_for
+from configgen.services.addressing import interconnect_peer
 
 GRE_DEV = "gre0"       # operator-side TUN device of the userspace GRE forwarder
 
@@ -78,13 +79,10 @@ class LabPlan:
 
 
 def _peer(wan: Any) -> str:
-    if wan.peer is not None:
-        return str(wan.peer)
-    net = wan.address.network
-    if net.prefixlen != 30:
+    peer = interconnect_peer(wan)      # the operator address configgen renders routes to
+    if peer is None:
         raise PlanError(f"WAN {wan.address} is not a /30 and has no `peer`")
-    first, second = net.network_address + 1, net.network_address + 2
-    return str(second if wan.address.ip == first else first)
+    return str(peer)
 
 
 def build_plan(inventory: Any, prefix: str) -> LabPlan:
@@ -102,7 +100,7 @@ def build_plan(inventory: Any, prefix: str) -> LabPlan:
     for name, dev in inventory.devices.items():
         plan.devices[name] = DevicePlan(
             name, dev.vendor, dev.os, dev.hostname or name,
-            DEVICE_TYPES[(dev.vendor, dev.os)], new_ns("d", f"device {name}"), {})
+            platform_for(dev).delivery.netmiko_type, new_ns("d", f"device {name}"), {})
 
     lans: dict[tuple[str, str], str] = {}     # (device, LAN interface) -> server namespace
     for service in inventory.services:

@@ -2,27 +2,31 @@
 
 Drops what only belongs in a file (Cisco `!`/`end`, Huawei `#`/`return`, VRP8 `commit`,
 which netmiko's `commit()` sends itself) and, for Huawei, closes each view with `quit`
-(docs/references.md §2) instead of relying on fall-through.
+(docs/references.md §2) instead of relying on fall-through. Which lines those are is the
+product's platform data (configgen/platforms.py): the lab keeps no copy of it.
 """
 
 from __future__ import annotations
 
-FILE_ONLY = {"cisco": {"end"}, "huawei": {"return", "commit"}}
-COMMENT = {"cisco": "!", "huawei": "#"}
+from configgen.platforms import PLATFORMS
 
 
 def config_commands(text: str, vendor: str) -> list[str]:
+    # Every family of a vendor writes its files alike (comment leader, file-only lines, views).
+    platform = next(p for p in PLATFORMS.values() if p.vendor == vendor)
+    leader, file_only = platform.render.comment_leader, set(platform.delivery.file_only_lines)
+    close_views = platform.delivery.exit_every_section
     commands: list[str] = []
     in_view = False
     for raw in text.splitlines():
         line = raw.strip()
-        if not line or line.startswith(COMMENT[vendor]) or line in FILE_ONLY[vendor]:
+        if not line or line.startswith(leader) or line in file_only:
             continue
         indented = raw[:1].isspace()
-        if vendor == "huawei" and in_view and not indented:
-            commands.append("quit")
+        if close_views and in_view and not indented:
+            commands.append(platform.delivery.section_exit)
         commands.append(line)
         in_view = indented
-    if vendor == "huawei" and in_view:
-        commands.append("quit")
+    if close_views and in_view:
+        commands.append(platform.delivery.section_exit)
     return commands

@@ -53,9 +53,9 @@ def parse(platform: Platform, text: str) -> HConfig:
     lines that only belong in files (`end`, `return`, VRP8 `commit`). IOS ACL port
     keywords become numbers (`eq smtp` -> `eq 25`, `portnames.py`), the form configgen
     renders, so a device that shows names compares equal to the rendered file."""
-    drop = set(platform.file_only_lines)
+    drop = set(platform.delivery.file_only_lines)
     lines = [line for line in text.splitlines() if line.strip() not in drop]
-    normalise = NORMALISERS.get(platform.hier_platform)
+    normalise = NORMALISERS.get(platform.delivery.hier_platform)
     text = "\n".join(lines)
     return get_hconfig(hier_driver(platform), normalise(text) if normalise else text)
 
@@ -73,9 +73,9 @@ def hier_driver(platform: Platform):
     `negation_sub` does. (`_drop_satisfied_negations` is no spelling fix-up: it drops
     rendered `no shutdown`-style defaults the device never shows, which hier_config
     cannot know are met, and applies to every OS.)"""
-    hier = get_hconfig_driver(HPlatform[platform.hier_platform])
+    hier = get_hconfig_driver(HPlatform[platform.delivery.hier_platform])
     prefix = hier.negation_prefix
-    for view, line, *kept in platform.negation_rewrites:
+    for view, line, *kept in platform.delivery.negation_rewrites:
         leaf = MatchRule(re_search=line)
         hier.rules.negation_sub.append(NegationSubRule(
             match_rules=(MatchRule(re_search=view), leaf) if view else (leaf,),
@@ -131,7 +131,7 @@ def plan_restore(platform: Platform, running_text: str, backup_text: str, render
 
 def _restore_reference(platform: Platform, running: HConfig, backup: HConfig, rendered: HConfig,
                        ownership: Ownership) -> HConfig:
-    owned = [re.compile(p) for p in platform.owned_sections]
+    owned = [re.compile(p) for p in platform.delivery.owned_sections]
     reference = get_hconfig(rendered.driver)
     for child in rendered.children:
         reference.add_deep_copy_of(child)
@@ -192,16 +192,16 @@ def to_commands(platform: Platform, tree: HConfig) -> list[str]:
             commands.append(line)
             if child.children:
                 walk(child, depth + 1)
-                if platform.exit_every_section or depth > 0:
-                    commands.append(platform.section_exit)
+                if platform.delivery.exit_every_section or depth > 0:
+                    commands.append(platform.delivery.section_exit)
 
     walk(tree, 0)
     return commands
 
 
 def _scope(platform: Platform, running: HConfig, intended: HConfig, ownership: Ownership) -> HConfig:
-    owned = [re.compile(p) for p in platform.owned_sections]
-    label = re.compile(platform.owned_line_label)
+    owned = [re.compile(p) for p in platform.delivery.owned_sections]
+    label = re.compile(platform.delivery.owned_line_label)
     scoped = get_hconfig(running.driver)
 
     def is_configgen_line(text: str) -> bool:
@@ -237,7 +237,7 @@ def _drop_satisfied_negations(platform: Platform, running: HConfig, intended: HC
     would resend them and a second push would never be empty. A negation the platform
     shows as a setting (CE `undo portswitch`) is kept: the device lacks it."""
     negation = running.driver.negation_prefix
-    shown = set(platform.shown_negations)
+    shown = set(platform.delivery.shown_negations)
 
     def walk(mine, theirs) -> None:
         for child in list(mine.children):

@@ -224,7 +224,7 @@ def _deliver(target: Target, planner: Planner, credentials: Credentials, dry_run
     conn = target.connect(credentials)
     try:
         result.stage = "read"
-        original = conn.send_command(platform.running_config_command, read_timeout=60)
+        original = conn.send_command(platform.delivery.running_config_command, read_timeout=60)
         plan = planner(original)
         if not record_plan(result, plan, dry_run):
             return
@@ -240,7 +240,7 @@ def _deliver(target: Target, planner: Planner, credentials: Credentials, dry_run
         notify(target.name, f"applying {len(plan.commands)} line(s)")
         if not _apply(conn, target, plan, original, credentials, result, line_timeout):
             return
-        if platform.commit_based:
+        if platform.delivery.commit_based:
             result.stage = "commit"
             if not _commit(conn, target, result):
                 return
@@ -264,7 +264,7 @@ def _commit(conn, target: Target, result: DeviceResult) -> bool:
                         "VRP discards an uncommitted candidate when the session ends")
         result.committed, result.saved = False, False
         return False
-    refused = re.search(platform.config_error_pattern, output, re.M)
+    refused = re.search(platform.delivery.config_error_pattern, output, re.M)
     if refused or "Failed to generate committed config" in output:
         result.device_error = refused.group(0).strip() if refused else "Failed to generate committed config"
         result.error = f"nothing committed: the device refused the commit ({result.device_error})"
@@ -281,19 +281,19 @@ def _save(conn, target: Target, result: DeviceResult) -> None:
     """Leave config mode and save running -> startup (VRP8 too: platforms.py). A failure
     here is reported as what it is: the running config has the change, startup does not."""
     platform = target.platform
-    changed = "running config changed" + (" (committed)" if platform.commit_based else "")
+    changed = "running config changed" + (" (committed)" if platform.delivery.commit_based else "")
     try:
         conn.exit_config_mode()
         output = conn.save_config()
     except Exception as exc:  # noqa: BLE001 - reported with the real state of the device
         result.saved = False
         result.error = (f"{changed}, startup NOT saved: {type(exc).__name__} during save: {_first_line(exc)}; "
-                        f"run `{platform.save_command}` on the device (a reload would lose the change)")
+                        f"run `{platform.delivery.save_command}` on the device (a reload would lose the change)")
         return
-    refused = re.search(platform.config_error_pattern, output, re.M)
+    refused = re.search(platform.delivery.config_error_pattern, output, re.M)
     if refused:
         result.saved, result.device_error = False, refused.group(0).strip()
-        result.error = (f"{changed}, startup NOT saved: the device refused `{platform.save_command}` "
+        result.error = (f"{changed}, startup NOT saved: the device refused `{platform.delivery.save_command}` "
                         f"({result.device_error}); save it by hand (a reload would lose the change)")
         return
     result.saved = True
@@ -311,7 +311,7 @@ def _apply(conn, target: Target, plan: ChangePlan, original: str, credentials: C
             # report quotes the device's own error line, whatever netmiko's wording.
             output = conn.send_config_set([command], enter_config_mode=False, exit_config_mode=False,
                                           read_timeout=line_timeout)
-            refused = re.search(platform.config_error_pattern, output, re.M)
+            refused = re.search(platform.delivery.config_error_pattern, output, re.M)
             if refused:
                 result.failed_line, result.not_sent = command, plan.commands[index + 1:]
                 result.device_error = refused.group(0).strip()
@@ -321,7 +321,7 @@ def _apply(conn, target: Target, plan: ChangePlan, original: str, credentials: C
         except SESSION_LOST as exc:
             result.in_flight, result.not_sent = command, plan.commands[index + 1:]
             result.error = f"session lost while sending line {index + 1} of {len(plan.commands)}: {_first_line(exc)}"
-            if platform.commit_based:
+            if platform.delivery.commit_based:
                 result.rolled_back = True    # the uncommitted candidate died with the session
             else:
                 _roll_back_after_loss(target, plan, original, credentials, result)
@@ -333,7 +333,7 @@ def _apply(conn, target: Target, plan: ChangePlan, original: str, credentials: C
 def _roll_back(conn, target: Target, plan: ChangePlan, original: str, result: DeviceResult) -> None:
     platform = target.platform
     try:
-        if platform.commit_based:
+        if platform.delivery.commit_based:
             # Leave without committing: VRP8 asks whether to commit; the answer is no.
             output = conn.send_command("return", expect_string=rf"{VRP8_DISCARD_QUESTION}|>\s*$")
             if re.search(VRP8_DISCARD_QUESTION, output):
@@ -370,10 +370,10 @@ def _roll_back_after_loss(target: Target, plan: ChangePlan, original: str, crede
 def _send_rollback(conn, target: Target, plan: ChangePlan, original: str, result: DeviceResult) -> None:
     """Re-read the device and send the way back to `original` for what the plan touched."""
     platform = target.platform
-    current = conn.send_command(platform.running_config_command, read_timeout=60)
+    current = conn.send_command(platform.delivery.running_config_command, read_timeout=60)
     result.rollback = rollback_commands(platform, current, original, plan.headers)
     if result.rollback:
-        conn.send_config_set(result.rollback, error_pattern=platform.config_error_pattern, read_timeout=30)
+        conn.send_config_set(result.rollback, error_pattern=platform.delivery.config_error_pattern, read_timeout=30)
     result.rolled_back = True
 
 

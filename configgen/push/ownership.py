@@ -142,7 +142,7 @@ class Conflict:
 
 
 def find_conflicts(platform: Platform, running: HConfig, intended: HConfig, ownership: Ownership) -> list[Conflict]:
-    owned = [re.compile(p) for p in platform.owned_sections]
+    owned = [re.compile(p) for p in platform.delivery.owned_sections]
     conflicts: list[Conflict] = []
     theirs_by_text = {child.text: child for child in running.children}
 
@@ -198,7 +198,7 @@ def find_conflicts(platform: Platform, running: HConfig, intended: HConfig, owne
             marker = next((f"{k} {t}" for k, t in marker_lines(mine) if t.startswith(OWNER_MARK)), None)
             conflicts.append(Conflict(mine.text, reason, marker))
 
-    if platform.hier_platform == "CISCO_IOS":
+    if platform.delivery.hier_platform == "CISCO_IOS":
         rendered_acl: dict[str, set[str]] = {}
         for child in intended.children:
             if (m := _IOS_NUMBERED_ACL.match(child.text)):

@@ -58,7 +58,7 @@ class Target:
     def connect(self, credentials: Credentials, *, timeout: float = 20.0) -> BaseConnection:
         """A logged-in netmiko session through configgen's driver for the platform, after
         the device's host key checked out (drivers.HostKeyError otherwise: no password sent)."""
-        driver = DRIVERS[self.platform.push_driver]
+        driver = DRIVERS[self.platform.delivery.push_driver]
         if self.pinned_host_key:
             keys = dict(alt_host_keys=False, pinned_host_keys=(self.pinned_host_key,),
                         key_source=self.key_source or "the connection file", host_key_policy=RejectUnknown())
@@ -66,7 +66,7 @@ class Target:
             known = self.host_keys.known_hosts
             policy = TrustOnFirstUse(known) if self.host_keys.accept_new else RejectUnknown()
             keys = dict(alt_host_keys=True, alt_key_file=str(known), key_source=str(known), host_key_policy=policy)
-        return driver(device_type=self.platform.netmiko_type, host=self.host, port=self.port,
+        return driver(device_type=self.platform.delivery.netmiko_type, host=self.host, port=self.port,
                       username=credentials.username, password=credentials.password_for(self.name),
                       conn_timeout=timeout, auth_timeout=timeout, banner_timeout=timeout,
                       use_keys=False, allow_agent=False, ssh_strict=True, system_host_keys=False, **keys)
@@ -143,9 +143,9 @@ def resolve_targets(inventory, names: list[str] | None = None, connections: Conn
             entry = connections.devices.get(name)
             if entry is None:
                 raise InputError(f"{name}: not in the connection file")
-            if entry.get("device_type", platform.netmiko_type) != platform.netmiko_type:
+            if entry.get("device_type", platform.delivery.netmiko_type) != platform.delivery.netmiko_type:
                 raise InputError(f"{name}: connection file says {entry['device_type']}, "
-                                 f"the inventory says {platform.netmiko_type}")
+                                 f"the inventory says {platform.delivery.netmiko_type}")
             host, port = entry["host"], entry.get("port", 22)
             # A file's host key is trusted only together with the file's own (lab) login.
             pinned = entry.get("host_key") if connections.login else None

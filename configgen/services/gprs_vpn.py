@@ -76,14 +76,14 @@ def gre_endpoint(service: Any, operator: Any) -> ipaddress.IPv4Address:
 def build(service: Any, device: Any, platform: Platform, inventory: Any) -> Contribution:
     endpoint = gre_endpoint(service, inventory.operator)
     peer = interconnect_peer(service.wan)
-    tunnel_name = platform.tunnel_interface(service.tunnel, service.wan.interface)
+    tunnel_name = platform.render.tunnel_interface(service.tunnel, service.wan.interface)
     wan = Interface(
         name=service.wan.interface,
         description=service.wan.description
         or f"INTERCONNECT {service.name} to operator GPRS router {peer}/30 APN {service.apn}",
         address=service.wan.address,
         owners=[service.name],
-        gre_source=platform.gre_source_binding,
+        gre_source=platform.render.gre_source_binding,
     )
     lan = Interface(
         name=service.lan.interface,
@@ -106,7 +106,7 @@ def build(service: Any, device: Any, platform: Platform, inventory: Any) -> Cont
         Route(pool, tunnel_name, route_label(service.name, f"POOL{index}"))
         for index, pool in enumerate(service.terminal_pools, start=1)
     ]
-    section = Section(template=f"{platform.template_dir}/gprs_vpn.j2", values=tunnel)
+    section = Section(template=f"{platform.render.template_dir}/gprs_vpn.j2", values=tunnel)
     return Contribution(interfaces=[wan, lan], routes=routes, sections=[section])
 
 

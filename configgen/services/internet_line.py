@@ -160,7 +160,7 @@ def build(service: Any, device: Any, platform: Platform, inventory: Any) -> Cont
     return Contribution(
         interfaces=[wan, lan],
         routes=[Route(DEFAULT_ROUTE, str(peer), route_label(service.name, "DEFAULT-TO-PE"))],
-        sections=[Section(template=f"{platform.template_dir}/internet_line.j2", values=values)],
+        sections=[Section(template=f"{platform.render.template_dir}/internet_line.j2", values=values)],
         access_lists=[acl for acl in (nat_acl, policy) if acl is not None],
     )
 
@@ -198,7 +198,7 @@ def security_policy(service: Any, platform: Platform,
                                                       destination_port=opened.port)))
     rules.append(("permit", "tcp", dict(established=True)))
     rules.append(("permit", "udp", dict(source_port=DNS_PORT)))
-    if platform.acl_icmp_types:
+    if platform.render.acl_icmp_types:
         rules += [("permit", "icmp", dict(icmp_type=icmp_type)) for icmp_type in ICMP_TYPES]
         rules.append(("permit", "icmp", dict(destination=host_route(service.wan.address.ip), icmp_type="echo")))
     else:

@@ -204,7 +204,7 @@ class DeviceConfig:
         for interface in contribution.interfaces:
             existing = self._by_name.get(interface.name)
             if existing is None:
-                interface.routed_port = self.platform.ports_layer2 and ETHERNET.match(interface.name) is not None
+                interface.routed_port = self.platform.render.ports_layer2 and ETHERNET.match(interface.name) is not None
                 self.interfaces.append(interface)
                 self._by_name[interface.name] = interface
                 continue
@@ -228,7 +228,7 @@ class DeviceConfig:
 
     def _number(self, acl: AccessList) -> None:
         """Give `acl` the lowest free number of its kind on this device."""
-        numbers = self.platform.acl_range(acl.kind)
+        numbers = self.platform.render.acl_range(acl.kind)
         if numbers is not None:
             used = {a.number for a in self.access_lists}
             acl.number = next((n for n in range(numbers[0], numbers[1] + 1) if n not in used), None)

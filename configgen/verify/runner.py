@@ -154,8 +154,8 @@ def _ping(conn, target: Target, step: Step, count: int, timeout: float) -> StepR
     platform = target.platform
     source = ""
     if step.source_interface:
-        source = platform.ping_source.format(interface=step.source_interface, address=step.source_address)
-    command = platform.ping_command.format(target=step.target, source=source, count=count,
+        source = platform.verification.ping_source.format(interface=step.source_interface, address=step.source_address)
+    command = platform.verification.ping_command.format(target=step.target, source=source, count=count,
                                            timeout_s=max(1, round(timeout)), timeout_ms=int(timeout * 1000))
     # Wait for the command's echo, then for this device's prompt. netmiko's default
     # (find_prompt before each command) can leave late prompts in the buffer that end the
@@ -164,7 +164,7 @@ def _ping(conn, target: Target, step: Step, count: int, timeout: float) -> StepR
                                cmd_verify=True, read_timeout=count * (timeout + 1) + 10)
     result = StepResult(step, command=command)
     try:
-        result.stats = parse_ping(platform.ping_parser, command, output)
+        result.stats = parse_ping(platform.verification.ping_parser, command, output)
     except PingParseError as exc:
         result.error = str(exc)
     got_through = result.stats is not None and result.stats.success

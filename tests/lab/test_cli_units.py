@@ -266,3 +266,46 @@ def test_ce_portswitch_returns_a_port_to_layer2():
     run(s, "system-view", "interface GigabitEthernet0/0/0", "undo portswitch", "portswitch")
     assert "Layer 2 interface" in s.handle("ip address 10.166.0.6 255.255.255.252")
     assert "undo portswitch" not in s.current_configuration(s.tree())
+
+
+def test_ce_accepts_the_guides_interface_id_tunnel_and_checks_the_slot_of_an_address_source():
+    """CE6800 GRE guide: its configuration scripts configure `interface Tunnel1` with
+    `source <address of 100GE1/0/1>`; its slot rule binds tunnels named slot/card/number,
+    also when the source is given by the address of a port in another slot."""
+    _, s = huawei("ce")
+    run(s, "system-view", "interface GigabitEthernet1/0/0", "undo portswitch", "ip address 172.20.1.1 255.255.255.0",
+        "quit", "interface Tunnel1", "tunnel-protocol gre")
+    assert s.handle("source 172.20.1.1") == ""
+    run(s, "quit", "interface Tunnel0/0/2", "tunnel-protocol gre")
+    assert "slot ID" in s.handle("source 172.20.1.1")
+
+
+def test_simulated_devices_take_their_facts_from_the_product_platform_table(monkeypatch):
+    """Issue 10: one platform table read by the lab too. A family whose delivery facts
+    change in configgen.platforms changes the simulator's device type and commit mode."""
+    from dataclasses import replace
+
+    from configgen import platforms
+
+    ar = platforms.PLATFORMS[("huawei", "vrp5")]
+    changed = replace(ar, delivery=replace(ar.delivery, commit_based=True, netmiko_type="huawei_vrpv8"))
+    monkeypatch.setitem(platforms.PLATFORMS, ("huawei", "vrp5"), changed)
+    dev, _ = huawei("vrp5")
+    assert dev.commit_based and dev.device_type == "huawei_vrpv8"
+
+
+def test_lab_operator_address_is_the_products_interconnect_peer():
+    """The lab addresses the operator side where render routes to (services.addressing):
+    a WAN address that is not a host of its /30 has no peer, not a guessed one."""
+    import ipaddress
+    from types import SimpleNamespace
+
+    import pytest
+
+    from configgen.lab.plan import PlanError, _peer
+
+    assert _peer(SimpleNamespace(peer=None, address=ipaddress.IPv4Interface("10.166.0.2/30"))) == "10.166.0.1"
+    assert _peer(SimpleNamespace(peer=ipaddress.IPv4Address("10.9.9.9"),
+                                 address=ipaddress.IPv4Interface("10.166.0.2/29"))) == "10.9.9.9"
+    with pytest.raises(PlanError):
+        _peer(SimpleNamespace(peer=None, address=ipaddress.IPv4Interface("10.166.0.3/30")))   # the broadcast

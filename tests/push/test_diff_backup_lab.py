@@ -46,7 +46,7 @@ def send(run: LabRun, device: str, lines: list[str]) -> None:
     target = run.targets[device]
     with target.connect(run.credentials) as conn:
         conn.send_config_set(lines)
-        if target.platform.commit_based:
+        if target.platform.delivery.commit_based:
             conn.commit()
 
 

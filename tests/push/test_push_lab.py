@@ -53,7 +53,7 @@ class LabRun:
 
     def running(self, device: str) -> str:
         with self.targets[device].connect(self.credentials) as conn:    # prompt-driven on Huawei
-            return conn.send_command(self.targets[device].platform.running_config_command)
+            return conn.send_command(self.targets[device].platform.delivery.running_config_command)
 
     def same_as(self, device: str, before: str) -> bool:
         """The device's running config equals `before`, line order within a section aside
