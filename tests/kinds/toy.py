@@ -59,7 +59,7 @@ def build(service: Any, device: Any, platform: Any, inventory: Any) -> Contribut
         interfaces=[Interface(service.wan.interface, f"{service.name} beacon line", service.wan.address),
                     Interface(service.lan.interface, f"{service.name} LAN", service.lan.address)],
         routes=[Route(host_route(service.beacon), peer, route_label(service.name, "BEACON"))],
-        sections=[Section(f"{platform.template_dir}/toy_beacon.j2", BeaconValues(str(service.beacon), peer))])
+        sections=[Section(f"{platform.render.template_dir}/toy_beacon.j2", BeaconValues(str(service.beacon), peer))])
 
 
 def verify_targets(service: Any, inventory: Any) -> list[PingStep]:
