@@ -105,24 +105,33 @@ def measure(size: int, runs: int, tmp: Path) -> dict:
                        for when, after in (("idle", idle), ("pushed", pushed))}}
 
 
-def measure_in_child(size: int, runs: int) -> dict:
-    """`measure` in a fresh process, so memory freed by a smaller lab does not hide a larger one's."""
-    proc = subprocess.run([sys.executable, __file__, "--one", str(size), "--runs", str(runs)],
-                          capture_output=True, text=True, timeout=1800)
+def measure_in_child(size: int, runs: int, script: str = __file__) -> dict:
+    """`script`'s `measure` in a fresh process, so memory freed by a smaller lab does not hide a larger one's."""
+    proc = subprocess.run([sys.executable, script, "--one", str(size), "--runs", str(runs)],
+                          capture_output=True, text=True, timeout=3600)
     if proc.returncode != 0:
         raise SystemExit(f"size {size}: {proc.stderr.strip()[-2000:]}")
     return json.loads(proc.stdout)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(description: str, measure) -> argparse.Namespace | None:
+    """--sizes and --runs; None when this process is a child (--one SIZE) that ran `measure`
+    for that size and printed its JSON."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)   # child: one size, JSON out
     args = parser.parse_args()
-    if args.one:
-        with tempfile.TemporaryDirectory() as tmp:
-            print(json.dumps(measure(args.one, args.runs, Path(tmp))))
+    if not args.one:
+        return args
+    with tempfile.TemporaryDirectory() as tmp:
+        print(json.dumps(measure(args.one, args.runs, Path(tmp))))
+    return None
+
+
+def main() -> None:
+    args = arguments(__doc__.splitlines()[0], measure)
+    if args is None:
         return
     print(f"{'routers':>7} {'median':>8} {'ratio':>6} {'all ok':>6} {'lab start':>9} "
           f"{'MB/router RSS idle/pushed':>25} {'PSS idle/pushed':>15}  runs")

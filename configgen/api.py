@@ -1,5 +1,11 @@
-"""The library API the CLI wraps: load -> validate -> render, for notebooks, Nornir
-tasks and CI scripts alike."""
+"""The library API the CLI wraps: load -> validate -> render -> push -> verify, for
+notebooks, Nornir tasks (configgen.nornir) and CI scripts alike.
+
+`push`, `verify` and `deploy` take inventory paths and return typed per-device results;
+`*_rendered` do the same from a `render` result and a `Reach` (the targets and credentials
+push and verify share), for a caller that renders once and pushes in parts. The SSH
+stacks are imported only when something connects: `configgen validate` imports this
+module and must stay light (tests/test_startup_imports.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Collection, Iterable, Iterator
 
 import jinja2
 from jinja2.sandbox import SecurityError
@@ -17,6 +23,12 @@ from configgen.checks import validate
 from configgen.findings import Finding, Findings, InputError
 from configgen.inventory import Inventory, load_inventory
 from configgen.render import make_environment, render_inventory, template_location, write_configs
+
+if TYPE_CHECKING:
+    from configgen.push.credentials import Credentials
+    from configgen.push.engine import DeviceResult, PushReport
+    from configgen.push.targets import Target
+    from configgen.verify.runner import ServiceResult, VerifyReport
 
 
 @dataclass
@@ -199,3 +211,226 @@ def template_finding(exc: Exception) -> Finding:
         reason = (f"the template reaches for something templates may not use ({reason}); "
                   "templates see only the values they are given")
     return Finding(file, line, "template", f"rendering failed: {reason}", code="template")
+
+
+# ---- push, verify, deploy ---------------------------------------------------------------
+
+# progress(device, message): what a device is doing ("connecting", "changed", "failed: ...").
+DeviceProgress = Callable[[str, str], None]
+Paths = Iterable[str | Path] | str | Path
+
+
+@dataclass(frozen=True)
+class Access:
+    """How push and verify reach the devices; both use the same (one session layer:
+    `push.targets.Target.connect`, configgen's drivers, strict host keys).
+
+    `connections`: a connection file (`configgen lab up`) with host, port and host key per
+    device, and the lab's own login. `credentials`: None takes them the way `configgen push`
+    does (push.credentials.load_credentials: the connection file's login, else
+    CONFIGGEN_USERNAME / CONFIGGEN_PASSWORD[_<DEVICE>], else a prompt when `interactive`)."""
+
+    connections: str | Path | None = None
+    known_hosts: str | Path = "~/.ssh/known_hosts"
+    accept_new_host_keys: bool = False
+    credentials: Credentials | None = None
+    interactive: bool | None = None       # None: prompt only when stdin is a terminal
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The devices push and verify act on, and the login they use."""
+
+    targets: dict[str, Target]
+    credentials: Credentials = field(repr=False)
+
+    def only(self, devices: Collection[str]) -> "Reach":
+        return Reach({name: self.targets[name] for name in self.targets if name in devices}, self.credentials)
+
+
+def targets(inventory: Inventory, devices: Collection[str] | None = None,
+            access: Access = Access(), rendered: Collection[str] | None = None) -> dict[str, Target]:
+    """The devices to reach (default: every device configgen renders a configuration for),
+    in name order. InputError for an unknown device, one with nothing rendered, or a
+    connection file that cannot be read. `rendered`: the devices render produced configs
+    for (`RenderResult.configs`), so they need not be built again to be known."""
+    from configgen.push.targets import HostKeys, read_connection_file, resolve_targets
+
+    connections = read_connection_file(access.connections) if access.connections else None
+    host_keys = HostKeys(Path(access.known_hosts).expanduser(), access.accept_new_host_keys)
+    return resolve_targets(inventory, list(devices) if devices else None, connections, host_keys, rendered)
+
+
+def credentials(inventory: Inventory, devices: Collection[str], access: Access = Access()) -> Credentials:
+    """The login for `devices`; push.credentials.CredentialsError when there is none."""
+    from configgen.push.credentials import install_log_redaction, load_credentials
+    from configgen.push.targets import read_connection_file
+
+    install_log_redaction()
+    if access.credentials is not None:
+        return access.credentials
+    login = read_connection_file(access.connections).login if access.connections else None
+    return load_credentials(list(devices), login, interactive=access.interactive, namesakes=inventory.devices)
+
+
+def reach(inventory: Inventory, devices: Collection[str] | None = None, access: Access = Access(),
+          rendered: Collection[str] | None = None) -> Reach:
+    """`targets` and their `credentials`."""
+    found = targets(inventory, devices, access, rendered)
+    return Reach(found, credentials(inventory, list(found), access))
+
+
+@dataclass
+class PushResult:
+    """`report` is None when the inventory or a template had errors (`rendered.checked`
+    has the findings): nothing was sent."""
+
+    rendered: RenderResult
+    report: PushReport | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.report is not None and self.report.ok
+
+    @property
+    def devices(self) -> dict[str, DeviceResult]:
+        return {r.device: r for r in self.report.results} if self.report else {}
+
+
+@dataclass
+class DeviceVerification:
+    """A device's services, each with its ordered ping steps (verify.runner.ServiceResult)."""
+
+    device: str
+    services: list[ServiceResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(s.ok for s in self.services)
+
+
+@dataclass
+class VerifyResult:
+    rendered: RenderResult
+    report: VerifyReport | None = None
+    devices: dict[str, DeviceVerification] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.report is not None and self.report.ok
+
+
+@dataclass
+class DeviceDeployment:
+    device: str
+    push: DeviceResult
+    verify: DeviceVerification | None = None     # None: verify did not run (a push failed)
+
+    @property
+    def ok(self) -> bool:
+        return self.push.ok and self.verify is not None and self.verify.ok
+
+
+@dataclass
+class DeployResult:
+    """validate -> render -> push -> verify, stopped at the first stage that failed:
+    `stage` is the last one that ran (render, push or verify)."""
+
+    rendered: RenderResult
+    stage: str = "render"
+    push: PushReport | None = None
+    verify: VerifyReport | None = None
+    devices: dict[str, DeviceDeployment] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.stage == "verify" and self.verify is not None and self.verify.ok
+
+
+def _rendered_for_push(paths: Paths, template_dir: str | Path | None, freeze_gc: bool) -> RenderResult:
+    """Validate + render as `configgen render --templates` does: push sends what render writes."""
+    return render(paths, template_dir=template_dir, freeze_gc=freeze_gc, template_findings=True)
+
+
+def push(paths: Paths, *, devices: Collection[str] | None = None, template_dir: str | Path | None = None,
+         access: Access = Access(), dry_run: bool = False, workers: int = 4, backup_dir: str | Path | None = None,
+         line_timeout: float = 30.0, progress: DeviceProgress | None = None) -> PushResult:
+    """Validate, render, then push what differs to each device (push.engine.push_devices).
+    Findings: nothing sent (`report` None). InputError, CredentialsError: nothing sent."""
+    rendered = _rendered_for_push(paths, template_dir, False)
+    if not rendered.checked.ok:
+        return PushResult(rendered)
+    return push_rendered(rendered, reach(rendered.checked.inventory, devices, access, rendered.configs), dry_run=dry_run,
+                         workers=workers, backup_dir=backup_dir, line_timeout=line_timeout, progress=progress)
+
+
+def push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = False, workers: int = 4,
+                  backup_dir: str | Path | None = None, line_timeout: float = 30.0,
+                  progress: DeviceProgress | None = None) -> PushResult:
+    """Push `rendered.configs` to `reached.targets` (`rendered` must have no errors)."""
+    from configgen.push.engine import push_devices
+
+    report = push_devices(rendered.checked.inventory, rendered.configs, reached.targets, reached.credentials,
+                          dry_run=dry_run, workers=workers, progress=progress, line_timeout=line_timeout,
+                          backup_dir=backup_dir)
+    return PushResult(rendered, report)
+
+
+def verify(paths: Paths, *, devices: Collection[str] | None = None, template_dir: str | Path | None = None,
+           access: Access = Access(), count: int = 5, timeout: float = 2.0, workers: int = 4,
+           progress: DeviceProgress | None = None) -> VerifyResult:
+    """Validate, then run every service's ordered pings on its device (verify.runner)."""
+    rendered = _rendered_for_push(paths, template_dir, False)
+    if not rendered.checked.ok:
+        return VerifyResult(rendered)
+    return verify_rendered(rendered, reach(rendered.checked.inventory, devices, access, rendered.configs), count=count,
+                           timeout=timeout, workers=workers, progress=progress)
+
+
+def verify_rendered(rendered: RenderResult, reached: Reach, *, count: int = 5, timeout: float = 2.0,
+                    workers: int = 4, progress: DeviceProgress | None = None) -> VerifyResult:
+    from configgen.verify.runner import verify as run_pings
+
+    report = run_pings(rendered.checked.inventory, reached.targets, reached.credentials, count=count,
+                       timeout=timeout, workers=workers, progress=progress)
+    devices = {name: DeviceVerification(name) for name in reached.targets}
+    for service in report.services:
+        devices[service.device].services.append(service)
+    return VerifyResult(rendered, report, devices)
+
+
+def deploy(paths: Paths, *, devices: Collection[str] | None = None, template_dir: str | Path | None = None,
+           access: Access = Access(), workers: int = 4, backup_dir: str | Path | None = None,
+           count: int = 5, timeout: float = 2.0, line_timeout: float = 30.0,
+           progress: DeviceProgress | None = None) -> DeployResult:
+    """validate -> render -> push -> verify, stopping at the first stage that fails."""
+    rendered = _rendered_for_push(paths, template_dir, False)
+    if not rendered.checked.ok:
+        return DeployResult(rendered)
+    return deploy_rendered(rendered, reach(rendered.checked.inventory, devices, access, rendered.configs), workers=workers,
+                           backup_dir=backup_dir, count=count, timeout=timeout, line_timeout=line_timeout,
+                           progress=progress)
+
+
+def deploy_rendered(rendered: RenderResult, reached: Reach, *, workers: int = 4,
+                    backup_dir: str | Path | None = None, count: int = 5, timeout: float = 2.0,
+                    line_timeout: float = 30.0, progress: DeviceProgress | None = None,
+                    verify_progress: DeviceProgress | None = None,
+                    after_push: Callable[[PushResult], None] | None = None) -> DeployResult:
+    """Push, then verify only when every device's push succeeded. `after_push` sees the
+    push result before any ping is sent (the CLI prints it there); `verify_progress`
+    (default `progress`) follows the pings."""
+    pushed = push_rendered(rendered, reached, workers=workers, backup_dir=backup_dir, line_timeout=line_timeout,
+                           progress=progress)
+    if after_push is not None:
+        after_push(pushed)
+    result = DeployResult(rendered, "push", pushed.report,
+                          devices={name: DeviceDeployment(name, device) for name, device in pushed.devices.items()})
+    if not pushed.ok:
+        return result
+    verified = verify_rendered(rendered, reached, count=count, timeout=timeout, workers=workers,
+                               progress=verify_progress or progress)
+    result.stage, result.verify = "verify", verified.report
+    for name, device in verified.devices.items():
+        result.devices[name].verify = device
+    return result

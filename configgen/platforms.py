@@ -154,6 +154,9 @@ _HUAWEI_VRP5 = Platform(
     verification=VerificationFacts(
         ping_command="ping -c {count} -t {timeout_ms}{source} {target}", ping_source=" -a {address}",
         ping_parser="huawei"),
+    # ACL description 0-127 characters (Huawei's ACL template for AR devices,
+    # docs/rendered-lines.md "Limits and name rules"); the other AR limits are not confirmed.
+    limits=Limits(acl_description_max=127),
 )
 
 # Cisco IOS `hostname` (Cisco IOS Configuration Fundamentals Command Reference, `hostname`):

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import INVENTORIES
 
-HEAVY = ("netmiko", "paramiko", "asyncssh", "hier_config", "ncclient", "ntc_templates")
+HEAVY = ("netmiko", "paramiko", "asyncssh", "hier_config", "ncclient", "ntc_templates", "nornir")
 
 PROBE = """
 import json, sys

@@ -57,24 +57,27 @@ def _render(args, nothing: str):
     return result
 
 
+def _access(args):
+    from configgen import api
+
+    return api.Access(connections=args.connections or None, known_hosts=args.known_hosts,
+                      accept_new_host_keys=args.accept_new_host_keys)
+
+
 def _prepare(args):
-    """Validate + render, resolve targets and credentials: (result, targets, credentials) or an exit code."""
-    from configgen.push.credentials import CredentialsError, install_log_redaction, load_credentials
-    from configgen.push.targets import HostKeys, read_connection_file, resolve_targets
+    """Validate + render, resolve targets and credentials (api.reach): (result, reach) or an exit code."""
+    from configgen import api
+    from configgen.push.credentials import CredentialsError, install_log_redaction
 
     install_log_redaction()
     result = _render(args, "nothing pushed or verified")
     if isinstance(result, int):
         return result
-    connections = read_connection_file(args.connections) if args.connections else None
-    host_keys = HostKeys(Path(args.known_hosts).expanduser(), args.accept_new_host_keys)
-    targets = resolve_targets(result.checked.inventory, args.device, connections, host_keys, rendered=result.configs)
     try:
-        credentials = load_credentials(list(targets), connections.login if connections else None,
-                                       namesakes=result.checked.inventory.devices)
+        reached = api.reach(result.checked.inventory, args.device, _access(args), rendered=result.configs)
     except CredentialsError as exc:
         return fail(args, "input", str(exc))
-    return result, targets, credentials
+    return result, reached
 
 
 def _report_document(args, report) -> dict:
@@ -108,61 +111,62 @@ def _backup_dir(args) -> Path | None:
     return path
 
 
-def _run_push(args, prepared, *, emit: bool = True):
-    from configgen.push import push_devices
-
-    result, targets, credentials = prepared
-    report = push_devices(result.checked.inventory, result.configs, targets, credentials,
-                          dry_run=getattr(args, "dry_run", False), workers=args.workers,
-                          progress=_Progress(len(targets), _show_progress(args)), backup_dir=_backup_dir(args))
-    if emit:
-        _emit_push_report(args, report)
-    return report
-
-
-def _run_verify(args, prepared, *, emit: bool = True):
-    from configgen.verify import verify
-
-    result, targets, credentials = prepared
-    report = verify(result.checked.inventory, targets, credentials, count=args.count, timeout=args.timeout,
-                    workers=args.workers, progress=_Progress(len(targets), _show_progress(args)))
-    if emit:
-        if wants_json(args):
-            emit_json(_report_document(args, report))
-        else:
-            print(report.table())
-    return report
+def _push_options(args, reached) -> dict:
+    return dict(workers=args.workers, backup_dir=_backup_dir(args),
+                progress=_Progress(len(reached.targets), _show_progress(args)))
 
 
 def cmd_push(args) -> int:
+    from configgen import api
+
     prepared = _prepare(args)
     if isinstance(prepared, int):
         return prepared
-    return EXIT_OK if _run_push(args, prepared).ok else EXIT_FINDINGS
+    result, reached = prepared
+    pushed = api.push_rendered(result, reached, dry_run=args.dry_run, **_push_options(args, reached))
+    _emit_push_report(args, pushed.report)
+    return EXIT_OK if pushed.ok else EXIT_FINDINGS
 
 
 def cmd_verify(args) -> int:
+    from configgen import api
+
     prepared = _prepare(args)
     if isinstance(prepared, int):
         return prepared
-    return EXIT_OK if _run_verify(args, prepared).ok else EXIT_FINDINGS
+    result, reached = prepared
+    verified = api.verify_rendered(result, reached, count=args.count, timeout=args.timeout, workers=args.workers,
+                                   progress=_Progress(len(reached.targets), _show_progress(args)))
+    if wants_json(args):
+        emit_json(_report_document(args, verified.report))
+    else:
+        print(verified.report.table())
+    return EXIT_OK if verified.ok else EXIT_FINDINGS
 
 
 def cmd_deploy(args) -> int:
-    """validate -> render -> push -> verify, stopping at the first stage that fails."""
+    """validate -> render -> push -> verify, stopping at the first stage that fails (api.deploy)."""
+    from configgen import api
+
     prepared = _prepare(args)
     if isinstance(prepared, int):
         return prepared
+    result, reached = prepared
     as_json = wants_json(args)
-    pushed = _run_push(args, prepared, emit=not as_json)
-    if not pushed.ok:
+    show_push = None if as_json else lambda pushed: _emit_push_report(args, pushed.report)
+    deployed = api.deploy_rendered(result, reached, **_push_options(args, reached), count=args.count,
+                                   timeout=args.timeout, after_push=show_push,
+                                   verify_progress=_Progress(len(reached.targets), _show_progress(args)))
+    if deployed.stage == "push":
         if as_json:
-            emit_json(document(args, False, stage="push", push=pushed.to_dict(), verify=None))
+            emit_json(document(args, False, stage="push", push=deployed.push.to_dict(), verify=None))
         return EXIT_FINDINGS
-    verified = _run_verify(args, prepared, emit=not as_json)
     if as_json:
-        emit_json(document(args, verified.ok, stage="verify", push=pushed.to_dict(), verify=verified.to_dict()))
-    return EXIT_OK if verified.ok else EXIT_FINDINGS
+        emit_json(document(args, deployed.verify.ok, stage="verify", push=deployed.push.to_dict(),
+                           verify=deployed.verify.to_dict()))
+    else:
+        print(deployed.verify.table())
+    return EXIT_OK if deployed.ok else EXIT_FINDINGS
 
 
 def _read_config_file(path: Path, what: str) -> str:
@@ -238,9 +242,9 @@ def cmd_rollback(args) -> int:
     prepared = _prepare(args)
     if isinstance(prepared, int):
         return prepared
-    result, targets, credentials = prepared
+    result, reached = prepared
     planner = restore_planner(result.checked.inventory, device, result.configs[device], text)
-    report = deliver(targets, {device: planner}, credentials, dry_run=args.dry_run, workers=1,
+    report = deliver(reached.targets, {device: planner}, reached.credentials, dry_run=args.dry_run, workers=1,
                      progress=_Progress(1, _show_progress(args)), backup_dir=_backup_dir(args))
     _emit_push_report(args, report)
     return EXIT_OK if report.ok else EXIT_FINDINGS

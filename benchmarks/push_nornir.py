@@ -1,0 +1,111 @@
+"""Push through Nornir: configgen's Nornir plugin and push task to 1, 10 and 50 lab routers.
+
+    python benchmarks/push_nornir.py [--sizes 1 10 50] [--runs 3]     (root: the lab needs namespaces)
+
+As benchmarks/push_fanout.py: per size a lab for a generated inventory (one GPRS VPN per
+router, vendors alternating IOS / VRP5 / VRP8) is started in a fresh process; each run
+resets every router to its factory config, then a subprocess does what an operator's
+Nornir script does: InitNornir with the ConfiggenInventory plugin (validate + render) and
+`nr.run(task=push)` with one Nornir worker per router. Then, for comparison on the same
+lab, the routers are reset again and `configgen push --workers N` runs. Prints the median
+wall time of each, the Nornir run's ratio to one router, whether every router succeeded
+in every run, and the lab's memory per router (push_fanout.lab_memory_mb).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from configgen.inventory import load_inventory  # noqa: E402
+from configgen.lab import Lab  # noqa: E402
+from inventory_gen import generate  # noqa: E402
+from push_fanout import arguments, lab_memory_mb, measure_in_child, push as cli_push  # noqa: E402
+
+NORNIR_RUN = """
+import json, sys
+from nornir import InitNornir
+from configgen.nornir import push
+inventory, connections, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+nr = InitNornir(runner={"plugin": "threaded", "options": {"num_workers": workers}}, logging={"enabled": False},
+                inventory={"plugin": "ConfiggenInventory",
+                           "options": {"inventory": [inventory], "connections": connections}})
+results = nr.run(task=push)
+print(json.dumps({host: [r[0].result.status, r[0].result.stage, r[0].result.error] for host, r in results.items()}))
+"""
+
+
+def nornir_push(inventory: Path, connections: Path, workers: int) -> tuple[float, int, list[str]]:
+    """Wall seconds, devices ok, and the failures of one Nornir run (a new process, as a scheduler starts it)."""
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", NORNIR_RUN, str(inventory), str(connections), str(workers)],
+                          capture_output=True, text=True, timeout=900)
+    seconds = time.perf_counter() - started
+    try:
+        devices = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return seconds, 0, [f"exit {proc.returncode}: {proc.stderr.strip()[-300:]}"]
+    failures = [f"{host}: {status} at {stage}: {error}" for host, (status, stage, error) in devices.items()
+                if status not in ("changed", "unchanged")]
+    return seconds, len(devices) - len(failures), failures
+
+
+def measure(size: int, runs: int, tmp: Path) -> dict:
+    inventory = tmp / f"nornir-{size}.yaml"
+    inventory.write_text(yaml.safe_dump(generate(size, size), sort_keys=False))
+    loaded = load_inventory([inventory])
+    assert loaded.ok, [str(f) for f in loaded.findings.errors[:5]]
+    before = lab_memory_mb()
+    lab = Lab(loaded.inventory).start()
+    try:
+        idle = lab_memory_mb()
+        connections = lab.write_connection_file(tmp / f"nornir-{size}.json")
+        times: dict[str, list[float]] = {"nornir": [], "cli": []}
+        failures, all_ok = [], True
+        for _ in range(runs):
+            for kind, run in (("nornir", nornir_push), ("cli", cli_push)):
+                for device in lab.devices.values():
+                    device.reset()
+                seconds, ok, failed = run(inventory, connections, size)
+                times[kind].append(seconds)
+                failures += [f"{kind}: {f}" for f in failed]
+                all_ok &= ok == size
+        pushed = lab_memory_mb()
+    finally:
+        lab.stop()
+    return {"size": size, "nornir": times["nornir"], "cli": times["cli"], "all_ok": all_ok, "failures": failures,
+            "mb_per_router": {"rss_idle": (idle[0] - before[0]) / size, "rss_pushed": (pushed[0] - before[0]) / size,
+                              "pss_pushed": (pushed[1] - before[1]) / size}}
+
+
+def main() -> None:
+    args = arguments(__doc__.splitlines()[0], measure)
+    if args is None:
+        return
+    print(f"{'routers':>7} {'nornir':>8} {'ratio':>6} {'configgen push':>14} {'all ok':>6} "
+          f"{'MB/router RSS idle/pushed, PSS':>31}  nornir runs")
+    one = None
+    for size in sorted(args.sizes):
+        r = measure_in_child(size, args.runs, __file__)
+        nornir, cli, m = statistics.median(r["nornir"]), statistics.median(r["cli"]), r["mb_per_router"]
+        one = one or nornir
+        print(f"{size:>7} {nornir:>7.2f}s {nornir / one:>5.2f}x {cli:>13.2f}s {('yes' if r['all_ok'] else 'NO'):>6} "
+              f"{m['rss_idle']:>14.1f} /{m['rss_pushed']:>5.1f}, {m['pss_pushed']:>5.1f}  "
+              + " ".join(f"{t:.2f}" for t in r["nornir"]), flush=True)
+        for failure in r["failures"][:10]:
+            print(f"        failed: {failure}")
+    print("ratio = median wall time of a Nornir push (new process: InitNornir + nr.run(task=push), one worker per\n"
+          "router) to N routers / to 1 router; configgen push = `configgen push --workers N` on the same lab")
+
+
+if __name__ == "__main__":
+    main()
