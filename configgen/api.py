@@ -22,6 +22,7 @@ from jinja2.sandbox import SecurityError
 from configgen.checks import validate
 from configgen.findings import Finding, Findings, InputError
 from configgen.inventory import Inventory, load_inventory
+from configgen.netconf.devices import device_payloads
 from configgen.render import make_environment, render_inventory, template_location, write_configs
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ class CheckedInventory:
 class RenderResult:
     checked: CheckedInventory
     configs: dict[str, str] = field(default_factory=dict)
+    payloads: dict[str, str] = field(default_factory=dict)   # device -> NETCONF payload XML
     written: list[Path] = field(default_factory=list)
 
 
@@ -108,6 +110,8 @@ def _render(paths, out_dir, template_dir, progress: Progress, template_findings:
     try:
         result.configs = render_inventory(checked.inventory, template_dir, only=devices,
                                           progress=lambda done, total: progress("rendering device", done, total))
+        # NETCONF devices (transport: netconf) also get their YANG payload, from the same values.
+        result.payloads = {name: p.xml() for name, p in device_payloads(checked.inventory, devices).items()}
     except (jinja2.TemplateError, ValueError) as exc:
         if not template_findings:
             raise
@@ -115,7 +119,7 @@ def _render(paths, out_dir, template_dir, progress: Progress, template_findings:
         return result
     if out_dir is not None:
         progress(f"writing {len(result.configs)} config file(s)")
-        result.written = write_configs(result.configs, out_dir)
+        result.written = write_configs(result.configs, out_dir, result.payloads)
     return result
 
 
@@ -178,10 +182,17 @@ def unused_override_findings(template_dir: str | Path) -> list[Finding]:
 
 
 def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path | None = None, *,
-             progress: Progress = _no_progress) -> CheckedInventory:
+             progress: Progress = _no_progress, yang_dir: str | Path | None = None) -> CheckedInventory:
     """What CI runs: validate the inventory, compile every template (bundled and the
     user's), and render every device in memory, so a broken template fails the build
-    even when no inventory uses it yet. Template problems become findings."""
+    even when no inventory uses it yet. Template problems become findings. NETCONF
+    payloads are built too and, with `yang_dir`, validated against its YANG models
+    (configgen.netconf.validate; a model directory that cannot be used raises InputError)."""
+    if yang_dir is not None:
+        from configgen.netconf.validate import model_sets  # noqa: PLC0415 (libyang only when asked for)
+
+        progress("loading YANG models")
+        sets = model_sets(yang_dir)
     checked = _validated(paths, progress=progress)
     if template_dir is not None:
         checked.findings.extend(unused_override_findings(template_dir))
@@ -199,6 +210,17 @@ def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path 
                              progress=lambda done, total: progress("rendering device", done, total))
         except (jinja2.TemplateError, ValueError) as exc:
             checked.findings.add(template_finding(exc))
+    if checked.ok:
+        try:
+            payloads = device_payloads(checked.inventory)
+        except ValueError as exc:
+            checked.findings.add(template_finding(exc))
+            payloads = {}
+        if yang_dir is not None and checked.ok:
+            from configgen.netconf.findings import yang_findings  # noqa: PLC0415
+
+            progress(f"validating {len(payloads)} NETCONF payload(s)")
+            checked.findings.extend(yang_findings(checked.inventory, payloads, sets, yang_dir))
     checked.acknowledge()
     return checked
 
@@ -367,12 +389,24 @@ def push(paths: Paths, *, devices: Collection[str] | None = None, template_dir: 
 def push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = False, workers: int = 4,
                   backup_dir: str | Path | None = None, line_timeout: float = 30.0,
                   progress: DeviceProgress | None = None) -> PushResult:
-    """Push `rendered.configs` to `reached.targets` (`rendered` must have no errors)."""
+    """Push `rendered.configs` to `reached.targets` (`rendered` must have no errors): CLI
+    devices through netmiko, `transport: netconf` devices their YANG payload through
+    ncclient (configgen.netconf.push); one report."""
     from configgen.push.engine import push_devices
 
-    report = push_devices(rendered.checked.inventory, rendered.configs, reached.targets, reached.credentials,
+    inventory = rendered.checked.inventory
+    over_netconf = {name for name in reached.targets if inventory.devices[name].transport == "netconf"}
+    over_ssh = {name: target for name, target in reached.targets.items() if name not in over_netconf}
+    report = push_devices(inventory, rendered.configs, over_ssh, reached.credentials,
                           dry_run=dry_run, workers=workers, progress=progress, line_timeout=line_timeout,
                           backup_dir=backup_dir)
+    if over_netconf:
+        from configgen.netconf.push import push_devices as push_netconf  # noqa: PLC0415 (ncclient: the netconf extra)
+
+        netconf_results = push_netconf(inventory, device_payloads(inventory, over_netconf),
+                                       {name: reached.targets[name] for name in over_netconf}, reached.credentials,
+                                       dry_run=dry_run, workers=workers)
+        report.results = sorted(report.results + netconf_results, key=lambda r: r.device)
     return PushResult(rendered, report)
 
 

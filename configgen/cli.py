@@ -13,13 +13,13 @@ import sys
 from typing import Sequence
 
 from configgen import __version__
-from configgen.commands import core, lab, numbers, push
+from configgen.commands import core, lab, numbers, push, yang
 from configgen.commands.common import (EXIT_INPUT, EXIT_PIPE_CLOSED, Parser, UsageError, document, emit_json,
                                        fail)
 from configgen.findings import InputError
 
 # The command modules, in the order `configgen --help` lists them.
-COMMAND_MODULES = (core, lab, numbers, push)
+COMMAND_MODULES = (core, lab, numbers, push, yang)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -115,10 +115,25 @@ class Platform:
     verification: VerificationFacts
     limits: Limits = field(default_factory=Limits)
     unsupported: tuple[Unsupported, ...] = ()
+    # NETCONF (configgen.netconf, docs/netconf.md): which vendor-native YANG payload this
+    # family gets with `transport: netconf`; None: the vendor publishes no models for it and
+    # the device stays on the CLI.
+    netconf_models: str | None = None
+    # Description limit the family's YANG models set where it is below the CLI's (IOS-XE:
+    # 200 characters in Cisco-IOS-XE-native and -policy, where the CLI takes 240).
+    netconf_description_max: int | None = None
 
     def refusal(self, feature: str) -> str | None:
         """Why this family cannot do `feature`, or None when it can."""
         return next((u.reason for u in self.unsupported if u.feature == feature), None)
+
+    def over_netconf(self) -> "Platform":
+        """This family's rules for a `transport: netconf` device: the model's limits apply."""
+        if self.netconf_description_max is None:
+            return self
+        limit = min(x for x in (self.limits.interface_description_max, self.netconf_description_max) if x is not None)
+        return replace(self, family=f"{self.family} over NETCONF ({self.netconf_models} model)",
+                       limits=replace(self.limits, interface_description_max=limit))
 
 
 # docs/references.md §5: hier_config negates the whole line; VRP identifies these by their key
@@ -217,6 +232,7 @@ _HUAWEI_VRP8 = replace(
     unsupported=(Unsupported("nat", NO_INTERFACE_NAT), Unsupported("inbound_filter", NO_TRAFFIC_FILTER)),
     # sysname: 1-246 characters, spaces allowed (NE40E/CE6800 `sysname`): a schema-checked name always fits.
     limits=Limits(hostname_max=246, interface_description_max=242, acl_description_max=127, route_label_max=150),
+    netconf_models="huawei-vrp8",
 )
 
 # CE switches (CE6800 class, VRP8): ports are Layer 2 until `undo portswitch`; a centralised
@@ -231,13 +247,15 @@ _HUAWEI_CE = replace(
                  Unsupported("rate_limit", "a CE switch polices with a named CAR profile (`qos car inbound <name>`) "
                                            "and has no documented outbound interface policing; configgen renders "
                                            "neither")),
+    netconf_models=None,
 )
 
 PLATFORMS: dict[tuple[str, str], Platform] = {
     ("cisco", "ios"): _CISCO_IOS,
     # IOS-XE: the same CLI as IOS for configgen's services (docs/rendered-lines.md, "Cisco
     # IOS-XE"); the NETCONF-capable Cisco family.
-    ("cisco", "iosxe"): replace(_CISCO_IOS, key="cisco_iosxe", os="iosxe", family="Cisco IOS-XE"),
+    ("cisco", "iosxe"): replace(_CISCO_IOS, key="cisco_iosxe", os="iosxe", family="Cisco IOS-XE",
+                                netconf_models="cisco-iosxe-native", netconf_description_max=200),
     ("huawei", "vrp5"): _HUAWEI_VRP5,
     ("huawei", "vrp8"): _HUAWEI_VRP8,
     ("huawei", "ce"): _HUAWEI_CE,

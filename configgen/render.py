@@ -309,9 +309,12 @@ def render_inventory(inventory: Inventory, template_dir: str | Path | None = Non
     return rendered
 
 
-def write_configs(rendered: dict[str, str], out_dir: str | Path) -> list[Path]:
-    """Write `<device>.cfg` files all or nothing (configgen.fileio.write_all_atomic): a
-    failure leaves the output directory as it was, never half old and half new."""
+def write_configs(rendered: dict[str, str], out_dir: str | Path, payloads: dict[str, str] | None = None) -> list[Path]:
+    """Write `<device>.cfg` files, and `<device>.xml` (NETCONF payloads) for `payloads`, all
+    or nothing (configgen.fileio.write_all_atomic): a failure leaves the output directory as
+    it was, never half old and half new."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    return write_all_atomic({out / f"{name}.cfg": text for name, text in rendered.items()})
+    files = {out / f"{name}.cfg": text for name, text in rendered.items()}
+    files.update({out / f"{name}.xml": text for name, text in (payloads or {}).items()})
+    return write_all_atomic(files)

@@ -241,7 +241,7 @@ def test_progress_line_is_cleared_before_an_error_message(tmp_path):
     (["lab", "up", GPRS, "--base-port", "70000"], "--base-port"),
     (["numbers"], "{check,translate,export}"),
     (["lab"], "{up,down,status}"),
-    ([], "{validate,render,check,schema,lab,numbers,push,verify,deploy,diff,rollback}"),
+    ([], "{validate,render,check,schema,lab,numbers,push,verify,deploy,diff,rollback,yang}"),
 ])
 def test_usage_errors_name_the_option_as_typed(capsys, argv, named):
     assert main(argv) == 2

@@ -21,7 +21,7 @@ def _version(text: str) -> tuple[int, ...]:
 
 
 # Optional extras that ship code in configgen (not test tools): their floors are pinned too.
-PINNED_EXTRAS = ("nornir",)
+PINNED_EXTRAS = ("nornir", "netconf")
 
 
 def test_every_runtime_dependency_has_its_floor_pinned_for_ci():
@@ -36,7 +36,7 @@ def test_every_runtime_dependency_has_its_floor_pinned_for_ci():
             floors[name.lower().replace("_", "-")] = version
     for requirement in requirements:
         name = _name(requirement)
-        floor = re.search(r">=\s*([0-9][0-9.]*)", requirement)
+        floor = re.search(r"(?:>=|==)\s*([0-9][0-9.]*)", requirement)
         assert floor, f"{requirement}: every dependency needs a floor (>=)"
         pinned = floors.get(name)
         assert pinned is not None, f"{name} has no pin in .ci/floors.txt"

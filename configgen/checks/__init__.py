@@ -20,8 +20,9 @@ def _checks() -> list[Check]:
     # Imported here, not at the top: the inventory package imports checks.text, and
     # these checks import the inventory package.
     from configgen.checks import ipplan, numbering, platform, references  # noqa: PLC0415
+    from configgen.netconf import devices  # noqa: PLC0415
 
-    return [references.check, ipplan.check, numbering.check, platform.check]
+    return [references.check, ipplan.check, numbering.check, platform.check, devices.check]
 
 
 def validate(loaded: LoadResult) -> Findings:

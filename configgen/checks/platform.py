@@ -37,6 +37,8 @@ def check(inventory: Any) -> Iterable[Finding]:
         if device is None:
             continue                 # references.py reports the unknown device
         platform = platform_for(device)
+        if device.transport == "netconf":
+            platform = platform.over_netconf()
         path = inventory.service_path(service)
         refused = False
         for feature in needed_features(service):
@@ -83,6 +85,9 @@ def _lengths(inventory: Any, service: Any, device: Any, platform: Platform, path
         name, description = getattr(section.values, "name", None), getattr(section.values, "description", None)
         if isinstance(description, str):
             texts.append((f"description of {name}", description, limits.interface_description_max))
+        limit = getattr(section.values, "rate_limit", None)
+        if limit is not None and limit.description:
+            texts.append((f"description of policy {limit.policy}", limit.description, limits.interface_description_max))
     for acl in contribution.access_lists:
         texts.append((f"description of ACL {acl.name}", acl.description, limits.acl_description_max))
     for route in contribution.routes:

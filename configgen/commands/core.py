@@ -76,8 +76,9 @@ def cmd_check(args) -> int:
     from configgen import api
 
     with TerminalProgress() as progress:
-        checked = api.ci_check(args.inventory, template_dir=args.templates, progress=progress)
-    return _report(checked, args, f"{_summary(checked.inventory)}; templates compile and render",
+        checked = api.ci_check(args.inventory, template_dir=args.templates, progress=progress, yang_dir=args.yang)
+    validated = "; NETCONF payloads validate against the YANG models" if args.yang else ""
+    return _report(checked, args, f"{_summary(checked.inventory)}; templates compile and render{validated}",
                    ok_with_warnings=True)
 
 
@@ -110,5 +111,8 @@ def register(sub) -> None:
     check = inventory_command("check", "CI: validate, compile every template, render every device in memory",
                               cmd_check, ("text", "json", *CI_FORMATS))
     check.add_argument("--templates", help="directory whose templates override the bundled ones")
+    check.add_argument("--yang", metavar="DIR",
+                       help="validate every NETCONF device's payload against the YANG models in DIR (one vendor's "
+                            "model set, or a folder of them; docs/netconf.md)")
     schema = sub.add_parser("schema", help="print the inventory JSON Schema (for editors and CI)")
     schema.set_defaults(func=cmd_schema, command_name="schema")

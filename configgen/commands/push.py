@@ -243,6 +243,9 @@ def cmd_rollback(args) -> int:
     if isinstance(prepared, int):
         return prepared
     result, reached = prepared
+    if result.checked.inventory.devices[device].transport == "netconf":
+        return fail(args, "usage", f"{device} has transport: netconf: rollback restores CLI backups; a NETCONF "
+                                   "push rolls back by itself (confirmed commit or snapshot, docs/netconf.md)")
     planner = restore_planner(result.checked.inventory, device, result.configs[device], text)
     report = deliver(reached.targets, {device: planner}, reached.credentials, dry_run=args.dry_run, workers=1,
                      progress=_Progress(1, _show_progress(args)), backup_dir=_backup_dir(args))

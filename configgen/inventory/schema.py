@@ -66,6 +66,10 @@ class Device(Strict):
                     "commit-based) or ce (CE switches, VRP8) (huawei)")
     host: Host = Field(description="management address or DNS name, used by push and verify")
     port: Port = Field(22, description="SSH port for push and verify (default 22)")
+    transport: Literal["ssh", "netconf"] = Field(
+        "ssh", description="how push configures the device: ssh (CLI, every family) or netconf (Cisco IOS-XE and "
+                           "Huawei VRP8 routers: render also writes <device>.xml; docs/netconf.md)")
+    netconf_port: Port = Field(830, description="NETCONF port (default 830, RFC 6242): `configgen yang fetch`")
     hostname: Name | None = Field(None, description="hostname/sysname in the config; defaults to the device key")
     management_from: list[IPv4Network] = Field(
         [], description="networks this router is also managed from (besides operator.management_sources): its "

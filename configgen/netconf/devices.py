@@ -1,0 +1,57 @@
+"""Which devices go over NETCONF, their payloads, and what validation refuses about them."""
+
+from __future__ import annotations
+
+from typing import Collection, Iterable
+
+from configgen.findings import Finding
+from configgen.platforms import platform_for
+
+
+def netconf_devices(inventory) -> list[str]:
+    return [name for name, device in inventory.devices.items() if device.transport == "netconf"]
+
+
+def services_on(inventory, device: str) -> list[str]:
+    return [service.name for service in inventory.services if service.device == device]
+
+
+def device_payloads(inventory, only: Collection[str] | None = None) -> dict:
+    """Device name -> netconf.payload.Payload for every `transport: netconf` device with
+    something to configure (or only those in `only`). Expects a validated inventory."""
+    from configgen.netconf.payload import build_payload  # noqa: PLC0415 (render's import cost stays as it was)
+    from configgen.render import build_device_configs  # noqa: PLC0415
+
+    wanted = [name for name in netconf_devices(inventory) if only is None or name in only]
+    if not wanted:
+        return {}
+    configs = build_device_configs(inventory)
+    return {name: build_payload(configs[name], services_on(inventory, name)) for name in sorted(wanted)
+            if name in configs}
+
+
+def check(inventory) -> Iterable[Finding]:
+    """`transport: netconf` only where the vendor publishes models configgen builds payloads
+    for (Platform.netconf_models), and only for services that have a payload form."""
+    sources = inventory.sources
+    gateways = _voice_gateways(inventory)
+    for name in netconf_devices(inventory):
+        device = inventory.devices[name]
+        platform = platform_for(device)
+        path = ("devices", name, "transport")
+        if platform.netconf_models is None:
+            yield sources.finding(path, (
+                f"device {name} ({platform.family}, os: {device.os}) cannot use transport netconf: configgen "
+                "builds NETCONF payloads only from the vendors' published YANG models, which exist for Cisco "
+                "IOS-XE (os: iosxe) and Huawei VRP8 routers (os: vrp8), not for this family; use transport: ssh"),
+                code="netconf-unsupported")
+        elif name in gateways:
+            yield sources.finding(path, (
+                f"device {name} is the voice gateway of PBX {gateways[name]}, and configgen has no NETCONF payload "
+                "for PBX trunks (controllers, translation rules and dial-peers are not validated against the "
+                "IOS-XE voice models yet); use transport: ssh for this device"), code="netconf-unsupported")
+
+
+def _voice_gateways(inventory) -> dict[str, str]:
+    """Gateway device -> the PBX whose trunk it terminates."""
+    return {pbx.gateway: pbx.name for group in inventory.vpmn for pbx in group.pbx if pbx.gateway is not None}

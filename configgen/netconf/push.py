@@ -1,0 +1,284 @@
+"""Push over NETCONF (docs/netconf.md, "Push"): one device's payload through ncclient.
+
+Per device, after the host key checked out (no password otherwise):
+1. lock the candidate, drop anything left in it, read the running datastore;
+2. nothing to do when the running datastore already holds every element and value of the
+   payload ("unchanged"); a dry run stops here with the edit-config it would send;
+3. edit-config (merge) into the candidate, validate;
+4. Huawei VRP8 (confirmed-commit capability): a confirmed commit with a persist token and
+   a confirm timeout; then a second session must log in and find the payload in the
+   running datastore (the change took, and did not cut configgen off the device); then
+   the confirming commit. On any failure, cancel-commit; if even that cannot be sent, the
+   device rolls back by itself when the timeout runs out, and the report says so.
+   Cisco IOS-XE (no confirmed-commit): the running datastore read in step 1 is the
+   snapshot; commit; the same second-session check; on failure the snapshot goes back
+   (edit-config replace + commit); on success save-config (cisco-ia) saves it.
+5. unlock. The report's `stage`, `committed`, `rolled_back` and `saved` say exactly what
+   state the device was left in.
+
+The payload is a merge: it adds and changes what configgen renders and never removes a
+node from the device (see docs/netconf.md on what that means for stale objects).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from configgen.netconf.fetch import FetchError, connect, rpc_errors, running_config
+from configgen.netconf.payload import Payload
+from configgen.services.addressing import OWNER_MARK
+
+CONFIRM_TIMEOUT = 120       # seconds a VRP8 keeps an unconfirmed commit before rolling it back
+SAVE_CONFIG = '<save-config xmlns="http://cisco.com/yang/cisco-ia"/>'
+CONFIRMED_COMMIT = "urn:ietf:params:netconf:capability:confirmed-commit"
+
+
+def contained(wanted: ET.Element, candidates: list[ET.Element]) -> bool:
+    """Whether some element of `candidates` holds everything `wanted` says: same tag,
+    the same text in every leaf, and each child element contained in one of its children
+    (list entries are found by their leaves, whatever the keys are)."""
+    for have in candidates:
+        if have.tag != wanted.tag:
+            continue
+        if len(wanted) == 0:
+            if (have.text or "").strip() == (wanted.text or "").strip():
+                return True
+            continue
+        if all(contained(child, list(have)) for child in wanted):
+            return True
+    return False
+
+
+def differs(payload: Payload, running: str) -> bool:
+    """Whether the running datastore lacks any element or value of the payload."""
+    have = list(ET.fromstring(f"<root>{running}</root>")) if running.strip() else []
+    return not all(contained(element, have) for element in payload.elements)
+
+
+def _local(element: ET.Element) -> str:
+    return element.tag.rsplit("}", 1)[-1]
+
+
+def _child(element: ET.Element, name: str) -> ET.Element | None:
+    return next((c for c in element if _local(c) == name), None)
+
+
+def _text(element: ET.Element, name: str) -> str | None:
+    child = _child(element, name)
+    return (child.text or "").strip() if child is not None else None
+
+
+def _entries(elements, *path: str) -> list[ET.Element]:
+    """Elements reached from the top-level `elements` through the local names `path`."""
+    level = [e for e in elements if _local(e) == path[0]]
+    for name in path[1:]:
+        level = [c for e in level for c in e if _local(c) == name]
+    return level
+
+
+# Objects a payload creates whole, per payload kind: (path of local names to the list
+# entries, key leaf, "description" when a description carries the owner marker, or "rules"
+# for a numbered ACL whose every rule must be one configgen renders).
+OWNED = {
+    "huawei-vrp8": ((("ifm", "interfaces", "interface"), "name", "description"),),
+    "cisco-iosxe-native": ((("native", "interface", "Tunnel"), "name", "description"),
+                           (("native", "policy", "policy-map"), "name", "description"),
+                           (("native", "ip", "access-list", "standard"), "name", "rules")),
+}
+
+
+def conflicts(payload: Payload, running: str, services: list[str]) -> list[str]:
+    """Foreign objects in the way (configgen.push.ownership's rule): an object the payload
+    creates whole that exists on the device without configgen's owner marker for a service
+    on this device (a tunnel, a policy-map), or a numbered ACL holding a rule configgen
+    does not render. A Huawei interface is checked only when the payload makes it a tunnel."""
+    have = list(ET.fromstring(f"<root>{running}</root>")) if running.strip() else []
+    marks = [f"{OWNER_MARK}{s}" for s in services]
+    found = []
+    for path, key, rule in OWNED[payload.models]:
+        existing = {_text(e, key): e for e in _entries(have, *path)}
+        for wanted in _entries(payload.elements, *path):
+            if payload.models == "huawei-vrp8" and _text(wanted, "type") != "Tunnel":
+                continue
+            name = _text(wanted, key)
+            on_device = existing.get(name)
+            if on_device is None:
+                continue
+            if rule == "description":
+                description = _text(on_device, "description") or ""
+                if description != _text(wanted, "description") and not any(
+                        description == m or description.startswith(m + " ") for m in marks):
+                    found.append(f"{path[-1]} {name} exists on the device without configgen's marker "
+                                 f"(description {description!r}): not configgen's to change")
+            elif not all(contained(entry, list(wanted)) for entry in on_device if _local(entry) != key):
+                found.append(f"{path[-1]} access-list {name} on the device has rules configgen does not render: "
+                             "not configgen's to change")
+    return found
+
+
+def push_payload(name: str, host: str, port: int, username: str, password: str, known_hosts: Path,
+                 payload: Payload, services: list[str], *, dry_run: bool = False,
+                 confirm_timeout: int | None = None, timeout: float = 30.0):
+    """Push one device's payload; a configgen.push.engine.DeviceResult says what happened.
+    `confirm_timeout`: default CONFIRM_TIMEOUT."""
+    from ncclient import NCClientError  # noqa: PLC0415
+    from ncclient.operations import RPCError  # noqa: PLC0415
+
+    from configgen.push.engine import DeviceResult  # noqa: PLC0415
+
+    confirm_timeout = confirm_timeout or CONFIRM_TIMEOUT
+    started = time.monotonic()
+    result = DeviceResult(name)
+    login = (host, port, username, password, known_hosts, payload.models)
+    try:
+        with connect(*login, timeout=timeout) as session:
+            _push(session, result, login, payload, services, dry_run, confirm_timeout, timeout)
+    except FetchError as exc:
+        result.error = str(exc)
+    except RPCError as exc:
+        result.error = f"the device refused {result.stage}: {rpc_errors(exc)}" + _left(result, confirm_timeout)
+    except (NCClientError, OSError, EOFError) as exc:
+        result.error = (f"the session failed at {result.stage}: {exc or type(exc).__name__}"
+                        + _left(result, confirm_timeout))
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _left(result, confirm_timeout: int) -> str:
+    """The state a failure part-way through a commit left the device in."""
+    if result.stage in ("check", "cancel", "confirm"):
+        return (f"; the confirmed commit was not confirmed: the device rolls it back by itself within "
+                f"{confirm_timeout} s")
+    if result.stage == "restore":
+        return "; the change is committed and the snapshot was NOT put back: restore it by hand"
+    if result.stage == "save" and result.committed:
+        return "; the change is committed and running, but not saved to the startup configuration"
+    return ""
+
+
+def _push(session, result, login, payload: Payload, services: list[str], dry_run: bool, confirm_timeout: int,
+          timeout: float) -> None:
+    from ncclient.operations import RPCError  # noqa: PLC0415
+
+    result.stage = "read"
+    running = running_config(session)
+    if not differs(payload, running):
+        result.status, result.stage = "unchanged", "done"
+        return
+    result.stage = "ownership"
+    result.conflicts = conflicts(payload, running, services)
+    if result.conflicts:
+        result.error = "foreign objects in the way: nothing sent (" + "; ".join(result.conflicts) + ")"
+        return
+    result.commands = payload.xml().splitlines()
+    if dry_run:                  # read only: no lock, the candidate untouched
+        result.status, result.stage = "planned", "done"
+        return
+    result.stage = "lock"
+    session.lock("candidate")
+    try:
+        session.discard_changes()
+        result.stage = "read"
+        running = running_config(session)     # the snapshot, read under the lock
+        result.conflicts = conflicts(payload, running, services)
+        if result.conflicts:
+            result.stage, result.error = "ownership", "foreign objects in the way: nothing sent"
+            return
+        confirmed = any(c.startswith(CONFIRMED_COMMIT) for c in session.server_capabilities)
+        result.stage = "apply"
+        try:
+            session.edit_config(target="candidate", config=payload.xml())
+            result.stage = "validate"
+            session.validate(source="candidate")
+        except RPCError:
+            session.discard_changes()
+            result.committed = False
+            raise
+        if confirmed:
+            _commit_confirmed(session, result, login, payload, confirm_timeout, timeout)
+        else:
+            _commit_with_snapshot(session, result, login, payload, running, timeout)
+    finally:
+        try:
+            session.unlock("candidate")
+        except (RPCError, OSError, EOFError):
+            pass              # a lost session's lock ends with it
+
+
+def _check(login, payload: Payload, timeout: float) -> str | None:
+    """A second session logs in and reads the running datastore: None when it holds the
+    payload, else what went wrong."""
+    from ncclient.operations import RPCError  # noqa: PLC0415
+
+    try:
+        with connect(*login, timeout=timeout) as session:
+            if differs(payload, running_config(session)):
+                return "the running datastore does not hold the payload after the commit"
+    except (FetchError, RPCError, OSError, EOFError) as exc:
+        return f"a new session could not read the device after the commit: {exc}"
+    return None
+
+
+def _commit_confirmed(session, result, login, payload: Payload, confirm_timeout: int, timeout: float) -> None:
+    token = secrets.token_hex(16)
+    result.stage, result.committed = "commit", False
+    session.commit(confirmed=True, timeout=str(confirm_timeout), persist=token)
+    result.stage = "check"
+    problem = _check(login, payload, timeout)
+    if problem is not None:
+        result.stage = "cancel"
+        session.cancel_commit(persist_id=token)
+        result.committed, result.rolled_back, result.error = False, True, problem
+        return
+    result.stage = "confirm"
+    session.commit(persist_id=token)
+    result.committed, result.status, result.stage = True, "changed", "done"
+
+
+def _commit_with_snapshot(session, result, login, payload: Payload, snapshot: str, timeout: float) -> None:
+    result.stage, result.committed = "commit", False
+    session.commit()
+    result.committed = True
+    result.stage = "check"
+    problem = _check(login, payload, timeout)
+    if problem is not None:
+        result.stage = "restore"
+        session.edit_config(target="candidate", default_operation="replace",
+                            config=f'<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">{snapshot}</config>')
+        session.commit()
+        result.committed, result.rolled_back, result.error = False, True, problem
+        return
+    from ncclient.xml_ import to_ele  # noqa: PLC0415
+
+    result.stage = "save"
+    session.dispatch(to_ele(SAVE_CONFIG))
+    result.saved, result.status, result.stage = True, "changed", "done"
+
+
+def push_devices(inventory, payloads: dict[str, Payload], targets: dict, credentials, *, dry_run: bool = False,
+                 workers: int = 4) -> list:
+    """Push every target's payload, `workers` at a time: the device's address from its
+    target (the inventory or a connection file), its NETCONF port from the inventory, its
+    host key from the target's known_hosts file."""
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    from configgen.netconf.devices import services_on  # noqa: PLC0415
+
+    def one(name: str):
+        target = targets[name]
+        if target.pinned_host_key:
+            # A connection file (`configgen lab up`) names the device's SSH simulator: the lab
+            # serves no NETCONF, so nothing is sent rather than trying port 830 on that host.
+            from configgen.push.engine import DeviceResult  # noqa: PLC0415
+
+            return DeviceResult(name, error=f"{target.key_source or 'the connection file'} reaches {name} over SSH "
+                                            "only (the lab serves no NETCONF yet): nothing sent")
+        return push_payload(name, target.host, inventory.devices[name].netconf_port, credentials.username,
+                            credentials.password_for(name), Path(target.host_keys.known_hosts).expanduser(),
+                            payloads[name], services_on(inventory, name), dry_run=dry_run)
+
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(targets)))) as pool:
+        return list(pool.map(one, sorted(targets)))
