@@ -302,9 +302,9 @@ def _cisco(config: DeviceConfig, services: list[str]) -> Payload:
             assert security_policy is not None and wan_interface.rate_limit is not None, "every internet line has both"
             owner = (owner_of(security_policy.description) or "",)
             _cisco_police(native, wan_interface.rate_limit, owner, payload)
-            for acl in (nat_acl, security_policy):
-                if acl is not None:
-                    _cisco_acl(lists, acl, owner, payload)
+            for access_list in (nat_acl, security_policy):
+                if access_list is not None:
+                    _cisco_acl(lists, access_list, owner, payload)
             if nat_acl is not None or wan_interface.static_nat:
                 nat = nat if nat is not None else _sub(ip, CISCO["ios-nat"], "nat", "inside", "source")
             if nat_acl is not None:
