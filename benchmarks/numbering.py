@@ -29,9 +29,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from configgen.checks import numbering  # noqa: E402
-from configgen.inventory import load_inventory  # noqa: E402
-from configgen.numbers.plan import group_plans  # noqa: E402
+from configgen.checks import numbering
+from configgen.inventory import load_inventory
+from configgen.numbers.plan import group_plans
 
 BLOCK = 10                 # extensions per block
 BLOCKS_PER_PBX = 100       # 10 PBXs for 1,000 blocks

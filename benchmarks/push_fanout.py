@@ -30,9 +30,9 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from configgen.inventory import load_inventory  # noqa: E402
-from configgen.lab import Lab  # noqa: E402
-from inventory_gen import generate  # noqa: E402
+from configgen.inventory import load_inventory
+from configgen.lab import Lab
+from inventory_gen import generate
 
 
 def lab_memory_mb() -> tuple[float, float]:

@@ -10,16 +10,21 @@ lines are stored idempotently, so every push does the same work for both drivers
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
+import sys
 import time
 from pathlib import Path
 
 from netmiko import ConnectHandler
 
 from configgen import api
-from configgen.lab import Lab, config_commands
+from configgen.lab import Lab
 from configgen.platforms import platform_for
 from configgen.push.drivers import DRIVERS
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.lab.pushlist import config_commands  # the tests' helper, from the checkout
 
 INVENTORY = Path(__file__).resolve().parent.parent / "tests" / "lab" / "data" / "gprs-three-os.yaml"
 
@@ -51,8 +56,8 @@ def main() -> None:
                 continue
             commands = config_commands(result.configs[name], "huawei")
             params = lab.netmiko_params(name)
-            stock = lambda: ConnectHandler(**params)                                     # noqa: E731
-            fast = lambda: DRIVERS[platform.delivery.push_driver](**params, pinned_host_keys=(lab.host_key,))  # noqa: E731
+            stock = functools.partial(ConnectHandler, **params)
+            fast = functools.partial(DRIVERS[platform.delivery.push_driver], **params, pinned_host_keys=(lab.host_key,))
             times = {"stock": [], "configgen": []}
             for _ in range(args.rounds):
                 for label, connect in (("stock", stock), ("configgen", fast)):

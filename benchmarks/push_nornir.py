@@ -26,10 +26,10 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from configgen.inventory import load_inventory  # noqa: E402
-from configgen.lab import Lab  # noqa: E402
-from inventory_gen import generate  # noqa: E402
-from push_fanout import arguments, lab_memory_mb, measure_in_child, push as cli_push  # noqa: E402
+from configgen.inventory import load_inventory
+from configgen.lab import Lab
+from inventory_gen import generate
+from push_fanout import arguments, lab_memory_mb, measure_in_child, push as cli_push
 
 NORNIR_RUN = """
 import json, sys

@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from configgen import api  # noqa: E402
-from configgen.netconf.devices import device_payloads  # noqa: E402
-from configgen.netconf.validate import ModelSet, model_sets  # noqa: E402
+from configgen import api
+from configgen.netconf.devices import device_payloads
+from configgen.netconf.validate import ModelSet, model_sets
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "inventories" / "examples" / "netconf-iosxe-vrp8.yaml"
 

@@ -10,14 +10,13 @@ module and must stay light (tests/test_startup_imports.py)."""
 from __future__ import annotations
 
 import gc
-import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Collection, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Collection, Iterable, Iterator, Protocol
 
 import jinja2
-from jinja2.sandbox import SecurityError
+from jinja2.exceptions import SecurityError
 
 from configgen.checks import validate
 from configgen.findings import Finding, Findings, InputError
@@ -57,7 +56,8 @@ class RenderResult:
 
 # progress(stage, done, total): what long work is doing, for a progress line. `done` and
 # `total` are given while a stage counts devices; None otherwise.
-Progress = Callable[[str, "int | None", "int | None"], None]
+class Progress(Protocol):
+    def __call__(self, stage: str, done: int | None = None, total: int | None = None) -> None: ...
 
 
 def _no_progress(stage: str, done: int | None = None, total: int | None = None) -> None:
@@ -75,7 +75,8 @@ def check(paths: Iterable[str | Path] | str | Path, *, freeze_gc: bool = False,
     return checked
 
 
-def _validated(paths, *, freeze_gc: bool = False, progress: Progress = _no_progress) -> CheckedInventory:
+def _validated(paths: Iterable[str | Path] | str | Path, *, freeze_gc: bool = False,
+               progress: Progress = _no_progress) -> CheckedInventory:
     with _one_shot_gc(freeze_gc):
         progress("reading the inventory")
         loaded = load_inventory(paths)
@@ -96,7 +97,8 @@ def render(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None 
         return _render(paths, out_dir, template_dir, progress, template_findings, devices)
 
 
-def _render(paths, out_dir, template_dir, progress: Progress, template_findings: bool,
+def _render(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None, template_dir: str | Path | None,
+            progress: Progress, template_findings: bool,
             devices: Collection[str] | None) -> RenderResult:
     checked = _validated(paths, progress=progress)
     result = RenderResult(checked)
@@ -189,7 +191,7 @@ def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path 
     payloads are built too and, with `yang_dir`, validated against its YANG models
     (configgen.netconf.validate; a model directory that cannot be used raises InputError)."""
     if yang_dir is not None:
-        from configgen.netconf.validate import model_sets  # noqa: PLC0415 (libyang only when asked for)
+        from configgen.netconf.validate import model_sets  # libyang only when asked for
 
         progress("loading YANG models")
         sets = model_sets(yang_dir)
@@ -217,7 +219,7 @@ def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path 
             checked.findings.add(template_finding(exc))
             payloads = {}
         if yang_dir is not None and checked.ok:
-            from configgen.netconf.findings import yang_findings  # noqa: PLC0415
+            from configgen.netconf.findings import yang_findings
 
             progress(f"validating {len(payloads)} NETCONF payload(s)")
             checked.findings.extend(yang_findings(checked.inventory, payloads, sets, yang_dir))
@@ -401,7 +403,7 @@ def push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = Fal
                           dry_run=dry_run, workers=workers, progress=progress, line_timeout=line_timeout,
                           backup_dir=backup_dir)
     if over_netconf:
-        from configgen.netconf.push import push_devices as push_netconf  # noqa: PLC0415 (ncclient: the netconf extra)
+        from configgen.netconf.push import push_devices as push_netconf  # ncclient: the netconf extra
 
         netconf_results = push_netconf(inventory, device_payloads(inventory, over_netconf),
                                        {name: reached.targets[name] for name in over_netconf}, reached.credentials,

@@ -12,7 +12,7 @@ import os
 import sys
 from typing import Sequence
 
-from configgen import __version__
+import configgen
 from configgen.commands import core, lab, numbers, push, yang
 from configgen.commands.common import (EXIT_INPUT, EXIT_PIPE_CLOSED, Parser, UsageError, document, emit_json,
                                        fail)
@@ -22,9 +22,18 @@ from configgen.findings import InputError
 COMMAND_MODULES = (core, lab, numbers, push, yang)
 
 
+class _Version(argparse.Action):
+    """--version, looked up only when asked for (configgen.__version__)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        print(f"configgen {configgen.__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="configgen", description=__doc__.splitlines()[0])
-    parser.add_argument("--version", action="version", version=f"configgen {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(required=True)
     for module in COMMAND_MODULES:
         module.register(sub)
@@ -56,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{exc.parser.prog}: error: {exc}", file=sys.stderr)
             return EXIT_INPUT
         try:
-            code = args.func(args)
+            code: int = args.func(args)
             sys.stdout.flush()     # a full disk or closed pipe shows here, not at exit
             return code
         except InputError as exc:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 # fsyncs in flight at once: the filesystem commits concurrent fsyncs together (one
@@ -62,6 +61,9 @@ def _fsync_all(paths: list[str]) -> None:
         for path in paths:
             _fsync_path(path)
         return
+    # Imported here: every command imports this module, few write more than one file.
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(min(_FSYNC_THREADS, len(paths))) as pool:
         list(pool.map(_fsync_path, paths))
 

@@ -11,7 +11,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Any, Iterable, Iterator, Literal, Protocol, Sequence
+
+from configgen import finding_codes
 
 Severity = Literal["error", "warning"]
 
@@ -53,16 +55,21 @@ class Related(str):
     """The other side of a conflict: reads as "file:line: field" in text output, and
     keeps its parts for JSON output ({file, line, field})."""
 
+    file: str
+    line: int | None
+    field: str
+
     def __new__(cls, file: str, line: int | None, field: str) -> "Related":
         text = f"{file}:{line}: {field}" if line else f"{file}: {field}"
         self = super().__new__(cls, text)
         self.file, self.line, self.field = file, line, field
         return self
 
-    def __getnewargs__(self):   # copy/pickle (dataclasses.asdict deep-copies findings)
+    # copy/pickle (dataclasses.asdict deep-copies findings) rebuild it from its parts, not str's (text,)
+    def __getnewargs__(self) -> tuple[str, int | None, str]:  # type: ignore[override]
         return self.file, self.line, self.field
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str | int | None]:
         return {"file": self.file, "line": self.line, "field": self.field}
 
 
@@ -84,6 +91,9 @@ class Finding:
     # the inventory's acknowledgement of this warning ("file:line: reason"), see Acknowledgement
     acknowledged: str | None = None
 
+    def __post_init__(self) -> None:
+        finding_codes.check(self.code)
+
     def __str__(self) -> str:
         shown = self.escaped()
         where = f"{shown.file}:{shown.line}" if shown.line else shown.file
@@ -102,7 +112,7 @@ class Finding:
         """An error, or a warning nobody acknowledged: what the run's totals count."""
         return not self.acknowledged
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         finding = self.escaped()
         data = asdict(finding)
         data["related"] = [r.to_dict() if isinstance(r, Related) else {"file": None, "line": None, "field": str(r)}
@@ -195,7 +205,7 @@ class Findings:
     def __bool__(self) -> bool:  # truthy when anything at all was found
         return bool(self.items)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Finding]:
         return iter(self.sorted())
 
     def __len__(self) -> int:
@@ -205,7 +215,7 @@ class Findings:
         # Stable order for humans and golden files: by file, line, then message.
         return _capped(sorted(self.items, key=lambda f: (f.file, f.line or 0, f.field, f.message)))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "errors": len(self.errors),
             "warnings": len(self.warnings),
@@ -228,13 +238,13 @@ def _capped(ordered: list[Finding]) -> list[Finding]:
     """Findings alike but for their field (same file, line and message) beyond ALIKE_SHOWN
     become one finding that counts them: output grows with the problems written, not
     with how often YAML aliases repeat them. The error and warning counts stay exact."""
-    def alike(finding: Finding) -> tuple:
+    def alike(finding: Finding) -> tuple[object, ...]:
         return finding.file, finding.line, finding.severity, finding.code, finding.message, finding.acknowledged
 
     counts = Counter(map(alike, ordered))
     if max(counts.values(), default=0) <= ALIKE_SHOWN:
         return ordered
-    shown: Counter = Counter()
+    shown: Counter[tuple[object, ...]] = Counter()
     out: list[Finding] = []
     for finding in ordered:
         key = alike(finding)
@@ -253,3 +263,43 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         return printable(super().__str__())   # it may quote the unreadable input
+
+
+class Places:
+    """Where each value of something unique is written. The first place is kept plain
+    and a list is made only when a value repeats: most never do, and allocations are
+    what a check over 100,000 entries costs."""
+
+    def __init__(self) -> None:
+        self.first: dict[Any, Any] = {}
+        self.more: dict[Any, list[Any]] = {}
+
+    def add(self, value: Any, place: Any) -> None:
+        if value in self.first:
+            self.more.setdefault(value, [self.first[value]]).append(place)
+        else:
+            self.first[value] = place
+
+    def repeated(self) -> Iterable[tuple[Any, list[Any]]]:
+        """(value, every place in order) for each value written more than once."""
+        return self.more.items()
+
+
+class Locator(Protocol):
+    """What turns a path in the input into a finding at its file and line (the
+    inventory's SourceMap)."""
+
+    def finding(self, path: tuple[Any, ...], message: str, *, severity: Severity = "error", code: str = "invalid",
+                related: tuple[tuple[Any, ...], ...] = ()) -> Finding: ...
+
+
+def repeated(sources: Locator, paths: Sequence[tuple[Any, ...]], message: str, *, code: str,
+             severity: Severity = "error") -> Finding:
+    """One finding for a value written at several places (`paths`, in inventory order),
+    however many: at the second place, naming the first and the others, at most
+    PLACES_LISTED of them. `message` says how often (n entries give one finding, not n²/2)."""
+    others = [paths[0], *paths[2:]]
+    unlisted = len(others) - PLACES_LISTED
+    note = f" ({unlisted} more places not listed)" if unlisted > 0 else ""
+    return sources.finding(paths[1], message + note, code=code, severity=severity,
+                           related=tuple(others[:PLACES_LISTED]))

@@ -86,6 +86,9 @@ class ServiceKind:
     lab: Callable[[Any, Any], LabSide] | None = None
     # render: a directory of `<vendor>/<kind>.j2` templates, after the bundled ones (None: bundled)
     template_dir: Path | None = None
+    # findings: codes its checks report that configgen.finding_codes.CODES does not list
+    # (a kind from outside configgen), code -> what it means
+    finding_codes: dict[str, str] = field(default_factory=dict)
 
 
 def names() -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import ClassVar, NamedTuple
+from typing import ClassVar, NamedTuple, Protocol
 
 
 class Unsupported(NamedTuple):
@@ -262,7 +262,17 @@ PLATFORMS: dict[tuple[str, str], Platform] = {
 }
 
 
-def platform_for(device) -> Platform:
+class OnPlatform(Protocol):
+    """What names a platform: an inventory `Device`, or a lab's simulated one."""
+
+    @property
+    def vendor(self) -> str: ...
+
+    @property
+    def os(self) -> str: ...
+
+
+def platform_for(device: OnPlatform) -> Platform:
     """The platform of an inventory `Device` (schema guarantees the pair exists)."""
     return PLATFORMS[(device.vendor, device.os)]
 

@@ -26,7 +26,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from configgen import kinds
 from configgen.findings import InputError
-from configgen.checks.text import assert_values_safe
+from configgen.inventory.text import assert_values_safe
 from configgen.fileio import write_all_atomic
 from configgen.inventory import Inventory
 from configgen.platforms import platform_for
@@ -296,12 +296,13 @@ class RenderedConfig(str):
 
 def render_inventory(inventory: Inventory, template_dir: str | Path | None = None,
                      progress: Callable[[int, int], None] | None = None,
-                     only: Collection[str] | None = None) -> dict[str, RenderedConfig]:
+                     only: Collection[str] | None = None) -> dict[str, str]:
     """Device name -> configuration text, for every device that carries a service
-    (or only those named in `only`). `progress(done, total)` after each device."""
+    (or only those named in `only`). `progress(done, total)` after each device. Each
+    text is a `RenderedConfig`: push reads the route labels and owners it carries."""
     env = make_environment(template_dir)
     configs = sorted(build_device_configs(inventory, only).items())
-    rendered = {}
+    rendered: dict[str, str] = {}
     for done, (name, config) in enumerate(configs, 1):
         rendered[name] = RenderedConfig(render_device(config, env), config.route_labels, config.owners)
         if progress:

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
+from typing import Any, Iterable, Sequence
 
 from configgen import __version__
 from configgen.findings import Finding, Findings, Related
@@ -25,7 +26,7 @@ def fails(finding: Finding, strict: bool) -> bool:
     return finding.counts and (finding.severity == "error" or strict)
 
 
-def render(fmt: str, findings: Findings, *, command: str, files=(), strict: bool = False) -> str:
+def render(fmt: str, findings: Findings, *, command: str, files: Iterable[str | Path] = (), strict: bool = False) -> str:
     """The whole report in `fmt` (junit, github or sarif: commands.common.CI_FORMATS)."""
     shown = [f.escaped() for f in findings]
     if fmt == "junit":
@@ -45,7 +46,7 @@ def failed_run(fmt: str, message: str, *, command: str) -> str:
     if fmt == "github":
         props = {"file": relative(file), "line": line} if file else {}
         return _command("error", props, text)
-    notification = {"level": "error", "message": {"text": message}}
+    notification: dict[str, Any] = {"level": "error", "message": {"text": message}}
     if file:
         notification["locations"] = [_location(file, line)]
     return _sarif_document([], [], successful=False, notifications=[notification])
@@ -59,7 +60,7 @@ def failed_run(fmt: str, message: str, *, command: str) -> str:
 # passing test case with the warning as its output; an acknowledged one is <skipped>
 # with the reason.
 
-def junit(findings: list[Finding], *, command: str, files=(), strict: bool = False) -> str:
+def junit(findings: list[Finding], *, command: str, files: Iterable[str | Path] = (), strict: bool = False) -> str:
     by_file: dict[str, list[ET.Element]] = {str(f): [] for f in files}
     for finding in findings:
         name = f"{finding.field or 'file'} ({finding.code})"
@@ -101,7 +102,7 @@ def _junit_document(command: str, suites: list[tuple[str, list[ET.Element]]]) ->
                   "failures": sum(c.find("failure") is not None for c in cases),
                   "errors": sum(c.find("error") is not None for c in cases),
                   "skipped": sum(c.find("skipped") is not None for c in cases)}
-        suite = ET.SubElement(root, "testsuite", name=file, time="0", **{k: str(v) for k, v in counts.items()})
+        suite = ET.SubElement(root, "testsuite", {"name": file, "time": "0", **{k: str(v) for k, v in counts.items()}})
         suite.extend(cases)
         for key in totals:
             totals[key] += counts[key]
@@ -136,7 +137,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _command(level: str, props: dict, message: str) -> str:
+def _command(level: str, props: dict[str, Any], message: str) -> str:
     shown = ",".join(f"{key}={escape_property(str(value))}" for key, value in props.items() if value is not None)
     return f"::{level}{' ' + shown if shown else ''}::{escape_data(message)}\n"
 
@@ -167,23 +168,23 @@ def sarif(findings: list[Finding], *, strict: bool = False) -> str:
     return _sarif_document(list(rules), results, successful=True)
 
 
-def _location(file: str, line: int | None) -> dict:
-    location: dict = {"artifactLocation": _artifact(file)}
+def _location(file: str, line: int | None) -> dict[str, Any]:
+    location: dict[str, Any] = {"artifactLocation": _artifact(file)}
     if line:
         location["region"] = {"startLine": line}
     return {"physicalLocation": location}
 
 
-def _artifact(file: str) -> dict:
+def _artifact(file: str) -> dict[str, Any]:
     shown = relative(file)
     if Path(shown).is_absolute():
         return {"uri": Path(shown).as_uri()}
     return {"uri": quote(Path(shown).as_posix()), "uriBaseId": "%SRCROOT%"}
 
 
-def _sarif_document(rules: list[str], results: list[dict], *, successful: bool,
-                    notifications: list[dict] = ()) -> str:
-    invocation: dict = {"executionSuccessful": successful}
+def _sarif_document(rules: list[str], results: list[dict[str, Any]], *, successful: bool,
+                    notifications: Sequence[dict[str, Any]] = ()) -> str:
+    invocation: dict[str, Any] = {"executionSuccessful": successful}
     if notifications:
         invocation["toolExecutionNotifications"] = list(notifications)
     run = {

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Collection
+from typing import Collection, Iterator
 
 from configgen.findings import Finding, Findings, InputError, Related
+from configgen.inventory import Inventory
 from configgen.inventory.yamlsource import format_path
 
 
@@ -23,7 +24,7 @@ class UnknownDevice(InputError):
     """`--device` names a device the inventory does not define (a usage error)."""
 
 
-def check_device_names(inventory, names: Collection[str]) -> None:
+def check_device_names(inventory: Inventory, names: Collection[str]) -> None:
     unknown = sorted(set(names) - inventory.declared_devices)
     if unknown:
         known = ", ".join(sorted(inventory.declared_devices)) or "none"
@@ -33,7 +34,7 @@ def check_device_names(inventory, names: Collection[str]) -> None:
 class DeviceScope:
     """Maps a finding's place (file, field) to the device it concerns."""
 
-    def __init__(self, inventory):
+    def __init__(self, inventory: Inventory) -> None:
         self.places: dict[tuple[Path | None, str], str] = {}   # (file or None: any file, field prefix) -> device
         sources = inventory.sources
         for name in inventory.declared_devices:
@@ -66,14 +67,14 @@ class DeviceScope:
         return bool(({own} | others) & set(names))
 
 
-def for_devices(findings: Findings, inventory, names: Collection[str]) -> tuple[Findings, int]:
+def for_devices(findings: Findings, inventory: Inventory, names: Collection[str]) -> tuple[Findings, int]:
     """The findings that concern `names`, and how many others were left out."""
     scope = DeviceScope(inventory)
     shown = Findings([f for f in findings.items if scope.concerns(f, names)])
     return shown, len(findings.items) - len(shown.items)
 
 
-def _prefixes(field: str):
+def _prefixes(field: str) -> Iterator[str]:
     """"services[1].wan.address" -> itself, "services[1].wan", "services[1]", "services": longest
     first, since device names may hold dots (devices.wh.a.host is device wh.a, if defined)."""
     yield field

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from configgen.finding_codes import CHECK_ENV
+
+# Every finding a test makes (in this process and in the commands it runs) must carry a
+# code the catalogue lists: an unknown one raises (configgen/finding_codes.py).
+os.environ[CHECK_ENV] = "1"
 
 ROOT = Path(__file__).resolve().parent.parent
 INVENTORIES = ROOT / "inventories"

@@ -12,7 +12,7 @@ import pytest
 from configgen import api
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from inventory_gen import generate  # noqa: E402
+from inventory_gen import generate
 
 
 @pytest.mark.parametrize("mix", [False, True])

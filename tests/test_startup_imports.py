@@ -42,3 +42,22 @@ def test_push_still_finds_its_stack_when_it_runs(tmp_path):
                           env={"PATH": "/usr/bin:/bin", "CONFIGGEN_USERNAME": "u", "CONFIGGEN_PASSWORD": "p"})
     report = json.loads(proc.stderr.strip().splitlines()[-1])
     assert "netmiko" in report["loaded"]
+
+
+FULL_PROBE = """
+import json, sys
+from configgen.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "loaded": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+
+def test_validate_loads_neither_the_number_metadata_nor_the_lab_dataplane_when_unused():
+    """An inventory without VPMN numbers never needs phonenumbers' metadata, and no command
+    but `lab` needs the lab's dataplane (start-up time, benchmarks/render_e2e.py --startup)."""
+    proc = subprocess.run([sys.executable, "-c", FULL_PROBE, "validate", str(INVENTORIES / "hubei-gprs-vpn.yaml")],
+                          capture_output=True, text=True, timeout=120)
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, proc.stderr
+    assert "configgen.inventory" in report["loaded"]        # the probe sees configgen's own modules
+    assert not {"phonenumbers", "configgen.lab.dataplane"} & set(report["loaded"])

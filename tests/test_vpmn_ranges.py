@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from configgen.numbers.ranges import DialEntry, NumberRange, prefix_conflicts, range_patterns
+from configgen.inventory.ranges import DialEntry, NumberRange, prefix_conflicts, range_patterns
 
 
 @st.composite

@@ -14,8 +14,7 @@ from collections import defaultdict
 from typing import Any, Iterable, Iterator
 
 from configgen import kinds
-from configgen.checks import repeated
-from configgen.findings import PLACES_LISTED, Finding
+from configgen.findings import PLACES_LISTED, Finding, repeated
 from configgen.services.addressing import other_host
 from configgen.services.ipplan import (
     NEVER_A_SOURCE,

@@ -12,15 +12,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from configgen.checks import Places, repeated
-from configgen.checks.ipplan import not_a_host
-from configgen.findings import Finding
+from configgen.services.ipplan import not_a_host
+from configgen.findings import Finding, Places, repeated
+from configgen.inventory import Inventory
+from configgen.inventory.ranges import Conflict, DialEntry, NumberRange, prefix_conflicts
+from configgen.inventory.vpmn import Pbx
 from configgen.inventory.yamlsource import PathT, SourceMap
 from configgen.numbers.plan import MAX_NUMBER_DIGITS, GroupPlan, group_plans, virtual_calling_number
 from configgen.numbers.public import area_code_problem, fixed_number_problem, public_number_problem
-from configgen.numbers.ranges import Conflict, DialEntry, NumberRange, prefix_conflicts
+from configgen.services import pbx as pbx_service
 
 # Numbers and prefixes no short number may equal, start with or start (docs/references.md §4).
 # A prefix such as "95" stands for every number it starts (the 95xxx service lines).
@@ -51,6 +53,10 @@ PLAN_RULES = {
 }
 
 
+# Something dialled: a DialEntry or a plain (first, last, key).
+Entry = tuple[str, str, Any]
+
+
 @dataclass(frozen=True)
 class Dialable:
     """What a DialEntry stands for, to name it in a finding."""
@@ -59,8 +65,15 @@ class Dialable:
     label: str
     is_block: bool = False
 
+    @property
+    def at(self) -> PathT:
+        """Where it is written: asked only of entries the inventory holds, never of a
+        reserved number."""
+        assert self.path is not None, self.label
+        return self.path
 
-def _dialable(plan: GroupPlan, key) -> Dialable:
+
+def _dialable(plan: GroupPlan, key: int | Dialable) -> Dialable:
     """A member's entry is keyed by its index (a plan may hold 100,000); others carry theirs."""
     if not isinstance(key, int):
         return key
@@ -69,12 +82,12 @@ def _dialable(plan: GroupPlan, key) -> Dialable:
     return Dialable(plan.member_paths[key] + ("short",), label)
 
 
-def check(inventory) -> Iterator[Finding]:
+def check(inventory: Inventory) -> Iterator[Finding]:
     sources: SourceMap = inventory.sources
     plans = group_plans(inventory)
-    seen_long: dict[str, tuple] = {}
+    seen_long: dict[str, tuple[Any, ...]] = {}
     repeated_long: dict[str, list[PathT]] = {}
-    pbx_numbers: dict[str, list[DialEntry]] = defaultdict(list)
+    pbx_numbers: dict[str, list[Entry]] = defaultdict(list)
     pbx_names: dict[str, PathT] = {}
     for plan in plans:
         yield from plan.findings
@@ -97,8 +110,6 @@ def check(inventory) -> Iterator[Finding]:
                                       "softswitch/IMS, e.g. 211.137.60.20", code="sip-not-unicast")
     yield from _repeated_long_numbers(seen_long, repeated_long, sources)
     yield from _check_pbx_numbers(pbx_numbers, sources)
-    from configgen.services import pbx as pbx_service  # noqa: PLC0415 (services import checks' helpers)
-
     yield from pbx_service.gateway_findings(inventory)
 
 
@@ -125,9 +136,9 @@ def _check_group(plan: GroupPlan, sources: SourceMap) -> Iterator[Finding]:
     entries: list[tuple[str, str, object]] = []
     for index, member in enumerate(plan.members):
         short = member.short
-        if plan_problem(group.plan, short, short):
-            yield sources.finding(plan.member_paths[index] + ("short",), plan_problem(group.plan, short, short),
-                                  code="short-plan")
+        problem = plan_problem(group.plan, short, short)
+        if problem:
+            yield sources.finding(plan.member_paths[index] + ("short",), problem, code="short-plan")
         else:
             entries.append((short, short, index))   # a member is keyed by its index: see `_dialable`
     for index, pbx in enumerate(group.pbx):
@@ -147,14 +158,14 @@ def _check_group(plan: GroupPlan, sources: SourceMap) -> Iterator[Finding]:
     yield from _ambiguities(entries, sources, partial(_dialable, plan))
 
 
-def _ambiguities(entries: list[tuple[str, str, object]], sources: SourceMap,
-                 resolve=lambda key: key) -> Iterator[Finding]:
+def _ambiguities(entries: list[tuple[str, str, Any]], sources: SourceMap,
+                 resolve: Callable[[Any], Dialable] = lambda key: key) -> Iterator[Finding]:
     """Findings for prefix conflicts among `entries` and with the reserved numbers.
     `resolve` turns an entry's key into its Dialable."""
     entries, repeats = without_repeats(entries)
     for first, last, keys in repeats:
         yield _repeated_entry(first, last, [resolve(key) for key in keys], sources)
-    reserved = [DialEntry(n, n, Dialable(None, why)) for n, why in RESERVED_NUMBERS]
+    reserved: list[tuple[str, str, Any]] = [DialEntry(n, n, Dialable(None, why)) for n, why in RESERVED_NUMBERS]
     shadowed: dict[Dialable, list[str]] = defaultdict(list)
     for conflict in prefix_conflicts(entries + reserved):
         shorter, longer = resolve(conflict.shorter.key), resolve(conflict.longer.key)
@@ -170,13 +181,13 @@ def _ambiguities(entries: list[tuple[str, str, object]], sources: SourceMap,
     for entry, services in shadowed.items():
         services.sort(key=order.__getitem__)
         yield sources.finding(
-            entry.path,
+            entry.at,
             f"{entry.label} collides with {', '.join(services)}: one of them would be unreachable or "
             "misrouted; choose numbers outside service numbers and prefixes (an integrated plan's 6x numbers are)",
             code="shadows-service")
 
 
-def without_repeats(entries: list[tuple[str, str, Any]]) -> tuple[list[tuple[str, str, Any]], list[tuple]]:
+def without_repeats(entries: Sequence[Entry]) -> tuple[list[Entry], list[tuple[Any, ...]]]:
     """The entries with each value (first, last) once, and (first, last, keys) for every
     value entered more than once: `prefix_conflicts` would pair n repeats n²/2 times,
     while one finding per repeated value says it all."""
@@ -184,7 +195,7 @@ def without_repeats(entries: list[tuple[str, str, Any]]) -> tuple[list[tuple[str
     for first, last, key in entries:
         places.add((first, last), key)
     if not places.more:
-        return entries, []
+        return list(entries), []
     return [(first, last, key) for (first, last), key in places.first.items()], \
         [(first, last, keys) for (first, last), keys in places.repeated()]
 
@@ -195,7 +206,7 @@ def _repeated_entry(first: str, last: str, entries: list[Dialable], sources: Sou
         conflict = Conflict(DialEntry(first, last, entries[0]), DialEntry(first, last, entries[1]),
                             NumberRange(first, last))
         return _ambiguity_finding(conflict, entries[0], entries[1], sources)
-    ordered = sorted(entries, key=lambda d: _order(d.path))
+    ordered = sorted(entries, key=lambda d: _order(d.at))
     numbers, count = NumberRange(first, last), len(entries)
     if any(d.is_block for d in entries):
         message = (f"{numbers} is entered {count} times ({ordered[1].label} here, first {ordered[0].label}): each "
@@ -205,7 +216,7 @@ def _repeated_entry(first: str, last: str, entries: list[Dialable], sources: Sou
         message = (f"{ordered[1].label} is used {count} times (first {ordered[0].label}); short numbers are "
                    "unique in a group: give all but one of them a free number")
         code = "duplicate-short"
-    return repeated(sources, [d.path for d in ordered], message, code=code)
+    return repeated(sources, [d.at for d in ordered], message, code=code)
 
 
 def _ambiguity_finding(conflict: Conflict, shorter: Dialable, longer: Dialable, sources: SourceMap) -> Finding:
@@ -213,7 +224,7 @@ def _ambiguity_finding(conflict: Conflict, shorter: Dialable, longer: Dialable, 
     if shorter.is_block != longer.is_block:
         here, there = (shorter, longer) if longer.is_block else (longer, shorter)
     else:
-        here, there = sorted((shorter, longer), key=lambda d: _order(d.path))[::-1]
+        here, there = sorted((shorter, longer), key=lambda d: _order(d.at))[::-1]
     clash = conflict.clash
     if conflict.same_length and not shorter.is_block and not longer.is_block:
         message = (f"{here.label} is used twice (also {there.label}); short numbers are unique in a group: "
@@ -229,10 +240,10 @@ def _ambiguity_finding(conflict: Conflict, shorter: Dialable, longer: Dialable, 
                    f"{starts} the network cannot tell whether the caller has finished: "
                    "no short number may start another (give them one length, or distinct leading digits)")
         code = "ambiguous-prefix"
-    return sources.finding(here.path, message, code=code, related=(there.path,))
+    return sources.finding(here.at, message, code=code, related=(there.at,))
 
 
-def _order(path: PathT) -> tuple:
+def _order(path: PathT) -> tuple[Any, ...]:
     # Paths mix ints and strings; compare them as (is-int, value) pairs.
     return tuple((isinstance(p, int), p if isinstance(p, int) else 0, str(p)) for p in path)
 
@@ -264,7 +275,7 @@ def _check_pbx(plan: GroupPlan, index: int, sources: SourceMap) -> Iterator[Find
         yield sources.finding(path, f"PBX {pbx.name} sends extension numbers but has no `blocks`: map its "
                               "extensions onto short numbers, e.g. {short: 61000-62999, extensions: 1000-2999}",
                               code="missing")
-    extensions: list[DialEntry] = []
+    extensions: list[Entry] = []
     for b, block in enumerate(pbx.blocks):
         block_path = path + ("blocks", b)
         if block.short.size != block.extensions.size:
@@ -287,14 +298,14 @@ def _check_pbx(plan: GroupPlan, index: int, sources: SourceMap) -> Iterator[Find
         yield _ambiguity_finding(conflict, conflict.shorter.key, conflict.longer.key, sources)
 
 
-def _vcn_message(area: str, pbx, extension: str, total: int) -> str:
+def _vcn_message(area: str, pbx: Pbx, extension: str, total: int) -> str:
     example = virtual_calling_number(area, pbx, extension)
     what = f"a {len(extension)}-digit extension" if extension else "no extension"
     return (f"virtual calling number 90 + {area} + {pbx.number} + {what} has {total} digits (e.g. {example}); "
             f"at most {MAX_NUMBER_DIGITS} are allowed: shorten the PBX number or the extensions")
 
 
-def _check_long_numbers(plan: GroupPlan, sources: SourceMap, seen: dict[str, tuple],
+def _check_long_numbers(plan: GroupPlan, sources: SourceMap, seen: dict[str, tuple[Any, ...]],
                         repeats: dict[str, list[PathT]]) -> Iterator[Finding]:
     """Valid public numbers; each subscriber (or switchboard) once in the whole inventory.
     `seen` maps a number to the (path, role) of its first entry; members share one role
@@ -320,12 +331,12 @@ def _check_long_numbers(plan: GroupPlan, sources: SourceMap, seen: dict[str, tup
             seen[pbx.switchboard] = (plan.pbx_path(index), (f"switchboard of PBX {pbx.name}", "switchboard"))
 
 
-def _note_repeat(repeats: dict[str, list[PathT]], number: str, first: tuple, path: PathT) -> None:
+def _note_repeat(repeats: dict[str, list[PathT]], number: str, first: tuple[Any, ...], path: PathT) -> None:
     first_path, (_, first_field) = first
     repeats.setdefault(number, [first_path + (first_field,)]).append(path)
 
 
-def _repeated_long_numbers(seen: dict[str, tuple], repeats: dict[str, list[PathT]],
+def _repeated_long_numbers(seen: dict[str, tuple[Any, ...]], repeats: dict[str, list[PathT]],
                            sources: SourceMap) -> Iterator[Finding]:
     for number, paths in repeats.items():
         role = seen[number][1][0]
@@ -336,7 +347,7 @@ def _repeated_long_numbers(seen: dict[str, tuple], repeats: dict[str, list[PathT
             "appears once: remove all but one of the entries"), code="duplicate-number")
 
 
-def _check_pbx_numbers(by_area: dict[str, list[DialEntry]], sources: SourceMap) -> Iterable[Finding]:
+def _check_pbx_numbers(by_area: dict[str, list[Entry]], sources: SourceMap) -> Iterable[Finding]:
     """PBX numbers are assigned per area: unique there, and none may start another, since the
     routing prefix 904 + area + 12 would also match every number behind 904 + area + 123."""
     for area, entries in by_area.items():

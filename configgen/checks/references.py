@@ -6,11 +6,11 @@ import difflib
 import ipaddress
 from typing import Iterable, Iterator
 
-from configgen.checks import Places, repeated
-from configgen.findings import Finding
+from configgen.findings import Finding, Places, repeated
+from configgen.inventory import Inventory
 
 
-def check(inventory) -> Iterable[Finding]:
+def check(inventory: Inventory) -> Iterable[Finding]:
     sources = inventory.sources
     for service in inventory.services:
         if service.device in inventory.declared_devices:
@@ -33,7 +33,7 @@ def management_target(host: str, port: int) -> tuple[str, int]:
         return host.lower().rstrip("."), port
 
 
-def _shared_management_addresses(inventory) -> Iterator[Finding]:
+def _shared_management_addresses(inventory: Inventory) -> Iterator[Finding]:
     """Two devices behind one management address and port: push and deploy would send
     both configs, one after the other, to the one router that answers there."""
     sources = inventory.sources

@@ -15,6 +15,8 @@ import math
 import os
 import sys
 import time
+from pathlib import Path
+from typing import Any, Callable, Iterable, NoReturn, TextIO, TypeAlias
 
 from configgen.findings import Findings
 
@@ -24,50 +26,53 @@ EXIT_PIPE_CLOSED = 141          # 128 + SIGPIPE, as a shell reports for `yes | h
 JSON_FORMAT_VERSION = 1
 # Report formats for CI systems (configgen.reporting, docs/ci.md), on validate and check.
 CI_FORMATS = ("junit", "github", "sarif")
+# What each command module's register() adds its commands to (the parser's subparsers).
+Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 # --- JSON documents -----------------------------------------------------------------
 
-def document(args, ok: bool, error: dict | None = None, **body) -> dict:
+def document(args: argparse.Namespace, ok: bool, error: dict[str, Any] | None = None, **body: Any) -> dict[str, Any]:
     """The envelope every JSON document shares (docs/json-output.md)."""
     return {"format_version": JSON_FORMAT_VERSION, "command": getattr(args, "command_name", None),
             "ok": ok, "error": error, **body}
 
 
-def emit_json(doc: dict) -> None:
+def emit_json(doc: dict[str, Any]) -> None:
     print(json.dumps(doc, indent=2))
 
 
-def wants_json(args) -> bool:
+def wants_json(args: argparse.Namespace) -> bool:
     return getattr(args, "format", "text") == "json"
 
 
-def ci_format(args) -> str | None:
+def ci_format(args: argparse.Namespace) -> str | None:
     """The CI report format asked for (junit, github, sarif; configgen.reporting), or None."""
     fmt = getattr(args, "format", "text")
     return fmt if fmt in CI_FORMATS else None
 
 
-def fail(args, kind: str, message: str, code: int = EXIT_INPUT) -> int:
+def fail(args: argparse.Namespace, kind: str, message: str, code: int = EXIT_INPUT) -> int:
     """Report a run that could not start or finish (kind: usage, input, output) and
     return its exit code; in JSON mode as the one document on stdout, in a CI format
     as a report that says so."""
     if wants_json(args):
         emit_json(document(args, False, {"kind": kind, "message": message}))
-    elif ci_format(args):
+    elif fmt := ci_format(args):
         from configgen import reporting
 
-        print(reporting.failed_run(ci_format(args), message, command=args.command_name), end="")
+        print(reporting.failed_run(fmt, message, command=args.command_name), end="")
     print(f"configgen: {message}", file=sys.stderr)
     return code
 
 
-def findings_ok(findings: Findings, args) -> bool:
+def findings_ok(findings: Findings, args: argparse.Namespace) -> bool:
     """No errors, and with --strict no warnings (acknowledged ones do not count)."""
     return not findings.errors and not (getattr(args, "strict", False) and findings.warnings)
 
 
-def print_findings(findings: Findings, args, stream=None, *, files=(), not_shown: int = 0, **body) -> None:
+def print_findings(findings: Findings, args: argparse.Namespace, stream: TextIO | None = None, *,
+                   files: Iterable[str | Path] = (), not_shown: int = 0, **body: Any) -> None:
     """Findings as text lines with a count, (JSON) as the command's one document, or as a
     CI report (`files`: the inventory files checked, each listed in a JUnit report)."""
     if wants_json(args):
@@ -75,10 +80,10 @@ def print_findings(findings: Findings, args, stream=None, *, files=(), not_shown
             body["not_shown"] = not_shown
         emit_json(document(args, findings_ok(findings, args), **findings.to_dict(), **body))
         return
-    if ci_format(args):
+    if fmt := ci_format(args):
         from configgen import reporting
 
-        print(reporting.render(ci_format(args), findings, command=args.command_name, files=files,
+        print(reporting.render(fmt, findings, command=args.command_name, files=files,
                                strict=getattr(args, "strict", False)), end="")
         return
     stream = stream or sys.stdout
@@ -124,7 +129,7 @@ class TerminalProgress:
     def __enter__(self) -> "TerminalProgress":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         """Clear the line, also when the work fails, so that messages start on a clean line."""
         if self.shown:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
@@ -133,7 +138,7 @@ class TerminalProgress:
 
 # --- argument types shared by every command ----------------------------------------
 
-def whole_number(low: int, high: int | None = None, example: str = "4", meaning: str = ""):
+def whole_number(low: int, high: int | None = None, example: str = "4", meaning: str = "") -> Callable[[str], int]:
     """An argparse type: a whole number from `low` (to `high`). argparse puts the option's
     name before the message, as the user typed it."""
     def parse(text: str) -> int:
@@ -162,7 +167,7 @@ def positive_seconds(text: str) -> float:
     return value
 
 
-def add_format(parser: argparse.ArgumentParser, choices=("text", "json")) -> None:
+def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] = ("text", "json")) -> None:
     help_text = "output format (json: one document on stdout, docs/json-output.md"
     help_text += "; junit, github, sarif: CI reports, docs/ci.md)" if "sarif" in choices else ")"
     parser.add_argument("--format", choices=choices, default=choices[0],
@@ -179,5 +184,5 @@ class Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting on a usage error, so that `main` can
     answer in the format the user asked for (subcommand parsers inherit the class)."""
 
-    def error(self, message: str):
+    def error(self, message: str) -> NoReturn:
         raise UsageError(self, message)

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING, Callable
 
-from configgen.commands.common import (CI_FORMATS, EXIT_FINDINGS, EXIT_OK, TerminalProgress, add_format, fail,
-                                       findings_ok, print_findings, wants_json)
+from configgen.commands.common import (CI_FORMATS, EXIT_FINDINGS, EXIT_OK, Subcommands, TerminalProgress,
+                                      add_format, fail, findings_ok, print_findings, wants_json)
 
-def _summary(inventory) -> str:
+if TYPE_CHECKING:   # the commands import what they run only when they run
+    from configgen.api import CheckedInventory
+    from configgen.inventory import Inventory
+
+def _summary(inventory: Inventory) -> str:
     groups = f", {len(inventory.vpmn)} VPMN group(s)" if inventory.vpmn else ""
     return f"{len(inventory.services)} service(s){groups} on {len(inventory.devices)} device(s)"
 
 
-def _report(checked, args, ok_line: str, ok_with_warnings: bool) -> int:
+def _report(checked: CheckedInventory, args: argparse.Namespace, ok_line: str, ok_with_warnings: bool) -> int:
     """validate's and check's report (narrowed by --device) and exit code (--strict).
     The `ok:` line: validate prints it when nothing is left to look at, check (as
     before) whenever the run passes."""
@@ -33,7 +38,7 @@ def _report(checked, args, ok_line: str, ok_with_warnings: bool) -> int:
     return EXIT_OK if ok else EXIT_FINDINGS
 
 
-def cmd_validate(args) -> int:
+def cmd_validate(args: argparse.Namespace) -> int:
     from configgen import api
 
     with TerminalProgress() as progress:
@@ -41,7 +46,7 @@ def cmd_validate(args) -> int:
     return _report(checked, args, _summary(checked.inventory), ok_with_warnings=False)
 
 
-def cmd_render(args) -> int:
+def cmd_render(args: argparse.Namespace) -> int:
     from configgen import api
 
     if args.output == "-":
@@ -72,7 +77,7 @@ def cmd_render(args) -> int:
     return EXIT_OK
 
 
-def cmd_check(args) -> int:
+def cmd_check(args: argparse.Namespace) -> int:
     from configgen import api
 
     with TerminalProgress() as progress:
@@ -82,16 +87,17 @@ def cmd_check(args) -> int:
                    ok_with_warnings=True)
 
 
-def cmd_schema(args) -> int:
+def cmd_schema(args: argparse.Namespace) -> int:
     from configgen.inventory.published_schema import render_schema
 
     print(render_schema(), end="")
     return EXIT_OK
 
 
-def register(sub) -> None:
-    def inventory_command(name: str, help_text: str, func, formats=("text", "json")) -> argparse.ArgumentParser:
-        command = sub.add_parser(name, help=help_text)
+def register(sub: Subcommands) -> None:
+    def inventory_command(name: str, help_text: str, func: Callable[[argparse.Namespace], int],
+                          formats: tuple[str, ...] = ("text", "json")) -> argparse.ArgumentParser:
+        command: argparse.ArgumentParser = sub.add_parser(name, help=help_text)
         command.add_argument("inventory", nargs="+", help="inventory files or directories (merged)")
         add_format(command, formats)
         command.add_argument("--device", action="append", metavar="NAME",

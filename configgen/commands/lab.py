@@ -18,11 +18,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-from configgen.commands.common import print_findings, whole_number
+from configgen.commands.common import (Subcommands, print_findings, whole_number)
 from configgen.fileio import write_atomic
-from configgen.lab.dataplane import LabEnvironmentError, check_environment, sweep
-from configgen.lab.device import FAULT_KINDS, parse_faults
+from configgen.lab.faults import FAULT_KINDS, parse_faults
 from configgen.lab.runner import CONNECTIONS, STATE, serve
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -30,11 +30,11 @@ RUN_ROOT = Path("/run/configgen-lab")
 LOG = "lab.log"
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subcommands) -> None:
     lab = subparsers.add_parser("lab", help="simulated routers (SSH on 127.0.0.1) with a namespace dataplane")
     sub = lab.add_subparsers(required=True)   # no dest: a missing command is named by its choices
 
-    def common(p):
+    def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--name", default="default", type=_lab_name,
                        help="lab name: 1-16 lowercase letters or digits (several labs can run side by side)")
         p.add_argument("--run-dir", type=Path, help="state directory (default /run/configgen-lab/<name>)")
@@ -66,8 +66,9 @@ def _lab_name(value: str) -> str:
     return value
 
 
-def _run_dir(args) -> Path:
-    return args.run_dir or RUN_ROOT / args.name
+def _run_dir(args: argparse.Namespace) -> Path:
+    run_dir: Path = args.run_dir or RUN_ROOT / args.name
+    return run_dir
 
 
 def _prefix(name: str) -> str:
@@ -82,14 +83,15 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _state(run_dir: Path) -> dict:
+def _state(run_dir: Path) -> dict[str, Any]:
     try:
-        return json.loads((run_dir / STATE).read_text())
+        state: dict[str, Any] = json.loads((run_dir / STATE).read_text())
+        return state
     except (OSError, ValueError):
         return {}
 
 
-def _print_connections(doc: dict, path: Path, password_from_env: bool) -> None:
+def _print_connections(doc: dict[str, Any], path: Path, password_from_env: bool) -> None:
     print(f"lab {doc['lab']} is up; connection file: {path}")
     for name, c in doc["devices"].items():
         print(f"  {name:24} {c['device_type']:13} ssh -p {c['port']} {c['username']}@{c['host']}")
@@ -97,8 +99,9 @@ def _print_connections(doc: dict, path: Path, password_from_env: bool) -> None:
     print(f"password: {where}")
 
 
-def cmd_up(args) -> int:
+def cmd_up(args: argparse.Namespace) -> int:
     from configgen import api
+    from configgen.lab.dataplane import LabEnvironmentError, check_environment, sweep
 
     # The same validation as `configgen validate`, before anything starts: a lab built
     # from an inventory with errors would fail inside the detached supervisor.
@@ -163,6 +166,8 @@ def cmd_up(args) -> int:
 
 
 def _stop(run_dir: Path, prefix: str) -> list[str]:
+    from configgen.lab.dataplane import sweep
+
     pid = _state(run_dir).get("pid")
     if pid and _alive(pid):
         os.kill(pid, signal.SIGTERM)
@@ -174,7 +179,9 @@ def _stop(run_dir: Path, prefix: str) -> list[str]:
     return sweep(prefix + "-")
 
 
-def cmd_down(args) -> int:
+def cmd_down(args: argparse.Namespace) -> int:
+    from configgen.lab.dataplane import LabEnvironmentError, check_environment
+
     try:
         check_environment(need_nat=False)
     except LabEnvironmentError as exc:
@@ -195,7 +202,7 @@ def cmd_down(args) -> int:
     return EXIT_OK
 
 
-def cmd_status(args) -> int:
+def cmd_status(args: argparse.Namespace) -> int:
     run_dir = _run_dir(args)
     state = _state(run_dir)
     if not state.get("pid") or not _alive(state["pid"]) or not (run_dir / CONNECTIONS).exists():

@@ -5,17 +5,22 @@ Exit codes as for every configgen command: 0 clean, 1 findings, 2 unreadable inp
 
 from __future__ import annotations
 
+import argparse
 import io
 import sys
+from typing import TYPE_CHECKING
 
 
-from configgen.commands.common import (EXIT_FINDINGS, EXIT_OK, add_format, document, emit_json, fail, print_findings,
-                           wants_json)
+from configgen.commands.common import (EXIT_FINDINGS, EXIT_OK, Subcommands, add_format, document, emit_json, fail,
+                                      print_findings, wants_json)
 from configgen.findings import Findings
 
+if TYPE_CHECKING:   # the commands import what they run only when they run
+    from configgen.inventory import Inventory
 
 
-def register(subparsers) -> None:
+
+def register(subparsers: Subcommands) -> None:
     numbers = subparsers.add_parser("numbers", help="VPMN short-number plans: check, translate, export")
     sub = numbers.add_subparsers(required=True)   # no dest: a missing command is named by its choices
 
@@ -43,7 +48,7 @@ def register(subparsers) -> None:
     export.set_defaults(func=cmd_export, command_name="numbers export")
 
 
-def _numbering_findings(paths) -> tuple[object, Findings]:
+def _numbering_findings(paths: list[str]) -> tuple[Inventory, Findings]:
     from configgen.checks import numbering
     from configgen.inventory import load_inventory
 
@@ -53,7 +58,7 @@ def _numbering_findings(paths) -> tuple[object, Findings]:
     return loaded.inventory, findings
 
 
-def cmd_check(args) -> int:
+def cmd_check(args: argparse.Namespace) -> int:
     from configgen.numbers.plan import group_plans
 
     inventory, findings = _numbering_findings(args.inventory)
@@ -64,7 +69,7 @@ def cmd_check(args) -> int:
     return EXIT_FINDINGS if findings.errors else EXIT_OK
 
 
-def cmd_translate(args) -> int:
+def cmd_translate(args: argparse.Namespace) -> int:
     from configgen import api
     from configgen.numbers.plan import group_plans
     from configgen.numbers.sed import parse_voice_config
@@ -101,7 +106,7 @@ def cmd_translate(args) -> int:
     return EXIT_OK if agrees else EXIT_FINDINGS
 
 
-def cmd_export(args) -> int:
+def cmd_export(args: argparse.Namespace) -> int:
     from configgen.fileio import write_atomic
     from configgen.numbers.export import write_csv
 

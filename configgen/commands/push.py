@@ -12,14 +12,21 @@ a device unknown or without a rendered config, no credentials, a usage error.
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 import threading
 from pathlib import Path
+from typing import Any, Callable, TYPE_CHECKING
 
-from configgen.commands.common import (EXIT_FINDINGS, EXIT_OK, add_format, document, emit_json, fail, positive_int,
-                                       positive_seconds, print_findings, progress_wanted, wants_json)
+from configgen.commands.common import (EXIT_FINDINGS, EXIT_OK, Subcommands, add_format, document, emit_json, fail,
+                                      positive_int, positive_seconds, print_findings, progress_wanted, wants_json)
 from configgen.findings import InputError
+
+if TYPE_CHECKING:   # the commands import what they run only when they run
+    from configgen.api import Access, Reach, RenderResult
+    from configgen.push import PushReport
+    from configgen.verify import VerifyReport
 
 
 class _Progress:
@@ -40,11 +47,11 @@ class _Progress:
             print(redact(f"[{self.finished}/{self.total}] {device}: {message}"), file=sys.stderr, flush=True)
 
 
-def _show_progress(args) -> bool:
+def _show_progress(args: argparse.Namespace) -> bool:
     return not args.quiet and progress_wanted()
 
 
-def _render(args, nothing: str):
+def _render(args: argparse.Namespace, nothing: str) -> RenderResult | int:
     """Validate + render as `render --templates` does (push sends what render writes):
     the result, or EXIT_FINDINGS after printing the findings."""
     from configgen import api
@@ -57,14 +64,14 @@ def _render(args, nothing: str):
     return result
 
 
-def _access(args):
+def _access(args: argparse.Namespace) -> Access:
     from configgen import api
 
     return api.Access(connections=args.connections or None, known_hosts=args.known_hosts,
                       accept_new_host_keys=args.accept_new_host_keys)
 
 
-def _prepare(args):
+def _prepare(args: argparse.Namespace) -> tuple[RenderResult, Reach] | int:
     """Validate + render, resolve targets and credentials (api.reach): (result, reach) or an exit code."""
     from configgen import api
     from configgen.push.credentials import CredentialsError, install_log_redaction
@@ -80,12 +87,12 @@ def _prepare(args):
     return result, reached
 
 
-def _report_document(args, report) -> dict:
+def _report_document(args: argparse.Namespace, report: PushReport | VerifyReport) -> dict[str, Any]:
     body = report.to_dict()
     return document(args, body.pop("ok"), **body)
 
 
-def _emit_push_report(args, report) -> None:
+def _emit_push_report(args: argparse.Namespace, report: PushReport) -> None:
     """push, diff and rollback: the JSON document, the planned commands (dry run), or the table."""
     if wants_json(args):
         emit_json(_report_document(args, report))
@@ -97,7 +104,7 @@ def _emit_push_report(args, report) -> None:
         print(report.table())
 
 
-def _backup_dir(args) -> Path | None:
+def _backup_dir(args: argparse.Namespace) -> Path | None:
     """--backup-dir, created (0700) when missing; InputError when it cannot be."""
     if not getattr(args, "backup_dir", None):
         return None
@@ -111,12 +118,12 @@ def _backup_dir(args) -> Path | None:
     return path
 
 
-def _push_options(args, reached) -> dict:
+def _push_options(args: argparse.Namespace, reached: Reach) -> dict[str, Any]:
     return dict(workers=args.workers, backup_dir=_backup_dir(args),
                 progress=_Progress(len(reached.targets), _show_progress(args)))
 
 
-def cmd_push(args) -> int:
+def cmd_push(args: argparse.Namespace) -> int:
     from configgen import api
 
     prepared = _prepare(args)
@@ -124,11 +131,12 @@ def cmd_push(args) -> int:
         return prepared
     result, reached = prepared
     pushed = api.push_rendered(result, reached, dry_run=args.dry_run, **_push_options(args, reached))
+    assert pushed.report is not None   # a rendered inventory is always pushed
     _emit_push_report(args, pushed.report)
     return EXIT_OK if pushed.ok else EXIT_FINDINGS
 
 
-def cmd_verify(args) -> int:
+def cmd_verify(args: argparse.Namespace) -> int:
     from configgen import api
 
     prepared = _prepare(args)
@@ -137,6 +145,7 @@ def cmd_verify(args) -> int:
     result, reached = prepared
     verified = api.verify_rendered(result, reached, count=args.count, timeout=args.timeout, workers=args.workers,
                                    progress=_Progress(len(reached.targets), _show_progress(args)))
+    assert verified.report is not None   # a rendered inventory is always verified
     if wants_json(args):
         emit_json(_report_document(args, verified.report))
     else:
@@ -144,7 +153,7 @@ def cmd_verify(args) -> int:
     return EXIT_OK if verified.ok else EXIT_FINDINGS
 
 
-def cmd_deploy(args) -> int:
+def cmd_deploy(args: argparse.Namespace) -> int:
     """validate -> render -> push -> verify, stopping at the first stage that fails (api.deploy)."""
     from configgen import api
 
@@ -157,10 +166,12 @@ def cmd_deploy(args) -> int:
     deployed = api.deploy_rendered(result, reached, **_push_options(args, reached), count=args.count,
                                    timeout=args.timeout, after_push=show_push,
                                    verify_progress=_Progress(len(reached.targets), _show_progress(args)))
+    assert deployed.push is not None   # a rendered inventory is always pushed
     if deployed.stage == "push":
         if as_json:
             emit_json(document(args, False, stage="push", push=deployed.push.to_dict(), verify=None))
         return EXIT_FINDINGS
+    assert deployed.verify is not None   # past the push stage, verify ran
     if as_json:
         emit_json(document(args, deployed.verify.ok, stage="verify", push=deployed.push.to_dict(),
                            verify=deployed.verify.to_dict()))
@@ -187,7 +198,7 @@ def _read_config_file(path: Path, what: str) -> str:
     return text
 
 
-def _running_configs(args, devices: list[str]) -> dict[str, str]:
+def _running_configs(args: argparse.Namespace, devices: list[str]) -> dict[str, str]:
     """--running DIR (`<device>.cfg` or `<device>.txt` per device) or FILE (one --device)."""
     path = Path(args.running).expanduser()
     if not path.is_dir():
@@ -210,7 +221,7 @@ def _running_configs(args, devices: list[str]) -> dict[str, str]:
     return found
 
 
-def cmd_diff(args) -> int:
+def cmd_diff(args: argparse.Namespace) -> int:
     """What `push` would send, planned against running configs saved as files."""
     from configgen.push.engine import plan_offline
     from configgen.push.targets import select_devices
@@ -227,7 +238,7 @@ def cmd_diff(args) -> int:
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
-def cmd_rollback(args) -> int:
+def cmd_rollback(args: argparse.Namespace) -> int:
     """Restore configgen's part of a device from a backup `push --backup-dir` wrote."""
     from configgen.push.engine import deliver, restore_planner
 
@@ -253,9 +264,10 @@ def cmd_rollback(args) -> int:
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
-def register(sub) -> None:
-    def command(name: str, help_text: str, func, *, online: bool = True, one_device: bool = False):
-        parser = sub.add_parser(name, help=help_text)
+def register(sub: Subcommands) -> None:
+    def command(name: str, help_text: str, func: Callable[[argparse.Namespace], int], *, online: bool = True,
+                one_device: bool = False) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text)
         parser.add_argument("inventory", nargs="+", help="inventory files or directories (merged)")
         parser.add_argument("--device", action="append", metavar="NAME", required=one_device,
                             help="the device to restore (one)" if one_device else
@@ -283,12 +295,12 @@ def register(sub) -> None:
                             help="no progress lines on stderr (there are none outside a terminal or in CI)")
         return parser
 
-    def ping_options(parser):
+    def ping_options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--count", type=positive_int, default=5, help="echoes per ping (default 5)")
         parser.add_argument("--timeout", type=positive_seconds, default=2.0,
                             help="seconds to wait per echo (default 2)")
 
-    def changes(parser):
+    def changes(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="print the commands per device; change nothing")
         parser.add_argument("--backup-dir", metavar="DIR",
                             help="before changing a device, save the running config it had as "

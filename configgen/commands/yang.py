@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
-from configgen.commands.common import EXIT_FINDINGS, EXIT_OK, fail
+from configgen.commands.common import EXIT_FINDINGS, EXIT_OK, Subcommands, fail
 
 
-def cmd_fetch(args) -> int:
+def cmd_fetch(args: argparse.Namespace) -> int:
     from configgen import api
     from configgen.netconf.fetch import FetchError, fetch_models
     from configgen.platforms import platform_for
@@ -42,7 +43,7 @@ def cmd_fetch(args) -> int:
     return EXIT_OK
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subcommands) -> None:
     yang = subparsers.add_parser("yang", help="YANG models of NETCONF devices")
     sub = yang.add_subparsers(required=True)
     fetch = sub.add_parser("fetch", help="read a device's own YANG models and running configuration over NETCONF "

@@ -12,14 +12,15 @@ import os
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from configgen.checks import repeated
+from configgen.findings import repeated
 from configgen.findings import PLACES_LISTED, Acknowledgement, Finding, Findings, InputError
 from configgen import kinds
-from configgen.inventory.schema import Acknowledge, Device, InventoryDocument, Operator, VpmnGroup
+from configgen.inventory.schema import Acknowledge, Device, InventoryDocument, Operator
+from configgen.inventory.vpmn import VpmnGroup
 from configgen.inventory.types import FREE_TEXT, _name, interface_type_problem, vendor_interface_name
 from configgen.inventory.yamlsource import ExpansionBudget, PathT, SourceMap, load_yaml_file
 
@@ -36,7 +37,7 @@ class Inventory:
     operator: Operator = field(default_factory=Operator)
     devices: dict[str, Device] = field(default_factory=dict)
     services: list[Any] = field(default_factory=list)
-    vpmn: list[Any] = field(default_factory=list)
+    vpmn: list[VpmnGroup] = field(default_factory=list)
     # where each entry sits in the merged document, for findings
     service_paths: dict[str, PathT] = field(default_factory=dict)
     vpmn_paths: dict[str, PathT] = field(default_factory=dict)
@@ -44,6 +45,8 @@ class Inventory:
     declared_devices: set[str] = field(default_factory=set)
     sources: SourceMap = field(default_factory=SourceMap)
     acknowledgements: list[Acknowledgement] = field(default_factory=list)
+    # numbers.plan.group_plans reads a members CSV once per inventory and keeps the plans here
+    _group_plans: list[Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     def service_path(self, service: Any) -> PathT:
         return self.service_paths[service.name]
@@ -140,7 +143,7 @@ def _times(count: int) -> str:
     return "twice" if count == 2 else f"{count} times"
 
 
-def _merge_file(name: str, data: Any, merged: dict, sources: SourceMap, findings: Findings,
+def _merge_file(name: str, data: Any, merged: dict[str, Any], sources: SourceMap, findings: Findings,
                 device_places: dict[Any, list[PathT]]) -> None:
     if not isinstance(data, dict):
         findings.add(Finding(name, 1, "", "an inventory file must be a mapping with keys such as "
@@ -201,7 +204,7 @@ def _merge_file(name: str, data: Any, merged: dict, sources: SourceMap, findings
             sources.add_origin((key,), name, (key,))
 
 
-def _merge_lab(labs: dict[str, Any], merged: dict, sources: SourceMap, findings: Findings) -> None:
+def _merge_lab(labs: dict[str, Any], merged: dict[str, Any], sources: SourceMap, findings: Findings) -> None:
     """`lab: true` relaxes checks for the whole merged inventory (documentation addresses
     pass), so one lab file must not relax the production files merged with it: every
     file says the same (a file without `lab` says false)."""
@@ -226,7 +229,7 @@ def _yaml(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else repr(value)
 
 
-def _validate(merged: dict, sources: SourceMap, findings: Findings) -> Inventory:
+def _validate(merged: dict[str, Any], sources: SourceMap, findings: Findings) -> Inventory:
     inventory = Inventory(sources=sources)
     top_level = {k: v for k, v in merged.items() if k not in ("operator", "devices", *LIST_SECTIONS)}
     allowed_top = set(InventoryDocument.model_fields)
@@ -265,7 +268,7 @@ def _validate(merged: dict, sources: SourceMap, findings: Findings) -> Inventory
         if model is None:
             left_out.append(path)
             continue
-        service = _model(model, raw, path, sources, findings, left_out)
+        service: Any = _model(model, raw, path, sources, findings, left_out)
         if service is None:
             continue
         if service.name in seen_names:
@@ -282,7 +285,8 @@ def _validate(merged: dict, sources: SourceMap, findings: Findings) -> Inventory
             for role in ("wan", "lan"):
                 problem = interface_type_problem(device.vendor, getattr(service, role).interface)
                 if problem:
-                    findings.add(sources.finding(path + (role, "interface"), f"device {service.device} is a {device.vendor} router: {problem}",
+                    findings.add(sources.finding(path + (role, "interface"),
+                                                 f"device {service.device} is a {device.vendor} router: {problem}",
                                                  code="interface-vendor"))
         inventory.services.append(service)
         inventory.service_paths[service.name] = path
@@ -304,7 +308,7 @@ def _validate(merged: dict, sources: SourceMap, findings: Findings) -> Inventory
     return inventory
 
 
-def _read_acknowledgements(entries: list, inventory: Inventory, sources: SourceMap, findings: Findings) -> None:
+def _read_acknowledgements(entries: list[Any], inventory: Inventory, sources: SourceMap, findings: Findings) -> None:
     """`acknowledge:` entries; each applies to its own file's findings unless it names another."""
     for index, raw in enumerate(entries):
         path = ("acknowledge", index)
@@ -339,7 +343,7 @@ def _left_out_finding(left_out: list[PathT], sources: SourceMap) -> Finding:
         severity="warning", code="left-out")
 
 
-def _validate_vpmn(groups: list, inventory: Inventory, sources: SourceMap, findings: Findings,
+def _validate_vpmn(groups: list[Any], inventory: Inventory, sources: SourceMap, findings: Findings,
                    left_out: list[PathT]) -> None:
     repeated_names: dict[str, list[PathT]] = {}
     for index, raw in enumerate(groups):
@@ -382,8 +386,11 @@ def _service_model(raw: Any, path: PathT, sources: SourceMap, findings: Findings
     return model
 
 
-def _model(model: type[BaseModel], raw: Any, path: PathT, sources: SourceMap, findings: Findings,
-           left_out: list[PathT] | None = None):
+M = TypeVar("M", bound=BaseModel)
+
+
+def _model(model: type[M], raw: Any, path: PathT, sources: SourceMap, findings: Findings,
+           left_out: list[PathT] | None = None) -> M | None:
     """The validated model, or None. With schema errors every one is a finding; when
     they sit only where no plan check looks (unknown keys such as a typo, optional free
     text such as a description), the entry is read without those keys, so the plan
@@ -394,7 +401,7 @@ def _model(model: type[BaseModel], raw: Any, path: PathT, sources: SourceMap, fi
     except ValidationError as exc:
         errors = exc.errors()
     for error in errors:
-        findings.add(_finding_from_pydantic(model, error, path, sources))
+        findings.add(finding_from_pydantic(model, error, path, sources))
     without = _without_unchecked(model, raw, errors)
     if without is not None:
         try:
@@ -406,7 +413,7 @@ def _model(model: type[BaseModel], raw: Any, path: PathT, sources: SourceMap, fi
     return None
 
 
-def _without_unchecked(model: type[BaseModel], raw: Any, errors: list[dict]) -> dict | None:
+def _without_unchecked(model: type[BaseModel], raw: Any, errors: Sequence[Mapping[str, Any]]) -> Any:
     """`raw` without the keys the errors name, when each is an unknown key or optional free
     text; None when an error is anywhere else. (Dropping an optional field a check reads,
     such as a PBX's `short`, would make the check report it missing: a false finding.)"""
@@ -438,7 +445,7 @@ def _dropped(raw: Any, loc: PathT) -> Any:
     return None
 
 
-def _loc(error: dict) -> PathT:
+def _loc(error: Mapping[str, Any]) -> PathT:
     """The error's path in the input, without pydantic's validator markers ("function-...").
     An unknown key is the user's own text, even when it looks like a marker."""
     loc = error["loc"]
@@ -447,7 +454,7 @@ def _loc(error: dict) -> PathT:
     return path + tuple(loc[len(kept):])
 
 
-def _finding_from_pydantic(model: type[BaseModel], error: dict, base: PathT, sources: SourceMap) -> Finding:
+def finding_from_pydantic(model: type[BaseModel], error: Mapping[str, Any], base: PathT, sources: SourceMap) -> Finding:
     loc = _loc(error)
     kind = error["type"]
     if kind == "extra_forbidden":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from configgen.inventory.schema import document_model
 
@@ -18,7 +19,7 @@ DRAFT = "http://json-schema.org/draft-07/schema#"
 SHIPPED = Path(__file__).resolve().parent.parent / "schema" / "inventory.schema.json"
 
 
-def _draft07(node):
+def _draft07(node: Any) -> Any:
     """pydantic writes 2020-12 style; draft-07 ignores every keyword beside a `$ref`, so a
     referenced model with its own description moves into `allOf`."""
     if isinstance(node, list):
@@ -33,7 +34,7 @@ def _draft07(node):
     return node
 
 
-def inventory_json_schema() -> dict:
+def inventory_json_schema() -> dict[str, Any]:
     generated = document_model().model_json_schema(ref_template="#/definitions/{model}")
     definitions = generated.pop("$defs", {})
     schema = {"$schema": DRAFT, "$id": SCHEMA_ID, "title": "configgen inventory", **generated,
@@ -41,7 +42,8 @@ def inventory_json_schema() -> dict:
     # Top-level `x-...` keys hold YAML anchors for `<<: *merge`; configgen ignores them.
     schema["patternProperties"] = {"^x-": {"description": "YAML anchors for merge keys (<<: *name); "
                                                           "configgen ignores these keys"}}
-    return _draft07(schema)
+    converted: dict[str, Any] = _draft07(schema)
+    return converted
 
 
 def render_schema() -> str:

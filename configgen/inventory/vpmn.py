@@ -11,15 +11,15 @@ The schema checks the form of each value; `configgen.checks.numbering` checks th
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Callable, Literal
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 from configgen.inventory.types import DisplayText, IPv4Address, Name, SafeText, Strict, or_unquoted_number
-from configgen.numbers.ranges import NumberRange
+from configgen.inventory.ranges import NumberRange
 
 
-def _digits(what: str, example: str):
+def _digits(what: str, example: str) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return str(value)

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from configgen.findings import Finding, InputError, Related
+from configgen.findings import Finding, InputError, Related, Severity
 
 PathT = tuple[Any, ...]
 
@@ -48,7 +48,7 @@ class ExpansionBudget:
     """Values the documents of one load may still expand to: each file read adds
     EXPANSION_PER_BYTE per byte of its text, on top of MIN_EXPANSION_BUDGET."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.left = MIN_EXPANSION_BUDGET
         self.limit = MIN_EXPANSION_BUDGET
 
@@ -158,6 +158,9 @@ def load_yaml_file(path: str | Path, budget: ExpansionBudget | None = None) -> L
     return load_yaml_text(text, name, budget)
 
 
+STR_TAG = "tag:yaml.org,2002:str"
+
+
 # libyaml's composer when PyYAML was built with it: parsing is most of the load time.
 _Composer = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -205,12 +208,7 @@ class _Builder:
         self.budget = budget                # values the whole load may still expand to
 
     def build(self, node: yaml.Node, path: PathT) -> Any:
-        budget = self.budget
-        budget.left -= 1
-        if budget.left < 0:
-            raise InputError(f"{self.out.path}: the inventory's aliases (*name) expand to more than "
-                             f"{budget.limit:,} values, the budget for its size, and ran out in this file "
-                             "(an alias bomb?); write repeated parts out or nest fewer aliases")
+        self._spend()
         self.out.lines.setdefault(path, node.start_mark.line + 1)
         if len(path) > MAX_DEPTH:
             raise InputError(f"{self.out.path}:{node.start_mark.line + 1}: nested deeper than {MAX_DEPTH} "
@@ -228,10 +226,19 @@ class _Builder:
         finally:
             self.open_nodes.discard(id(node))
 
-    def mapping(self, node: yaml.MappingNode, path: PathT) -> dict:
+    def _spend(self) -> None:
+        budget = self.budget
+        budget.left -= 1
+        if budget.left < 0:
+            raise InputError(f"{self.out.path}: the inventory's aliases (*name) expand to more than "
+                             f"{budget.limit:,} values, the budget for its size, and ran out in this file "
+                             "(an alias bomb?); write repeated parts out or nest fewer aliases")
+
+    def mapping(self, node: yaml.MappingNode, path: PathT) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         merged: dict[Any, Any] = {}   # from `<<: *defaults`: explicit keys win over these
         merge_line = None
+        lines = self.out.lines
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if key_node.tag == MERGE_TAG:
@@ -257,13 +264,17 @@ class _Builder:
                     "YAML would silently keep only the last one: remove or rename one",
                     code="duplicate-key"))
                 continue
-            self.out.lines[child] = line  # a key's own line is what an engineer looks for
-            result[key] = self.build(value_node, child)
+            lines[child] = line  # a key's own line is what an engineer looks for
+            if value_node.tag == STR_TAG and type(value_node) is yaml.ScalarNode and len(child) <= MAX_DEPTH:
+                self._spend()            # the common case, as build() would do it (its line is set)
+                result[key] = value_node.value
+            else:
+                result[key] = self.build(value_node, child)
         for key, value in merged.items():
             result.setdefault(key, value)
         return result
 
-    def _merge_source(self, node: yaml.Node, path: PathT) -> dict:
+    def _merge_source(self, node: yaml.Node, path: PathT) -> dict[Any, Any]:
         """The mapping(s) a merge key names; a list merges left to right, first wins."""
         sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
         merged: dict[Any, Any] = {}
@@ -286,8 +297,10 @@ class _Builder:
                 self.out.path, line, format_path(path),
                 "a key here is a list or mapping; keys are names: write `name: value`", code="key-not-text"))
             return None
+        text: str = node.value
+        if node.tag == STR_TAG:
+            return text
         value = self.scalar(node)
-        text = node.value
         if isinstance(value, str):
             return value
         if isinstance(value, int) and not isinstance(value, bool) and _DECIMAL.fullmatch(text):
@@ -305,6 +318,8 @@ class _Builder:
         return text
 
     def scalar(self, node: yaml.Node) -> Any:
+        if node.tag == STR_TAG and isinstance(node, yaml.ScalarNode):
+            return node.value           # what PyYAML's str constructor returns
         if isinstance(node, yaml.ScalarNode) and not node.style and node.tag.endswith((":int", ":float")) \
                 and (_LEADING_ZERO_DIGITS.fullmatch(node.value) or
                      "_" in node.value and _UNDERSCORE_NUMBER.fullmatch(node.value)):
@@ -351,7 +366,7 @@ class SourceMap:
             return file, None, format_path(file_path)
         return "<inventory>", None, format_path(path)
 
-    def finding(self, path: PathT, message: str, *, severity: str = "error", code: str = "invalid",
+    def finding(self, path: PathT, message: str, *, severity: Severity = "error", code: str = "invalid",
                 related: tuple[PathT, ...] = ()) -> Finding:
         """A Finding at a merged path, with conflicting places spelled out."""
         file, line, shown = self.locate(path)

@@ -1,6 +1,6 @@
 """configgen lab: simulated Cisco/Huawei routers over SSH whose pings follow the pushed config.
 
-Public API (docs/lab.md): `Lab`, `Connection`, `Fault`, `config_commands`, `build_plan`,
+Public API (docs/lab.md): `Lab`, `Connection`, `Fault`, `build_plan`,
 `LabError`, `LabEnvironmentError`.
 """
 
@@ -13,10 +13,9 @@ from typing import Any
 # can build its parser (which names the lab's fault kinds) without the SSH stack.
 _PUBLIC = {
     "Connection": "configgen.lab.lab", "Lab": "configgen.lab.lab",
-    "Fault": "configgen.lab.device",
+    "Fault": "configgen.lab.faults",
     "LabEnvironmentError": "configgen.lab.dataplane", "LabError": "configgen.lab.dataplane",
     "LabPlan": "configgen.lab.plan", "PlanError": "configgen.lab.plan", "build_plan": "configgen.lab.plan",
-    "config_commands": "configgen.lab.pushlist",
 }
 __all__ = sorted(_PUBLIC)
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from typing import Any, Callable, Iterable
 
 from configgen.lab.config import ConfigTree, Node
 
@@ -89,7 +90,11 @@ class Filter:
     default: str                       # what matches no rule: DROP (IOS) | ACCEPT (VRP)
 
 
-def iptables_restore(filters) -> str:
+# canonical interface name -> its Linux device in the namespace (None: not linked)
+DevOf = Callable[[str], "str | None"]
+
+
+def iptables_restore(filters: Iterable[Filter]) -> str:
     """The whole mangle table for `filters` (an empty table when there are none)."""
     lines = ["*mangle"] + [f":{c} ACCEPT [0:0]" for c in ("PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING")]
     ordered = sorted(filters, key=lambda f: f.dev)
@@ -171,7 +176,8 @@ def cisco_standard(tokens: list[str]) -> Rule | None:
     if len(rest) == 1 and rest[0] != "any":
         rest = ["host", rest[0]]       # `permit A`: one host
     source, i, ok = _cisco_address(rest, 0)
-    return Rule(_action(tokens[0]), source=source) if ok and i == len(rest) else None
+    action = _action(tokens[0])
+    return Rule(action, source=source) if action is not None and ok and i == len(rest) else None
 
 
 def cisco_extended(tokens: list[str]) -> Rule | None:
@@ -183,7 +189,7 @@ def cisco_extended(tokens: list[str]) -> Rule | None:
     protocol = tokens[1]
     if protocol not in PROTOCOLS and not protocol.isdigit():
         return None
-    fields: dict = {"action": _action(tokens[0]), "protocol": PROTOCOLS.get(protocol, protocol)}
+    fields: dict[str, Any] = {"action": _action(tokens[0]), "protocol": PROTOCOLS.get(protocol, protocol)}
     fields["source"], i, ok = _cisco_address(tokens, 2)
     if not ok:
         return None
@@ -223,7 +229,7 @@ def _cisco_entries(tree: ConfigTree, name: str) -> tuple[list[list[str]], bool] 
     return None
 
 
-def cisco_filters(tree: ConfigTree, interfaces: dict[str, Node], dev_of) -> tuple[set[Filter], list[str]]:
+def cisco_filters(tree: ConfigTree, interfaces: dict[str, Node], dev_of: DevOf) -> tuple[set[Filter], list[str]]:
     """Inbound filters of every interface with `ip access-group X in`, and the entries
     that could not be translated (left out)."""
     filters, unreadable = set(), []
@@ -259,7 +265,7 @@ def huawei_rule(tokens: list[str]) -> tuple[int | None, Rule] | None:
         number, i = int(tokens[i]), i + 1
     if i >= len(tokens) or _action(tokens[i]) is None:
         return None
-    fields: dict = {"action": _action(tokens[i])}
+    fields: dict[str, Any] = {"action": _action(tokens[i])}
     i += 1
     protocol = "ip"
     if i < len(tokens) and (tokens[i] in PROTOCOLS or tokens[i].isdigit()):
@@ -305,7 +311,7 @@ def huawei_acls(tree: ConfigTree) -> dict[str, list[Node]]:
     return acls
 
 
-def huawei_filters(tree: ConfigTree, interfaces: dict[str, Node], dev_of) -> tuple[set[Filter], list[str]]:
+def huawei_filters(tree: ConfigTree, interfaces: dict[str, Node], dev_of: DevOf) -> tuple[set[Filter], list[str]]:
     acls = huawei_acls(tree)
     filters, unreadable = set(), []
     for canon, node in interfaces.items():

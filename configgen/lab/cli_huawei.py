@@ -6,8 +6,8 @@ import re
 
 from configgen.lab import ifnames
 from configgen.lab.cli_base import CliSession, _token_col
-from configgen.lab.config import ConfigTree
-from configgen.lab.device import PingResult
+from configgen.lab.config import ConfigTree, Node
+from configgen.lab.device import PingResult, SimDevice
 from configgen.lab.intent import is_ipv4
 
 SECTIONS = [
@@ -38,7 +38,7 @@ class HuaweiSession(CliSession):
     invalid_text = "Error: Wrong parameter found at '^' position."
     unknown_text = "Error: Unrecognized command found at '^' position."
 
-    def __init__(self, device):
+    def __init__(self, device: SimDevice) -> None:
         super().__init__(device)
         self.candidate: ConfigTree | None = None   # VRP8: edits wait here for `commit`
 
@@ -128,8 +128,8 @@ class HuaweiSession(CliSession):
             tunnel_slot, source_slot = re.match(r"Tunnel(\d+)/", view), re.search(r"(\d+)/", source.text if source else "")
             if os == "ce" and tunnel_slot and source_slot and tunnel_slot.group(1) != source_slot.group(1):
                 return "Error: The slot ID of the tunnel interface must be the same as that of the source interface."
-        if (os == "ce" and in_interface and tokens[:2] == ["ip", "address"] and ETHERNET.match(view)
-                and node.find("undo portswitch") is None):
+        if (os == "ce" and node is not None and in_interface and tokens[:2] == ["ip", "address"]
+                and ETHERNET.match(view) and node.find("undo portswitch") is None):
             return "Error: The interface is a Layer 2 interface. Run undo portswitch first."
         return None
 
@@ -137,7 +137,7 @@ class HuaweiSession(CliSession):
         return any(child.text.startswith(prefix) for section in self.tree().root.children
                    for child in section.children)
 
-    def _source_interface(self, text: str):
+    def _source_interface(self, text: str) -> Node | None:
         """The interface section a tunnel `source` names (by name or by its address)."""
         tree = self.tree()
         if is_ipv4(text):
@@ -156,7 +156,7 @@ class HuaweiSession(CliSession):
     def any_view_command(self, text: str) -> str:
         """Commands valid in every view: leaving views, commit, save, display, ping."""
         if text == "commit" and self.in_config and self.device.commit_based:
-            self.device.commit(self.candidate)     # running gets a copy; the views stay valid
+            self.device.commit(self.tree())     # running gets a copy; the views stay valid
             return ""
         if text == "save":
             self.pending = self._save_answer
@@ -187,7 +187,7 @@ class HuaweiSession(CliSession):
         if choice == "C":
             return ""
         if choice == "Y":
-            self.device.commit(self.candidate)
+            self.device.commit(self.tree())
         self._leave_config()
         return ""
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import math
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
+from typing import Any
 
 from configgen.lab import acl, gre
 from configgen.lab.device import PingResult
@@ -25,6 +26,7 @@ from configgen.lab.plan import LabPlan
 NETNS_DIR = Path("/run/netns")
 TUNNEL_MTU = 1476      # 1500 - 24 bytes of outer IP + GRE
 CAP_NET_ADMIN = 12
+FORWARDER_START_SECONDS = 30     # a forwarder not holding its TUN device by then is broken
 
 
 class LabError(RuntimeError):
@@ -52,7 +54,7 @@ def check_environment(need_nat: bool = True) -> None:
         raise LabEnvironmentError("configgen lab needs /dev/net/tun for its userspace GRE tunnels")
 
 
-def _run(args: list[str], *, input: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
+def _run(args: list[str], *, input: str | None = None, check: bool = True) -> subprocess.CompletedProcess[Any]:
     proc = subprocess.run(args, input=input, capture_output=True, text=True, timeout=60)
     if check and proc.returncode != 0:
         raise LabError(f"{' '.join(args)}: {proc.stderr.strip() or proc.stdout.strip()}")
@@ -93,7 +95,7 @@ class Dataplane:
     def __init__(self, plan: LabPlan):
         self.plan = plan
         self.created: list[str] = []
-        self.forwarders: list[subprocess.Popen] = []
+        self.forwarders: list[subprocess.Popen[Any]] = []
 
     def build(self) -> None:
         plan = self.plan
@@ -118,23 +120,28 @@ class Dataplane:
         for ns, prefix, target in plan.routes:
             _run(["ip", "-n", ns, "route", "replace", prefix, *target.split()])
 
-    def start_forwarder(self, ns: str, dev: str, local: str, remote: str) -> subprocess.Popen:
+    def start_forwarder(self, ns: str, dev: str, local: str, remote: str) -> subprocess.Popen[Any]:
         self.require_own(ns)
-        proc = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, gre.__file__, dev, local, remote],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # -I -S: the forwarder needs the standard library only (no site packages, no
+        # PYTHONPATH), which also trims its start-up, paid per tunnel end during a push.
+        proc = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-I", "-S", gre.__file__, dev, local,
+                                 remote], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.forwarders.append(proc)
-        # Wait until it holds the TUN device (carrier up), so a ping right after a push
+        # Wait until it holds the TUN device (it says "ready"), so a ping right after a push
         # does not lose its first packets to a forwarder that is still starting.
-        for _ in range(100):
-            if proc.poll() is not None:
-                raise LabError(f"GRE forwarder {dev} in {ns} failed: {proc.stderr.read().decode().strip()}")
-            state = _run(["ip", "-n", ns, "-o", "link", "show", "dev", dev], check=False).stdout
-            if "NO-CARRIER" not in state:
-                break
-            time.sleep(0.02)
+        assert proc.stdout is not None and proc.stderr is not None   # both are pipes (above)
+        with proc.stdout:
+            ready, _, _ = select.select([proc.stdout], [], [], FORWARDER_START_SECONDS)
+            said = proc.stdout.readline() if ready else b""
+        if said != b"ready\n":
+            proc.kill()
+            proc.wait()
+            self.forwarders.remove(proc)
+            problem = proc.stderr.read().decode().strip() or f"not ready after {FORWARDER_START_SECONDS} s"
+            raise LabError(f"GRE forwarder {dev} in {ns} failed: {problem}")
         return proc
 
-    def stop_forwarder(self, proc: subprocess.Popen) -> None:
+    def stop_forwarder(self, proc: subprocess.Popen[Any]) -> None:
         proc.kill()
         proc.wait()
         self.forwarders.remove(proc)
@@ -158,7 +165,7 @@ class DeviceNamespace:
     def __init__(self, dataplane: Dataplane, ns: str):
         self.dataplane, self.ns = dataplane, ns
         self.applied = Desired()
-        self.forwarders: dict[tuple[str, str, str], subprocess.Popen] = {}
+        self.forwarders: dict[tuple[str, str, str], subprocess.Popen[Any]] = {}
 
     def apply(self, desired: Desired) -> None:
         old, ns = self.applied, self.ns

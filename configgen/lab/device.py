@@ -3,72 +3,19 @@
 A `SimDevice` is shared by every SSH session to that router (IOS and VRP allow several
 sessions editing one running config). Sessions hold only their CLI mode; the device
 holds the config and pushes every change to its `Backend` (a namespace in the lab, a
-recorder in unit tests).
+recorder in unit tests: tests/lab/backend.py).
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from configgen.lab import intent
 from configgen.lab.config import ConfigTree
+from configgen.lab.faults import Fault
 from configgen.platforms import platform_for
-
-
-
-@dataclass
-class Fault:
-    """Misbehaviour injected into a device, for testing push/verify error handling."""
-    refuse_login: bool = False
-    drop_after_lines: int | None = None   # close the connection when line N+1 arrives
-    reject: tuple[str, ...] = ()          # regexes; a matching line gets the vendor's error text
-    delay: float = 0.0                    # seconds to wait before answering each line
-    once: bool = False                    # only the next session (or login attempt) gets it
-
-    def rejects(self, line: str) -> bool:
-        return any(re.search(pattern, line) for pattern in self.reject)
-
-
-FAULT_KINDS = "refuse-login, drop-after=N, reject=REGEX, delay=SECONDS, once"
-
-
-def parse_faults(specs: list[str], devices) -> dict[str, Fault]:
-    """`DEVICE:KIND[=ARG]` specs (`configgen lab up --fault`) -> one Fault per device.
-    Several specs for one device combine; `reject` may repeat; `once` makes the device's
-    fault apply to its next session only. Raises ValueError with what is wrong."""
-    faults: dict[str, Fault] = {}
-    for spec in specs:
-        device, sep, kind = spec.partition(":")
-        if not sep or not device or not kind:
-            raise ValueError(f"--fault {spec!r}: write DEVICE:KIND[=ARG], KIND one of {FAULT_KINDS}")
-        if device not in devices:
-            raise ValueError(f"--fault {spec!r}: no device {device!r} in the inventory")
-        name, has_arg, arg = kind.partition("=")
-        fault = faults.setdefault(device, Fault())
-        try:
-            if name == "refuse-login" and not has_arg:
-                fault.refuse_login = True
-            elif name == "once" and not has_arg:
-                fault.once = True
-            elif name == "drop-after" and has_arg:
-                fault.drop_after_lines = int(arg)
-                if fault.drop_after_lines < 0:
-                    raise ValueError("a line count is 0 or more")
-            elif name == "reject" and has_arg and arg:
-                re.compile(arg)
-                fault.reject = (*fault.reject, arg)
-            elif name == "delay" and has_arg:
-                fault.delay = float(arg)
-                if not 0 <= fault.delay <= 600:
-                    raise ValueError("a delay is 0 to 600 seconds")
-            else:
-                raise ValueError(f"KIND is one of {FAULT_KINDS}")
-        except (ValueError, re.error) as exc:
-            raise ValueError(f"--fault {spec!r}: {exc}") from None
-    return faults
 
 
 @dataclass
@@ -87,23 +34,6 @@ class Backend(Protocol):
     def apply(self, desired: intent.Desired) -> None: ...
 
     def ping(self, dst: str, *, count: int, timeout: float, source: str | None, size: int) -> PingResult: ...
-
-
-class RecordingBackend:
-    """Backend without a kernel: remembers the last desired state; pings answer from a set.
-
-    Used by parser unit tests that run without root."""
-
-    def __init__(self, reachable: set[str] | None = None):
-        self.desired = intent.Desired()
-        self.reachable = reachable or set()
-
-    def apply(self, desired: intent.Desired) -> None:
-        self.desired = desired
-
-    def ping(self, dst: str, *, count: int, timeout: float, source: str | None, size: int) -> PingResult:
-        ok = dst in self.reachable
-        return PingResult(count, {i: (1.0, 64) for i in range(1, count + 1)} if ok else {})
 
 
 class SimDevice:

@@ -32,6 +32,10 @@ def run(dev: str, local: str, remote: str) -> None:
     tun = open_tun(dev)
     sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_GRE)
     sock.bind((local, 0))
+    # Holding the TUN device brings its carrier up: tell the lab, which waits for this
+    # line before a ping may use the tunnel (it polled `ip link` for the carrier before).
+    os.write(1, b"ready\n")
+    os.close(1)
     sel = selectors.DefaultSelector()
     sel.register(tun, selectors.EVENT_READ, "tun")
     sel.register(sock, selectors.EVENT_READ, "sock")

@@ -139,12 +139,16 @@ def _route(ifs: _Interfaces, prefix: str, mask: str, targets: list[str]) -> Rout
     return Route(network, via=via, dev=dev)
 
 
-def _interface_state(ifs: _Interfaces, tunnel_lines: tuple[str, str, str]):
+def _interface_state(ifs: _Interfaces, tunnel_lines: tuple[str, str, str]
+                     ) -> tuple[set[tuple[str, str]], set[str], set[str], set[tuple[str, str, str]]]:
     """Addresses, shut interfaces, TUN devices and GRE forwarders of all interfaces.
 
     `tunnel_lines` names the vendor's (source, destination, protocol) keywords."""
     src_kw, dst_kw, proto_kw = tunnel_lines
-    addresses, down, tunnels, forwarders = set(), set(), set(), set()
+    addresses: set[tuple[str, str]] = set()
+    down: set[str] = set()
+    tunnels: set[str] = set()
+    forwarders: set[tuple[str, str, str]] = set()
     for canon, node in ifs.nodes.items():
         dev = ifs.dev(canon)
         if dev is None:

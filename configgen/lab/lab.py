@@ -18,14 +18,19 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Coroutine, TypeVar
 
 import asyncssh
 
 from configgen.fileio import write_atomic
 from configgen.lab.dataplane import Dataplane, DeviceNamespace, check_environment
-from configgen.lab.device import Fault, SimDevice
+from configgen.lab.device import SimDevice
+from configgen.lab.faults import Fault
 from configgen.lab.plan import LabPlan, ServiceTargets, build_plan
 from configgen.lab.sshsim import LISTEN, DeviceServer
+
+if TYPE_CHECKING:
+    from configgen.inventory import Inventory
 
 _counter = iter(range(1_000_000))
 
@@ -44,8 +49,11 @@ class Connection:
     namespace: str
 
 
+T = TypeVar("T")
+
+
 class Lab:
-    def __init__(self, inventory, *, prefix: str | None = None, username: str | None = None,
+    def __init__(self, inventory: Inventory, *, prefix: str | None = None, username: str | None = None,
                  password: str | None = None, base_port: int = 0):
         self.inventory = inventory
         self.prefix = prefix or default_prefix()
@@ -87,7 +95,8 @@ class Lab:
             await server.start()
             self.servers[name] = server
 
-    def _call(self, coro):
+    def _call(self, coro: Coroutine[Any, Any, T]) -> T:
+        assert self._loop is not None, "the lab is not started"
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=60)
 
     def stop(self) -> None:
@@ -105,7 +114,7 @@ class Lab:
     def __enter__(self) -> "Lab":
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     # ---- what clients need -----------------------------------------------------------
@@ -118,7 +127,7 @@ class Lab:
     def services(self) -> dict[str, ServiceTargets]:
         return self.plan.services
 
-    def netmiko_params(self, device: str) -> dict:
+    def netmiko_params(self, device: str) -> dict[str, Any]:
         """Keyword arguments for `netmiko.ConnectHandler` to reach `device`."""
         c = self.connections[device]
         return {"device_type": c.device_type, "host": c.host, "port": c.port, "username": c.username,
@@ -128,7 +137,7 @@ class Lab:
         """Make `device` misbehave from now on (None: behave again)."""
         self.devices[device].fault = fault or Fault()
 
-    def connection_document(self) -> dict:
+    def connection_document(self) -> dict[str, Any]:
         return {
             "version": 1,
             "lab": self.prefix,

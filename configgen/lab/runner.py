@@ -11,18 +11,19 @@ import argparse
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
 
-from configgen.lab.device import parse_faults
-from typing import TYPE_CHECKING
+from configgen.lab.faults import parse_faults
 
 if TYPE_CHECKING:   # the SSH stack loads only when a lab runs, not when `configgen` starts
+    from configgen.inventory import Inventory
     from configgen.lab.lab import Lab
 
 CONNECTIONS = "connections.json"
 STATE = "state.json"      # written by `configgen lab up`: supervisor PID, prefix
 
 
-def load_inventory_or_exit(paths: list[str]):
+def load_inventory_or_exit(paths: list[str]) -> Inventory:
     from configgen.inventory import load_inventory
 
     result = load_inventory(paths)
@@ -33,8 +34,9 @@ def load_inventory_or_exit(paths: list[str]):
     return result.inventory
 
 
-def serve(lab: Lab, run_dir: Path, extra_connections: Path | None = None, on_ready=None,
-          faults: dict | None = None) -> None:
+def serve(lab: Lab, run_dir: Path, extra_connections: Path | None = None,
+          on_ready: Callable[[Lab], None] | None = None,
+          faults: dict[str, Any] | None = None) -> None:
     """Start `lab`, publish its connection file(s), wait for a stop signal, tear down.
     `faults` (device -> Fault) are set before the lab is announced ready."""
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})

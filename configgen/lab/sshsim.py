@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 from concurrent.futures import ThreadPoolExecutor
+from typing import AsyncIterator, Callable
 
 import asyncssh
 
@@ -68,7 +69,7 @@ class DeviceServer:
             self._server.close()        # also closes the open sessions
             await asyncio.wait_for(self._server.wait_closed(), timeout=5)
 
-    async def _run_session(self, process: asyncssh.SSHServerProcess) -> None:
+    async def _run_session(self, process: asyncssh.SSHServerProcess[str]) -> None:
         loop = asyncio.get_running_loop()
         session = new_session(self.device)
         lines = 0
@@ -88,25 +89,26 @@ class DeviceServer:
                     output = session.error(0, session.invalid_text if session.in_config else session.unknown_text)
                 else:
                     output = await loop.run_in_executor(self.executor, session.handle, line)
-                if output:
-                    send(output if session.pending else output + "\n")
+                reply = (output if session.pending else output + "\n") if output else ""
+                if not session.closed and session.pending is None:
+                    reply += session.prompt()     # one write: answer and prompt go as one SSH packet
+                if reply:
+                    send(reply)
                 if session.closed:
                     break
-                if session.pending is None:
-                    send(session.prompt())
         except (asyncssh.ConnectionLost, BrokenPipeError, ConnectionError):
             return
         process.exit(0)
 
 
-def _terminal_writer(process: asyncssh.SSHServerProcess):
+def _terminal_writer(process: asyncssh.SSHServerProcess[str]) -> Callable[[str], None]:
     """Write CLI text to the terminal: a router sends CR LF for every line end."""
     def send(text: str) -> None:
         process.stdout.write(text.replace("\n", "\r\n"))
     return send
 
 
-async def _typed_lines(process: asyncssh.SSHServerProcess, send):
+async def _typed_lines(process: asyncssh.SSHServerProcess[str], send: Callable[[str], None]) -> AsyncIterator[str]:
     """The lines the client types, read one at a time as the CLI asks for them. A character
     is echoed when it is read, never on arrival (see the module docstring); CR LF is one
     RETURN; backspace erases; other control characters are ignored."""
@@ -118,7 +120,7 @@ async def _typed_lines(process: asyncssh.SSHServerProcess, send):
             continue
         if not data:
             return                                          # EOF
-        echo = []
+        echo: list[str] = []
         for char in data:
             if char == "\n" and previous == "\r":
                 pass

@@ -19,8 +19,8 @@ def services_on(inventory, device: str) -> list[str]:
 def device_payloads(inventory, only: Collection[str] | None = None) -> dict:
     """Device name -> netconf.payload.Payload for every `transport: netconf` device with
     something to configure (or only those in `only`). Expects a validated inventory."""
-    from configgen.netconf.payload import build_payload  # noqa: PLC0415 (render's import cost stays as it was)
-    from configgen.render import build_device_configs  # noqa: PLC0415
+    from configgen.netconf.payload import build_payload  # render's import cost stays as it was
+    from configgen.render import build_device_configs
 
     wanted = [name for name in netconf_devices(inventory) if only is None or name in only]
     if not wanted:

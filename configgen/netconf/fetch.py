@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-import xml.etree.ElementTree as ET
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,8 +53,8 @@ def connect(host: str, port: int, username: str, password: str, known_hosts: Pat
             timeout: float = 30.0) -> Iterator:
     """An ncclient session to the device, after its host key checked out against
     `known_hosts` (FetchError otherwise: no password sent); closed on leaving."""
-    from ncclient import manager  # noqa: PLC0415 (optional dependency: the netconf extra)
-    from ncclient.transport.errors import AuthenticationError, SSHError, SSHUnknownHostError  # noqa: PLC0415
+    from ncclient import manager  # optional dependency: the netconf extra
+    from ncclient.transport.errors import AuthenticationError, SSHError, SSHUnknownHostError
 
     if not known_hosts.is_file():
         raise FetchError(f"{known_hosts}: no such known_hosts file; host keys are checked strictly (add the "
@@ -83,7 +82,7 @@ def fetch_models(host: str, port: int, username: str, password: str, known_hosts
                  out_dir: Path, *, timeout: float = 30.0) -> Fetched:
     """Every model the device serves, and its running configuration as baseline.xml, into
     `out_dir` (all files written together, or none)."""
-    from ncclient.operations import RPCError  # noqa: PLC0415
+    from ncclient.operations import RPCError
 
     try:
         with connect(host, port, username, password, known_hosts, models, timeout=timeout) as session:
@@ -119,7 +118,7 @@ def _read(session, out_dir: Path, rpc_error) -> Fetched:
 
 def running_config(session) -> str:
     """The running datastore's top-level elements, one after another."""
-    from lxml import etree  # noqa: PLC0415 (ncclient's own parser)
+    from lxml import etree  # ncclient's own parser
 
     return "".join(etree.tostring(child, encoding="unicode") for child in session.get_config(source="running").data_ele)
 

@@ -28,7 +28,7 @@ from typing import Callable, Iterable
 from configgen.services.addressing import OWNER_MARK
 from configgen.services.gprs_vpn import GprsTunnel
 from configgen.services.internet_line import InternetLineValues
-from configgen.services.model import AccessList, AclRule, DeviceConfig, Interface, RateLimit, Route
+from configgen.services.model import AccessList, AclRule, DeviceConfig, RateLimit, Route
 
 NETCONF_BASE = "urn:ietf:params:xml:ns:netconf:base:1.0"
 

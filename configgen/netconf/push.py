@@ -124,10 +124,10 @@ def push_payload(name: str, host: str, port: int, username: str, password: str, 
                  confirm_timeout: int | None = None, timeout: float = 30.0):
     """Push one device's payload; a configgen.push.engine.DeviceResult says what happened.
     `confirm_timeout`: default CONFIRM_TIMEOUT."""
-    from ncclient import NCClientError  # noqa: PLC0415
-    from ncclient.operations import RPCError  # noqa: PLC0415
+    from ncclient import NCClientError
+    from ncclient.operations import RPCError
 
-    from configgen.push.engine import DeviceResult  # noqa: PLC0415
+    from configgen.push.engine import DeviceResult
 
     confirm_timeout = confirm_timeout or CONFIRM_TIMEOUT
     started = time.monotonic()
@@ -161,7 +161,7 @@ def _left(result, confirm_timeout: int) -> str:
 
 def _push(session, result, login, payload: Payload, services: list[str], dry_run: bool, confirm_timeout: int,
           timeout: float) -> None:
-    from ncclient.operations import RPCError  # noqa: PLC0415
+    from ncclient.operations import RPCError
 
     result.stage = "read"
     running = running_config(session)
@@ -211,7 +211,7 @@ def _push(session, result, login, payload: Payload, services: list[str], dry_run
 def _check(login, payload: Payload, timeout: float) -> str | None:
     """A second session logs in and reads the running datastore: None when it holds the
     payload, else what went wrong."""
-    from ncclient.operations import RPCError  # noqa: PLC0415
+    from ncclient.operations import RPCError
 
     try:
         with connect(*login, timeout=timeout) as session:
@@ -251,7 +251,7 @@ def _commit_with_snapshot(session, result, login, payload: Payload, snapshot: st
         session.commit()
         result.committed, result.rolled_back, result.error = False, True, problem
         return
-    from ncclient.xml_ import to_ele  # noqa: PLC0415
+    from ncclient.xml_ import to_ele
 
     result.stage = "save"
     session.dispatch(to_ele(SAVE_CONFIG))
@@ -263,16 +263,16 @@ def push_devices(inventory, payloads: dict[str, Payload], targets: dict, credent
     """Push every target's payload, `workers` at a time: the device's address from its
     target (the inventory or a connection file), its NETCONF port from the inventory, its
     host key from the target's known_hosts file."""
-    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+    from concurrent.futures import ThreadPoolExecutor
 
-    from configgen.netconf.devices import services_on  # noqa: PLC0415
+    from configgen.netconf.devices import services_on
 
     def one(name: str):
         target = targets[name]
         if target.pinned_host_key:
             # A connection file (`configgen lab up`) names the device's SSH simulator: the lab
             # serves no NETCONF, so nothing is sent rather than trying port 830 on that host.
-            from configgen.push.engine import DeviceResult  # noqa: PLC0415
+            from configgen.push.engine import DeviceResult
 
             return DeviceResult(name, error=f"{target.key_source or 'the connection file'} reaches {name} over SSH "
                                             "only (the lab serves no NETCONF yet): nothing sent")

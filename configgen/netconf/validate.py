@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -73,7 +72,7 @@ _collector = _Collector()
 
 def _libyang():
     try:
-        import libyang  # noqa: PLC0415 (optional: only `check --yang` needs it)
+        import libyang  # optional: only `check --yang` needs it
     except ImportError as exc:
         raise InputError("--yang needs the libyang bindings: pip install 'configgen[netconf]' (and the libyang2 "
                          f"C library, e.g. apt-get install libyang2-dev; docs/netconf.md): {exc}") from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zlib
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from nornir.core.inventory import ConnectionOptions, Defaults, Group, Groups, Host, Hosts, Inventory, ParentGroups
 
@@ -57,7 +57,7 @@ class ConfiggenInventory:
                                connection_options={"netmiko": netmiko})
         return Inventory(hosts=hosts, groups=groups, defaults=defaults)
 
-    def _netmiko_extras(self) -> dict:
+    def _netmiko_extras(self) -> dict[str, Any]:
         """For other Nornir tasks that open their own netmiko session (nornir_netmiko):
         host keys checked strictly against the same known_hosts file, as configgen does."""
         return {"ssh_strict": True, "system_host_keys": False, "alt_host_keys": True,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from configgen import api
 from configgen.findings import Findings
@@ -29,10 +30,10 @@ class Options:
     accept_new_host_keys: bool = False
 
     @classmethod
-    def from_data(cls, data: dict) -> "Options":
+    def from_data(cls, data: dict[str, Any]) -> "Options":
         return cls(**{**data, "inventory": tuple(data["inventory"])})
 
-    def to_data(self) -> dict:
+    def to_data(self) -> dict[str, Any]:
         return {**asdict(self), "inventory": list(self.inventory)}
 
     @property
@@ -81,7 +82,7 @@ def load(options: Options) -> State:
     return state
 
 
-def state_of(data: dict) -> State:
+def state_of(data: dict[str, Any]) -> State:
     """The state for a host's `configgen` data: the one its inventory plugin loaded in this
     process, or (a host made elsewhere) loaded now."""
     options = Options.from_data(data)
@@ -90,7 +91,7 @@ def state_of(data: dict) -> State:
     return state or load(options)
 
 
-def normalised(inventory: str | Path | list[str | Path], **options) -> Options:
+def normalised(inventory: str | Path | list[str | Path], **options: Any) -> Options:
     paths = [inventory] if isinstance(inventory, (str, Path)) else list(inventory)
-    return Options(tuple(str(p) for p in paths), **{k: (str(v) if isinstance(v, Path) else v)
-                                                      for k, v in options.items()})
+    settings: dict[str, Any] = {k: (str(v) if isinstance(v, Path) else v) for k, v in options.items()}
+    return Options(tuple(str(p) for p in paths), **settings)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 from typing import Iterator, TextIO
 
+from configgen.inventory import Inventory
 from configgen.numbers.plan import group_plans, routing_prefix, virtual_calling_number
 
 COLUMNS = ("group", "short", "long", "virtual_calling_number", "pbx", "extension", "name")
@@ -30,7 +31,7 @@ def spreadsheet_safe(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_LEADERS) else cell
 
 
-def export_rows(inventory) -> Iterator[tuple[str, ...]]:
+def export_rows(inventory: Inventory) -> Iterator[tuple[str, ...]]:
     for plan in group_plans(inventory):
         group = plan.group
         for member in plan.members:
@@ -48,7 +49,7 @@ def export_rows(inventory) -> Iterator[tuple[str, ...]]:
                            virtual_calling_number(area, pbx, extension), pbx.name, extension, "")
 
 
-def write_csv(inventory, stream: TextIO) -> int:
+def write_csv(inventory: Inventory, stream: TextIO) -> int:
     """Write the plan as CSV; returns the number of rows."""
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(COLUMNS)

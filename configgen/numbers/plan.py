@@ -12,12 +12,13 @@ import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
 from configgen.findings import Finding, InputError
-from configgen.inventory.loader import _finding_from_pydantic
+from configgen.inventory import Inventory
+from configgen.inventory.loader import finding_from_pydantic
 from configgen.inventory.vpmn import Member, Pbx, VpmnGroup
 from configgen.inventory.yamlsource import PathT, UnreadableFile, read_input_file
 
@@ -52,24 +53,16 @@ class GroupPlan:
     def pbx_path(self, index: int) -> PathT:
         return self.path + ("pbx", index)
 
-    def find_pbx(self, name: str) -> tuple[int, Pbx] | None:
-        for index, pbx in enumerate(self.group.pbx):
-            if pbx.name == name:
-                return index, pbx
-        return None
 
-
-def group_plans(inventory) -> list[GroupPlan]:
+def group_plans(inventory: Inventory) -> list[GroupPlan]:
     """Every group's plan, CSV members included (read once per inventory)."""
-    cached = getattr(inventory, "_group_plans", None)
-    if cached is None:
-        cached = [_group_plan(inventory, group) for group in inventory.vpmn]
-        # Inventory is a plain dataclass; caching here spares reading a 100k-line CSV twice.
-        inventory._group_plans = cached
-    return cached
+    if inventory._group_plans is None:
+        # Cached on the inventory: reading a 100k-line CSV once is enough.
+        inventory._group_plans = [_group_plan(inventory, group) for group in inventory.vpmn]
+    return inventory._group_plans
 
 
-def _group_plan(inventory, group: VpmnGroup) -> GroupPlan:
+def _group_plan(inventory: Inventory, group: VpmnGroup) -> GroupPlan:
     path = inventory.vpmn_paths[group.name]
     plan = GroupPlan(group, path, list(group.members), [path + ("members", i) for i in range(len(group.members))])
     if group.members_file is not None:
@@ -77,15 +70,17 @@ def _group_plan(inventory, group: VpmnGroup) -> GroupPlan:
     return plan
 
 
-def _read_members_file(inventory, plan: GroupPlan) -> None:
+def _read_members_file(inventory: Inventory, plan: GroupPlan) -> None:
     sources = inventory.sources
     field_path = plan.path + ("members_file",)
     yaml_file, _, _ = sources.locate(field_path)
     base = Path(yaml_file).parent
-    csv_path = base / plan.group.members_file
+    members_file = plan.group.members_file
+    assert members_file is not None   # only groups with a members file are read
+    csv_path = base / members_file
     # A members file sits beside its inventory: an absolute path or `..` could make a
     # finding quote any file on the machine (e.g. /etc/shadow) line by line.
-    if Path(plan.group.members_file).is_absolute() or \
+    if Path(members_file).is_absolute() or \
             not Path(os.path.realpath(csv_path)).is_relative_to(os.path.realpath(base)):
         plan.findings.append(sources.finding(field_path, f"members file {plan.group.members_file!r} must be a "
                                              "relative path inside the inventory's directory, e.g. members.csv",
@@ -110,7 +105,9 @@ def _read_members_file(inventory, plan: GroupPlan) -> None:
             severity="warning", code="csv-encoding"))
     # The CSV becomes a source like a YAML file: data rows are `members[k]` at their own lines.
     name = str(csv_path)
-    sources.files[name] = {("members",): header[1], **{("members", i): line for i, line in enumerate(lines)}}
+    places: dict[PathT, int] = {("members",): header[1]}
+    places.update({("members", i): line for i, line in enumerate(lines)})
+    sources.files[name] = places
     merged = field_path + ("rows",)
     sources.add_origin(merged, name, ("members",))
     for line in broken:
@@ -138,7 +135,7 @@ def _read_members_file(inventory, plan: GroupPlan) -> None:
         for error in exc.errors():
             row, *loc = error["loc"]
             bad.add(row)
-            plan.findings.append(_finding_from_pydantic(Member, {**error, "loc": tuple(loc)}, merged + (row,),
+            plan.findings.append(finding_from_pydantic(Member, {**error, "loc": tuple(loc)}, merged + (row,),
                                                         sources))
         valid = [i for i in range(len(rows)) if i not in bad]
         members = [Member.model_validate(rows[i]) for i in valid]
@@ -161,7 +158,7 @@ def _decode(path: Path, data: bytes) -> tuple[str, int | None]:
                          "save it as \"CSV UTF-8\"") from None
 
 
-def _csv_rows(handle) -> tuple[tuple[list[str], int], list[dict[str, Any]], list[int], list[int]]:
+def _csv_rows(handle: TextIO) -> tuple[tuple[list[str], int], list[dict[str, Any]], list[int], list[int]]:
     """(header columns, header line), data rows as dicts, each row's line, and the lines
     of rows that are not CSV (an unclosed quote reads on to the end of the file).
     Blank and `#` comment lines are skipped; an empty optional `name` cell is no name."""

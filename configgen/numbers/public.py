@@ -14,11 +14,20 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import phonenumbers
 
-_METADATA = phonenumbers.PhoneMetadata.metadata_for_region("CN")
-_FIXED = re.compile(_METADATA.fixed_line.national_number_pattern)
-_MOBILE = re.compile(_METADATA.mobile.national_number_pattern)
+@lru_cache(maxsize=None)
+def _pattern(kind: str) -> re.Pattern[str]:
+    """The national-number pattern of one kind of China number in phonenumbers' metadata
+    (which ships China's, so neither is ever missing)."""
+    import phonenumbers   # only when a number is checked: most inventories have none
+
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    description = getattr(metadata, kind, None)
+    pattern = getattr(description, "national_number_pattern", None)
+    assert isinstance(pattern, str), kind
+    return re.compile(pattern)
+
+
 _AREA_CODE = re.compile(r"^0(?:10|2[0-9]|[3-9][0-9]{2})$")
 
 
@@ -36,7 +45,7 @@ def area_code_problem(area_code: str) -> str | None:
         return (f"area code {area_code} has the wrong length: 010 and 02x are 3 digits with the 0, "
                 "all others 4 (e.g. 027 Wuhan, 0717 Yichang)")
     # Allocated when the metadata knows some subscriber number behind it.
-    if not any(_FIXED.fullmatch(area_code[1:] + digit * length) for digit in "23456789" for length in (7, 8)):
+    if not any(_pattern("fixed_line").fullmatch(area_code[1:] + digit * length) for digit in "23456789" for length in (7, 8)):
         return f"area code {area_code} is not allocated in China (phonenumbers metadata)"
     return None
 
@@ -46,7 +55,7 @@ def public_number_problem(number: str) -> str | None:
     if number.startswith("1"):
         if len(number) != 11:
             return f"mobile number {number} has {len(number)} digits; mobile numbers have 11"
-        if not _MOBILE.fullmatch(number):
+        if not _pattern("mobile").fullmatch(number):
             return f"mobile number {number} is not in an allocated mobile range (phonenumbers metadata)"
         return None
     if number.startswith("0"):
@@ -71,7 +80,7 @@ def fixed_number_problem(number: str) -> str | None:
         # 0 starts long distance and 1 service/mobile numbers; phonenumbers accepts 020 08888666.
         return (f"fixed number {number}: subscriber number {subscriber} starts with {subscriber[0]}; "
                 "subscriber numbers start with 2-9")
-    if not _FIXED.fullmatch(number[1:]):
+    if not _pattern("fixed_line").fullmatch(number[1:]):
         return (f"fixed number {number} is not an allocated number in area {area} "
                 "(phonenumbers metadata: wrong subscriber length or range for this area)")
     return None

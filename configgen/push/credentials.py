@@ -21,7 +21,7 @@ import re
 import sys
 import threading
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
 _secrets: set[str] = set()
 _lock = threading.Lock()
@@ -52,13 +52,13 @@ def redact(text: object) -> str:
     return out
 
 
-def _token_pattern(secret: str) -> re.Pattern:
+def _token_pattern(secret: str) -> re.Pattern[str]:
     before = r"(?:(?<![A-Za-z0-9])|(?<=\\[nrt]))" if secret[0].isalnum() else ""
     after = r"(?![A-Za-z0-9])" if secret[-1].isalnum() else ""
     return re.compile(before + re.escape(secret) + after)
 
 
-def redact_all(value):
+def redact_all(value: Any) -> Any:
     """`redact` through a report's dicts and lists (JSON output)."""
     if isinstance(value, str):
         return redact(value)
@@ -113,7 +113,7 @@ def install_log_redaction() -> None:
             return
         previous = logging.getLogRecordFactory()
 
-        def factory(*args, **kwargs) -> logging.LogRecord:
+        def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
             record = previous(*args, **kwargs)
             if _secrets:
                 _redact_record(record)
@@ -146,7 +146,7 @@ def _env_key(device: str) -> str:
     return "CONFIGGEN_PASSWORD_" + re.sub(r"[^A-Za-z0-9]", "_", device).upper()
 
 
-def _refuse_shared_variables(devices: list[str], namesakes: Iterable[str], env) -> None:
+def _refuse_shared_variables(devices: list[str], namesakes: Iterable[str], env: Mapping[str, str]) -> None:
     """`core.1`, `core-1` and `CORE_1` all map to CONFIGGEN_PASSWORD_CORE_1: when that
     variable is set, whose password it is cannot be known, so refuse rather than offer one
     device's password to another. `namesakes`: the inventory's other devices."""
@@ -162,7 +162,8 @@ def _refuse_shared_variables(devices: list[str], namesakes: Iterable[str], env) 
 
 
 def load_credentials(devices: list[str], connection_login: tuple[str, str] | None = None, *,
-                     interactive: bool | None = None, environ=None, namesakes: Iterable[str] = ()) -> Credentials:
+                     interactive: bool | None = None, environ: Mapping[str, str] | None = None,
+                     namesakes: Iterable[str] = ()) -> Credentials:
     """A connection file's own login first (a lab's: its devices know no other, and the
     production CONFIGGEN_PASSWORD must not be offered to them), then the environment,
     then a prompt when interactive (default: stdin is a TTY). `namesakes`: every device

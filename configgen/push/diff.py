@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from hier_config import HConfig, MatchRule, Platform as HPlatform, WorkflowRemediation, get_hconfig, get_hconfig_driver
 from hier_config.models import NegationSubRule
@@ -35,6 +36,10 @@ from hier_config.models import NegationSubRule
 from configgen.platforms import Platform
 from configgen.push.ownership import Conflict, Ownership, find_conflicts
 from configgen.push.portnames import NORMALISERS
+
+if TYPE_CHECKING:
+    from hier_config.base import HConfigBase
+    from hier_config.platforms.driver_base import HConfigDriverBase
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,7 @@ def parse(platform: Platform, text: str) -> HConfig:
 
 
 @lru_cache(maxsize=None)
-def hier_driver(platform: Platform):
+def hier_driver(platform: Platform) -> HConfigDriverBase:
     """hier_config's driver for the platform, taught the negations the OS wants
     (platform `negation_rewrites`) as its own negation rules (`negation_sub`, hier-config
     3.6+): hier_config then writes `undo rule 10`, not `undo rule 10 permit ...`, in
@@ -186,7 +191,7 @@ def to_commands(platform: Platform, tree: HConfig) -> list[str]:
     fall-through); IOS falls through to global config, so only nested sub-modes get `exit`."""
     commands: list[str] = []
 
-    def walk(node, depth: int) -> None:
+    def walk(node: HConfigBase, depth: int) -> None:
         for child in node.children:
             line = child.text
             commands.append(line)
@@ -208,7 +213,7 @@ def _scope(platform: Platform, running: HConfig, intended: HConfig, ownership: O
         match = label.match(text)
         return bool(match and ownership.owns_label(match.group(1)))
 
-    def copy_into(target, source, reference, whole: bool) -> None:
+    def copy_into(target: HConfigBase, source: HConfigBase, reference: HConfigBase | None, whole: bool) -> None:
         for child in source.children:
             mine = reference.get_child(equals=child.text) if reference is not None else None
             if whole or (mine is not None and not child.children):
@@ -239,7 +244,7 @@ def _drop_satisfied_negations(platform: Platform, running: HConfig, intended: HC
     negation = running.driver.negation_prefix
     shown = set(platform.delivery.shown_negations)
 
-    def walk(mine, theirs) -> None:
+    def walk(mine: HConfigBase, theirs: HConfigBase) -> None:
         for child in list(mine.children):
             if child.text.startswith(negation) and not child.children and child.text not in shown:
                 if theirs.get_child(equals=child.text) is None and \

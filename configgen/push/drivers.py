@@ -25,12 +25,22 @@ import hashlib
 import logging
 import os
 import re
+import select
 import threading
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import paramiko
 from netmiko.cisco import CiscoIosSSH
+from netmiko.exceptions import ReadTimeout
 from netmiko.huawei.huawei import HuaweiSSH, HuaweiVrpv8SSH
+
+# The mixins below sit in front of a netmiko driver; type-checked as one.
+if TYPE_CHECKING:
+    from netmiko import BaseConnection as _Driver
+else:
+    _Driver = object
 
 log = logging.getLogger("configgen.push")
 _known_hosts_lock = threading.Lock()
@@ -58,15 +68,15 @@ class _UnknownHostKey(Exception):
 
 
 class RejectUnknown(paramiko.MissingHostKeyPolicy):
-    def missing_host_key(self, client, hostname, key):
+    def missing_host_key(self, client: paramiko.SSHClient, hostname: str, key: paramiko.PKey) -> None:
         _refuse_revoked(client, hostname, key)
         raise _UnknownHostKey(hostname, key)
 
 
-def _refuse_revoked(client, hostname: str, key: paramiko.PKey) -> None:
+def _refuse_revoked(client: paramiko.SSHClient, hostname: str, key: paramiko.PKey) -> None:
     if (key.get_name(), key.get_base64()) in getattr(client, "revoked", ()):
         raise HostKeyError(f"host key of {hostname} ({key.get_name()} {fingerprint(key)}) is marked @revoked in "
-                           f"{client.key_source}; nothing was sent (no password)")
+                           f"{getattr(client, 'key_source', 'known_hosts')}; nothing was sent (no password)")
 
 
 class TrustOnFirstUse(paramiko.MissingHostKeyPolicy):
@@ -76,7 +86,7 @@ class TrustOnFirstUse(paramiko.MissingHostKeyPolicy):
     def __init__(self, path: str | Path):
         self.path = Path(path)
 
-    def missing_host_key(self, client, hostname, key):
+    def missing_host_key(self, client: paramiko.SSHClient, hostname: str, key: paramiko.PKey) -> None:
         _refuse_revoked(client, hostname, key)
         line = f"{hostname} {key.get_name()} {key.get_base64()}\n"
         with _known_hosts_lock:
@@ -107,13 +117,14 @@ class _CheckedSSHClient(paramiko.SSHClient):
     key_source = "known_hosts"
     revoked: frozenset[tuple[str, str]] = frozenset()    # (key type, base64) of `@revoked` lines
 
-    def load_host_keys(self, filename):
+    def load_host_keys(self, filename: Any) -> None:   # paramiko's signature: any path
         """OpenSSH known_hosts, marker lines included (paramiko refuses the whole file over
         one): `@revoked` keys are never accepted for any host; `@cert-authority` lines are
         skipped with a warning (paramiko checks plain host keys only: a device must have its
         own line). A line that cannot be read is named, with its file and line number."""
         self._host_keys_filename = filename
-        revoked, entries = set(), []
+        revoked: set[tuple[str, str]] = set()
+        entries: list[paramiko.hostkeys.HostKeyEntry] = []
         with open(filename, encoding="utf-8", errors="replace") as fh:
             for number, line in enumerate(fh, start=1):
                 marker, _, rest = line.strip().partition(" ") if line.startswith("@") else ("", "", line)
@@ -138,9 +149,9 @@ class _CheckedSSHClient(paramiko.SSHClient):
         for entry in entries:          # a revoked key is trusted for no host
             if (entry.key.get_name(), entry.key.get_base64()) not in self.revoked:
                 for name in entry.hostnames:
-                    self._host_keys.add(name, entry.key.get_name(), entry.key)
+                    self.get_host_keys().add(name, entry.key.get_name(), entry.key)
 
-    def connect(self, hostname, port=22, *args, **kwargs):
+    def connect(self, hostname: str, port: int = 22, *args: Any, **kwargs: Any) -> None:
         try:
             return super().connect(hostname, port, *args, **kwargs)
         except paramiko.BadHostKeyException as exc:
@@ -158,11 +169,11 @@ class _CheckedSSHClient(paramiko.SSHClient):
                 "--accept-new-host-keys to trust and record it on first contact") from None
 
 
-class _HostKeyChecking:
+class _HostKeyChecking(_Driver):
     """Netmiko driver mixin: strict host keys, pinned keys, a configgen policy."""
 
-    def __init__(self, *args, host_key_policy: paramiko.MissingHostKeyPolicy | None = None,
-                 pinned_host_keys: tuple[str, ...] = (), key_source: str = "known_hosts", **kwargs):
+    def __init__(self, *args: Any, host_key_policy: paramiko.MissingHostKeyPolicy | None = None,
+                 pinned_host_keys: tuple[str, ...] = (), key_source: str = "known_hosts", **kwargs: Any) -> None:
         self._cg_policy = host_key_policy or RejectUnknown()
         self._cg_pinned = pinned_host_keys
         self._cg_key_source = key_source
@@ -186,11 +197,44 @@ class _HostKeyChecking:
         client.set_missing_host_key_policy(self._cg_policy)
         return client
 
+
+class _WaitsForOutput(_Driver):
+    """Netmiko driver mixin: wait for the device's output instead of polling for it.
+
+    netmiko's `read_until_pattern` (every prompt, echo and command answer) checks the
+    channel every 10 ms: 100 wake-ups a second per session, each taking the GIL. With 50
+    sessions in one process on two cores that polling competes with the SSH work it waits
+    for. This waits on the channel (paramiko's `fileno()`, meant for poll/select) and reads
+    when something arrived; what follows the pattern stays in netmiko's read buffer, as
+    in netmiko. `benchmarks/push_fanout.py` measures the fan-out."""
+
+    def read_until_pattern(self, pattern: str = "", read_timeout: float = 10.0, re_flags: int = 0,
+                           max_loops: int | None = None) -> str:
+        timeout = self.read_timeout_override or read_timeout      # 0: wait forever, as netmiko
+        started = time.monotonic()
+        arrived = select.poll()      # poll, not select: no limit on descriptor numbers
+        channel = self.remote_conn
+        assert isinstance(channel, paramiko.Channel)   # SSH drivers only (this module's classes)
+        arrived.register(channel, select.POLLIN)
+        output = self.read_channel()
+        while not (match := re.search(pattern, output, flags=re_flags)):
+            left = timeout - (time.monotonic() - started) if timeout else 1.0
+            if left <= 0:
+                raise ReadTimeout(f"Pattern not detected: {pattern!r} in output.")
+            arrived.poll(1000 * min(left, 1.0))
+            new = self.read_channel()
+            if not new:
+                time.sleep(0.01)      # readable with nothing to read: the channel closed; poll as netmiko does
+            output += new
+        self._read_buffer = output[match.end():] + self._read_buffer
+        return output[:match.end()]
+
+
 # <R1>, [R1], [R1-Tunnel0/0/1], VRP8 [~R1] / [*R1-GigabitEthernet0/0/1]
 VRP_PROMPT = r"^\s*(?:HRP_.)?[<\[][~*]?[^\s<>\[\]]+[>\]]\s*$"
 
 
-class _PromptDrivenVrp:
+class _PromptDrivenVrp(_Driver):
     """Mixin over netmiko's HuaweiBase: config-mode handling driven by prompts."""
 
     def check_config_mode(self, check_string: str = "]", pattern: str = "", force_regex: bool = False) -> bool:
@@ -200,22 +244,24 @@ class _PromptDrivenVrp:
         return bool(prompts) and check_string in prompts[-1]
 
     def config_mode(self, config_command: str = "system-view", pattern: str = "", re_flags: int = 0) -> str:
-        return super().config_mode(config_command=config_command, pattern=pattern or VRP_PROMPT,
-                                   re_flags=re_flags or re.M)
+        output: str = super().config_mode(config_command=config_command, pattern=pattern or VRP_PROMPT,
+                                          re_flags=re_flags or re.M)
+        return output
 
     def exit_config_mode(self, exit_config: str = "return", pattern: str = r">\s*$") -> str:
-        return super().exit_config_mode(exit_config=exit_config, pattern=pattern)
+        output: str = super().exit_config_mode(exit_config=exit_config, pattern=pattern)
+        return output
 
 
-class CheckedCiscoIosSSH(_HostKeyChecking, CiscoIosSSH):
+class CheckedCiscoIosSSH(_HostKeyChecking, _WaitsForOutput, CiscoIosSSH):
     """netmiko's IOS driver with configgen's host key checking."""
 
 
-class FastHuaweiSSH(_HostKeyChecking, _PromptDrivenVrp, HuaweiSSH):
+class FastHuaweiSSH(_HostKeyChecking, _WaitsForOutput, _PromptDrivenVrp, HuaweiSSH):
     """VRP5 (device_type `huawei_vrp`, which also selects ntc-templates)."""
 
 
-class FastHuaweiVrpv8SSH(_HostKeyChecking, _PromptDrivenVrp, HuaweiVrpv8SSH):
+class FastHuaweiVrpv8SSH(_HostKeyChecking, _WaitsForOutput, _PromptDrivenVrp, HuaweiVrpv8SSH):
     """VRP8, commit-based (device_type `huawei_vrpv8`)."""
 
 

@@ -28,19 +28,23 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from netmiko.exceptions import NetmikoAuthenticationException, ReadException, WriteException
 from paramiko.ssh_exception import SSHException
 
 from configgen.fileio import write_atomic
 from configgen.findings import InputError
+from configgen.inventory import Inventory
 from configgen.platforms import platform_for
 from configgen.push.credentials import Credentials, redact, redact_all
 from configgen.push.drivers import HostKeyError
 from configgen.push.diff import ChangePlan, plan_changes, plan_restore, rollback_commands
 from configgen.push.targets import Target
 from configgen.push.ownership import for_config
+
+if TYPE_CHECKING:
+    from netmiko import BaseConnection
 
 log = logging.getLogger("configgen.push")
 
@@ -79,8 +83,9 @@ class DeviceResult:
     def ok(self) -> bool:
         return self.status in OK_STATUSES
 
-    def to_dict(self) -> dict:
-        return redact_all(asdict(self))
+    def to_dict(self) -> dict[str, Any]:
+        redacted: dict[str, Any] = redact_all(asdict(self))
+        return redacted
 
 
 @dataclass
@@ -92,7 +97,7 @@ class PushReport:
     def ok(self) -> bool:
         return all(r.ok for r in self.results)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "dry_run": self.dry_run, "devices": [r.to_dict() for r in self.results]}
 
     def table(self) -> str:
@@ -112,7 +117,7 @@ class PushReport:
                          for row in rows).rstrip()
 
 
-def push_devices(inventory, configs: dict[str, str], targets: dict[str, Target], credentials: Credentials, *,
+def push_devices(inventory: Inventory, configs: dict[str, str], targets: dict[str, Target], credentials: Credentials, *,
                  dry_run: bool = False, workers: int = 4, progress: Progress | None = None,
                  line_timeout: float = 30.0, backup_dir: str | Path | None = None) -> PushReport:
     """Push `configs[device]` (rendered text) to every target, `workers` at a time.
@@ -130,21 +135,21 @@ def push_devices(inventory, configs: dict[str, str], targets: dict[str, Target],
                    line_timeout=line_timeout, backup_dir=backup_dir)
 
 
-def push_planner(inventory, device: str, intended: str) -> Planner:
+def push_planner(inventory: Inventory, device: str, intended: str) -> Planner:
     """What a push sends to `device`: its rendered config against the running one, in
     configgen's scope, after the ownership check (diff.plan_changes)."""
     platform, ownership = platform_for(inventory.devices[device]), for_config(inventory, device, intended)
     return lambda running: plan_changes(platform, running, intended, ownership)
 
 
-def restore_planner(inventory, device: str, rendered: str, backup: str) -> Planner:
+def restore_planner(inventory: Inventory, device: str, rendered: str, backup: str) -> Planner:
     """What a rollback sends to `device`: configgen's part of `backup` (a running config
     push saved) against its part of the running config (diff.plan_restore)."""
     platform, ownership = platform_for(inventory.devices[device]), for_config(inventory, device, rendered)
     return lambda running: plan_restore(platform, running, backup, rendered, ownership)
 
 
-def plan_offline(inventory, configs: dict[str, str], running: dict[str, str]) -> PushReport:
+def plan_offline(inventory: Inventory, configs: dict[str, str], running: dict[str, str]) -> PushReport:
     """`configgen diff`: the report `push --dry-run` gives when the devices' running
     configs are `running[device]` (text as the device prints it), with no device."""
     results = []
@@ -208,7 +213,7 @@ def _push_one(target: Target, planner: Planner, credentials: Credentials, dry_ru
         result.error = str(exc)
     except SESSION_LOST as exc:
         result.error = f"{type(exc).__name__} during {result.stage}: {_first_line(exc)}"
-    except Exception as exc:  # noqa: BLE001 - one device's surprise must not sink the others
+    except Exception as exc:  # logged: one device's surprise must not sink the others
         log.exception("%s: unexpected failure", target.name)
         result.error = f"{type(exc).__name__} during {result.stage}: {_first_line(exc)}"
     result.seconds = time.monotonic() - started
@@ -224,7 +229,7 @@ def _deliver(target: Target, planner: Planner, credentials: Credentials, dry_run
     conn = target.connect(credentials)
     try:
         result.stage = "read"
-        original = conn.send_command(platform.delivery.running_config_command, read_timeout=60)
+        original = str(conn.send_command(platform.delivery.running_config_command, read_timeout=60))
         plan = planner(original)
         if not record_plan(result, plan, dry_run):
             return
@@ -253,12 +258,12 @@ def _deliver(target: Target, planner: Planner, credentials: Credentials, dry_run
             pass
 
 
-def _commit(conn, target: Target, result: DeviceResult) -> bool:
+def _commit(conn: BaseConnection, target: Target, result: DeviceResult) -> bool:
     """VRP8: candidate -> running. A refused or failed commit leaves nothing committed:
     the candidate is discarded (leaving system-view answering N) and the report says so."""
     platform = target.platform
     try:
-        output = conn.send_command("commit", expect_string=r"[\]>]\s*$", read_timeout=120)
+        output = str(conn.send_command("commit", expect_string=r"[\]>]\s*$", read_timeout=120))
     except Exception as exc:  # noqa: BLE001 - the session may be gone: VRP drops the candidate with it
         result.error = (f"nothing committed: commit failed ({type(exc).__name__}: {_first_line(exc)}); "
                         "VRP discards an uncommitted candidate when the session ends")
@@ -277,7 +282,7 @@ def _commit(conn, target: Target, result: DeviceResult) -> bool:
     return True
 
 
-def _save(conn, target: Target, result: DeviceResult) -> None:
+def _save(conn: BaseConnection, target: Target, result: DeviceResult) -> None:
     """Leave config mode and save running -> startup (VRP8 too: platforms.py). A failure
     here is reported as what it is: the running config has the change, startup does not."""
     platform = target.platform
@@ -300,7 +305,7 @@ def _save(conn, target: Target, result: DeviceResult) -> None:
     result.status, result.stage = "changed", "done"
 
 
-def _apply(conn, target: Target, plan: ChangePlan, original: str, credentials: Credentials,
+def _apply(conn: BaseConnection, target: Target, plan: ChangePlan, original: str, credentials: Credentials,
            result: DeviceResult, line_timeout: float) -> bool:
     """Send the plan; on failure roll back and fill `result`. True when all went in."""
     platform = target.platform
@@ -330,21 +335,22 @@ def _apply(conn, target: Target, plan: ChangePlan, original: str, credentials: C
     return True
 
 
-def _roll_back(conn, target: Target, plan: ChangePlan, original: str, result: DeviceResult) -> None:
+def _roll_back(conn: BaseConnection, target: Target, plan: ChangePlan | None, original: str, result: DeviceResult) -> None:
     platform = target.platform
     try:
         if platform.delivery.commit_based:
             # Leave without committing: VRP8 asks whether to commit; the answer is no.
-            output = conn.send_command("return", expect_string=rf"{VRP8_DISCARD_QUESTION}|>\s*$")
+            output = str(conn.send_command("return", expect_string=rf"{VRP8_DISCARD_QUESTION}|>\s*$"))
             if re.search(VRP8_DISCARD_QUESTION, output):
                 conn.send_command("N", expect_string=r">\s*$")
             result.rolled_back = True
             return
         conn.exit_config_mode()
+        assert plan is not None   # only a commit-based device rolls back without a plan
         _send_rollback(conn, target, plan, original, result)
     except Exception as exc:  # noqa: BLE001 - reported, never raised: the report must come out
         result.rolled_back = False
-        result.error += f"; rollback failed: {_first_line(exc)}"
+        result.error = f"{result.error or ''}; rollback failed: {_first_line(exc)}"
 
 
 def _roll_back_after_loss(target: Target, plan: ChangePlan, original: str, credentials: Credentials,
@@ -353,13 +359,13 @@ def _roll_back_after_loss(target: Target, plan: ChangePlan, original: str, crede
         conn = target.connect(credentials)
     except Exception as exc:  # noqa: BLE001
         result.rolled_back = False
-        result.error += f"; could not log in again to roll back: {_first_line(exc)}"
+        result.error = f"{result.error or ''}; could not log in again to roll back: {_first_line(exc)}"
         return
     try:
         _send_rollback(conn, target, plan, original, result)
     except Exception as exc:  # noqa: BLE001
         result.rolled_back = False
-        result.error += f"; rollback failed: {_first_line(exc)}"
+        result.error = f"{result.error or ''}; rollback failed: {_first_line(exc)}"
     finally:
         try:
             conn.disconnect()
@@ -367,10 +373,10 @@ def _roll_back_after_loss(target: Target, plan: ChangePlan, original: str, crede
             pass
 
 
-def _send_rollback(conn, target: Target, plan: ChangePlan, original: str, result: DeviceResult) -> None:
+def _send_rollback(conn: BaseConnection, target: Target, plan: ChangePlan, original: str, result: DeviceResult) -> None:
     """Re-read the device and send the way back to `original` for what the plan touched."""
     platform = target.platform
-    current = conn.send_command(platform.delivery.running_config_command, read_timeout=60)
+    current = str(conn.send_command(platform.delivery.running_config_command, read_timeout=60))
     result.rollback = rollback_commands(platform, current, original, plan.headers)
     if result.rollback:
         conn.send_config_set(result.rollback, error_pattern=platform.delivery.config_error_pattern, read_timeout=30)

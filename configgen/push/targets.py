@@ -25,10 +25,12 @@ import stat
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from netmiko import BaseConnection
 
 from configgen.findings import InputError
+from configgen.inventory import Inventory
 from configgen.platforms import Platform, platform_for
 from configgen.push.credentials import Credentials, register_secret
 from configgen.push.drivers import DRIVERS, RejectUnknown, TrustOnFirstUse
@@ -60,8 +62,9 @@ class Target:
         the device's host key checked out (drivers.HostKeyError otherwise: no password sent)."""
         driver = DRIVERS[self.platform.delivery.push_driver]
         if self.pinned_host_key:
-            keys = dict(alt_host_keys=False, pinned_host_keys=(self.pinned_host_key,),
-                        key_source=self.key_source or "the connection file", host_key_policy=RejectUnknown())
+            keys: dict[str, Any] = dict(alt_host_keys=False, pinned_host_keys=(self.pinned_host_key,),
+                                        key_source=self.key_source or "the connection file",
+                                        host_key_policy=RejectUnknown())
         else:
             known = self.host_keys.known_hosts
             policy = TrustOnFirstUse(known) if self.host_keys.accept_new else RejectUnknown()
@@ -74,7 +77,7 @@ class Target:
 
 @dataclass(frozen=True)
 class ConnectionFile:
-    devices: dict[str, dict]
+    devices: dict[str, dict[str, Any]]
     login: tuple[str, str] | None
     path: str = ""
 
@@ -111,7 +114,7 @@ def read_connection_file(path: str | Path) -> ConnectionFile:
     return ConnectionFile(document["devices"], login, str(path))
 
 
-def _check_entry(path, name: str, entry) -> None:
+def _check_entry(path: str | Path, name: str, entry: object) -> None:
     """One `devices` entry: a mapping with a host, an integer port, optional strings."""
     where = f"{path}: devices.{name}"
     if not isinstance(entry, dict):
@@ -127,7 +130,7 @@ def _check_entry(path, name: str, entry) -> None:
             raise InputError(f"{where}: `{key}` must be a string, got {entry[key]!r}")
 
 
-def resolve_targets(inventory, names: list[str] | None = None, connections: ConnectionFile | None = None,
+def resolve_targets(inventory: Inventory, names: list[str] | None = None, connections: ConnectionFile | None = None,
                     host_keys: HostKeys | None = None, rendered: Collection[str] | None = None) -> dict[str, Target]:
     """Targets for `names` (default: every device configgen renders a configuration for:
     devices with services and PBX gateways alike), in name order. A named device that is
@@ -149,12 +152,13 @@ def resolve_targets(inventory, names: list[str] | None = None, connections: Conn
             host, port = entry["host"], entry.get("port", 22)
             # A file's host key is trusted only together with the file's own (lab) login.
             pinned = entry.get("host_key") if connections.login else None
-        targets[name] = Target(name, host, port, platform, host_keys or HostKeys(), pinned,
-                               f"connection file {connections.path}" if pinned else "")
+        source = f"connection file {connections.path}" if connections is not None and pinned else ""
+        targets[name] = Target(name, host, port, platform, host_keys or HostKeys(), pinned, source)
     return targets
 
 
-def select_devices(inventory, names: list[str] | None = None, rendered: Collection[str] | None = None) -> list[str]:
+def select_devices(inventory: Inventory, names: list[str] | None = None,
+                   rendered: Collection[str] | None = None) -> list[str]:
     """`names` checked (InputError for a device unknown or with nothing rendered), or every
     device configgen renders a configuration for; in name order. What push, verify, diff
     and rollback act on. `rendered`: the devices render produced configs for; without
@@ -163,13 +167,13 @@ def select_devices(inventory, names: list[str] | None = None, rendered: Collecti
         from configgen.render import build_device_configs
 
         rendered = build_device_configs(inventory)
-    rendered = set(rendered)
+    produced = set(rendered)
     if not names:
-        return sorted(rendered)
+        return sorted(produced)
     unknown = sorted(set(names) - set(inventory.devices))
     if unknown:
         raise InputError(f"unknown device(s): {', '.join(unknown)}")
-    empty = sorted(set(names) - rendered)
+    empty = sorted(set(names) - produced)
     if empty:
         raise InputError(f"nothing rendered for device(s) {', '.join(empty)}: no service or PBX gateway "
                          "of the inventory is on them, so there is nothing to push or verify")

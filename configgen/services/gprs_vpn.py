@@ -22,8 +22,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from configgen.checks import Places, repeated
-from configgen.findings import Finding
+from configgen.findings import Finding, Places, repeated
 from configgen.inventory.schema import DeviceKey, FreeText, Lan, ServiceName, VerifyPings, Wan
 from configgen.inventory.types import Apn, IPv4Address, IPv4Interface, IPv4Network, Strict
 from configgen.kinds import LabSide, ServiceKind

@@ -26,8 +26,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from configgen.checks import Places, repeated
-from configgen.findings import Finding
+from configgen.findings import Finding, Places, repeated
 from configgen.inventory.schema import DeviceKey, FreeText, Lan, ServiceName, VerifyPings, Wan
 from configgen.inventory.types import IPv4Address, IPv4Network, Port, Rate, Strict, format_rate
 from configgen.kinds import LabSide, ServiceKind

@@ -99,7 +99,7 @@ class Interface(Addressed):
     name: str
     description: str
     address: ipaddress.IPv4Interface | None = None
-    owners: list[str] = field(default_factory=list)   # service names, for findings and docs
+    owners: list[str] = field(default_factory=list)   # service names (the NETCONF payload names its owners)
     bandwidth_kbps: int | None = None                 # Cisco `bandwidth`: informational, does not limit
     nat: Literal["inside", "outside"] | None = None
     nat_source_acl: AccessList | None = None          # outside: PAT of these sources to this address
@@ -175,6 +175,12 @@ class Contribution:
     owner: str = ""    # the service or PBX it comes from (render sets a service's name)
 
 
+class ValidationGap(RuntimeError):
+    """Building met input that validation should have refused: a bug in configgen. It is
+    raised with its traceback, never reported as a finding about the user's input (not a
+    ValueError, which rendering reports as a template finding)."""
+
+
 @dataclass
 class DeviceConfig:
     """Everything rendered for one device, merged across services."""
@@ -211,11 +217,11 @@ class DeviceConfig:
             # Validation guarantees one address per interface; a shared interface keeps
             # the first description and records every service using it.
             if existing.address != interface.address:
-                raise ValueError(f"{self.name}: {interface.name} given two addresses "
-                                 f"({existing.address}, {interface.address}); validation should have refused this")
+                raise ValidationGap(f"{self.name}: {interface.name} given two addresses "
+                                    f"({existing.address}, {interface.address}); validation should have refused this")
             if _features(existing) != _features(interface):
-                raise ValueError(f"{self.name}: {interface.name} is shared by services that configure NAT, "
-                                 "filters or rates on it; validation should have refused this")
+                raise ValidationGap(f"{self.name}: {interface.name} is shared by services that configure NAT, "
+                                    "filters or rates on it; validation should have refused this")
             existing.owners.extend(o for o in interface.owners if o not in existing.owners)
             existing.gre_source = existing.gre_source or interface.gre_source
         for acl in contribution.access_lists:

@@ -27,7 +27,7 @@ from typing import Any, Iterable, Iterator
 
 from configgen.findings import Finding
 from configgen.numbers.plan import ACCESS_PREFIX, GroupPlan, group_plans, routing_prefix, virtual_calling_number
-from configgen.numbers.ranges import range_patterns
+from configgen.inventory.ranges import range_patterns
 from configgen.services.addressing import owner_description
 from configgen.services.model import Contribution, Section
 

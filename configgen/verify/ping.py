@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-import textfsm
+import textfsm  # type: ignore[import-untyped]  # textfsm ships no type hints
 from netmiko.utilities import get_structured_data
 
 
@@ -43,7 +43,7 @@ class PingStats:
 
 @lru_cache(maxsize=None)
 def _template(name: str) -> str:
-    return files("configgen").joinpath("textfsm", name).read_text(encoding="utf-8")
+    return files("configgen").joinpath("textfsm").joinpath(name).read_text(encoding="utf-8")
 
 
 def parse_huawei(output: str) -> PingStats:

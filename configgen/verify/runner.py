@@ -9,17 +9,23 @@ Devices run in parallel; one unreachable device fails only its own services.
 from __future__ import annotations
 
 import re
-
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
 
 from netmiko.exceptions import NetmikoAuthenticationException
 
+from configgen.inventory import Inventory
 from configgen.push.credentials import Credentials, redact, redact_all
 from configgen.push.drivers import HostKeyError
 from configgen.push.targets import Target
 from configgen.verify.ping import PingParseError, PingStats, parse_ping
 from configgen.verify.plan import Step, plan_service
+
+if TYPE_CHECKING:
+    from netmiko import BaseConnection
+
+Progress = Callable[[str, str], None]     # (device, message)
 
 
 @dataclass
@@ -31,7 +37,7 @@ class StepResult:
     error: str | None = None
     output: str | None = None     # raw device output, kept when the step failed
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         out = {**asdict(self.step), "passed": self.passed, "command": self.command, "error": self.error}
         if self.stats is not None:
             out.update(sent=self.stats.sent, received=self.stats.received, loss_pct=round(self.stats.loss_pct, 2),
@@ -61,7 +67,7 @@ class ServiceResult:
         failed = self.failed_step
         return failed.step.segment if failed else ("device access" if self.error else None)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"service": self.service, "device": self.device, "ok": self.ok,
                 "failed_segment": self.failed_segment, "error": self.error,
                 "steps": [s.to_dict() for s in self.steps]}
@@ -75,9 +81,10 @@ class VerifyReport:
     def ok(self) -> bool:
         return all(s.ok for s in self.services)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON report, secrets masked (device output can echo them)."""
-        return redact_all({"ok": self.ok, "services": [s.to_dict() for s in self.services]})
+        redacted: dict[str, Any] = redact_all({"ok": self.ok, "services": [s.to_dict() for s in self.services]})
+        return redacted
 
     def table(self) -> str:
         lines = []
@@ -96,14 +103,14 @@ class VerifyReport:
         return redact("\n".join(lines))
 
 
-def verify(inventory, targets: dict[str, Target], credentials: Credentials, *, count: int = 5,
-           timeout: float = 2.0, workers: int = 4, progress=None) -> VerifyReport:
+def verify(inventory: Inventory, targets: dict[str, Target], credentials: Credentials, *, count: int = 5,
+           timeout: float = 2.0, workers: int = 4, progress: Progress | None = None) -> VerifyReport:
     """Ping every service on the devices in `targets` (services of other devices are skipped)."""
-    notify = progress or (lambda device, message: None)
+    notify: Progress = progress or (lambda device, message: None)
     services = [s for s in inventory.services if s.device in targets]
     # Planned before any session: a service kind without verify_targets fails here, loudly.
     plans = {s.name: plan_service(s, inventory) for s in services}
-    by_device: dict[str, list] = {}
+    by_device: dict[str, list[Any]] = {}
     for service in services:
         by_device.setdefault(service.device, []).append(service)
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="cgverify") as pool:
@@ -115,8 +122,8 @@ def verify(inventory, targets: dict[str, Target], credentials: Credentials, *, c
     return VerifyReport(sorted((r for results in done.values() for r in results), key=lambda r: order[r.service]))
 
 
-def _verify_device(target: Target, services: list, plans: dict[str, list[Step]], credentials: Credentials, count: int,
-                   timeout: float, notify) -> list[ServiceResult]:
+def _verify_device(target: Target, services: list[Any], plans: dict[str, list[Step]], credentials: Credentials, count: int,
+                   timeout: float, notify: Progress) -> list[ServiceResult]:
     results = [ServiceResult(s.name, s.device) for s in services]
     notify(target.name, "connecting")
     try:
@@ -130,7 +137,7 @@ def _verify_device(target: Target, services: list, plans: dict[str, list[Step]],
     else:
         current = 0
         try:
-            for current, (service, result) in enumerate(zip(services, results)):
+            for current, (service, result) in enumerate(zip(services, results)):  # noqa: B007 - the handler reads it
                 notify(target.name, f"verifying {service.name}")
                 for step in plans[service.name]:
                     result.steps.append(_ping(conn, target, step, count, timeout))
@@ -150,7 +157,7 @@ def _verify_device(target: Target, services: list, plans: dict[str, list[Step]],
     return results
 
 
-def _ping(conn, target: Target, step: Step, count: int, timeout: float) -> StepResult:
+def _ping(conn: BaseConnection, target: Target, step: Step, count: int, timeout: float) -> StepResult:
     platform = target.platform
     source = ""
     if step.source_interface:
@@ -160,8 +167,8 @@ def _ping(conn, target: Target, step: Step, count: int, timeout: float) -> StepR
     # Wait for the command's echo, then for this device's prompt. netmiko's default
     # (find_prompt before each command) can leave late prompts in the buffer that end the
     # next read before the ping output arrives: seen on the lab right after a push.
-    output = conn.send_command(command, expect_string=re.escape(conn.base_prompt) + r".*[>\]#]\s*$",
-                               cmd_verify=True, read_timeout=count * (timeout + 1) + 10)
+    output = str(conn.send_command(command, expect_string=re.escape(conn.base_prompt) + r".*[>\]#]\s*$",
+                                   cmd_verify=True, read_timeout=count * (timeout + 1) + 10))
     result = StepResult(step, command=command)
     try:
         result.stats = parse_ping(platform.verification.ping_parser, command, output)

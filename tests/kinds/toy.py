@@ -71,4 +71,5 @@ def lab(service: Any, inventory: Any) -> LabSide:
 
 
 KIND = ServiceKind(name="toy_beacon", model=ToyBeaconService, claims=claims, build=build, check=check,
-                   verify_targets=verify_targets, lab=lab, template_dir=Path(__file__).parent / "templates")
+                   verify_targets=verify_targets, lab=lab, template_dir=Path(__file__).parent / "templates",
+                   finding_codes={"toy-beacon-on-lan": "a toy beacon on the LAN it is meant to be reached from"})

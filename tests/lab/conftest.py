@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from configgen.lab import Lab, config_commands
+from configgen.lab import Lab
 from configgen.lab.dataplane import LabEnvironmentError, check_environment, sweep
+from tests.lab.pushlist import config_commands
 
 DATA = Path(__file__).parent / "data"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

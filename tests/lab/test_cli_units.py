@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from configgen.lab import build_plan, config_commands, ifnames
+from configgen.lab import build_plan, ifnames
 from configgen.lab.cli_cisco import CiscoSession
 from configgen.lab.cli_huawei import HuaweiSession
-from configgen.lab.device import RecordingBackend, SimDevice
+from configgen.lab.device import SimDevice
 from configgen.lab.intent import Route
+from tests.lab.backend import RecordingBackend
 from tests.lab.conftest import DATA, load
+from tests.lab.pushlist import config_commands
 
 CISCO_LINKS = {"GigabitEthernet0/0": "gi0_0", "GigabitEthernet0/1": "gi0_1"}
 HUAWEI_LINKS = {"GigabitEthernet0/0/0": "gi0_0_0", "GigabitEthernet0/0/1": "gi0_0_1"}
@@ -60,7 +62,7 @@ def test_cisco_config_drives_desired_state_and_negation():
 def test_cisco_replaces_single_valued_settings():
     dev, s = cisco()
     run(s, "conf t", "interface Tunnel0", "tunnel destination 198.51.100.99", "tunnel destination 211.137.63.13")
-    assert [l for l in dev.running.lines() if "destination" in l] == [" tunnel destination 211.137.63.13"]
+    assert [line for line in dev.running.lines() if "destination" in line] == [" tunnel destination 211.137.63.13"]
 
 
 def test_cisco_nat_needs_inside_outside_and_acl():

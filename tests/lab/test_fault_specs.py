@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from configgen.lab.device import Fault, parse_faults
+from configgen.lab.faults import Fault, parse_faults
 
 DEVICES = {"r1": object(), "r2": object()}
 

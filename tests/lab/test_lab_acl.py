@@ -48,7 +48,8 @@ def test_unreadable_cisco_entries_are_left_out(line):
 
 def test_vendor_defaults_at_the_end_of_the_acl():
     """IOS: implicit deny; VRP traffic-filter: what matches no rule passes."""
-    from configgen.lab.device import RecordingBackend, SimDevice
+    from configgen.lab.device import SimDevice
+    from tests.lab.backend import RecordingBackend
     from configgen.lab.sshsim import new_session
 
     def filters(vendor, os, lines):

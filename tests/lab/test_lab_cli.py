@@ -11,8 +11,8 @@ import sys
 from netmiko import ConnectHandler
 
 from configgen import api
-from configgen.lab import config_commands
 from tests.lab.conftest import require_lab
+from tests.lab.pushlist import config_commands
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EXAMPLE = os.path.join(ROOT, "inventories", "hubei-gprs-vpn.yaml")

@@ -11,7 +11,6 @@ import stat
 import pytest
 
 from configgen.cli import main
-from configgen.push.diff import parse
 from tests.push.test_push_lab import THREE_OS, LabRun
 
 DEVICES = ("wh-logistics-ce", "wh-power-ce", "wh-water-ce")

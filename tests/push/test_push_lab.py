@@ -213,7 +213,8 @@ def test_broken_route_fails_verify_at_its_segment(gprs, tmp_path):
     assert gprs.push().ok
     with ConnectHandler(**gprs.lab.netmiko_params("wh-logistics-ce")) as conn:
         conn.send_config_set(["no ip route 211.137.63.13 255.255.255.255 10.166.0.1"])
-    inventory, configs = gprs.variant(tmp_path, [("server: 172.16.20.20", "server: 172.16.20.20\n    verify_terminal: 10.166.14.10")])
+    inventory, configs = gprs.variant(tmp_path, [("server: 172.16.20.20",
+                                                  "server: 172.16.20.20\n    verify_terminal: 10.166.14.10")])
     with ConnectHandler(**gprs.lab.netmiko_params("wh-water-ce")) as conn:
         conn.send_config_set(["undo ip route-static 10.166.14.0 255.255.255.0 Tunnel0/0/1"])
     report = verify(inventory, gprs.targets, gprs.credentials, **FAST)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
+from typing import Iterator
 
 # IOS `description` takes up to 240 characters, AR VRP 242 (docs/references.md §6): stay below both.
 MAX_TEXT = 200
@@ -70,7 +71,8 @@ def assert_values_safe(value: object, where: str = "values") -> None:
     platform table) are not inventory data and are not walked.
     """
     if _has_unsafe(value):
-        path, text = _unsafe_path(value)  # the slow walk, only to name the field
+        found = _unsafe_path(value)  # the slow walk, only to name the field
+        path, text = found if found is not None else ([], "")
         raise ValueError(f"refusing to render {where}{''.join(reversed(path))}={text!r}: "
                          "it contains a control character")
 
@@ -78,7 +80,7 @@ def assert_values_safe(value: object, where: str = "values") -> None:
 _ATOMS = (int, float, bool, type(None), ipaddress.IPv4Address, ipaddress.IPv4Interface, ipaddress.IPv4Network)
 
 
-def _children(value: object):
+def _children(value: object) -> Iterator[tuple[str, object]] | None:
     """(step, child) pairs of a container or dataclass, or None for a leaf."""
     if isinstance(value, dict):
         return ((f".{key}", item) for key, item in value.items())

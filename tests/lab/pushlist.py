@@ -1,4 +1,5 @@
-"""Rendered config file -> the command list netmiko's `send_config_set` sends.
+"""Test helper: a rendered config file -> the command list netmiko's `send_config_set` sends
+(the lab tests load a whole rendered file onto a simulated router; configgen push sends a diff).
 
 Drops what only belongs in a file (Cisco `!`/`end`, Huawei `#`/`return`, VRP8 `commit`,
 which netmiko's `commit()` sends itself) and, for Huawei, closes each view with `quit`

@@ -122,7 +122,7 @@ def prefix_conflicts(entries: Iterable[tuple[str, str, Any]]) -> Iterator[Confli
             reach = end
 
 
-def _conflict(a: tuple, b: tuple, lo: int, hi: int, width: int) -> Conflict:
+def _conflict(a: tuple[Any, ...], b: tuple[Any, ...], lo: int, hi: int, width: int) -> Conflict:
     a, b = DialEntry._make(a), DialEntry._make(b)
     shorter, longer = (a, b) if len(a.first) <= len(b.first) else (b, a)
     length = len(longer.first)
