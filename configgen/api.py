@@ -274,15 +274,16 @@ class Reach:
 
 
 def targets(inventory: Inventory, devices: Collection[str] | None = None,
-            access: Access = Access()) -> dict[str, Target]:
+            access: Access = Access(), rendered: Collection[str] | None = None) -> dict[str, Target]:
     """The devices to reach (default: every device configgen renders a configuration for),
     in name order. InputError for an unknown device, one with nothing rendered, or a
-    connection file that cannot be read."""
+    connection file that cannot be read. `rendered`: the devices render produced configs
+    for (`RenderResult.configs`), so they need not be built again to be known."""
     from configgen.push.targets import HostKeys, read_connection_file, resolve_targets
 
     connections = read_connection_file(access.connections) if access.connections else None
     host_keys = HostKeys(Path(access.known_hosts).expanduser(), access.accept_new_host_keys)
-    return resolve_targets(inventory, list(devices) if devices else None, connections, host_keys)
+    return resolve_targets(inventory, list(devices) if devices else None, connections, host_keys, rendered)
 
 
 def credentials(inventory: Inventory, devices: Collection[str], access: Access = Access()) -> Credentials:
@@ -297,9 +298,10 @@ def credentials(inventory: Inventory, devices: Collection[str], access: Access =
     return load_credentials(list(devices), login, interactive=access.interactive, namesakes=inventory.devices)
 
 
-def reach(inventory: Inventory, devices: Collection[str] | None = None, access: Access = Access()) -> Reach:
+def reach(inventory: Inventory, devices: Collection[str] | None = None, access: Access = Access(),
+          rendered: Collection[str] | None = None) -> Reach:
     """`targets` and their `credentials`."""
-    found = targets(inventory, devices, access)
+    found = targets(inventory, devices, access, rendered)
     return Reach(found, credentials(inventory, list(found), access))
 
 
@@ -387,7 +389,7 @@ def push(paths: Paths, *, devices: Collection[str] | None = None, template_dir: 
     rendered = _rendered_for_push(paths, template_dir, False)
     if not rendered.checked.ok:
         return PushResult(rendered)
-    return push_rendered(rendered, reach(rendered.checked.inventory, devices, access), dry_run=dry_run,
+    return push_rendered(rendered, reach(rendered.checked.inventory, devices, access, rendered.configs), dry_run=dry_run,
                          workers=workers, backup_dir=backup_dir, line_timeout=line_timeout, progress=progress)
 
 
@@ -439,7 +441,7 @@ def verify(paths: Paths, *, devices: Collection[str] | None = None, template_dir
     rendered = _rendered_for_push(paths, template_dir, False)
     if not rendered.checked.ok:
         return VerifyResult(rendered)
-    return verify_rendered(rendered, reach(rendered.checked.inventory, devices, access), count=count,
+    return verify_rendered(rendered, reach(rendered.checked.inventory, devices, access, rendered.configs), count=count,
                            timeout=timeout, workers=workers, progress=progress)
 
 
@@ -463,7 +465,7 @@ def deploy(paths: Paths, *, devices: Collection[str] | None = None, template_dir
     rendered = _rendered_for_push(paths, template_dir, False)
     if not rendered.checked.ok:
         return DeployResult(rendered)
-    return deploy_rendered(rendered, reach(rendered.checked.inventory, devices, access), workers=workers,
+    return deploy_rendered(rendered, reach(rendered.checked.inventory, devices, access, rendered.configs), workers=workers,
                            backup_dir=backup_dir, count=count, timeout=timeout, line_timeout=line_timeout,
                            progress=progress)
 

@@ -81,7 +81,7 @@ def _prepare(args: argparse.Namespace) -> tuple[RenderResult, Reach] | int:
     if isinstance(result, int):
         return result
     try:
-        reached = api.reach(result.checked.inventory, args.device, _access(args))
+        reached = api.reach(result.checked.inventory, args.device, _access(args), rendered=result.configs)
     except CredentialsError as exc:
         return fail(args, "input", str(exc))
     return result, reached
@@ -244,7 +244,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     inventory = result.checked.inventory
     if Path(args.running).expanduser().is_file() and len(set(args.device or ())) != 1:
         return fail(args, "usage", f"--running {args.running} is one file: name its device with one --device")
-    running = _running_configs(args, select_devices(inventory, args.device))
+    running = _running_configs(args, select_devices(inventory, args.device, rendered=result.configs))
     report = plan_offline(inventory, result.configs, running)
     _emit_push_report(args, report)
     return EXIT_OK if report.ok else EXIT_FINDINGS

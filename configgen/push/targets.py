@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,11 +133,12 @@ def _check_entry(path: str | Path, name: str, entry: object) -> None:
 
 
 def resolve_targets(inventory: Inventory, names: list[str] | None = None, connections: ConnectionFile | None = None,
-                    host_keys: HostKeys | None = None) -> dict[str, Target]:
+                    host_keys: HostKeys | None = None, rendered: Collection[str] | None = None) -> dict[str, Target]:
     """Targets for `names` (default: every device configgen renders a configuration for:
     devices with services and PBX gateways alike), in name order. A named device that is
-    unknown, or has nothing rendered, is an InputError."""
-    wanted = select_devices(inventory, names)
+    unknown, or has nothing rendered, is an InputError. `rendered`: the devices render
+    produced configs for (`RenderResult.configs`), see `select_devices`."""
+    wanted = select_devices(inventory, names, rendered)
     targets = {}
     for name in wanted:
         device = inventory.devices[name]
@@ -158,19 +160,23 @@ def resolve_targets(inventory: Inventory, names: list[str] | None = None, connec
     return targets
 
 
-def select_devices(inventory: Inventory, names: list[str] | None = None) -> list[str]:
+def select_devices(inventory: Inventory, names: list[str] | None = None,
+                   rendered: Collection[str] | None = None) -> list[str]:
     """`names` checked (InputError for a device unknown or with nothing rendered), or every
     device configgen renders a configuration for; in name order. What push, verify, diff
-    and rollback act on."""
-    from configgen.render import build_device_configs
+    and rollback act on. `rendered`: the devices render produced configs for; without
+    it, the devices render would build."""
+    if rendered is None:
+        from configgen.render import build_device_configs
 
-    rendered = set(build_device_configs(inventory))
+        rendered = build_device_configs(inventory)
+    produced = set(rendered)
     if not names:
-        return sorted(rendered)
+        return sorted(produced)
     unknown = sorted(set(names) - set(inventory.devices))
     if unknown:
         raise InputError(f"unknown device(s): {', '.join(unknown)}")
-    empty = sorted(set(names) - rendered)
+    empty = sorted(set(names) - produced)
     if empty:
         raise InputError(f"nothing rendered for device(s) {', '.join(empty)}: no service or PBX gateway "
                          "of the inventory is on them, so there is nothing to push or verify")
