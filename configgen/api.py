@@ -415,6 +415,10 @@ def _push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = Fa
     inventory = rendered.checked.inventory
     over_netconf = {name for name in reached.targets if inventory.devices[name].transport == "netconf"}
     over_ssh = {name: target for name, target in reached.targets.items() if name not in over_netconf}
+    if over_netconf:
+        from configgen.netconf.fetch import require_ncclient
+
+        require_ncclient()   # before any device, CLI ones included, is touched
     report = push_devices(inventory, rendered.configs, over_ssh, reached.credentials,
                           dry_run=dry_run, workers=workers, progress=progress, line_timeout=line_timeout,
                           backup_dir=backup_dir)

@@ -20,12 +20,22 @@ from pathlib import Path
 from typing import Iterator
 
 from configgen.fileio import write_all_atomic
+from configgen.findings import InputError
 
 HANDLERS = {"huawei-vrp8": "huaweiyang", "cisco-iosxe-native": "default"}
 # A module name a device announces becomes a file name: nothing else is accepted.
 MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,127}")
 _DEPENDENCY = re.compile(r"^\s*(?:import|include)\s+\"?([A-Za-z_][A-Za-z0-9_.-]*)", re.M)
 MAX_MODULES = 5000          # a device announcing more is refused, not followed
+
+
+def require_ncclient() -> None:
+    """InputError (exit 2) before anything is sent when the netconf extra is not installed."""
+    try:
+        import ncclient  # noqa: F401  (optional dependency: the netconf extra)
+    except ImportError as exc:
+        raise InputError("NETCONF (transport: netconf, yang fetch) needs ncclient: pip install "
+                         f"'configgen[netconf]' (docs/netconf.md): {exc}") from None
 
 
 class FetchError(Exception):
@@ -96,6 +106,7 @@ def fetch_models(host: str, port: int, username: str, password: str, known_hosts
                  out_dir: Path, *, timeout: float = 30.0) -> Fetched:
     """Every model the device serves, and its running configuration as baseline.xml, into
     `out_dir` (all files written together, or none)."""
+    require_ncclient()
     from ncclient.operations import RPCError
 
     try:
