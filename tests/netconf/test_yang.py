@@ -180,3 +180,11 @@ def test_every_bundled_router_a_netconf_family_could_carry_validates(yang_models
         assert yang_findings(inventory, {device: payload}, sets, yang_models) == [], device
         checked += 1
     assert checked >= 5
+
+
+def test_the_summary_does_not_claim_payloads_it_could_not_validate(yang_models, capsys):
+    only_huawei = yang_models / "huawei-vrp8-ne40e-8.22.0"
+    assert main(["check", str(EXAMPLE), "--yang", str(only_huawei)]) == 0
+    out = capsys.readouterr().out
+    assert "NETCONF payloads validate against the YANG models" not in out
+    assert "payloads with a model set validate" in out
