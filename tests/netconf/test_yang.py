@@ -188,3 +188,19 @@ def test_the_summary_does_not_claim_payloads_it_could_not_validate(yang_models, 
     out = capsys.readouterr().out
     assert "NETCONF payloads validate against the YANG models" not in out
     assert "payloads with a model set validate" in out
+
+
+def test_the_operator_settings_can_name_the_model_folder(yang_models, tmp_path, capsys):
+    """`operator.yang_models`, relative to the file naming it, stands in for --yang."""
+    inventory = tmp_path / "site" / "netconf.yaml"
+    inventory.parent.mkdir()
+    (tmp_path / "models").symlink_to(yang_models)
+    text = EXAMPLE.read_text().replace("  name: Hubei Mobile\n", "  name: Hubei Mobile\n  yang_models: ../models\n")
+    inventory.write_text(text)
+    assert main(["check", str(inventory)]) == 0
+    assert "NETCONF payloads validate against the YANG models" in capsys.readouterr().out
+    # a folder without models is the same usage error as `--yang` naming one
+    inventory.write_text(text.replace("../models", "../nowhere"))
+    assert main(["check", str(inventory)]) == 2
+    # --yang wins over the setting
+    assert main(["check", str(inventory), "--yang", str(yang_models)]) == 0
