@@ -81,6 +81,7 @@ class DeviceServer:
                 lines += 1
                 fault = claimed or self.device.current_fault()
                 if fault.drop_after_lines is not None and lines > fault.drop_after_lines:
+                    await loop.run_in_executor(self.executor, self.device.settle)
                     process.channel.get_connection().abort()
                     return
                 if fault.delay:
@@ -98,6 +99,8 @@ class DeviceServer:
                     break
         except (asyncssh.ConnectionLost, BrokenPipeError, ConnectionError):
             return
+        finally:
+            await loop.run_in_executor(self.executor, self.device.settle)   # what a lost session changed
         process.exit(0)
 
 
