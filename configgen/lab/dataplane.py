@@ -108,6 +108,7 @@ class Dataplane:
         self.forwarders: list[Forwarder] = []
         self._launcher: subprocess.Popen[str] | None = None
         self._launcher_lock = threading.Lock()
+        self._stopped = False
         self.devices: list[DeviceNamespace] = []
 
     def settle(self) -> None:
@@ -118,6 +119,7 @@ class Dataplane:
 
     def build(self) -> None:
         plan = self.plan
+        self._stopped = False
         for ns in plan.namespaces:
             _run(["ip", "netns", "add", ns])
             self.created.append(ns)
@@ -158,6 +160,8 @@ class Dataplane:
 
     def _ask_launcher(self, request: str) -> str:
         """One request to the forwarder launcher (configgen/lab/gre.py), its one-line answer."""
+        if self._stopped:
+            return "failed the lab is stopping"       # a late settle must not start a launcher again
         if self._launcher is None:
             # -I -S: the launcher needs the standard library only (no site packages, no PYTHONPATH).
             self._launcher = subprocess.Popen([sys.executable, "-I", "-S", gre.__file__, "--launcher"],
@@ -188,15 +192,17 @@ class Dataplane:
             raise LabError(f"refusing to run outside a lab namespace: {ns!r}")
 
     def teardown(self) -> None:
-        if self._launcher is not None:
-            # End of input: the launcher kills the forwarders still running, then exits.
-            try:
-                self._launcher.communicate(timeout=30)
-            except subprocess.TimeoutExpired:
-                self._launcher.kill()
-                self._launcher.wait()
-            self._launcher = None
-        self.forwarders.clear()
+        with self._launcher_lock:
+            self._stopped = True
+            if self._launcher is not None:
+                # End of input: the launcher kills the forwarders still running, then exits.
+                try:
+                    self._launcher.communicate(timeout=30)
+                except subprocess.TimeoutExpired:
+                    self._launcher.kill()
+                    self._launcher.wait()
+                self._launcher = None
+            self.forwarders.clear()
         for ns in reversed(self.created):
             remove_namespace(ns)
         self.created.clear()
