@@ -213,8 +213,8 @@ class DeviceNamespace:
 
     A change is held until the router settles (the session leaves configuration mode or
     ends, or any router pings), then applied as one `ip` batch: one `ip` process per
-    push instead of one per config line, and nothing can observe the namespace in between
-    but a ping, which settles first."""
+    push instead of one per config line. A ping settles every router first; other
+    traffic sees a session's changes once it left configuration mode (docs/lab.md)."""
 
     def __init__(self, dataplane: Dataplane, ns: str):
         self.dataplane, self.ns = dataplane, ns

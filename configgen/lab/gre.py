@@ -1,13 +1,15 @@
 """Userspace GRE (RFC 2784) between a TUN device and a raw IP-protocol-47 socket.
 
 The lab kernel has no GRE module (docs/references.md §8), so each tunnel end runs this
-forwarder inside its namespace. The lab starts one launcher (`python gre.py --launcher`)
-that forks a forwarder per tunnel end into its namespace when asked: a fork costs about a
-millisecond of CPU, where `ip netns exec` plus a new interpreter cost 10-20 ms per tunnel
-end during a push. `python -m configgen.lab.gre DEV LOCAL REMOTE` runs one forwarder in
-the current namespace. Packets the kernel routes into the TUN device leave as real GRE/IPv4 from LOCAL to
-REMOTE on the veth, and GRE from REMOTE arrives back on the TUN device. Sends without
-a route are dropped, like a router with no route to its tunnel destination.
+forwarder inside its namespace. Packets the kernel routes into the TUN device leave as
+real GRE/IPv4 from LOCAL to REMOTE on the veth, and GRE from REMOTE arrives back on the
+TUN device. Sends without a route are dropped, like a router with no route to its tunnel
+destination.
+
+The lab starts one launcher (`python gre.py --launcher`) that forks a forwarder per
+tunnel end into its namespace when asked: a fork costs about a millisecond of CPU, where
+`ip netns exec` plus a new interpreter cost 10-20 ms per tunnel end during a push.
+`python -m configgen.lab.gre DEV LOCAL REMOTE` runs one forwarder in the current namespace.
 """
 
 from __future__ import annotations
