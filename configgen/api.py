@@ -25,6 +25,7 @@ from configgen.netconf.devices import device_payloads
 from configgen.render import make_environment, render_inventory, template_location, write_configs
 
 if TYPE_CHECKING:
+    from configgen.netconf.push import Held
     from configgen.push.credentials import Credentials
     from configgen.push.engine import DeviceResult, PushReport
     from configgen.push.targets import Target
@@ -273,15 +274,16 @@ class Reach:
 
 
 def targets(inventory: Inventory, devices: Collection[str] | None = None,
-            access: Access = Access()) -> dict[str, Target]:
+            access: Access = Access(), rendered: Collection[str] | None = None) -> dict[str, Target]:
     """The devices to reach (default: every device configgen renders a configuration for),
     in name order. InputError for an unknown device, one with nothing rendered, or a
-    connection file that cannot be read."""
+    connection file that cannot be read. `rendered`: the devices render produced configs
+    for (`RenderResult.configs`), so they need not be built again to be known."""
     from configgen.push.targets import HostKeys, read_connection_file, resolve_targets
 
     connections = read_connection_file(access.connections) if access.connections else None
     host_keys = HostKeys(Path(access.known_hosts).expanduser(), access.accept_new_host_keys)
-    return resolve_targets(inventory, list(devices) if devices else None, connections, host_keys)
+    return resolve_targets(inventory, list(devices) if devices else None, connections, host_keys, rendered)
 
 
 def credentials(inventory: Inventory, devices: Collection[str], access: Access = Access()) -> Credentials:
@@ -296,9 +298,10 @@ def credentials(inventory: Inventory, devices: Collection[str], access: Access =
     return load_credentials(list(devices), login, interactive=access.interactive, namesakes=inventory.devices)
 
 
-def reach(inventory: Inventory, devices: Collection[str] | None = None, access: Access = Access()) -> Reach:
+def reach(inventory: Inventory, devices: Collection[str] | None = None, access: Access = Access(),
+          rendered: Collection[str] | None = None) -> Reach:
     """`targets` and their `credentials`."""
-    found = targets(inventory, devices, access)
+    found = targets(inventory, devices, access, rendered)
     return Reach(found, credentials(inventory, list(found), access))
 
 
@@ -363,10 +366,14 @@ class DeployResult:
     push: PushReport | None = None
     verify: VerifyReport | None = None
     devices: dict[str, DeviceDeployment] = field(default_factory=dict)
+    # NETCONF devices whose commit waited for the pings and was then kept or rolled back:
+    # their push results (in `push`) say which.
+    settled: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.stage == "verify" and self.verify is not None and self.verify.ok
+        return (self.stage == "verify" and self.verify is not None and self.verify.ok
+                and (self.push is None or self.push.ok))
 
 
 def _rendered_for_push(paths: Paths, template_dir: str | Path | None, freeze_gc: bool) -> RenderResult:
@@ -382,7 +389,7 @@ def push(paths: Paths, *, devices: Collection[str] | None = None, template_dir: 
     rendered = _rendered_for_push(paths, template_dir, False)
     if not rendered.checked.ok:
         return PushResult(rendered)
-    return push_rendered(rendered, reach(rendered.checked.inventory, devices, access), dry_run=dry_run,
+    return push_rendered(rendered, reach(rendered.checked.inventory, devices, access, rendered.configs), dry_run=dry_run,
                          workers=workers, backup_dir=backup_dir, line_timeout=line_timeout, progress=progress)
 
 
@@ -392,6 +399,17 @@ def push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = Fal
     """Push `rendered.configs` to `reached.targets` (`rendered` must have no errors): CLI
     devices through netmiko, `transport: netconf` devices their YANG payload through
     ncclient (configgen.netconf.push); one report."""
+    return _push_rendered(rendered, reached, dry_run=dry_run, workers=workers, backup_dir=backup_dir,
+                          line_timeout=line_timeout, progress=progress)[0]
+
+
+def _push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = False, workers: int = 4,
+                   backup_dir: str | Path | None = None, line_timeout: float = 30.0,
+                   progress: DeviceProgress | None = None, hold: bool = False,
+                   confirm_timeout: int | None = None) -> tuple[PushResult, dict[str, Held]]:
+    """push_rendered; with `hold`, NETCONF devices stop after their commit, and the second
+    value maps each such device to its configgen.netconf.push.Held (settled by the caller).
+    `confirm_timeout`: a Huawei confirmed commit's (default netconf.push.CONFIRM_TIMEOUT)."""
     from configgen.push.engine import push_devices
 
     inventory = rendered.checked.inventory
@@ -400,14 +418,20 @@ def push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = Fal
     report = push_devices(inventory, rendered.configs, over_ssh, reached.credentials,
                           dry_run=dry_run, workers=workers, progress=progress, line_timeout=line_timeout,
                           backup_dir=backup_dir)
+    held: dict[str, Held] = {}
     if over_netconf:
         from configgen.netconf.push import push_devices as push_netconf  # ncclient: the netconf extra
 
-        netconf_results = push_netconf(inventory, device_payloads(inventory, over_netconf),
-                                       {name: reached.targets[name] for name in over_netconf}, reached.credentials,
-                                       dry_run=dry_run, workers=workers)
+        netconf_results, held = push_netconf(inventory, device_payloads(inventory, over_netconf),
+                                             {name: reached.targets[name] for name in over_netconf},
+                                             reached.credentials, dry_run=dry_run, workers=workers, hold=True,
+                                             confirm_timeout=confirm_timeout)
+        if not hold:
+            for waiting in held.values():
+                waiting.settle(None)
+            held = {}
         report.results = sorted(report.results + netconf_results, key=lambda r: r.device)
-    return PushResult(rendered, report)
+    return PushResult(rendered, report), held
 
 
 def verify(paths: Paths, *, devices: Collection[str] | None = None, template_dir: str | Path | None = None,
@@ -417,7 +441,7 @@ def verify(paths: Paths, *, devices: Collection[str] | None = None, template_dir
     rendered = _rendered_for_push(paths, template_dir, False)
     if not rendered.checked.ok:
         return VerifyResult(rendered)
-    return verify_rendered(rendered, reach(rendered.checked.inventory, devices, access), count=count,
+    return verify_rendered(rendered, reach(rendered.checked.inventory, devices, access, rendered.configs), count=count,
                            timeout=timeout, workers=workers, progress=progress)
 
 
@@ -441,9 +465,27 @@ def deploy(paths: Paths, *, devices: Collection[str] | None = None, template_dir
     rendered = _rendered_for_push(paths, template_dir, False)
     if not rendered.checked.ok:
         return DeployResult(rendered)
-    return deploy_rendered(rendered, reach(rendered.checked.inventory, devices, access), workers=workers,
+    return deploy_rendered(rendered, reach(rendered.checked.inventory, devices, access, rendered.configs), workers=workers,
                            backup_dir=backup_dir, count=count, timeout=timeout, line_timeout=line_timeout,
                            progress=progress)
+
+
+def _confirm_timeout(rendered: RenderResult, reached: Reach, count: int, timeout: float, workers: int) -> int:
+    """A Huawei confirmed commit must outlast deploy's pings, or the device rolls a good
+    change back by itself: the default timeout plus the pings' worst case (every device's
+    login and every ping running out its timeout, `workers` devices at a time)."""
+    from math import ceil
+
+    from configgen.netconf.push import CONFIRM_TIMEOUT
+    from configgen.verify.plan import plan_service
+
+    inventory = rendered.checked.inventory
+    steps = {name: 0 for name in reached.targets}
+    for service in inventory.services:
+        if service.device in steps:
+            steps[service.device] += len(plan_service(service, inventory))
+    per_device = 30 + max(steps.values(), default=0) * count * (timeout + 1)   # login + pings
+    return CONFIRM_TIMEOUT + ceil(ceil(len(steps) / max(1, workers)) * per_device)
 
 
 def deploy_rendered(rendered: RenderResult, reached: Reach, *, workers: int = 4,
@@ -454,17 +496,33 @@ def deploy_rendered(rendered: RenderResult, reached: Reach, *, workers: int = 4,
     """Push, then verify only when every device's push succeeded. `after_push` sees the
     push result before any ping is sent (the CLI prints it there); `verify_progress`
     (default `progress`) follows the pings."""
-    pushed = push_rendered(rendered, reached, workers=workers, backup_dir=backup_dir, line_timeout=line_timeout,
-                           progress=progress)
+    pushed, held = _push_rendered(rendered, reached, workers=workers, backup_dir=backup_dir,
+                                  line_timeout=line_timeout, progress=progress, hold=True,
+                                  confirm_timeout=_confirm_timeout(rendered, reached, count, timeout, workers))
     if after_push is not None:
         after_push(pushed)
     result = DeployResult(rendered, "push", pushed.report,
-                          devices={name: DeviceDeployment(name, device) for name, device in pushed.devices.items()})
+                          devices={name: DeviceDeployment(name, device) for name, device in pushed.devices.items()},
+                          settled=sorted(held))
     if not pushed.ok:
+        # Nothing is verified: a NETCONF device's change waiting for its pings is undone.
+        for waiting in held.values():
+            waiting.settle("not kept: another device's push failed, so the verification pings did not run")
         return result
-    verified = verify_rendered(rendered, reached, count=count, timeout=timeout, workers=workers,
-                               progress=verify_progress or progress)
+    try:
+        verified = verify_rendered(rendered, reached, count=count, timeout=timeout, workers=workers,
+                                   progress=verify_progress or progress)
+    except BaseException:
+        for waiting in held.values():
+            waiting.settle("not kept: the verification did not complete")
+        raise
     result.stage, result.verify = "verify", verified.report
     for name, device in verified.devices.items():
         result.devices[name].verify = device
+    # A NETCONF device keeps its change only when its own services' pings all passed
+    # (Huawei: the confirming commit; IOS-XE: save-config), else it is rolled back.
+    for name, waiting in held.items():
+        failed = [s.service for s in verified.devices[name].services if not s.ok]
+        waiting.settle(None if not failed else "rolled back: the verification pings failed for "
+                       + ", ".join(failed))
     return result

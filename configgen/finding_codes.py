@@ -120,6 +120,10 @@ class UnknownFindingCode(Exception):
 def is_known(code: str) -> bool:
     if code in CODES:
         return True
+    from configgen import kinds    # a kind registered from outside configgen lists its own codes
+
+    if any(code in kind.finding_codes for kind in kinds.loaded()):
+        return True
     from pydantic_core.core_schema import ErrorType   # only when checking: tests, never a user's run
     import typing
 

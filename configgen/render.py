@@ -18,26 +18,22 @@ import threading
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Iterator
+from typing import Any, Callable, Collection, Iterable, Iterator, cast
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from configgen import kinds
 from configgen.findings import InputError
 from configgen.inventory.text import assert_values_safe
 from configgen.fileio import write_all_atomic
 from configgen.inventory import Inventory
 from configgen.platforms import platform_for
-from configgen.services import gprs_vpn, internet_line, pbx
+from configgen.services import pbx
 from configgen.services.model import Contribution, DeviceConfig
 
-# service kind -> build(service, device, platform, inventory) -> Contribution
-SERVICE_BUILDERS: dict[str, Callable] = {
-    "gprs_vpn": gprs_vpn.build,
-    "internet_line": internet_line.build,
-}
-
-
+# Each `services:` entry is built by its kind's `build` (configgen.kinds).
 # Contributions that do not come from `services:` entries (PBX gateways under `vpmn:`):
 # each returns (device name, Contribution) pairs.
 INVENTORY_WIDE_BUILDERS: list[Callable[[Inventory], Iterable[tuple[str, Contribution]]]] = [
@@ -68,12 +64,12 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     _MAX_NUMBER_BITS = 4096
     _UNBOUNDED_STR_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs", "format", "format_map"})
 
-    def is_safe_attribute(self, obj, attr: str, value) -> bool:
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if isinstance(obj, str) and attr in self._UNBOUNDED_STR_METHODS:
             return False       # pads to any width; the bounded `format` filter does the job
         return self._remembered_verdict(obj, attr, value)
 
-    def call_binop(self, context, operator, left, right):
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and _is_int(left) and _is_int(right) and abs(left) > 1 \
                 and right * max(abs(left).bit_length(), 1) > self._MAX_NUMBER_BITS:
             raise SecurityError(f"{left} ** {right} is a number too large for a configuration")
@@ -89,18 +85,18 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             _check_widths(left)
         return super().call_binop(context, operator, left, right)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._verdicts: dict[tuple[type, str], bool] = {}
+        self._verdicts: dict[tuple[type[Any], str], bool] = {}
 
-    def wrap_str_format(self, value):
+    def wrap_str_format(self, value: Any) -> Any:
         # Jinja hands `'{:>20}'.format` to its own sandboxed formatter: bound the widths first.
         wrapped = super().wrap_str_format(value)
         if wrapped is not None:
             _check_widths(value.__self__)
         return wrapped
 
-    def _remembered_verdict(self, obj, attr: str, value) -> bool:
+    def _remembered_verdict(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)
         verdict = self._verdicts.get(key)
         if verdict is None:
@@ -123,20 +119,20 @@ def _check_widths(text: str) -> None:
             raise SecurityError(f"a format width above {_MAX_WIDTH:,} ({match.group(0)[:40]})")
 
 
-def _bounded_format(value, *args, **kwargs):
+def _bounded_format(value: Any, *args: Any, **kwargs: Any) -> str:
     _check_widths(str(value))
     return jinja2.filters.do_format(value, *args, **kwargs)
 
 
-def _bounded_width(original):
-    def bounded(value, width=80, *args, **kwargs):
+def _bounded_width(original: Callable[..., str]) -> Callable[..., str]:
+    def bounded(value: Any, width: Any = 80, *args: Any, **kwargs: Any) -> str:
         if _is_int(width) and width > _MAX_WIDTH:
             raise SecurityError(f"a width above {_MAX_WIDTH:,}")
         return original(value, width, *args, **kwargs)
     return bounded
 
 
-def _is_int(value) -> bool:
+def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -149,6 +145,8 @@ def make_environment(template_dir: str | Path | None = None) -> jinja2.Environme
                              + ("not a directory" if Path(template_dir).exists() else "no such directory"))
         loaders.append(jinja2.FileSystemLoader(str(template_dir)))
     loaders.append(jinja2.FileSystemLoader(str(bundled_template_dir())))
+    # A kind registered from outside configgen may bring its own templates (configgen.kinds).
+    loaders += [jinja2.FileSystemLoader(str(kind.template_dir)) for kind in kinds.loaded() if kind.template_dir]
     env = _Sandbox(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,   # a misspelt value is an error, never an empty string
@@ -166,9 +164,10 @@ def make_environment(template_dir: str | Path | None = None) -> jinja2.Environme
     return env
 
 
-def build_device_configs(inventory: Inventory) -> dict[str, DeviceConfig]:
-    """Merge every service's contribution into one DeviceConfig per device.
-    Expects a validated inventory (render refuses to run otherwise)."""
+def build_device_configs(inventory: Inventory, only: Collection[str] | None = None) -> dict[str, DeviceConfig]:
+    """Merge every service's contribution into one DeviceConfig per device (only the
+    devices named in `only`, when given). Expects a validated inventory (render refuses
+    to run otherwise)."""
     configs: dict[str, DeviceConfig] = {}
 
     def config_for(name: str) -> DeviceConfig:
@@ -178,12 +177,16 @@ def build_device_configs(inventory: Inventory) -> dict[str, DeviceConfig]:
         return configs[name]
 
     for service in inventory.services:
+        if only is not None and service.device not in only:
+            continue
         config = config_for(service.device)
-        builder = SERVICE_BUILDERS[service.kind]
-        config.add(builder(service, inventory.devices[service.device], config.platform, inventory))
+        contribution = kinds.of(service).build(service, inventory.devices[service.device], config.platform, inventory)
+        contribution.owner = service.name
+        config.add(contribution)
     for builder in INVENTORY_WIDE_BUILDERS:
         for device_name, contribution in builder(inventory):
-            config_for(device_name).add(contribution)
+            if only is None or device_name in only:
+                config_for(device_name).add(contribution)
     return configs
 
 
@@ -191,7 +194,7 @@ class TemplateFailure(jinja2.TemplateRuntimeError):
     """A template raised a Python error while rendering (a division by zero, a wrong
     type): the template's file and line, never a traceback."""
 
-    def __init__(self, file: str, line: int | None, reason: str):
+    def __init__(self, file: str, line: int | None, reason: str) -> None:
         super().__init__(_located(file, line, reason))
         self.file, self.line, self.reason = file, line, reason
 
@@ -203,7 +206,8 @@ def _located(file: str, line: int | None, reason: str) -> str:
 def template_location(exc: BaseException) -> tuple[str, int | None]:
     """Where a rendering error happened: (template file, line) of its innermost template frame."""
     if hasattr(exc, "file") and hasattr(exc, "reason"):
-        return exc.file, exc.line
+        located = cast(Any, exc)     # TemplateFailure, or an error render_device located
+        return located.file, located.line
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
     return (frames[-1].filename, frames[-1].lineno) if frames else ("<templates>", None)
 
@@ -229,7 +233,7 @@ def _deadline(seconds: float) -> Iterator[None]:
         yield
         return
 
-    def expire(signum, frame):
+    def expire(signum: int, frame: Any) -> None:
         raise _OutOfTime()
 
     previous = signal.signal(signal.SIGALRM, expire)
@@ -263,8 +267,9 @@ def render_device(config: DeviceConfig, env: jinja2.Environment) -> str:
         raise                              # already names its file and line
     except jinja2.TemplateRuntimeError as exc:
         file, line = template_location(exc)
-        exc.file, exc.line, exc.reason = file, line, str(exc).rstrip(".")
-        exc.args = (_located(file, line, exc.reason),)
+        located = cast(Any, exc)     # Jinja's error keeps its type and gains where it happened
+        located.file, located.line, located.reason = file, line, str(exc).rstrip(".")
+        exc.args = (_located(file, line, located.reason),)
         raise
     except _OutOfTime as exc:
         file, line = template_location(exc)
@@ -275,16 +280,31 @@ def render_device(config: DeviceConfig, env: jinja2.Environment) -> str:
         raise TemplateFailure(file, line, f"{type(exc).__name__}: {exc}") from None
 
 
+class RenderedConfig(str):
+    """A device's configuration text that also carries what render knows about it and
+    push needs (configgen.push.ownership): the route labels and the owners (services,
+    PBXs) rendered into it. Text everywhere else: written, compared, printed as is."""
+
+    route_labels: frozenset[str]
+    owners: frozenset[str]
+
+    def __new__(cls, text: str, route_labels: Iterable[str] = (), owners: Iterable[str] = ()) -> RenderedConfig:
+        rendered = super().__new__(cls, text)
+        rendered.route_labels, rendered.owners = frozenset(route_labels), frozenset(owners)
+        return rendered
+
+
 def render_inventory(inventory: Inventory, template_dir: str | Path | None = None,
                      progress: Callable[[int, int], None] | None = None,
                      only: Collection[str] | None = None) -> dict[str, str]:
     """Device name -> configuration text, for every device that carries a service
-    (or only those named in `only`). `progress(done, total)` after each device."""
+    (or only those named in `only`). `progress(done, total)` after each device. Each
+    text is a `RenderedConfig`: push reads the route labels and owners it carries."""
     env = make_environment(template_dir)
-    configs = sorted(item for item in build_device_configs(inventory).items() if only is None or item[0] in only)
-    rendered = {}
+    configs = sorted(build_device_configs(inventory, only).items())
+    rendered: dict[str, str] = {}
     for done, (name, config) in enumerate(configs, 1):
-        rendered[name] = render_device(config, env)
+        rendered[name] = RenderedConfig(render_device(config, env), config.route_labels, config.owners)
         if progress:
             progress(done, len(configs))
     return rendered

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from configgen.checks.ipplan import not_a_host
+from configgen.services.ipplan import not_a_host
 from configgen.findings import Finding, Places, repeated
 from configgen.inventory import Inventory
 from configgen.inventory.ranges import Conflict, DialEntry, NumberRange, prefix_conflicts

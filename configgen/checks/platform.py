@@ -8,8 +8,9 @@ documented form for is refused here, never rendered as a guess.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
+from configgen import kinds
 from configgen.findings import Finding
 from configgen.inventory.types import NAME
 from configgen.platforms import Platform, platform_for
@@ -21,15 +22,13 @@ FEATURE_NAMES = {
 }
 
 
-def needed_features(service) -> list[str]:
-    """The platform features a service's rendering depends on, in the order findings name them."""
-    if service.kind != "internet_line":
-        return []
-    features = ["nat"] if service.nat or service.static_nat else []
-    return features + ["inbound_filter", "rate_limit"]   # every internet line has both
+def needed_features(service: Any) -> list[str]:
+    """The platform features a service's rendering depends on, in the order findings name
+    them (its kind's `features`)."""
+    return kinds.of(service).features(service)
 
 
-def check(inventory) -> Iterable[Finding]:
+def check(inventory: Any) -> Iterable[Finding]:
     sources = inventory.sources
     for name, device in inventory.devices.items():
         yield from _hostname(sources, name, device, platform_for(device))
@@ -54,7 +53,7 @@ def check(inventory) -> Iterable[Finding]:
             yield from _lengths(inventory, service, device, platform, path)
 
 
-def _hostname(sources, name: str, device, platform: Platform) -> Iterator[Finding]:
+def _hostname(sources: Any, name: str, device: Any, platform: Platform) -> Iterator[Finding]:
     hostname = device.hostname or name
     if not NAME.fullmatch(hostname):
         return                       # not a name at all: the schema's `invalid-name` says so
@@ -68,16 +67,11 @@ def _hostname(sources, name: str, device, platform: Platform) -> Iterator[Findin
         yield sources.finding(path, f"{what} {hostname!r} has {len(hostname)} characters; {platform.family} "
                                     f"allows at most {limits.hostname_max}", code="hostname-rule")
 
-def _lengths(inventory, service, device, platform: Platform, path) -> Iterator[Finding]:
+def _lengths(inventory: Any, service: Any, device: Any, platform: Platform, path: tuple[Any, ...]) -> Iterator[Finding]:
     """Descriptions and labels as they will be rendered (owner marker included) against the
     family's limits. The service's own builder makes them: one recipe, no copy here."""
-    from configgen.render import SERVICE_BUILDERS  # here, not at the top: render imports the checks
-
-    builder = SERVICE_BUILDERS.get(service.kind)
-    if builder is None:
-        return
     try:
-        contribution = builder(service, device, platform, inventory)
+        contribution = kinds.of(service).build(service, device, platform, inventory)
     except (ValueError, TypeError, AttributeError):
         return                       # an entry broken otherwise has its own findings
     limits = platform.limits

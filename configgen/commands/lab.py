@@ -18,12 +18,15 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from configgen.commands.common import (Subcommands, print_findings, whole_number)
 from configgen.fileio import write_atomic
 from configgen.lab.faults import FAULT_KINDS, parse_faults
 from configgen.lab.runner import CONNECTIONS, STATE, serve
+
+if TYPE_CHECKING:
+    from configgen.inventory import Inventory
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 RUN_ROOT = Path("/run/configgen-lab")
@@ -45,6 +48,8 @@ def register(subparsers: Subcommands) -> None:
     up.add_argument("--connections", type=Path, help="also write the connection file here")
     up.add_argument("--base-port", type=whole_number(0, 65535, "20000", " (0: free ports)"), default=0,
                     help="first SSH port (default: free ports)")
+    up.add_argument("--yang", type=Path, metavar="DIR",
+                    help="YANG model sets (as for check --yang): devices with transport: netconf also serve NETCONF")
     up.add_argument("--foreground", action="store_true", help="run in this process until Ctrl-C")
     up.add_argument("--fault", action="append", default=[], metavar="DEVICE:KIND[=ARG]",
                     help=f"make a device misbehave (repeatable; KIND: {FAULT_KINDS}; "
@@ -94,7 +99,8 @@ def _state(run_dir: Path) -> dict[str, Any]:
 def _print_connections(doc: dict[str, Any], path: Path, password_from_env: bool) -> None:
     print(f"lab {doc['lab']} is up; connection file: {path}")
     for name, c in doc["devices"].items():
-        print(f"  {name:24} {c['device_type']:13} ssh -p {c['port']} {c['username']}@{c['host']}")
+        netconf = f"  (NETCONF on port {c['netconf_port']})" if c.get("netconf_port") else ""
+        print(f"  {name:24} {c['device_type']:13} ssh -p {c['port']} {c['username']}@{c['host']}{netconf}")
     where = "$CONFIGGEN_LAB_PASSWORD" if password_from_env else f"generated, in {path} (mode 0600)"
     print(f"password: {where}")
 
@@ -129,6 +135,11 @@ def cmd_up(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"configgen lab: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if args.yang is not None:
+        problem = _yang_problem(args.yang, inventory)
+        if problem:
+            print(f"configgen lab: {problem}", file=sys.stderr)
+            return EXIT_USAGE
     run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     prefix = _prefix(args.name)
     sweep(prefix + "-")      # leftovers of a crashed run of the same lab
@@ -139,7 +150,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         from configgen.lab.lab import Lab
 
         os.environ.update(env)
-        lab = Lab(inventory, prefix=prefix, base_port=args.base_port)
+        lab = Lab(inventory, prefix=prefix, base_port=args.base_port, yang=args.yang)
         write_atomic(run_dir / STATE, json.dumps({"pid": os.getpid(), "prefix": prefix}))
         serve(lab, run_dir, args.connections, on_ready=lambda lab: _print_connections(
             lab.connection_document(), run_dir / CONNECTIONS, password_from_env), faults=faults)
@@ -149,6 +160,8 @@ def cmd_up(args: argparse.Namespace) -> int:
            "--prefix", prefix, "--base-port", str(args.base_port)]
     if args.connections:
         cmd += ["--connections", str(args.connections)]
+    if args.yang is not None:
+        cmd += ["--yang", str(args.yang.resolve())]
     cmd += [f"--fault={spec}" for spec in args.fault]
     with open(run_dir / LOG, "ab") as log:
         proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
@@ -163,6 +176,24 @@ def cmd_up(args: argparse.Namespace) -> int:
         time.sleep(0.1)
     _print_connections(json.loads((run_dir / CONNECTIONS).read_text()), run_dir / CONNECTIONS, password_from_env)
     return EXIT_OK
+
+
+def _yang_problem(directory: Path, inventory: Inventory) -> str | None:
+    """Why `--yang DIR` cannot serve this inventory's NETCONF devices (None: it can)."""
+    from configgen.findings import InputError
+    from configgen.netconf.validate import model_sets
+    from configgen.platforms import platform_for
+
+    try:
+        sets = model_sets(directory)       # libyang missing, or a folder without usable models
+    except InputError as exc:
+        return str(exc)
+    missing = sorted(name for name, device in inventory.devices.items()
+                     if device.transport == "netconf" and platform_for(device).netconf_models not in sets)
+    if missing:
+        return (f"--yang {directory}: no model set for {', '.join(missing)} (transport: netconf); add the "
+                "vendor's set or leave --yang out")
+    return None
 
 
 def _stop(run_dir: Path, prefix: str) -> list[str]:

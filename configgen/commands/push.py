@@ -24,7 +24,7 @@ from configgen.commands.common import (EXIT_FINDINGS, EXIT_OK, Subcommands, add_
 from configgen.findings import InputError
 
 if TYPE_CHECKING:   # the commands import what they run only when they run
-    from configgen.api import Access, Reach, RenderResult
+    from configgen.api import Access, DeployResult, Reach, RenderResult
     from configgen.push import PushReport
     from configgen.verify import VerifyReport
 
@@ -81,7 +81,7 @@ def _prepare(args: argparse.Namespace) -> tuple[RenderResult, Reach] | int:
     if isinstance(result, int):
         return result
     try:
-        reached = api.reach(result.checked.inventory, args.device, _access(args))
+        reached = api.reach(result.checked.inventory, args.device, _access(args), rendered=result.configs)
     except CredentialsError as exc:
         return fail(args, "input", str(exc))
     return result, reached
@@ -170,14 +170,26 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     if deployed.stage == "push":
         if as_json:
             emit_json(document(args, False, stage="push", push=deployed.push.to_dict(), verify=None))
+        else:
+            _show_settled(deployed)
         return EXIT_FINDINGS
     assert deployed.verify is not None   # past the push stage, verify ran
     if as_json:
-        emit_json(document(args, deployed.verify.ok, stage="verify", push=deployed.push.to_dict(),
+        emit_json(document(args, deployed.ok, stage="verify", push=deployed.push.to_dict(),
                            verify=deployed.verify.to_dict()))
     else:
         print(deployed.verify.table())
+        _show_settled(deployed)
     return EXIT_OK if deployed.ok else EXIT_FINDINGS
+
+
+def _show_settled(deployed: DeployResult) -> None:
+    """NETCONF devices settle after the pings (kept or rolled back): their final state."""
+    if deployed.settled and deployed.push is not None:
+        from configgen.push.engine import PushReport
+
+        print("\nNETCONF devices after the verification (kept: done; rolled back: failed):")
+        print(PushReport([r for r in deployed.push.results if r.device in deployed.settled]).table())
 
 
 def _read_config_file(path: Path, what: str) -> str:
@@ -232,7 +244,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     inventory = result.checked.inventory
     if Path(args.running).expanduser().is_file() and len(set(args.device or ())) != 1:
         return fail(args, "usage", f"--running {args.running} is one file: name its device with one --device")
-    running = _running_configs(args, select_devices(inventory, args.device))
+    running = _running_configs(args, select_devices(inventory, args.device, rendered=result.configs))
     report = plan_offline(inventory, result.configs, running)
     _emit_push_report(args, report)
     return EXIT_OK if report.ok else EXIT_FINDINGS

@@ -18,7 +18,8 @@ from pydantic import BaseModel, ValidationError
 
 from configgen.findings import repeated
 from configgen.findings import PLACES_LISTED, Acknowledgement, Finding, Findings, InputError
-from configgen.inventory.schema import SERVICE_MODELS, Acknowledge, Device, InventoryDocument, Operator
+from configgen import kinds
+from configgen.inventory.schema import Acknowledge, Device, InventoryDocument, Operator
 from configgen.inventory.vpmn import VpmnGroup
 from configgen.inventory.types import FREE_TEXT, _name, interface_type_problem, vendor_interface_name
 from configgen.inventory.yamlsource import ExpansionBudget, PathT, SourceMap, load_yaml_file
@@ -367,20 +368,21 @@ def _service_model(raw: Any, path: PathT, sources: SourceMap, findings: Findings
         return None
     kind = raw.get("kind")
     if kind is None:
-        findings.add(sources.finding(path, f"service has no `kind`; use one of: {', '.join(SERVICE_MODELS)}",
+        findings.add(sources.finding(path, f"service has no `kind`; use one of: {', '.join(kinds.names())}",
                                      code="missing"))
         return None
     if not isinstance(kind, str):
-        findings.add(sources.finding(path + ("kind",), f"`kind` is one word, one of: {', '.join(SERVICE_MODELS)}",
+        findings.add(sources.finding(path + ("kind",), f"`kind` is one word, one of: {', '.join(kinds.names())}",
                                      code="unknown-kind"))
         return None
-    model = SERVICE_MODELS.get(kind)
-    if model is None:
-        close = difflib.get_close_matches(str(kind), SERVICE_MODELS, n=1)
+    entry = kinds.get(kind)
+    if entry is None:
+        close = difflib.get_close_matches(str(kind), kinds.names(), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         findings.add(sources.finding(path + ("kind",), f"unknown service kind '{kind}'{hint}; "
-                                     f"known kinds: {', '.join(SERVICE_MODELS)}", code="unknown-kind"))
+                                     f"known kinds: {', '.join(kinds.names())}", code="unknown-kind"))
         return None
+    model: type[BaseModel] = entry.model
     return model
 
 

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from configgen.inventory.schema import InventoryDocument
+from configgen.inventory.schema import document_model
 
 SCHEMA_ID = "https://configgen.invalid/schema/inventory.schema.json"   # a name, not a download address
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -35,7 +35,7 @@ def _draft07(node: Any) -> Any:
 
 
 def inventory_json_schema() -> dict[str, Any]:
-    generated = InventoryDocument.model_json_schema(ref_template="#/definitions/{model}")
+    generated = document_model().model_json_schema(ref_template="#/definitions/{model}")
     definitions = generated.pop("$defs", {})
     schema = {"$schema": DRAFT, "$id": SCHEMA_ID, "title": "configgen inventory", **generated,
               "definitions": definitions}

@@ -9,12 +9,13 @@ published JSON Schema (`configgen schema`).
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, create_model, field_validator, model_validator
+
+from configgen import kinds
 
 from configgen.inventory.types import (
-    Apn,
     Host,
     InterfaceName,
     IPv4Address,
@@ -22,7 +23,6 @@ from configgen.inventory.types import (
     IPv4Network,
     Name,
     Port,
-    Rate,
     SafeText,
     Strict,
 )
@@ -139,85 +139,6 @@ FreeText = Annotated[SafeText | None, Field(description="free text rendered into
 Lan = Annotated[Attachment, Field(description="the customer LAN interface and the router's address on it")]
 
 
-class GprsVpnService(Strict):
-    """GPRS VPN: GRE tunnel from the customer router to the operator's GPRS core (docs/gprs-vpn.md)."""
-
-    kind: Literal["gprs_vpn"] = Field(description="service kind: gprs_vpn (docs/gprs-vpn.md)")
-    name: ServiceName
-    device: DeviceKey
-    description: FreeText = None
-    apn: Apn = Field(description="the customer's APN as the GPRS core knows it, e.g. WHLOG.HB")
-    wan: Wan = Field(description="the /30 interconnect towards the operator (GRE source)")
-    lan: Lan
-    tunnel: Annotated[int, Field(strict=True, ge=0, le=1023,
-                                 description="tunnel number: Tunnel<n> on IOS, IOS-XE and VRP8 routers, "
-                                             "Tunnel0/0/<n> on AR, Tunnel<slot>/0/<n> on CE switches")]
-    tunnel_address: IPv4Interface | None = Field(
-        None, description="distinct tunnel address instead of `ip unnumbered <wan>` (must not overlap any subnet)")
-    gre_endpoint: IPv4Address | None = Field(None, description="overrides operator.gre_endpoint for this service")
-    terminal_pools: Annotated[list[IPv4Network], Field(
-        min_length=1, description="address pools of the customer's mobile terminals, routed into the tunnel")]
-    server: IPv4Address | None = Field(None, description="customer server on the LAN, pinged by verification")
-    verify_terminal: IPv4Address | None = Field(
-        None, description="a terminal address in a pool, pinged through the tunnel from the LAN by verification")
-    verify: VerifyPings = []
-
-
-class InboundRule(Strict):
-    """One thing the internet may reach: a TCP or UDP port on one public address."""
-
-    protocol: Literal["tcp", "udp"] = Field(description="tcp or udp")
-    port: Port = Field(description="destination port the internet may reach (1-65535)")
-    to: IPv4Address = Field(description="public address: in the public block (routed) or a static_nat public address")
-
-
-class StaticNat(Strict):
-    """A public-block address mapped to an inside host (NAT variant). With protocol and
-    port only that port is forwarded (the same port inside); without, the whole address."""
-
-    public: IPv4Address = Field(description="address of the public block the internet reaches")
-    inside: IPv4Address = Field(description="inside host on the LAN it maps to")
-    protocol: Literal["tcp", "udp"] | None = Field(None, description="with port: forward only this protocol's port")
-    port: Port | None = Field(None, description="with protocol: the one port forwarded (same port inside)")
-
-    @model_validator(mode="after")
-    def _port_needs_protocol(self) -> "StaticNat":
-        if (self.protocol is None) != (self.port is None):
-            raise ValueError("give protocol and port together (one port forwarded) or neither (the whole address)")
-        return self
-
-
-class InternetLineService(Strict):
-    """Internet dedicated line (docs/internet-line.md): /30 to the operator's PE, default route,
-    a public block, NAT or routed LAN, an inbound security policy, the contracted rate."""
-
-    kind: Literal["internet_line"] = Field(description="service kind: internet_line (docs/internet-line.md)")
-    name: ServiceName
-    device: DeviceKey
-    description: FreeText = None
-    bandwidth: Rate = Field(description="contracted rate: 2M, 10M, 100M tiers or any rate such as 20M or 512K")
-    wan: Wan = Field(description="the /30 interconnect towards the operator's PE (default route)")
-    lan: Lan
-    public_block: IPv4Network = Field(description="public addresses the operator allocated to this line")
-    extra_addresses_billed: bool = Field(
-        False, description="the public block holds more than the 16 addresses a line includes; "
-                           "the extra addresses are billed per address (docs/references.md §3)")
-    nat: bool = Field(description="true: PAT of the LAN to the WAN address; false: the LAN uses the public block")
-    static_nat: list[StaticNat] = Field([], description="NAT variant: public-block addresses mapped to inside hosts")
-    inbound: list[InboundRule] = Field([], description="the security policy: what the internet may reach")
-    server: IPv4Address | None = Field(None, description="customer server on the LAN, pinged by verification")
-    verify: VerifyPings = []
-
-
-# kind -> model. Each service kind adds itself here.
-SERVICE_MODELS: dict[str, type[Strict]] = {
-    "gprs_vpn": GprsVpnService,
-    "internet_line": InternetLineService,
-}
-
-Service = Annotated[Union[GprsVpnService, InternetLineService], Field(discriminator="kind")]
-
-
 class Acknowledge(Strict):
     """A warning the inventory's authors know about and accept, with why (docs/validation.md)."""
 
@@ -241,7 +162,19 @@ class InventoryDocument(Strict):
     lab: bool = Field(False, description="lab inventory: documentation address ranges are allowed")
     operator: Operator = Field(Operator(), description="the operator side shared by every service")
     devices: dict[Name, Device] = Field({}, description="customer routers by name (the name is the default hostname)")
-    services: list[Service] = Field([], description="services, each on one device: kind gprs_vpn or internet_line")
+    # Each kind's model is in its module (configgen.kinds): `document_model()` fills this in.
+    services: list[Any] = Field([], description="services, each on one device: kind gprs_vpn or internet_line")
     vpmn: list[VpmnGroup] = Field([], description="VPMN short-number groups and their PBXs (docs/vpmn-pbx.md)")
     acknowledge: list[Acknowledge] = Field(
         [], description="warnings accepted with a reason: shown as acknowledged, not counted (docs/validation.md)")
+
+
+def document_model() -> type[InventoryDocument]:
+    """`InventoryDocument` whose `services` are the registered kinds' models, told apart by
+    `kind` (the published JSON Schema): the models live in their kinds' modules, which
+    import this one, so the union is made when asked for, not when this module loads."""
+    models = tuple(kind.model for kind in kinds.loaded())
+    service = Annotated[Union[models], Field(discriminator="kind")]  # type: ignore[valid-type]
+    field_info = InventoryDocument.model_fields["services"]
+    return create_model("InventoryDocument", __base__=InventoryDocument, __doc__=InventoryDocument.__doc__,
+                        services=(list[service], Field([], description=field_info.description)))

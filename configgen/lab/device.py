@@ -63,6 +63,10 @@ class SimDevice:
             self.changed()
             self.settle()
 
+    def factory_config(self) -> ConfigTree:
+        """The configuration the device starts with (hostname, its cabled interfaces)."""
+        return self._initial_config(self.name if self._hostname is None else self._hostname)
+
     def _initial_config(self, hostname: str) -> ConfigTree:
         tree = ConfigTree(self.vendor)
         tree.set_line(tree.root, ("hostname " if self.vendor == "cisco" else "sysname ") + hostname)

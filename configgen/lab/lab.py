@@ -31,6 +31,7 @@ from configgen.lab.sshsim import LISTEN, DeviceServer
 
 if TYPE_CHECKING:
     from configgen.inventory import Inventory
+    from configgen.netconf.labserver import NetconfServer
 
 _counter = iter(range(1_000_000))
 
@@ -54,7 +55,10 @@ T = TypeVar("T")
 
 class Lab:
     def __init__(self, inventory: Inventory, *, prefix: str | None = None, username: str | None = None,
-                 password: str | None = None, base_port: int = 0):
+                 password: str | None = None, base_port: int = 0, yang: str | Path | None = None):
+        """`yang`: a folder of YANG model sets (as for `check --yang`); with it, every device
+        with `transport: netconf` whose vendor has a set there also serves NETCONF
+        (configgen.lab.netconf)."""
         self.inventory = inventory
         self.prefix = prefix or default_prefix()
         # Lab credentials are the lab's own (CONFIGGEN_LAB_*), never the production ones in
@@ -69,6 +73,8 @@ class Lab:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="cglab")
         self.host_key: str | None = None
+        self.yang = yang
+        self.netconf: dict[str, NetconfServer] = {}      # devices that also serve NETCONF
 
     # ---- lifecycle -----------------------------------------------------------------
     def start(self) -> "Lab":
@@ -94,6 +100,30 @@ class Lab:
             server = DeviceServer(device, self.username, self.password, key, self._executor, port)
             await server.start()
             self.servers[name] = server
+        for name, (model_dir, kind) in self.netconf_models().items():
+            from configgen.lab.netconf import follow  # libyang: only for NETCONF labs
+            from configgen.netconf.labserver import NetconfServer
+
+            netconf = NetconfServer(model_dir, self.username, self.password, key, executor=self._executor)
+            netconf.on_change = follow(self.devices[name], kind)
+            await netconf.start()
+            self.netconf[name] = netconf
+
+    def netconf_models(self) -> dict[str, tuple[Path, str]]:
+        """Device -> (folder, payload kind) of the model set its NETCONF server serves:
+        devices with `transport: netconf` whose vendor has a set in `yang` (none without `yang`)."""
+        if self.yang is None or not any(d.transport == "netconf" for d in self.inventory.devices.values()):
+            return {}
+        from configgen.netconf.validate import model_sets
+        from configgen.platforms import platform_for
+
+        sets = model_sets(self.yang)
+        found = {}
+        for name, device in self.inventory.devices.items():
+            kind = platform_for(device).netconf_models
+            if device.transport == "netconf" and name in self.devices and kind is not None and kind in sets:
+                found[name] = (sets[kind].directory, kind)
+        return found
 
     def _call(self, coro: Coroutine[Any, Any, T]) -> T:
         assert self._loop is not None, "the lab is not started"
@@ -105,10 +135,13 @@ class Lab:
             if self._loop is not None:
                 for server in self.servers.values():
                     self._call(server.stop())
+                for netconf in self.netconf.values():
+                    self._call(netconf.stop())
                 self._loop.call_soon_threadsafe(self._loop.stop)
         finally:
             self._loop = None
             self.servers.clear()
+            self.netconf.clear()
             self.dataplane.teardown()
 
     def __enter__(self) -> "Lab":
@@ -136,6 +169,15 @@ class Lab:
     def set_fault(self, device: str, fault: Fault | None = None) -> None:
         """Make `device` misbehave from now on (None: behave again)."""
         self.devices[device].fault = fault or Fault()
+        server = self.netconf.get(device)
+        if server is not None:
+            # The device's NETCONF face misbehaves alike (a `once` fault only affects SSH):
+            # refused login; drop-after: the session drops at <edit-config>; reject: every
+            # <commit> is refused.
+            fault = self.devices[device].current_fault()
+            server.refuse_login = fault.refuse_login
+            server.drop_on_edit = fault.drop_after_lines is not None
+            server.reject_commits = bool(fault.reject)
 
     def connection_document(self) -> dict[str, Any]:
         return {
@@ -144,7 +186,10 @@ class Lab:
             "username": self.username,
             "password": self.password,
             # host_key: the OpenSSH public key the device answers with (push checks it strictly)
-            "devices": {name: {**asdict(c), "host_key": self.host_key} for name, c in self.connections.items()},
+            # netconf_port: where the device's NETCONF server listens (same host and host key)
+            "devices": {name: {**asdict(c), "host_key": self.host_key,
+                               **({"netconf_port": self.netconf[name].port} if name in self.netconf else {})}
+                        for name, c in self.connections.items()},
             "services": {name: asdict(t) for name, t in self.services.items()},
         }
 

@@ -8,9 +8,10 @@ routes and tunnels come from the pushed config.
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass, field
+from typing import Any
 
+from configgen import kinds
 from configgen.lab import ifnames
 from configgen.platforms import platform_for
 from configgen.services.addressing import interconnect_peer
@@ -77,20 +78,14 @@ class LabPlan:
     services: dict[str, ServiceTargets] = field(default_factory=dict)
 
 
-def sample_terminal(pool: ipaddress.IPv4Network) -> str:
-    """A terminal address inside a pool: host 10 (or the first host of a small pool)."""
-    hosts = pool.num_addresses - 2
-    return str(pool.network_address + (10 if hosts >= 10 else 1))
-
-
-def _peer(wan) -> str:
+def _peer(wan: Any) -> str:
     peer = interconnect_peer(wan)      # the operator address configgen renders routes to
     if peer is None:
         raise PlanError(f"WAN {wan.address} is not a /30 and has no `peer`")
     return str(peer)
 
 
-def build_plan(inventory, prefix: str) -> LabPlan:
+def build_plan(inventory: Any, prefix: str) -> LabPlan:
     """The lab for `inventory` (the `configgen.inventory` model), namespaces named `<prefix>-...`."""
     plan = LabPlan(prefix)
     counters: dict[str, int] = {}
@@ -107,20 +102,18 @@ def build_plan(inventory, prefix: str) -> LabPlan:
             name, dev.vendor, dev.os, dev.hostname or name,
             platform_for(dev).delivery.netmiko_type, new_ns("d", f"device {name}"), {})
 
-    operator = inventory.operator
     lans: dict[tuple[str, str], str] = {}     # (device, LAN interface) -> server namespace
     for service in inventory.services:
-        if service.kind not in ("gprs_vpn", "internet_line"):
-            continue     # other services (pbx) have no IP dataplane in the lab
+        setup = kinds.of(service).lab
+        if setup is None:
+            continue     # a kind without an IP dataplane in the lab
         if service.device not in plan.devices:
             raise PlanError(f"service {service.name}: unknown device {service.device}")
         dp = plan.devices[service.device]
         wan_if = _plug(dp, service.wan.interface, service.name)
         peer = _peer(service.wan)
-        if service.kind == "gprs_vpn":
-            op_ns = new_ns("g", f"GPRS core for {service.name}")
-        else:
-            op_ns = new_ns("p", f"internet PE for {service.name}")
+        side = setup(service, inventory)
+        op_ns = new_ns(side.letter, f"{side.node} for {service.name}")
         plan.links.append(Link(dp.namespace, wan_if, op_ns, "ce"))
         plan.addresses.append((op_ns, "ce", f"{peer}/{service.wan.address.network.prefixlen}"))
 
@@ -130,41 +123,21 @@ def build_plan(inventory, prefix: str) -> LabPlan:
             lans[lan_key] = new_ns("s", f"LAN {lan_key[1]} of {service.device}")
             plan.links.append(Link(dp.namespace, lan_if, lans[lan_key], "lan"))
         server_ns = lans[lan_key]
+        server = getattr(service, "server", None)     # a kind may have no customer server
         targets = ServiceTargets(service.kind, service.device, peer, str(service.lan.address.ip),
-                                 service.lan.interface)
-        if service.server is not None:
-            targets.server = str(service.server)
-            plan.addresses.append((server_ns, "lan", f"{service.server}/{service.lan.address.network.prefixlen}"))
+                                 service.lan.interface, None if server is None else str(server), **side.targets)
+        if server is not None:
+            plan.addresses.append((server_ns, "lan", f"{server}/{service.lan.address.network.prefixlen}"))
             # only a LAN with a server address can route: the kernel refuses a gateway off-link
             route = (server_ns, "default", f"via {service.lan.address.ip}")
             if route not in plan.routes:
                 plan.routes.append(route)
 
-        if service.kind == "gprs_vpn":
-            endpoint = str(service.gre_endpoint or operator.gre_endpoint)
-            targets.gre_endpoint = endpoint
-            plan.addresses.append((op_ns, "lo", f"{endpoint}/32"))
-            for pool in service.terminal_pools:
-                terminal = sample_terminal(pool)
-                targets.terminals.append(terminal)
-                plan.addresses.append((op_ns, "lo", f"{terminal}/32"))
-            verify = service.verify_terminal
-            if verify is not None and str(verify) not in targets.terminals:
-                targets.terminals.append(str(verify))
-                plan.addresses.append((op_ns, "lo", f"{verify}/32"))
-            plan.gre.append(Gre(op_ns, GRE_DEV, endpoint, str(service.wan.address.ip)))
-            # Everything not on the /30 goes back through the tunnel, whatever address the
-            # customer sources from (LAN, unnumbered WAN or a distinct tunnel address).
+        plan.addresses += [(op_ns, "lo", f"{address}/32") for address in side.loopbacks]
+        if side.gre_local is not None:
+            plan.gre.append(Gre(op_ns, GRE_DEV, side.gre_local, str(service.wan.address.ip)))
             plan.routes.append((op_ns, "default", f"dev {GRE_DEV}"))
-        else:
-            test = str(operator.internet_test_address)
-            targets.internet_test_address = test
-            plan.addresses.append((op_ns, "lo", f"{test}/32"))
-            # The operator routes the public block to the customer; a NATed private LAN
-            # gets no route, so only translated traffic can come back.
-            block = service.public_block
-            if block is not None:
-                plan.routes.append((op_ns, str(block), f"via {service.wan.address.ip}"))
+        plan.routes += [(op_ns, prefix, via) for prefix, via in side.routes]
         plan.services[service.name] = targets
     return plan
 

@@ -63,12 +63,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-port", type=int, default=0)
     parser.add_argument("--connections", type=Path)
     parser.add_argument("--fault", action="append", default=[])
+    parser.add_argument("--yang", type=Path)
     args = parser.parse_args(argv)
     from configgen.lab.lab import Lab
 
     inventory = load_inventory_or_exit(args.inventory)
     faults = parse_faults(args.fault, inventory.devices)
-    lab = Lab(inventory, prefix=args.prefix, base_port=args.base_port)
+    lab = Lab(inventory, prefix=args.prefix, base_port=args.base_port, yang=args.yang)
     serve(lab, args.run_dir, args.connections, faults=faults)
     return 0
 

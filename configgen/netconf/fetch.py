@@ -74,8 +74,22 @@ def connect(host: str, port: int, username: str, password: str, known_hosts: Pat
             raise FetchError(f"{host}:{port} refused the login") from None
         except (SSHError, OSError) as exc:
             raise FetchError(f"cannot reach {host}:{port} over NETCONF: {exc}") from None
-    with session:
+    try:
         yield session
+    finally:
+        _close(session)
+
+
+def _close(session) -> None:
+    """<close-session>, when the session is still there: a dropped session is over anyway,
+    and its failure (already reported) must not be replaced by the failure to close it."""
+    from ncclient import NCClientError
+
+    if session.connected:
+        try:
+            session.close_session()
+        except (NCClientError, OSError, EOFError):
+            pass
 
 
 def fetch_models(host: str, port: int, username: str, password: str, known_hosts: Path, models: str,

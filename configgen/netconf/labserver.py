@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import re
+import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -68,6 +69,8 @@ class _Auth(asyncssh.SSHServer):
 
     def validate_password(self, username: str, password: str) -> bool:
         self.server.logins += 1
+        if self.server.refuse_login:
+            return False
         return (hmac.compare_digest(username, self.server.username)
                 and hmac.compare_digest(password, self.server.password))
 
@@ -76,7 +79,10 @@ class NetconfServer:
     """One device's NETCONF server over a model directory (its modules and baseline.xml)."""
 
     def __init__(self, model_dir: str | Path, username: str, password: str, host_key: asyncssh.SSHKey,
-                 port: int = 0):
+                 port: int = 0, on_change=None, executor=None):
+        """`on_change(running)`: called in `executor` (default: the loop's) whenever the
+        running datastore changes (commit, cancel-commit, rollback), before the reply to
+        the request that changed it is sent (the lab's dataplane follows it)."""
         self.model_dir = Path(model_dir)
         self.modules = module_capabilities(self.model_dir)
         self.models = model_set(self.model_dir)
@@ -94,6 +100,11 @@ class NetconfServer:
         self._server: asyncssh.SSHAcceptor | None = None
         self._sessions = 0
         self.logins = 0              # passwords received: a client checking host keys sends none to a stranger
+        self.refuse_login = False    # fault: every password is refused
+        self.drop_on_edit = False    # fault: the session drops when an edit-config arrives
+        self.on_change, self.executor = on_change, executor
+        self._published = self.running
+        self._publish_lock = threading.Lock()
 
     async def start(self) -> None:
         self._server = await asyncssh.create_server(
@@ -143,6 +154,7 @@ class NetconfServer:
                 except ConnectionError:                 # a drop fault: the connection goes, no reply
                     process.channel.get_connection().abort()
                     return
+                await self._follow()
                 framing.send(reply)
                 if close:
                     break
@@ -151,6 +163,18 @@ class NetconfServer:
         finally:
             self._end_session(session_id)
         process.exit(0)
+
+    def _publish(self) -> None:
+        with self._publish_lock:
+            running = self.running
+            if running != self._published:
+                self.on_change(running)
+                self._published = running
+
+    async def _follow(self) -> None:
+        """Let `on_change` see the running datastore (nothing to do when it did not change)."""
+        if self.on_change is not None and self.running != self._published:
+            await asyncio.get_running_loop().run_in_executor(self.executor, self._publish)
 
     def _end_session(self, session_id: int) -> None:
         """A session's end releases its lock; a confirmed commit without a persist token
@@ -226,6 +250,8 @@ class NetconfServer:
         return "<ok/>"
 
     def _op_edit_config(self, operation, session_id: int) -> str:
+        if self.drop_on_edit:
+            raise ConnectionError("lab fault: session dropped at edit-config")
         if self._datastore(operation, "target") != "candidate":
             raise _RpcError("operation-not-supported", "edit the candidate, then commit")
         self._check_lock(session_id)
@@ -291,6 +317,8 @@ class NetconfServer:
         self.pending.timer.cancel()
         self.running = self.candidate = self.pending.rollback
         self.pending = None
+        if self.on_change is not None:        # by timer or session end: no reply waits for it
+            asyncio.get_running_loop().create_task(self._follow())
 
     def _op_cancel_commit(self, operation, session_id: int) -> str:
         if self.pending is None:

@@ -28,7 +28,7 @@ from typing import Callable, Iterable
 from configgen.services.addressing import OWNER_MARK
 from configgen.services.gprs_vpn import GprsTunnel
 from configgen.services.internet_line import InternetLineValues
-from configgen.services.model import AccessList, AclRule, DeviceConfig, Route
+from configgen.services.model import AccessList, AclRule, DeviceConfig, RateLimit, Route
 
 NETCONF_BASE = "urn:ietf:params:xml:ns:netconf:base:1.0"
 
@@ -296,20 +296,24 @@ def _cisco(config: DeviceConfig, services: list[str]) -> Payload:
             _sub(tunnel, CISCO["ios-tun"], "source", text=values.source)
             _sub(tunnel, CISCO["ios-tun"], "destination-config", "ipv4", text=values.destination)
         elif isinstance(values, InternetLineValues):
-            owner = (owner_of(values.security_policy.description) or "",)
-            _cisco_police(native, values, owner, payload)
-            for acl in (values.nat_acl, values.security_policy):
-                if acl is not None:
-                    _cisco_acl(lists, acl, owner, payload)
-            if values.nat_acl is not None or values.static_nat:
+            # NAT, filter and policing are stored once, on the line's WAN interface.
+            wan_interface = values.wan
+            security_policy, nat_acl = wan_interface.inbound_acl, wan_interface.nat_source_acl
+            assert security_policy is not None and wan_interface.rate_limit is not None, "every internet line has both"
+            owner = (owner_of(security_policy.description) or "",)
+            _cisco_police(native, wan_interface.rate_limit, owner, payload)
+            for access_list in (nat_acl, security_policy):
+                if access_list is not None:
+                    _cisco_acl(lists, access_list, owner, payload)
+            if nat_acl is not None or wan_interface.static_nat:
                 nat = nat if nat is not None else _sub(ip, CISCO["ios-nat"], "nat", "inside", "source")
-            if values.nat_acl is not None:
+            if nat_acl is not None:
                 entry = _sub(nat, CISCO["ios-nat"], "list-interface", "list")
-                _sub(entry, CISCO["ios-nat"], "id", text=values.nat_acl.number)
+                _sub(entry, CISCO["ios-nat"], "id", text=nat_acl.number)
                 wan = _sub(entry, CISCO["ios-nat"], "interface")
-                _sub(wan, CISCO["ios-nat"], "name", text=values.wan)
+                _sub(wan, CISCO["ios-nat"], "name", text=wan_interface.name)
                 _sub(wan, CISCO["ios-nat"], "overload-new", text="")
-            for mapping in values.static_nat:
+            for mapping in wan_interface.static_nat:
                 static = _sub(nat, CISCO["ios-nat"], "static")
                 if mapping.protocol:
                     entry = _sub(static, CISCO["ios-nat"], "nat-static-transport-list-port-fwd")
@@ -365,9 +369,8 @@ def _cisco_acl(lists: ET.Element, acl: AccessList, owner: tuple[str, ...], paylo
                            f"[name={_path_key(name)}]", owner))
 
 
-def _cisco_police(native: ET.Element, values: InternetLineValues, owner: tuple[str, ...], payload: Payload) -> None:
+def _cisco_police(native: ET.Element, limit: RateLimit, owner: tuple[str, ...], payload: Payload) -> None:
     ns = CISCO["ios-policy"]
-    limit = values.rate_limit
     policy = _sub(native, CISCO["ios"], "policy")
     policy_map = _sub(policy, ns, "policy-map")
     _sub(policy_map, ns, "name", text=limit.policy)

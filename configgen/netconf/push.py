@@ -23,8 +23,10 @@ node from the device (see docs/netconf.md on what that means for stale objects).
 from __future__ import annotations
 
 import secrets
+import tempfile
 import time
 import xml.etree.ElementTree as ET
+from contextlib import ExitStack
 from pathlib import Path
 
 from configgen.netconf.fetch import FetchError, connect, rpc_errors, running_config
@@ -119,11 +121,53 @@ def conflicts(payload: Payload, running: str, services: list[str]) -> list[str]:
     return found
 
 
+class Held:
+    """A device whose change is committed but not yet settled: its session stays open and
+    its candidate locked while the verification pings run (`deploy`); `settle` then
+    confirms and saves, or rolls back. Huawei: the confirmed commit waits for its
+    confirming commit (and rolls back by itself when that never comes); IOS-XE: the
+    snapshot waits to be put back."""
+
+    def __init__(self, result, stack: ExitStack, session, token: str | None, snapshot: str,
+                 confirm_timeout: int):
+        self.result, self.stack, self.session = result, stack, session
+        self.token, self.snapshot, self.confirm_timeout = token, snapshot, confirm_timeout
+
+    def settle(self, problem: str | None) -> None:
+        """`problem` None: the change stays (confirming commit, or save); else it is rolled
+        back and `problem` is the device's error. The result says the state it ended in."""
+        from ncclient import NCClientError
+        from ncclient.operations import RPCError
+
+        result = self.result
+        try:
+            if self.token is not None:
+                _settle_confirmed(self.session, result, self.token, problem)
+            else:
+                _settle_snapshot(self.session, result, self.snapshot, problem)
+        except RPCError as exc:
+            result.status = "failed"
+            result.error = (f"the device refused {result.stage}: {rpc_errors(exc)}"
+                            + _left(result, self.confirm_timeout))
+        except (NCClientError, OSError, EOFError) as exc:
+            result.status = "failed"
+            result.error = (f"the session failed at {result.stage}: {exc or type(exc).__name__}"
+                            + _left(result, self.confirm_timeout))
+        finally:
+            _unlock(self.session)
+            try:
+                self.stack.close()
+            except (NCClientError, OSError, EOFError):
+                pass          # the session is gone already: so is its lock
+
+
 def push_payload(name: str, host: str, port: int, username: str, password: str, known_hosts: Path,
                  payload: Payload, services: list[str], *, dry_run: bool = False,
-                 confirm_timeout: int | None = None, timeout: float = 30.0):
+                 confirm_timeout: int | None = None, timeout: float = 30.0, hold: bool = False):
     """Push one device's payload; a configgen.push.engine.DeviceResult says what happened.
-    `confirm_timeout`: default CONFIRM_TIMEOUT."""
+    `confirm_timeout`: default CONFIRM_TIMEOUT. `hold`: stop after the commit and its
+    check, and return (result, Held) for the caller to settle after its own verification
+    (Held None when nothing was committed)."""
     from ncclient import NCClientError
     from ncclient.operations import RPCError
 
@@ -133,52 +177,73 @@ def push_payload(name: str, host: str, port: int, username: str, password: str, 
     started = time.monotonic()
     result = DeviceResult(name)
     login = (host, port, username, password, known_hosts, payload.models)
-    try:
-        with connect(*login, timeout=timeout) as session:
-            _push(session, result, login, payload, services, dry_run, confirm_timeout, timeout)
-    except FetchError as exc:
-        result.error = str(exc)
-    except RPCError as exc:
-        result.error = f"the device refused {result.stage}: {rpc_errors(exc)}" + _left(result, confirm_timeout)
-    except (NCClientError, OSError, EOFError) as exc:
-        result.error = (f"the session failed at {result.stage}: {exc or type(exc).__name__}"
-                        + _left(result, confirm_timeout))
+    held = None
+    with ExitStack() as stack:
+        try:
+            session = stack.enter_context(connect(*login, timeout=timeout))
+            held = _push(session, result, login, payload, services, dry_run, confirm_timeout, timeout)
+            if held is not None:
+                held.stack = stack.pop_all()
+        except FetchError as exc:
+            result.error = str(exc)
+        except RPCError as exc:
+            result.error = f"the device refused {result.stage}: {rpc_errors(exc)}" + _left(result, confirm_timeout)
+        except (NCClientError, OSError, EOFError) as exc:
+            result.error = (f"the session failed at {result.stage}: {exc or type(exc).__name__}"
+                            + _left(result, confirm_timeout))
+    if held is not None and not hold:
+        held.settle(None)
+        held = None
     result.seconds = time.monotonic() - started
-    return result
+    return (result, held) if hold else result
 
 
 def _left(result, confirm_timeout: int) -> str:
     """The state a failure part-way through a commit left the device in."""
-    if result.stage in ("check", "cancel", "confirm"):
+    if result.stage in ("check", "cancel", "confirm", "verify"):
         return (f"; the confirmed commit was not confirmed: the device rolls it back by itself within "
                 f"{confirm_timeout} s")
     if result.stage == "restore":
         return "; the change is committed and the snapshot was NOT put back: restore it by hand"
     if result.stage == "save" and result.committed:
         return "; the change is committed and running, but not saved to the startup configuration"
+    if result.stage in ("read", "lock", "apply", "validate", "commit") and not result.committed:
+        return "; nothing was committed: the device runs what it ran before"
     return ""
 
 
+def _unlock(session) -> None:
+    from ncclient import NCClientError
+
+    try:
+        session.unlock("candidate")
+    except (NCClientError, OSError, EOFError):
+        pass              # a lost session's lock ends with it
+
+
 def _push(session, result, login, payload: Payload, services: list[str], dry_run: bool, confirm_timeout: int,
-          timeout: float) -> None:
+          timeout: float) -> Held | None:
+    """Up to the commit and its check; a Held when a change is committed and waiting to
+    be settled (the candidate stays locked), else None (unlocked)."""
     from ncclient.operations import RPCError
 
     result.stage = "read"
     running = running_config(session)
     if not differs(payload, running):
         result.status, result.stage = "unchanged", "done"
-        return
+        return None
     result.stage = "ownership"
     result.conflicts = conflicts(payload, running, services)
     if result.conflicts:
         result.error = "foreign objects in the way: nothing sent (" + "; ".join(result.conflicts) + ")"
-        return
+        return None
     result.commands = payload.xml().splitlines()
     if dry_run:                  # read only: no lock, the candidate untouched
         result.status, result.stage = "planned", "done"
-        return
+        return None
     result.stage = "lock"
     session.lock("candidate")
+    held = None
     try:
         session.discard_changes()
         result.stage = "read"
@@ -186,26 +251,37 @@ def _push(session, result, login, payload: Payload, services: list[str], dry_run
         result.conflicts = conflicts(payload, running, services)
         if result.conflicts:
             result.stage, result.error = "ownership", "foreign objects in the way: nothing sent"
-            return
+            return None
         confirmed = any(c.startswith(CONFIRMED_COMMIT) for c in session.server_capabilities)
         result.stage = "apply"
+        token = secrets.token_hex(16) if confirmed else None
         try:
             session.edit_config(target="candidate", config=payload.xml())
             result.stage = "validate"
             session.validate(source="candidate")
+            result.stage = "commit"
+            if token is not None:
+                session.commit(confirmed=True, timeout=str(confirm_timeout), persist=token)
+            else:
+                session.commit()
         except RPCError:
+            # The refused change leaves the candidate: a candidate left modified would
+            # block the next lock (RFC 6241 §7.5).
             session.discard_changes()
             result.committed = False
             raise
-        if confirmed:
-            _commit_confirmed(session, result, login, payload, confirm_timeout, timeout)
-        else:
-            _commit_with_snapshot(session, result, login, payload, running, timeout)
+        result.committed = token is None
+        held = Held(result, ExitStack(), session, token, running, confirm_timeout)
+        result.stage = "check"
+        problem = _check(login, payload, timeout)
+        if problem is not None:
+            held.settle(problem)       # unlocks; the caller's stack closes the session
+            return None
+        result.status, result.stage = "changed", "verify"   # committed, waiting to be settled
+        return held
     finally:
-        try:
-            session.unlock("candidate")
-        except (RPCError, OSError, EOFError):
-            pass              # a lost session's lock ends with it
+        if held is None:
+            _unlock(session)
 
 
 def _check(login, payload: Payload, timeout: float) -> str | None:
@@ -222,34 +298,26 @@ def _check(login, payload: Payload, timeout: float) -> str | None:
     return None
 
 
-def _commit_confirmed(session, result, login, payload: Payload, confirm_timeout: int, timeout: float) -> None:
-    token = secrets.token_hex(16)
-    result.stage, result.committed = "commit", False
-    session.commit(confirmed=True, timeout=str(confirm_timeout), persist=token)
-    result.stage = "check"
-    problem = _check(login, payload, timeout)
+def _settle_confirmed(session, result, token: str, problem: str | None) -> None:
     if problem is not None:
+        result.status, result.error = "failed", problem
         result.stage = "cancel"
         session.cancel_commit(persist_id=token)
-        result.committed, result.rolled_back, result.error = False, True, problem
+        result.committed, result.rolled_back = False, True
         return
     result.stage = "confirm"
     session.commit(persist_id=token)
     result.committed, result.status, result.stage = True, "changed", "done"
 
 
-def _commit_with_snapshot(session, result, login, payload: Payload, snapshot: str, timeout: float) -> None:
-    result.stage, result.committed = "commit", False
-    session.commit()
-    result.committed = True
-    result.stage = "check"
-    problem = _check(login, payload, timeout)
+def _settle_snapshot(session, result, snapshot: str, problem: str | None) -> None:
     if problem is not None:
+        result.status, result.error = "failed", problem
         result.stage = "restore"
         session.edit_config(target="candidate", default_operation="replace",
                             config=f'<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">{snapshot}</config>')
         session.commit()
-        result.committed, result.rolled_back, result.error = False, True, problem
+        result.committed, result.rolled_back = False, True
         return
     from ncclient.xml_ import to_ele
 
@@ -259,26 +327,41 @@ def _commit_with_snapshot(session, result, login, payload: Payload, snapshot: st
 
 
 def push_devices(inventory, payloads: dict[str, Payload], targets: dict, credentials, *, dry_run: bool = False,
-                 workers: int = 4) -> list:
+                 workers: int = 4, hold: bool = False, confirm_timeout: int | None = None):
     """Push every target's payload, `workers` at a time: the device's address from its
     target (the inventory or a connection file), its NETCONF port from the inventory, its
-    host key from the target's known_hosts file."""
+    host key from the target's known_hosts file. The results in name order; with `hold`,
+    (results, {device: Held}) for the devices whose change waits to be settled."""
     from concurrent.futures import ThreadPoolExecutor
 
     from configgen.netconf.devices import services_on
 
     def one(name: str):
         target = targets[name]
+        port, known_hosts = inventory.devices[name].netconf_port, Path(target.host_keys.known_hosts).expanduser()
         if target.pinned_host_key:
-            # A connection file (`configgen lab up`) names the device's SSH simulator: the lab
-            # serves no NETCONF, so nothing is sent rather than trying port 830 on that host.
-            from configgen.push.engine import DeviceResult
+            # A connection file (`configgen lab up`) vouches for the device's host key and
+            # names its NETCONF port when the lab serves NETCONF for it; otherwise nothing is
+            # sent rather than trying port 830 on the SSH simulator's host.
+            if target.netconf_port is None:
+                from configgen.push.engine import DeviceResult
 
-            return DeviceResult(name, error=f"{target.key_source or 'the connection file'} reaches {name} over SSH "
-                                            "only (the lab serves no NETCONF yet): nothing sent")
-        return push_payload(name, target.host, inventory.devices[name].netconf_port, credentials.username,
-                            credentials.password_for(name), Path(target.host_keys.known_hosts).expanduser(),
-                            payloads[name], services_on(inventory, name), dry_run=dry_run)
+                return DeviceResult(name, error=f"{target.key_source or 'the connection file'} reaches {name} over "
+                                                "SSH only (start the lab with --yang to serve NETCONF): nothing sent")
+            port = target.netconf_port
+            with tempfile.TemporaryDirectory(prefix="configgen-nc-") as folder:
+                known_hosts = Path(folder) / "known_hosts"
+                known_hosts.write_text(f"[{target.host}]:{port} {target.pinned_host_key}\n", encoding="utf-8")
+                return push_payload(name, target.host, port, credentials.username, credentials.password_for(name),
+                                    known_hosts, payloads[name], services_on(inventory, name), dry_run=dry_run,
+                                    hold=hold, confirm_timeout=confirm_timeout)
+        return push_payload(name, target.host, port, credentials.username, credentials.password_for(name),
+                            known_hosts, payloads[name], services_on(inventory, name), dry_run=dry_run, hold=hold,
+                            confirm_timeout=confirm_timeout)
 
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(targets)))) as pool:
-        return list(pool.map(one, sorted(targets)))
+        done = list(pool.map(one, sorted(targets)))
+    if not hold:
+        return done
+    pairs = [d if isinstance(d, tuple) else (d, None) for d in done]
+    return [r for r, _ in pairs], {r.device: h for r, h in pairs if h is not None}

@@ -49,7 +49,7 @@ class State:
         self.rendered = api.render(options.inventory, template_dir=options.templates, template_findings=True)
         if not self.rendered.checked.ok:
             raise ConfiggenInventoryError(_findings_text(self.rendered.checked.findings))
-        self.targets = api.targets(self.rendered.checked.inventory, None, options.access)
+        self.targets = api.targets(self.rendered.checked.inventory, None, options.access, self.rendered.configs)
         self._reach: api.Reach | None = None
         self._lock = threading.Lock()
 

@@ -41,7 +41,7 @@ from configgen.push.credentials import Credentials, redact, redact_all
 from configgen.push.drivers import HostKeyError
 from configgen.push.diff import ChangePlan, plan_changes, plan_restore, rollback_commands
 from configgen.push.targets import Target
-from configgen.push.ownership import for_device
+from configgen.push.ownership import for_config
 
 if TYPE_CHECKING:
     from netmiko import BaseConnection
@@ -104,6 +104,8 @@ class PushReport:
         rows = [("device", "status", "lines", "applied", "time", "detail")]
         for r in self.results:
             detail = r.error or ""
+            if r.ok and r.stage == "verify":       # a NETCONF change waiting for deploy's pings
+                detail = "committed; kept only if its verification pings pass"
             if r.failed_line:
                 detail = f"rejected {r.failed_line!r}: {r.device_error or r.error}"
             if r.rolled_back is not None:
@@ -138,14 +140,14 @@ def push_devices(inventory: Inventory, configs: dict[str, str], targets: dict[st
 def push_planner(inventory: Inventory, device: str, intended: str) -> Planner:
     """What a push sends to `device`: its rendered config against the running one, in
     configgen's scope, after the ownership check (diff.plan_changes)."""
-    platform, ownership = platform_for(inventory.devices[device]), for_device(inventory, device)
+    platform, ownership = platform_for(inventory.devices[device]), for_config(inventory, device, intended)
     return lambda running: plan_changes(platform, running, intended, ownership)
 
 
 def restore_planner(inventory: Inventory, device: str, rendered: str, backup: str) -> Planner:
     """What a rollback sends to `device`: configgen's part of `backup` (a running config
     push saved) against its part of the running config (diff.plan_restore)."""
-    platform, ownership = platform_for(inventory.devices[device]), for_device(inventory, device)
+    platform, ownership = platform_for(inventory.devices[device]), for_config(inventory, device, rendered)
     return lambda running: plan_restore(platform, running, backup, rendered, ownership)
 
 

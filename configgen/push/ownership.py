@@ -5,9 +5,8 @@ what is configgen's on a device:
 
 1. **Route labels.** A top-level route configgen no longer renders is removed only when
    its label (`name X` / `description X`) is one configgen renders for a service on
-   that device *now*: the labels come from the service modules themselves
-   (`configgen.render.SERVICE_BUILDERS` / `INVENTORY_WIDE_BUILDERS`, the code that
-   renders them), e.g. `WH-LOGISTICS-GRE-ENDPOINT`, `WH-LOGISTICS-POOL1`,
+   that device *now*: render hands them over with the text it rendered
+   (`configgen.render.RenderedConfig`; `from_rendered`), e.g. `WH-LOGISTICS-GRE-ENDPOINT`, `WH-LOGISTICS-POOL1`,
    `XG-FACTORY-DEFAULT-TO-PE`. An indexed label (`...-POOL2`) stands for its family
    (`...-POOL<n>`): a pool dropped from the inventory leaves a higher index behind.
    A foreign route whose name merely starts with a service label
@@ -43,11 +42,13 @@ what is configgen's on a device:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from hier_config import HConfig
 
-from configgen.platforms import Platform, platform_for
+from configgen.platforms import Platform
 from configgen.services.addressing import OWNER_MARK
 
 
@@ -100,25 +101,29 @@ class Ownership:
         return False
 
 
-def for_device(inventory, device: str) -> Ownership:
-    """Labels and names of what configgen renders on `device`, from the service builders."""
-    from configgen.render import INVENTORY_WIDE_BUILDERS, SERVICE_BUILDERS
-
-    contributions, names = [], set()
-    dev = inventory.devices[device]
-    platform = platform_for(dev)
-    for service in inventory.services:
-        if service.device == device:
-            names.add(service.name)
-            contributions.append(SERVICE_BUILDERS[service.kind](service, dev, platform, inventory))
-    for builder in INVENTORY_WIDE_BUILDERS:
-        for name, contribution in builder(inventory):
-            if name == device:
-                contributions.append(contribution)
-                names.update(section.values.pbx for section in contribution.sections)
-    labels = {route.name for c in contributions for route in c.routes}
+def from_rendered(labels: Iterable[str], names: Iterable[str]) -> Ownership:
+    """The ownership of a device from what render put on it: its route labels and owners."""
+    labels = frozenset(labels)
     stems = {m.group(1) for label in labels if (m := re.fullmatch(r"(.*\D)[1-9]\d*", label))}
-    return Ownership(frozenset(labels), frozenset(stems), frozenset(names))
+    return Ownership(labels, frozenset(stems), frozenset(names))
+
+
+def for_config(inventory: Any, device: str, config: str) -> Ownership:
+    """What marks configgen's objects on `device` whose rendered text is `config`: what
+    render handed over with it (a `RenderedConfig`). Text from elsewhere (a caller's own
+    string) gets what render builds for the device (`for_device`)."""
+    labels, owners = getattr(config, "route_labels", None), getattr(config, "owners", None)
+    if labels is None or owners is None:
+        return for_device(inventory, device)
+    return from_rendered(labels, owners)
+
+
+def for_device(inventory: Any, device: str) -> Ownership:
+    """Labels and names of what configgen renders on `device`, as render builds them."""
+    from configgen.render import build_device_configs
+
+    config = build_device_configs(inventory, only=(device,))[device]
+    return from_rendered(config.route_labels, config.owners)
 
 
 @dataclass(frozen=True)
@@ -144,12 +149,12 @@ def find_conflicts(platform: Platform, running: HConfig, intended: HConfig, owne
     def is_owned_section(text: str) -> bool:
         return any(p.match(text) for p in owned)
 
-    def marker_lines(section) -> list[tuple[str, str]]:
+    def marker_lines(section: Any) -> list[tuple[str, str]]:
         """(keyword, text) of the section's marker lines."""
         return [(keyword, c.text[len(keyword) + 1:]) for c in section.children
                 for keyword in _MARKER_LINES if c.text.startswith(keyword + " ")]
 
-    def ours(mine, theirs) -> str | None:
+    def ours(mine: Any, theirs: Any) -> str | None:
         """None when `theirs` (the device's section) is configgen's, else why not."""
         rendered = marker_lines(mine)
         if rendered:
@@ -160,15 +165,15 @@ def find_conflicts(platform: Platform, running: HConfig, intended: HConfig, owne
             return f"its {keyword} is {got[0]!r}" if got else f"it has no {keyword}"
         if ownership.label_in_name(theirs.text):
             return None
-        rendered = {c.text for c in mine.children}
+        rendered_lines = {c.text for c in mine.children}
         lines = [c.text for c in theirs.children]
-        if lines and all(line in rendered for line in lines):
+        if lines and all(line in rendered_lines for line in lines):
             return None
         if _referenced_by_ours(theirs.text):
             return None
         if not lines:
             return "it is empty; configgen never renders an empty one"
-        extra = next(line for line in lines if line not in rendered)
+        extra = next(line for line in lines if line not in rendered_lines)
         return f"it holds {extra!r}, which configgen does not render"
 
     def _referenced_by_ours(header: str) -> bool:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,7 @@ class Target:
     host_keys: HostKeys = HostKeys()
     pinned_host_key: str | None = None     # "ssh-ed25519 AAAA...", from a connection file
     key_source: str = ""                   # where pinned_host_key came from (for messages)
+    netconf_port: int | None = None        # a connection file's NETCONF port (the lab's server)
 
     def connect(self, credentials: Credentials, *, timeout: float = 20.0) -> BaseConnection:
         """A logged-in netmiko session through configgen's driver for the platform, after
@@ -121,25 +123,27 @@ def _check_entry(path: str | Path, name: str, entry: object) -> None:
     host = entry.get("host")
     if not isinstance(host, str) or not host.strip():
         raise InputError(f"{where}: no `host` (the address push connects to)")
-    port = entry.get("port", 22)
-    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
-        raise InputError(f"{where}: `port` must be an integer 1-65535, got {port!r}")
+    for key in ("port", "netconf_port"):
+        port = entry.get(key, 22)
+        if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+            raise InputError(f"{where}: `{key}` must be an integer 1-65535, got {port!r}")
     for key in ("device_type", "host_key", "username"):
         if entry.get(key) is not None and not isinstance(entry[key], str):
             raise InputError(f"{where}: `{key}` must be a string, got {entry[key]!r}")
 
 
 def resolve_targets(inventory: Inventory, names: list[str] | None = None, connections: ConnectionFile | None = None,
-                    host_keys: HostKeys | None = None) -> dict[str, Target]:
+                    host_keys: HostKeys | None = None, rendered: Collection[str] | None = None) -> dict[str, Target]:
     """Targets for `names` (default: every device configgen renders a configuration for:
     devices with services and PBX gateways alike), in name order. A named device that is
-    unknown, or has nothing rendered, is an InputError."""
-    wanted = select_devices(inventory, names)
+    unknown, or has nothing rendered, is an InputError. `rendered`: the devices render
+    produced configs for (`RenderResult.configs`), see `select_devices`."""
+    wanted = select_devices(inventory, names, rendered)
     targets = {}
     for name in wanted:
         device = inventory.devices[name]
         platform = platform_for(device)
-        host, port, pinned = device.host, device.port, None
+        host, port, pinned, netconf_port = device.host, device.port, None, None
         if connections is not None:
             entry = connections.devices.get(name)
             if entry is None:
@@ -150,24 +154,29 @@ def resolve_targets(inventory: Inventory, names: list[str] | None = None, connec
             host, port = entry["host"], entry.get("port", 22)
             # A file's host key is trusted only together with the file's own (lab) login.
             pinned = entry.get("host_key") if connections.login else None
+            netconf_port = entry.get("netconf_port")
         source = f"connection file {connections.path}" if connections is not None and pinned else ""
-        targets[name] = Target(name, host, port, platform, host_keys or HostKeys(), pinned, source)
+        targets[name] = Target(name, host, port, platform, host_keys or HostKeys(), pinned, source, netconf_port)
     return targets
 
 
-def select_devices(inventory: Inventory, names: list[str] | None = None) -> list[str]:
+def select_devices(inventory: Inventory, names: list[str] | None = None,
+                   rendered: Collection[str] | None = None) -> list[str]:
     """`names` checked (InputError for a device unknown or with nothing rendered), or every
     device configgen renders a configuration for; in name order. What push, verify, diff
-    and rollback act on."""
-    from configgen.render import build_device_configs
+    and rollback act on. `rendered`: the devices render produced configs for; without
+    it, the devices render would build."""
+    if rendered is None:
+        from configgen.render import build_device_configs
 
-    rendered = set(build_device_configs(inventory))
+        rendered = build_device_configs(inventory)
+    produced = set(rendered)
     if not names:
-        return sorted(rendered)
+        return sorted(produced)
     unknown = sorted(set(names) - set(inventory.devices))
     if unknown:
         raise InputError(f"unknown device(s): {', '.join(unknown)}")
-    empty = sorted(set(names) - rendered)
+    empty = sorted(set(names) - produced)
     if empty:
         raise InputError(f"nothing rendered for device(s) {', '.join(empty)}: no service or PBX gateway "
                          "of the inventory is on them, so there is nothing to push or verify")

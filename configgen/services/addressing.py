@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+from typing import Any
 
 
 def other_host(address: ipaddress.IPv4Interface) -> ipaddress.IPv4Address | None:
@@ -20,7 +21,7 @@ def other_host(address: ipaddress.IPv4Interface) -> ipaddress.IPv4Address | None
     return None
 
 
-def interconnect_peer(wan) -> ipaddress.IPv4Address | None:
+def interconnect_peer(wan: Any) -> ipaddress.IPv4Address | None:
     """The operator's address on the /30: `wan.peer` when given, else the other host."""
     return wan.peer if wan.peer is not None else other_host(wan.address)
 

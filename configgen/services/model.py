@@ -80,11 +80,16 @@ class Addressed:
 
     @property
     def ip(self) -> str:
-        return str(self.address.ip)
+        return str(self._address().ip)
 
     @property
     def mask(self) -> str:
-        return str(self.address.netmask)
+        return str(self._address().netmask)
+
+    def _address(self) -> ipaddress.IPv4Interface:
+        if self.address is None:   # an AttributeError, as reading `.ip` of no address always was
+            raise AttributeError(f"{type(self).__name__} has no address")
+        return self.address
 
 
 @dataclass
@@ -137,7 +142,7 @@ class PingStep:
     proves: str
 
 
-def runbook_steps(service, peer: ipaddress.IPv4Address, circuit: str,
+def runbook_steps(service: Any, peer: ipaddress.IPv4Address, circuit: str,
                   operator_target: ipaddress.IPv4Address, operator_routing: str) -> list[PingStep]:
     """The steps every runbook starts with (docs/references.md §2, §3): the /30 peer proves the
     circuit, an operator address proves operator routing, the server (from the LAN)
@@ -167,6 +172,7 @@ class Contribution:
     routes: list[Route] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     access_lists: list[AccessList] = field(default_factory=list)   # numbered on merge
+    owner: str = ""    # the service or PBX it comes from (render sets a service's name)
 
 
 class ValidationGap(RuntimeError):
@@ -186,6 +192,11 @@ class DeviceConfig:
     routes: list[Route] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     access_lists: list[AccessList] = field(default_factory=list)
+    # What push needs from render (configgen.push.ownership): the services and PBXs that
+    # contributed, and every route label they asked for (a route two services share is
+    # rendered once, under the first one's label, but both labels are theirs).
+    owners: list[str] = field(default_factory=list)
+    route_labels: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # Indexes for merging; plain attributes, not fields, so templates never see them.
@@ -193,6 +204,9 @@ class DeviceConfig:
         self._route_keys = {r.key for r in self.routes}
 
     def add(self, contribution: Contribution) -> None:
+        if contribution.owner and contribution.owner not in self.owners:
+            self.owners.append(contribution.owner)
+        self.route_labels.extend(r.name for r in contribution.routes if r.name not in self.route_labels)
         for interface in contribution.interfaces:
             existing = self._by_name.get(interface.name)
             if existing is None:
@@ -229,7 +243,7 @@ class DeviceConfig:
         self.access_lists.append(acl)
 
 
-def _features(interface: Interface) -> tuple:
+def _features(interface: Interface) -> tuple[Any, ...]:
     """What a service sets on an interface beyond its address."""
     return (interface.bandwidth_kbps, interface.nat, interface.nat_source_acl, interface.static_nat,
             interface.inbound_acl, interface.rate_limit)

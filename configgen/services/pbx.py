@@ -23,7 +23,7 @@ dial-peers, both `incoming called-number .`, would match each other's calls).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from configgen.findings import Finding
 from configgen.numbers.plan import ACCESS_PREFIX, GroupPlan, group_plans, routing_prefix, virtual_calling_number
@@ -37,6 +37,9 @@ E1_D_CHANNEL = 15          # pri-group timeslots 1-31 creates Serial<port>:15 (t
 # One PBX per gateway, so fixed tags as in docs/references.md §4.
 CALLING_OUT_RULE, TO_PBX_RULE, CALLED_OUT_RULE = 1001, 1002, 1003
 PBX_IN_PEER, PBX_OUT_PEER, OPERATOR_PEER = 100, 101, 200
+# The operator leg to the softswitch/IMS: SIP, G.711 A-law, DTMF as RTP named events
+# (docs/rendered-lines.md; the codec and DTMF lines have no vendor document read yet).
+SIP, CODEC, DTMF_RELAY = "sipv2", "g711alaw", "rtp-nte"
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,14 @@ class DialPeer:
     profile_incoming: str | None = None
     profile_outgoing: str | None = None
     session_target: str | None = None       # "ipv4:198.51.100.20"
+    session_protocol: str | None = None     # VoIP: "sipv2"
+    codec: str | None = None                # VoIP: "g711alaw"
+    dtmf_relay: str | None = None           # VoIP: "rtp-nte"
+    # Inbound from the PBX: route on the called number as dialled, no second dial tone.
+    direct_inward_dial: bool = False
+    # Towards the PBX: IOS strips the digits a POTS destination-pattern matched
+    # explicitly; the PBX needs the whole extension, so they are kept.
+    no_digit_strip: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,10 +103,12 @@ class PbxGateway:
 def gateway_values(plan: GroupPlan, index: int) -> PbxGateway:
     """Everything the gateway config of PBX `plan.group.pbx[index]` needs."""
     pbx = plan.group.pbx[index]
+    trunk, operator = pbx.trunk, pbx.operator
+    assert trunk is not None and operator is not None, "the schema refuses a gateway without them"
     area = plan.group.pbx_area_code(pbx)
     vcn_prefix = virtual_calling_number(area, pbx)
     prefix = routing_prefix(area, pbx)
-    port = f"{pbx.trunk.port}:{E1_D_CHANNEL}"
+    port = f"{trunk.port}:{E1_D_CHANNEL}"
     calling_rules = tuple(
         Rule(i, rf"^\({pattern}\)$", rf"{vcn_prefix}\1")
         for i, pattern in enumerate(extension_patterns(plan, index), start=1))
@@ -110,20 +123,22 @@ def gateway_values(plan: GroupPlan, index: int) -> PbxGateway:
     to_vpmn, to_pbx = f"{pbx.name.upper()}-TO-VPMN", f"VPMN-TO-{pbx.name.upper()}"
     profiles = (Profile(to_vpmn, CALLING_OUT_RULE, CALLED_OUT_RULE), Profile(to_pbx, TO_PBX_RULE, TO_PBX_RULE))
     peers = [DialPeer(PBX_IN_PEER, "pots", owner_description(pbx.name, "inbound from PBX trunk"),
-                      incoming_called_number=".",
+                      incoming_called_number=".", direct_inward_dial=True,
                       port=port, profile_incoming=to_vpmn)]
     peers += [DialPeer(PBX_OUT_PEER + i, "pots",
                        owner_description(pbx.name, f"outbound to PBX (prefix {prefix})"),
-                       destination_pattern=prefix + "." * length, port=port, profile_outgoing=to_pbx)
+                       destination_pattern=prefix + "." * length, port=port, profile_outgoing=to_pbx,
+                       no_digit_strip=True)
               for i, length in enumerate(lengths)]
     # Every call from the PBX leaves with the 600 prefix; matching it (instead of .T)
     # keeps calls from the operator to unknown numbers from looping back to the operator.
     peers.append(DialPeer(OPERATOR_PEER, "voip", owner_description(pbx.name, "to operator softswitch/IMS"),
-                          destination_pattern=f"{ACCESS_PREFIX}T", session_target=f"ipv4:{pbx.operator.sip}"))
+                          destination_pattern=f"{ACCESS_PREFIX}T", session_target=f"ipv4:{operator.sip}",
+                          session_protocol=SIP, codec=CODEC, dtmf_relay=DTMF_RELAY))
     return PbxGateway(
         pbx=pbx.name,
-        switch_type=pbx.trunk.switch_type,
-        controller=pbx.trunk.port,
+        switch_type=trunk.switch_type,
+        controller=trunk.port,
         d_channel=f"Serial{port}",
         description=f"PBX-TRUNK {pbx.name} VPMN {plan.group.name}",
         tables=tables,
@@ -136,24 +151,26 @@ def extension_patterns(plan: GroupPlan, index: int) -> list[str]:
     return [p for block in plan.group.pbx[index].blocks for p in range_patterns(block.extensions)]
 
 
-def extension_lengths(pbx) -> list[int]:
+def extension_lengths(pbx: Any) -> list[int]:
     return sorted({block.extensions.length for block in pbx.blocks})
 
 
-def _gateway_pbxs(inventory) -> Iterator[tuple[GroupPlan, int]]:
+def _gateway_pbxs(inventory: Any) -> Iterator[tuple[GroupPlan, int]]:
     for plan in group_plans(inventory):
         for index, pbx in enumerate(plan.group.pbx):
             if pbx.gateway is not None:
                 yield plan, index
 
 
-def gateway_findings(inventory) -> Iterator[Finding]:
+def gateway_findings(inventory: Any) -> Iterator[Finding]:
     """What stops a PBX gateway from being rendered (run by `configgen.checks.numbering`)."""
     sources = inventory.sources
-    first_on: dict[str, tuple] = {}
+    first_on: dict[str, tuple[Any, ...]] = {}
     for plan, index in _gateway_pbxs(inventory):
         pbx = plan.group.pbx[index]
         path = plan.pbx_path(index)
+        gateway = pbx.gateway
+        assert gateway is not None, "_gateway_pbxs yields PBXs with a gateway only"
         if pbx.gateway not in inventory.declared_devices:
             known = ", ".join(sorted(inventory.declared_devices)) or "none"
             yield sources.finding(path + ("gateway",), f"gateway device '{pbx.gateway}' is not defined under "
@@ -175,12 +192,12 @@ def gateway_findings(inventory) -> Iterator[Finding]:
                                   "switchboard: remove `gateway` or set sends_extensions with blocks",
                                   code="not-supported")
             continue
-        if pbx.gateway in first_on:
+        if gateway in first_on:
             yield sources.finding(path + ("gateway",), f"not supported: a second PBX ({pbx.name}) on gateway "
-                                  f"{pbx.gateway}; both trunks' inbound dial-peers would match each other's calls: "
-                                  "use one gateway per PBX", code="not-supported", related=(first_on[pbx.gateway],))
+                                  f"{gateway}; both trunks' inbound dial-peers would match each other's calls: "
+                                  "use one gateway per PBX", code="not-supported", related=(first_on[gateway],))
             continue
-        first_on[pbx.gateway] = path + ("gateway",)
+        first_on[gateway] = path + ("gateway",)
         rules = len(extension_patterns(plan, index))
         if rules > MAX_RULES_PER_TABLE:
             yield sources.finding(path + ("blocks",), f"the extension blocks of PBX {pbx.name} need {rules} "
@@ -189,9 +206,11 @@ def gateway_findings(inventory) -> Iterator[Finding]:
                                   code="too-many-rules")
 
 
-def contributions(inventory) -> Iterable[tuple[str, Contribution]]:
+def contributions(inventory: Any) -> Iterable[tuple[str, Contribution]]:
     """(gateway device, contribution) for every renderable PBX trunk; called by render.py,
     which renders only inventories without errors (so `gateway_findings` found nothing)."""
     for plan, index in _gateway_pbxs(inventory):
         values = gateway_values(plan, index)
-        yield plan.group.pbx[index].gateway, Contribution(sections=[Section(template="cisco/pbx.j2", values=values)])
+        gateway = plan.group.pbx[index].gateway
+        assert gateway is not None, "_gateway_pbxs yields PBXs with a gateway only"
+        yield gateway, Contribution(sections=[Section(template="cisco/pbx.j2", values=values)], owner=values.pbx)

@@ -12,27 +12,21 @@ Each step proves one segment; a failure at step n names it:
    `expect: fail` steps pass only when the ping gets no reply.
 
 Steps 1-4 come from the service module that renders the service: its
-`verify_targets(service, inventory) -> list[PingStep]` (`VERIFY_TARGETS`, one entry per
-service kind with pings; a kind without one is an error, never silently skipped).
+`verify_targets(service, inventory) -> list[PingStep]` (its kind's entry in
+configgen.kinds; a kind without one is an error, never silently skipped).
 Step 5 is appended. The internet test address default lives in the inventory schema
 (`operator.internet_test_address`), so there is one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from configgen.services import gprs_vpn, internet_line
+from configgen import kinds
 
 # "policy": a step the inventory adds (`verify:`), typically `expect: fail` (a closed path).
 SEGMENTS = ("circuit", "operator routing", "customer LAN", "tunnel", "policy")
-
-# service kind -> its module's verify_targets (docs/references.md §2, §3 order, PingStep)
-VERIFY_TARGETS: dict[str, Callable] = {
-    "gprs_vpn": gprs_vpn.verify_targets,
-    "internet_line": internet_line.verify_targets,
-}
 
 
 @dataclass(frozen=True)
@@ -45,12 +39,12 @@ class Step:
     expect: str = "pass"                  # "fail": the ping must NOT get through (a blocked path)
 
 
-def plan_service(service, inventory) -> list[Step]:
-    try:
-        planner = VERIFY_TARGETS[service.kind]
-    except KeyError:
+def plan_service(service: Any, inventory: Any) -> list[Step]:
+    kind = kinds.get(service.kind)
+    planner = kind.verify_targets if kind is not None else None
+    if planner is None:
         raise ValueError(f"service {service.name}: kind {service.kind!r} has no verification steps "
-                         "(no verify_targets in configgen.verify.plan.VERIFY_TARGETS)") from None
+                         "(no verify_targets in its configgen.kinds entry)")
     steps = [Step(str(p.target), p.segment, p.proves, p.source) for p in planner(service, inventory)]
     steps += _from_inventory(service)
     addresses = _interface_addresses(inventory, service.device)
@@ -58,7 +52,7 @@ def plan_service(service, inventory) -> list[Step]:
                  s.source_address or addresses.get(s.source_interface or ""), s.expect) for s in steps]
 
 
-def _from_inventory(service) -> list[Step]:
+def _from_inventory(service: Any) -> list[Step]:
     """The service's own `verify:` pings (inventory schema `VerifyPing`), after the domain
     steps: `source: lan|wan` is that interface of the service, none lets the router pick."""
     interfaces = {"lan": getattr(getattr(service, "lan", None), "interface", None),
@@ -67,7 +61,7 @@ def _from_inventory(service) -> list[Step]:
             for p in getattr(service, "verify", None) or ()]
 
 
-def _interface_addresses(inventory, device: str) -> dict[str, str]:
+def _interface_addresses(inventory: Any, device: str) -> dict[str, str]:
     """Interface -> address on `device`, from every service's WAN and LAN."""
     out = {}
     for service in inventory.services:

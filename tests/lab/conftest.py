@@ -48,9 +48,10 @@ def _sweep_namespaces():
     sweep(f"cg{os.getpid()}x")
 
 
-def start_lab(inventory) -> Lab:
+def start_lab(inventory, yang=None) -> Lab:
+    """`yang`: model sets, for a lab that serves NETCONF to `transport: netconf` devices."""
     require_lab()
-    return Lab(inventory).start()
+    return Lab(inventory, yang=yang).start()
 
 
 def push(conn, device, text: str) -> str:

@@ -220,3 +220,81 @@ def test_a_lab_connection_file_target_gets_no_netconf_attempt(login):
     [result] = push_devices(inventory, device_payloads(inventory, ["sy-water-pe"]), {"sy-water-pe": target},
                             Credentials("lab", "lab-secret"))
     assert result.status == "failed" and "lab.json" in result.error and "NETCONF" in result.error
+
+
+def test_deploy_rolls_back_when_the_pings_fail(netconf_lab, write_yaml, login, capsys):
+    """deploy: the Huawei confirmed commit waits for the verification pings and is
+    cancelled when they fail; the IOS-XE snapshot is put back and nothing is saved. Here
+    the pings cannot run at all (no SSH CLI answers on the devices' SSH ports)."""
+    huawei, cisco = netconf_lab.start("huawei"), netconf_lab.start("cisco")
+    before = {"huawei": huawei.running, "cisco": cisco.running}
+    path = _inventory(write_yaml, huawei, cisco)
+    code = main(["deploy", str(path), "--known-hosts", str(netconf_lab.known_hosts), "--format", "json",
+                 "--count", "1", "--timeout", "0.5"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1 and out["ok"] is False and out["stage"] == "verify"
+    devices = {d["device"]: d for d in out["push"]["devices"]}
+    pe, ce = devices["sy-water-pe"], devices["ez-steel-ce"]
+    assert pe["status"] == "failed" and pe["stage"] == "cancel" and pe["rolled_back"] is True
+    assert pe["committed"] is False and "verification" in pe["error"]
+    assert ce["status"] == "failed" and ce["stage"] == "restore" and ce["rolled_back"] is True and ce["saved"] is None
+    assert huawei.running == before["huawei"] and huawei.pending is None and huawei.lock_owner is None
+    assert cisco.running == before["cisco"] and cisco.saved == 0 and cisco.lock_owner is None
+
+
+def test_a_refused_login_sends_nothing(netconf_lab, write_yaml, login, capsys):
+    huawei = netconf_lab.start("huawei")
+    huawei.refuse_login = True
+    before = huawei.running
+    code, devices = _push(capsys, _inventory(write_yaml, huawei), "--device", "sy-water-pe",
+                          "--known-hosts", netconf_lab.known_hosts)
+    result = devices["sy-water-pe"]
+    assert code == 1 and result["status"] == "failed" and result["stage"] == "connect"
+    assert result["committed"] is None and "refused the login" in result["error"]
+    assert huawei.logins >= 1 and huawei.running == before == huawei.candidate
+
+
+@pytest.mark.parametrize("kind, device", [("huawei", "sy-water-pe"), ("cisco", "ez-steel-ce")])
+def test_a_session_dropped_mid_edit_leaves_the_device_as_it_was(netconf_lab, write_yaml, login, capsys, kind,
+                                                                device):
+    server = netconf_lab.start(kind)
+    server.drop_on_edit = True
+    before = server.running
+    code, devices = _push(capsys, _inventory(write_yaml, **{kind: server}), "--device", device,
+                          "--known-hosts", netconf_lab.known_hosts)
+    result = devices[device]
+    assert code == 1 and result["status"] == "failed" and result["stage"] == "apply"
+    assert result["committed"] is None and "nothing was committed" in result["error"]
+    deadline = time.monotonic() + 5
+    while server.lock_owner is not None and time.monotonic() < deadline:   # the server sees the session end
+        time.sleep(0.05)
+    assert server.running == before == server.candidate and server.lock_owner is None and server.pending is None
+
+
+def test_a_refused_commit_on_iosxe_is_reported_and_nothing_saved(netconf_lab, write_yaml, login, capsys):
+    cisco = netconf_lab.start("cisco")
+    cisco.reject_commits = True
+    before = cisco.running
+    code, devices = _push(capsys, _inventory(write_yaml, cisco=cisco), "--device", "ez-steel-ce",
+                          "--known-hosts", netconf_lab.known_hosts)
+    result = devices["ez-steel-ce"]
+    assert code == 1 and result["stage"] == "commit" and result["committed"] is False and result["saved"] is None
+    assert "nothing was committed" in result["error"] and cisco.running == before and cisco.saved == 0
+    assert cisco.candidate == before     # discarded: the next push can lock it
+
+
+def test_deploys_confirmed_commit_outlasts_the_worst_case_of_its_pings():
+    from configgen import api
+    from configgen.netconf.push import CONFIRM_TIMEOUT
+    from configgen.push.credentials import Credentials
+    from configgen.verify.plan import plan_service
+
+    rendered = api.render(EXAMPLE)
+    inventory = rendered.checked.inventory
+    reached = api.Reach(api.targets(inventory), Credentials("lab", "lab-secret"))
+    steps = max(sum(len(plan_service(s, inventory)) for s in inventory.services if s.device == d)
+                for d in reached.targets)
+    short = api._confirm_timeout(rendered, reached, count=5, timeout=2.0, workers=4)
+    assert short >= CONFIRM_TIMEOUT + steps * 5 * 2.0
+    assert api._confirm_timeout(rendered, reached, count=50, timeout=2.0, workers=4) > short
+    assert api._confirm_timeout(rendered, reached, count=5, timeout=2.0, workers=1) > short   # one device at a time

@@ -39,6 +39,27 @@ def test_labels_come_from_the_service_builders():
     assert for_device(inventory, "hq-voice-gw").names == {"hq-pbx"}
 
 
+def test_push_takes_labels_and_owners_from_what_render_produced(monkeypatch):
+    """Push plans with the labels render computed; it does not run the service builders again."""
+    import dataclasses
+
+    from configgen import kinds
+    from configgen.push.engine import push_planner
+
+    inventory, configs = rendered(GPRS)
+    intended = configs["wh-logistics-ce"]
+    assert intended.route_labels == for_device(inventory, "wh-logistics-ce").route_labels
+    assert intended.owners == {"wh-logistics"}
+
+    def no_rebuild(*args):
+        raise AssertionError("push ran a service builder again")
+
+    monkeypatch.setitem(kinds._loaded, "gprs_vpn", dataclasses.replace(kinds.get("gprs_vpn"), build=no_rebuild))
+    stale = intended.replace("name WH-LOGISTICS-POOL2", "name WH-LOGISTICS-POOL9")   # configgen's label: goes
+    plan = push_planner(inventory, "wh-logistics-ce", intended)(stale)
+    assert "no ip route 10.166.13.0 255.255.255.0 Tunnel0 name WH-LOGISTICS-POOL9" in plan.commands
+
+
 def test_foreign_route_starting_with_a_service_label_stays():
     inventory, configs = rendered(INTERNET)
     running = configs["xg-factory-ce"].replace(

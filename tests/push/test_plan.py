@@ -64,9 +64,10 @@ def test_steps_come_from_the_service_modules_and_unknown_kinds_are_errors():
     import pytest
 
     from configgen.services import gprs_vpn, internet_line
-    from configgen.verify.plan import VERIFY_TARGETS
+    from configgen import kinds
 
-    assert VERIFY_TARGETS == {"gprs_vpn": gprs_vpn.verify_targets, "internet_line": internet_line.verify_targets}
+    verify_targets = {kind.name: kind.verify_targets for kind in kinds.loaded()}
+    assert verify_targets == {"gprs_vpn": gprs_vpn.verify_targets, "internet_line": internet_line.verify_targets}
     inventory = check(INVENTORIES / "hubei-internet-line.yaml").inventory
     steps = plan_service(inventory.services[0], inventory)
     assert steps[1].target == str(inventory.operator.internet_test_address) == "211.137.58.20"

@@ -63,3 +63,19 @@ def test_bad_connection_file_entries_are_input_errors(tmp_path, capsys, command,
     assert f"{path}: {message}" in err or (f"{path}: " in err and message in err)
     assert "Traceback" not in err
 
+
+
+def test_targets_come_from_what_render_produced():
+    """push, verify and diff act on the devices render produced configs for (they are
+    handed render's result); they do not build the devices again to find out."""
+    from configgen import api
+    from configgen.findings import InputError
+    from configgen.push.targets import select_devices
+
+    result = api.render(INVENTORIES / "hubei-gprs-vpn.yaml")
+    inventory = result.checked.inventory
+    assert select_devices(inventory, rendered=result.configs) == ["wh-logistics-ce", "wh-water-ce"]
+    only_one = {"wh-water-ce": result.configs["wh-water-ce"]}
+    assert select_devices(inventory, rendered=only_one) == ["wh-water-ce"]
+    with pytest.raises(InputError, match="nothing rendered for device"):
+        select_devices(inventory, ["wh-logistics-ce"], rendered=only_one)
