@@ -113,9 +113,12 @@ class SimDevice:
         self.backend.settle()
 
     def commit(self, candidate: ConfigTree) -> None:
+        """The whole candidate becomes the running config, and the namespace follows at
+        once (one change: no session settles after a NETCONF commit)."""
         with self.lock:
             self.running = candidate.copy()
             self.changed()
+            self.settle()
 
     def save(self) -> None:
         with self.lock:

@@ -124,3 +124,17 @@ def test_a_stopped_forwarder_is_gone(lab):
     lab.dataplane.stop_forwarder(forwarder)
     assert forwarder not in lab.dataplane.forwarders
     assert not Path(f"/proc/{forwarder.pid}").exists()
+
+
+def test_a_commit_reaches_the_namespace_at_once():
+    """VRP8 `commit` (and a NETCONF commit, SimDevice.commit too) changes the namespace
+    before the session leaves system-view: no session may settle after a NETCONF commit."""
+    require_lab()
+    lab = start_lab(load(DATA / "gprs-three-os.yaml"))
+    try:
+        session = new_session(lab.devices["wh-power-ce"])          # huawei_vrpv8
+        for line in ["system-view", "ip route-static 10.98.4.0 255.255.255.0 NULL0", "commit"]:
+            session.handle(line)
+        assert "blackhole 10.98.4.0/24" in _routes(lab, "wh-power-ce")
+    finally:
+        lab.stop()
