@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -33,6 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from configgen.inventory import load_inventory
 from configgen.lab import Lab
 from inventory_gen import generate
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def lab_memory_mb() -> tuple[float, float]:
@@ -62,18 +65,38 @@ def lab_memory_mb() -> tuple[float, float]:
 
 def push(inventory: Path, connections: Path, workers: int) -> tuple[float, int, list[str]]:
     """Wall seconds, devices ok, and the failures (device: stage, error) of one push."""
+    return push_with_cpu(inventory, connections, workers)[:3]
+
+
+def push_with_cpu(inventory: Path, connections: Path, workers: int) -> tuple[float, int, list[str], float]:
+    """Wall seconds, devices ok, the failures (device: stage, error) and the CPU seconds
+    (user + system) of one push."""
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "configgen.cli", "push", str(inventory), "--connections",
-                           str(connections), "--workers", str(workers), "--format", "json", "-q"],
-                          capture_output=True, text=True, timeout=900)
-    seconds = time.perf_counter() - started
+    with tempfile.TemporaryFile("w+") as stderr:
+        # cwd: the configgen beside this script (the one the lab runs), whatever is installed
+        proc = subprocess.Popen([sys.executable, "-m", "configgen.cli", "push", str(inventory), "--connections",
+                                 str(connections), "--workers", str(workers), "--format", "json", "-q"],
+                                stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=ROOT)
+        assert proc.stdout is not None
+        stdout = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)     # the push's own CPU, which Popen.wait does not give
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        stderr.seek(0)
+        errors = stderr.read()
+    cpu = usage.ru_utime + usage.ru_stime
     try:
-        devices = json.loads(proc.stdout)["devices"]
+        devices = json.loads(stdout)["devices"]
     except (ValueError, KeyError):
-        return seconds, 0, [f"exit {proc.returncode}: {proc.stderr.strip()[-300:]}"]
+        return seconds, 0, [f"exit {proc.returncode}: {errors.strip()[-300:]}"], cpu
     failures = [f"{d['device']}: {d['status']} at {d['stage']}: {d['error']}" for d in devices
                 if d["status"] not in ("changed", "unchanged")]
-    return seconds, len(devices) - len(failures), failures
+    return seconds, len(devices) - len(failures), failures, cpu
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def measure(size: int, runs: int, tmp: Path) -> dict:
@@ -89,10 +112,17 @@ def measure(size: int, runs: int, tmp: Path) -> dict:
         idle = lab_memory_mb()
         connections = lab.write_connection_file(tmp / f"fanout-{size}.json")
         times, failures, all_ok = [], [], True
+        cpu: dict[str, list[float]] = {"push": [], "lab": [], "lab_tools": []}
         for _ in range(runs):
             for device in lab.devices.values():
                 device.reset()
-            seconds, ok, failed = push(inventory, connections, size)
+            lab_cpu, tools_cpu = time.process_time(), children_cpu()
+            seconds, ok, failed, push_cpu = push_with_cpu(inventory, connections, size)
+            # the lab: this process's threads (SSH servers, CLIs), and the `ip`/`iptables`
+            # processes it ran and reaped during the push (children_cpu counts the push too)
+            cpu["lab"].append(time.process_time() - lab_cpu)
+            cpu["lab_tools"].append(children_cpu() - tools_cpu - push_cpu)
+            cpu["push"].append(push_cpu)
             times.append(seconds)
             failures += failed
             all_ok &= ok == size
@@ -101,6 +131,7 @@ def measure(size: int, runs: int, tmp: Path) -> dict:
         lab.stop()
     return {"size": size, "median": statistics.median(times), "times": times, "all_ok": all_ok,
             "failures": failures, "lab_start": start_seconds,
+            "cpu": {k: statistics.median(v) for k, v in cpu.items()},
             "memory": {f"{kind}_{when}": (after[i] - before[i]) / size for i, kind in enumerate(("rss", "pss"))
                        for when, after in (("idle", idle), ("pushed", pushed))}}
 
@@ -134,19 +165,22 @@ def main() -> None:
     if args is None:
         return
     print(f"{'routers':>7} {'median':>8} {'ratio':>6} {'all ok':>6} {'lab start':>9} "
-          f"{'MB/router RSS idle/pushed':>25} {'PSS idle/pushed':>15}  runs")
+          f"{'MB/router RSS idle/pushed':>25} {'PSS idle/pushed':>15} {'CPU push/lab/ip':>16}  runs")
     one = None
     for size in sorted(args.sizes):
         r = measure_in_child(size, args.runs)
-        m = r["memory"]
+        m, c = r["memory"], r["cpu"]
         one = one or r["median"]
         print(f"{size:>7} {r['median']:>7.2f}s {r['median'] / one:>5.2f}x {('yes' if r['all_ok'] else 'NO'):>6} "
               f"{r['lab_start']:>8.1f}s {m['rss_idle']:>18.1f} /{m['rss_pushed']:>5.1f} "
-              f"{m['pss_idle']:>8.1f} /{m['pss_pushed']:>5.1f}  "
+              f"{m['pss_idle']:>8.1f} /{m['pss_pushed']:>5.1f} "
+              f"{c['push']:>6.2f}/{c['lab']:.2f}/{c['lab_tools']:.2f}  "
               + " ".join(f"{t:.2f}" for t in r["times"]), flush=True)
         for failure in r["failures"][:10]:
             print(f"        failed: {failure}")
     print("ratio = median wall time of `configgen push --workers N` to N routers / to 1 router")
+    print("CPU (medians, s): the push process; the lab's own threads; the `ip`/`iptables` processes the lab ran"
+          " (GRE forwarders not included)")
 
 
 if __name__ == "__main__":

@@ -57,6 +57,12 @@ class CliSession:
 
     # ---- shared machinery ------------------------------------------------------------
     def handle(self, line: str) -> str:
+        output = self._handle(line)
+        if not self.in_config:
+            self.device.settle()     # out of configuration mode: the namespace holds the config
+        return output
+
+    def _handle(self, line: str) -> str:
         if self.pending is not None:
             answer, self.pending = self.pending, None
             return answer(line.strip())

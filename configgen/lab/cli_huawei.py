@@ -146,12 +146,12 @@ class HuaweiSession(CliSession):
         name = ifnames.canonical("huawei", text)
         return tree.root.find("interface " + name) if name else None
 
-    def handle(self, line: str) -> str:
+    def _handle(self, line: str) -> str:
         text = line.strip()
         if self.pending is None and text and (text in ("quit", "return", "commit", "save") or
                                               text.startswith(("display ", "dis ", "ping "))):
             return self.any_view_command(text)
-        return super().handle(line)
+        return super()._handle(line)
 
     def any_view_command(self, text: str) -> str:
         """Commands valid in every view: leaving views, commit, save, display, ping."""

@@ -15,6 +15,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -91,14 +93,33 @@ def sweep(prefix: str) -> list[str]:
     return gone
 
 
+@dataclass(frozen=True)
+class Forwarder:
+    """A running GRE forwarder: a child of the lab's forwarder launcher."""
+    pid: int
+    ns: str
+    dev: str
+
+
 class Dataplane:
     def __init__(self, plan: LabPlan):
         self.plan = plan
         self.created: list[str] = []
-        self.forwarders: list[subprocess.Popen[Any]] = []
+        self.forwarders: list[Forwarder] = []
+        self._launcher: subprocess.Popen[str] | None = None
+        self._launcher_lock = threading.Lock()
+        self._stopped = False
+        self.devices: list[DeviceNamespace] = []
+
+    def settle(self) -> None:
+        """Bring every router's namespace up to its config (before a ping: its packets
+        cross other routers' namespaces)."""
+        for device in list(self.devices):
+            device.settle()
 
     def build(self) -> None:
         plan = self.plan
+        self._stopped = False
         for ns in plan.namespaces:
             _run(["ip", "netns", "add", ns])
             self.created.append(ns)
@@ -120,31 +141,50 @@ class Dataplane:
         for ns, prefix, target in plan.routes:
             _run(["ip", "-n", ns, "route", "replace", prefix, *target.split()])
 
-    def start_forwarder(self, ns: str, dev: str, local: str, remote: str) -> subprocess.Popen[Any]:
+    def start_forwarder(self, ns: str, dev: str, local: str, remote: str) -> Forwarder:
         self.require_own(ns)
-        # -I -S: the forwarder needs the standard library only (no site packages, no
-        # PYTHONPATH), which also trims its start-up, paid per tunnel end during a push.
-        proc = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-I", "-S", gre.__file__, dev, local,
-                                 remote], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.forwarders.append(proc)
-        # Wait until it holds the TUN device (it says "ready"), so a ping right after a push
-        # does not lose its first packets to a forwarder that is still starting.
-        assert proc.stdout is not None and proc.stderr is not None   # both are pipes (above)
-        with proc.stdout:
+        # Returns once the forwarder holds its TUN device and socket ("ready"), so a ping
+        # right after a push does not lose its first packets to a forwarder still starting.
+        with self._launcher_lock:
+            answer = self._ask_launcher(f"start {ns} {dev} {local} {remote}")
+            if not answer.startswith("ready "):
+                raise LabError(f"GRE forwarder {dev} in {ns} failed: {answer.removeprefix('failed ')}")
+            forwarder = Forwarder(int(answer.split()[1]), ns, dev)
+            self.forwarders.append(forwarder)
+        return forwarder
+
+    def stop_forwarder(self, forwarder: Forwarder) -> None:
+        with self._launcher_lock:
+            self.forwarders.remove(forwarder)
+            self._ask_launcher(f"stop {forwarder.pid}")
+
+    def _ask_launcher(self, request: str) -> str:
+        """One request to the forwarder launcher (configgen/lab/gre.py), its one-line answer."""
+        if self._stopped:
+            return "failed the lab is stopping"       # a late settle must not start a launcher again
+        if self._launcher is None:
+            # -I -S: the launcher needs the standard library only (no site packages, no PYTHONPATH).
+            self._launcher = subprocess.Popen([sys.executable, "-I", "-S", gre.__file__, "--launcher"],
+                                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                              stderr=subprocess.PIPE, text=True, bufsize=1)
+        proc = self._launcher
+        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None   # pipes
+        try:
+            proc.stdin.write(request + "\n")
+            proc.stdin.flush()
             ready, _, _ = select.select([proc.stdout], [], [], FORWARDER_START_SECONDS)
-            said = proc.stdout.readline() if ready else b""
-        if said != b"ready\n":
+            answer = proc.stdout.readline().strip() if ready else ""
+        except OSError:
+            answer = ""
+        if not answer:
+            exited = proc.poll() is not None        # else it hangs: its stderr may never end
             proc.kill()
             proc.wait()
-            self.forwarders.remove(proc)
-            problem = proc.stderr.read().decode().strip() or f"not ready after {FORWARDER_START_SECONDS} s"
-            raise LabError(f"GRE forwarder {dev} in {ns} failed: {problem}")
-        return proc
-
-    def stop_forwarder(self, proc: subprocess.Popen[Any]) -> None:
-        proc.kill()
-        proc.wait()
-        self.forwarders.remove(proc)
+            problem = proc.stderr.read().strip()[-500:] if exited else ""
+            self._launcher = None
+            return f"failed forwarder launcher stopped{': ' + problem if problem else ''} " \
+                   f"(no answer within {FORWARDER_START_SECONDS} s)"
+        return answer
 
     def require_own(self, ns: str) -> None:
         """Refuse to act outside a namespace this lab created (and that still exists)."""
@@ -152,22 +192,49 @@ class Dataplane:
             raise LabError(f"refusing to run outside a lab namespace: {ns!r}")
 
     def teardown(self) -> None:
-        for proc in list(self.forwarders):
-            self.stop_forwarder(proc)
+        with self._launcher_lock:
+            self._stopped = True
+            if self._launcher is not None:
+                # End of input: the launcher kills the forwarders still running, then exits.
+                try:
+                    self._launcher.communicate(timeout=30)
+                except subprocess.TimeoutExpired:
+                    self._launcher.kill()
+                    self._launcher.wait()
+                self._launcher = None
+            self.forwarders.clear()
         for ns in reversed(self.created):
             remove_namespace(ns)
         self.created.clear()
 
 
 class DeviceNamespace:
-    """The backend of one simulated router: its namespace follows its running config."""
+    """The backend of one simulated router: its namespace follows its running config.
+
+    A change is held until the router settles (the session leaves configuration mode or
+    ends, or any router pings), then applied as one `ip` batch: one `ip` process per
+    push instead of one per config line. A ping settles every router first; other
+    traffic sees a session's changes once it left configuration mode (docs/lab.md)."""
 
     def __init__(self, dataplane: Dataplane, ns: str):
         self.dataplane, self.ns = dataplane, ns
         self.applied = Desired()
-        self.forwarders: dict[tuple[str, str, str], subprocess.Popen[Any]] = {}
+        self.pending: Desired | None = None
+        self._lock = threading.Lock()
+        self.forwarders: dict[tuple[str, str, str], Forwarder] = {}
+        dataplane.devices.append(self)
 
     def apply(self, desired: Desired) -> None:
+        with self._lock:
+            self.pending = desired
+
+    def settle(self) -> None:
+        with self._lock:
+            desired, self.pending = self.pending, None
+            if desired is not None:
+                self._reconcile(desired)
+
+    def _reconcile(self, desired: Desired) -> None:
         old, ns = self.applied, self.ns
         if desired == old:
             return
@@ -208,6 +275,7 @@ class DeviceNamespace:
 
     def ping(self, dst: str, *, count: int, timeout: float, source: str | None, size: int) -> PingResult:
         self.dataplane.require_own(self.ns)
+        self.dataplane.settle()
         wait = max(timeout, 0.2)
         args = ["ip", "netns", "exec", self.ns, "ping", "-n", "-c", str(count), "-W", f"{wait:g}", "-i", "0.2",
                 "-s", str(size), "-w", str(math.ceil(count * 0.2 + wait + 1))]

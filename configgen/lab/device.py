@@ -33,6 +33,8 @@ class PingResult:
 class Backend(Protocol):
     def apply(self, desired: intent.Desired) -> None: ...
 
+    def settle(self) -> None: ...
+
     def ping(self, dst: str, *, count: int, timeout: float, source: str | None, size: int) -> PingResult: ...
 
 
@@ -59,6 +61,7 @@ class SimDevice:
             self.running = self._initial_config(self.name if self._hostname is None else self._hostname)
             self.startup = []
             self.changed()
+            self.settle()
 
     def factory_config(self) -> ConfigTree:
         """The configuration the device starts with (hostname, its cabled interfaces)."""
@@ -104,10 +107,18 @@ class SimDevice:
         """Call after editing `running` (under `lock`): the namespace follows the config."""
         self.backend.apply(self.desired())
 
+    def settle(self) -> None:
+        """The namespace catches up with the config (the backend may hold changes until
+        then: a session settles when it leaves configuration mode or ends)."""
+        self.backend.settle()
+
     def commit(self, candidate: ConfigTree) -> None:
+        """The whole candidate becomes the running config, and the namespace follows at
+        once (one change: no session settles after a NETCONF commit)."""
         with self.lock:
             self.running = candidate.copy()
             self.changed()
+            self.settle()
 
     def save(self) -> None:
         with self.lock:

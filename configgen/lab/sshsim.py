@@ -6,6 +6,9 @@ ahead (netmiko's `find_prompt()` sends another RETURN when a prompt is slow) are
 echoed in turn, each after the previous line's answer and prompt. asyncssh's line editor
 echoes on arrival instead, which printed all the newlines first and then the prompts glued
 on one line; netmiko took that as the prompt and waited for it until its timeout.
+A line's echo goes out with its answer and the next prompt, as one SSH packet (a packet
+costs encryption and a MAC on both sides), unless the answer takes longer than
+ECHO_WAIT_SECONDS (a ping): then the echo goes first, as a router's would.
 Each typed line is handled in a worker thread because handling may run `ip`/`ping` in
 the namespace for seconds; other sessions keep going.
 """
@@ -25,6 +28,7 @@ from configgen.lab.cli_huawei import HuaweiSession
 from configgen.lab.device import SimDevice
 
 LISTEN = "127.0.0.1"   # hygiene: never on another address
+ECHO_WAIT_SECONDS = 0.1
 
 
 def new_session(device: SimDevice) -> CliSession:
@@ -77,27 +81,40 @@ class DeviceServer:
         send = _terminal_writer(process)
         send("\n" + session.prompt())
         try:
-            async for line in _typed_lines(process, send):
+            async for line, echo in _typed_lines(process, send):
                 lines += 1
                 fault = claimed or self.device.current_fault()
                 if fault.drop_after_lines is not None and lines > fault.drop_after_lines:
+                    send(echo)
+                    await loop.run_in_executor(self.executor, self.device.settle)
                     process.channel.get_connection().abort()
                     return
                 if fault.delay:
+                    send(echo)            # a slow router echoes at once and answers late
+                    echo = ""
                     await asyncio.sleep(fault.delay)
                 if session.pending is None and fault.rejects(line.strip()):
                     output = session.error(0, session.invalid_text if session.in_config else session.unknown_text)
                 else:
-                    output = await loop.run_in_executor(self.executor, session.handle, line)
-                reply = (output if session.pending else output + "\n") if output else ""
+                    answer = loop.run_in_executor(self.executor, session.handle, line)
+                    if echo and not (await asyncio.wait({answer}, timeout=ECHO_WAIT_SECONDS))[0]:
+                        send(echo)
+                        echo = ""
+                    output = await answer
+                reply = echo + ((output if session.pending else output + "\n") if output else "")
                 if not session.closed and session.pending is None:
-                    reply += session.prompt()     # one write: answer and prompt go as one SSH packet
+                    reply += session.prompt()     # one write: echo, answer and prompt go as one SSH packet
                 if reply:
                     send(reply)
                 if session.closed:
                     break
         except (asyncssh.ConnectionLost, BrokenPipeError, ConnectionError):
             return
+        finally:
+            # What a session left in configuration mode changed reaches the namespace. Not
+            # awaited: the session may be ending because the lab stops (its loop closing).
+            if not loop.is_closed():
+                loop.run_in_executor(self.executor, self.device.settle)
         process.exit(0)
 
 
@@ -108,10 +125,12 @@ def _terminal_writer(process: asyncssh.SSHServerProcess[str]) -> Callable[[str],
     return send
 
 
-async def _typed_lines(process: asyncssh.SSHServerProcess[str], send: Callable[[str], None]) -> AsyncIterator[str]:
-    """The lines the client types, read one at a time as the CLI asks for them. A character
-    is echoed when it is read, never on arrival (see the module docstring); CR LF is one
-    RETURN; backspace erases; other control characters are ignored."""
+async def _typed_lines(process: asyncssh.SSHServerProcess[str],
+                       send: Callable[[str], None]) -> AsyncIterator[tuple[str, str]]:
+    """The lines the client types, read one at a time as the CLI asks for them, each with
+    its echo, which the caller sends (with the answer). A character is echoed when it is
+    read, never on arrival (see the module docstring); CR LF is one RETURN; backspace
+    erases; other control characters are ignored."""
     line, previous = "", ""
     while True:
         try:
@@ -125,9 +144,9 @@ async def _typed_lines(process: asyncssh.SSHServerProcess[str], send: Callable[[
             if char == "\n" and previous == "\r":
                 pass
             elif char in "\r\n":
-                send("".join(echo) + "\n")
+                typed = "".join(echo) + "\n"
                 echo = []
-                yield line
+                yield line, typed
                 line = ""
             elif char in "\b\x7f":
                 if line:

@@ -252,6 +252,14 @@ class _PromptDrivenVrp(_Driver):
         output: str = super().exit_config_mode(exit_config=exit_config, pattern=pattern)
         return output
 
+    def strip_ansi_escape_codes(self, string_buffer: str) -> str:
+        # netmiko runs ~40 regex substitutions over every read of a Huawei channel; each
+        # code they remove starts with ESC, so text without one comes back unchanged.
+        if "\x1b" not in string_buffer:
+            return string_buffer
+        stripped: str = super().strip_ansi_escape_codes(string_buffer)
+        return stripped
+
 
 class CheckedCiscoIosSSH(_HostKeyChecking, _WaitsForOutput, CiscoIosSSH):
     """netmiko's IOS driver with configgen's host key checking."""

@@ -18,6 +18,9 @@ class RecordingBackend:
     def apply(self, desired: intent.Desired) -> None:
         self.desired = desired
 
+    def settle(self) -> None:
+        pass
+
     def ping(self, dst: str, *, count: int, timeout: float, source: str | None, size: int) -> PingResult:
         ok = dst in self.reachable
         return PingResult(count, {i: (1.0, 64) for i in range(1, count + 1)} if ok else {})
