@@ -61,10 +61,19 @@ class _Collector(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         args = record.args if isinstance(record.args, tuple) else ()
-        message = str(args[0]) if args else record.getMessage()
-        location = str(args[1]) if len(args) > 1 else ""
-        path = re.search(r'"(/[^"]*)"', location)
+        if len(args) == 2:
+            message, location = str(args[0]), str(args[1])
+        else:
+            # Already formatted ("<message>: <location>"): push's secret redaction, once
+            # installed in this process, hands every handler records without their args.
+            message, _, location = record.getMessage().rpartition(": ")
+            if not _LOCATION.search(location):
+                message, location = record.getMessage(), ""
+        path = _LOCATION.search(location)
         self.problems.append(Problem(message.rstrip("."), path.group(1) if path else None))
+
+
+_LOCATION = re.compile(r'location "(/[^"]*)"')
 
 
 _collector = _Collector()
@@ -76,11 +85,14 @@ def _libyang():
     except ImportError as exc:
         raise InputError("--yang needs the libyang bindings: pip install 'configgen[netconf]' (and the libyang2 "
                          f"C library, e.g. apt-get install libyang2-dev; docs/netconf.md): {exc}") from None
+    # Every time, not once: a logging set-up elsewhere in the process (a library, a test
+    # harness) may have replaced the logger's handlers or libyang's log options since.
     logger = logging.getLogger("libyang")
     if _collector not in logger.handlers:
         logger.addHandler(_collector)
-        logger.propagate = False
-        libyang.configure_logging(True, logging.ERROR)   # messages with their data paths
+    logger.propagate = False
+    logger.disabled = False
+    libyang.configure_logging(True, logging.ERROR)   # messages with their data paths
     return libyang
 
 
