@@ -26,9 +26,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from configgen.services.addressing import OWNER_MARK
-from configgen.services.gprs_vpn import GprsTunnel
-from configgen.services.internet_line import InternetLineValues
-from configgen.services.model import AccessList, AclRule, DeviceConfig, RateLimit, Route
+from configgen.services.model import AccessList, AclRule, DeviceConfig, GreTunnel, RateLimit, Route, WanPolicy
 
 NETCONF_BASE = "urn:ietf:params:xml:ns:netconf:base:1.0"
 
@@ -152,7 +150,7 @@ def _huawei(config: DeviceConfig, services: list[str]) -> Payload:
             main_address(node, item.address)
     for section in config.sections:
         tunnel = section.values
-        if not isinstance(tunnel, GprsTunnel):
+        if not isinstance(tunnel, GreTunnel):
             raise ValueError(f"{config.name}: no VRP8 NETCONF payload for {section.template}")
         node = interface(tunnel.name, tunnel.description, [owner_of(tunnel.description) or ""])
         if tunnel.unnumbered:
@@ -286,7 +284,7 @@ def _cisco(config: DeviceConfig, services: list[str]) -> Payload:
     nat = None
     for section in config.sections:
         values = section.values
-        if isinstance(values, GprsTunnel):
+        if isinstance(values, GreTunnel):
             node = interface(values.name, values.description, [owner_of(values.description) or ""])
             if values.unnumbered:
                 _sub(node, ns, "ip", "unnumbered", text=values.unnumbered)
@@ -295,7 +293,7 @@ def _cisco(config: DeviceConfig, services: list[str]) -> Payload:
             tunnel = _sub(node, CISCO["ios-tun"], "tunnel")
             _sub(tunnel, CISCO["ios-tun"], "source", text=values.source)
             _sub(tunnel, CISCO["ios-tun"], "destination-config", "ipv4", text=values.destination)
-        elif isinstance(values, InternetLineValues):
+        elif isinstance(values, WanPolicy):
             # NAT, filter and policing are stored once, on the line's WAN interface.
             wan_interface = values.wan
             security_policy, nat_acl = wan_interface.inbound_acl, wan_interface.nat_source_acl
