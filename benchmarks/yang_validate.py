@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from configgen import api
 from configgen.netconf.devices import device_payloads
-from configgen.netconf.validate import ModelSet, model_sets
+from configgen.netconf.validate import ModelSet, is_model_set, model_sets
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "inventories" / "examples" / "netconf-iosxe-vrp8.yaml"
 
@@ -31,7 +31,8 @@ def main() -> None:
     parser.add_argument("--devices", type=int, default=200)
     args = parser.parse_args()
     root = Path(args.models)
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+    # only the vendors' sets (as check --yang picks them): a folder of shared IETF modules is not one
+    for folder in sorted(p for p in root.iterdir() if is_model_set(p)):
         start = time.perf_counter()
         ModelSet(folder)              # a fresh load: what one process pays once per model set
         print(f"{folder.name}: schema load and compile {time.perf_counter() - start:.2f} s")

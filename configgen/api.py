@@ -196,6 +196,15 @@ def unused_override_findings(template_dir: str | Path) -> list[Finding]:
     return findings
 
 
+def operator_yang_dir(inventory: Inventory) -> Path | None:
+    """The model folder the inventory's `operator.yang_models` names, relative to its file."""
+    setting = inventory.operator.yang_models
+    if setting is None:
+        return None
+    file, _, _ = inventory.sources.locate(("operator", "yang_models"))
+    return Path(file).parent / setting
+
+
 def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path | None = None, *,
              progress: Progress = _no_progress, yang_dir: str | Path | None = None) -> CheckedInventory:
     """What CI runs: validate the inventory, compile every template (bundled and the
@@ -213,6 +222,11 @@ def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path 
         progress("loading YANG models")
         sets = model_sets(yang_dir)
     checked = _validated(paths, progress=progress)
+    if yang_dir is None and (yang_dir := operator_yang_dir(checked.inventory)) is not None:
+        from configgen.netconf.validate import model_sets  # libyang only when asked for
+
+        progress("loading YANG models")
+        sets = model_sets(yang_dir)
     if template_dir is not None:
         checked.findings.extend(unused_override_findings(template_dir))
     progress("compiling templates")
@@ -435,6 +449,10 @@ def _push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = Fa
     inventory = rendered.checked.inventory
     over_netconf = {name for name in reached.targets if inventory.devices[name].transport == "netconf"}
     over_ssh = {name: target for name, target in reached.targets.items() if name not in over_netconf}
+    if over_netconf:
+        from configgen.netconf.fetch import require_ncclient
+
+        require_ncclient()   # before any device, CLI ones included, is touched
     report = push_devices(inventory, rendered.configs, over_ssh, reached.credentials,
                           dry_run=dry_run, workers=workers, progress=progress, line_timeout=line_timeout,
                           backup_dir=backup_dir)

@@ -48,6 +48,10 @@ class Operator(Strict):
                         "inbound policy permits SSH (tcp 22) from them to the router's WAN address")
     management_anywhere: bool = Field(
         False, description="acknowledges 0.0.0.0/0 in management_sources: SSH to every CE open to the whole internet")
+    yang_models: str | None = Field(
+        None, min_length=1, max_length=4096,
+        description="folder of the vendors' YANG model sets (relative to the file that names it) that `configgen "
+                    "check` validates NETCONF payloads against when no --yang is given")
 
 
 VENDOR_OS = {"cisco": ("ios", "iosxe"), "huawei": ("vrp5", "vrp8", "ce")}

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from configgen.fileio import write_all_atomic
+from configgen.findings import InputError
 
 HANDLERS = {"huawei-vrp8": "huaweiyang", "cisco-iosxe-native": "default"}
 # A module name a device announces becomes a file name: nothing else is accepted.
@@ -29,6 +30,15 @@ MAX_MODULES = 5000          # a device announcing more is refused, not followed
 
 # ncclient ships no type hints: its session (a Manager) is Any here.
 Session = Any
+
+
+def require_ncclient() -> None:
+    """InputError (exit 2) before anything is sent when the netconf extra is not installed."""
+    try:
+        import ncclient  # noqa: F401  (optional dependency: the netconf extra)
+    except ImportError as exc:
+        raise InputError("NETCONF (transport: netconf, yang fetch) needs ncclient: pip install "
+                         f"'configgen[netconf]' (docs/netconf.md): {exc}") from None
 
 
 class FetchError(Exception):
@@ -99,6 +109,7 @@ def fetch_models(host: str, port: int, username: str, password: str, known_hosts
                  out_dir: Path, *, timeout: float = 30.0) -> Fetched:
     """Every model the device serves, and its running configuration as baseline.xml, into
     `out_dir` (all files written together, or none)."""
+    require_ncclient()
     from ncclient.operations import RPCError
 
     try:

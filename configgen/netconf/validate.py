@@ -203,7 +203,7 @@ def model_sets(directory: str | Path) -> dict[str, ModelSet]:
     root = Path(directory)
     if not root.is_dir():
         raise InputError(f"--yang {directory}: " + ("not a directory" if root.exists() else "no such directory"))
-    candidates = [root] if _is_model_set(root) else sorted(p for p in root.iterdir() if _is_model_set(p))
+    candidates = [root] if is_model_set(root) else sorted(p for p in root.iterdir() if is_model_set(p))
     if not candidates:
         raise ModelError(f"--yang {directory}: no model set in it (a folder holding huawei-ifm.yang or "
                          "Cisco-IOS-XE-native.yang, or folders of such)")
@@ -214,7 +214,7 @@ def model_sets(directory: str | Path) -> dict[str, ModelSet]:
     return sets
 
 
-def _is_model_set(path: Path) -> bool:
+def is_model_set(path: Path) -> bool:
     return path.is_dir() and any(any(path.glob(f"{marker}*.yang")) for marker in MARKER_MODULE.values())
 
 

@@ -104,9 +104,10 @@ def test_an_unconfirmed_commit_rolls_back_by_itself(netconf_lab):
     with connect("127.0.0.1", huawei.port, "lab", "lab-secret", netconf_lab.known_hosts, payload.models) as session:
         session.lock("candidate")
         session.edit_config(target="candidate", config=payload.xml())
-        session.commit(confirmed=True, timeout="1", persist="token-1")
+        # 5 s: room for a busy machine between this commit and the check below
+        session.commit(confirmed=True, timeout="5", persist="token-1")
     assert "Tunnel4" in huawei.running            # committed, waiting for its confirmation
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while huawei.running != before and time.monotonic() < deadline:
         time.sleep(0.1)
     assert huawei.running == before and huawei.pending is None

@@ -180,3 +180,27 @@ def test_every_bundled_router_a_netconf_family_could_carry_validates(yang_models
         assert yang_findings(inventory, {device: payload}, sets, yang_models) == [], device
         checked += 1
     assert checked >= 5
+
+
+def test_the_summary_does_not_claim_payloads_it_could_not_validate(yang_models, capsys):
+    only_huawei = yang_models / "huawei-vrp8-ne40e-8.22.0"
+    assert main(["check", str(EXAMPLE), "--yang", str(only_huawei)]) == 0
+    out = capsys.readouterr().out
+    assert "NETCONF payloads validate against the YANG models" not in out
+    assert "payloads with a model set validate" in out
+
+
+def test_the_operator_settings_can_name_the_model_folder(yang_models, tmp_path, capsys):
+    """`operator.yang_models`, relative to the file naming it, stands in for --yang."""
+    inventory = tmp_path / "site" / "netconf.yaml"
+    inventory.parent.mkdir()
+    (tmp_path / "models").symlink_to(yang_models)
+    text = EXAMPLE.read_text().replace("  name: Hubei Mobile\n", "  name: Hubei Mobile\n  yang_models: ../models\n")
+    inventory.write_text(text)
+    assert main(["check", str(inventory)]) == 0
+    assert "NETCONF payloads validate against the YANG models" in capsys.readouterr().out
+    # a folder without models is the same usage error as `--yang` naming one
+    inventory.write_text(text.replace("../models", "../nowhere"))
+    assert main(["check", str(inventory)]) == 2
+    # --yang wins over the setting
+    assert main(["check", str(inventory), "--yang", str(yang_models)]) == 0
