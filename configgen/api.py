@@ -4,8 +4,9 @@ notebooks, Nornir tasks (configgen.nornir) and CI scripts alike.
 `push`, `verify` and `deploy` take inventory paths and return typed per-device results;
 `*_rendered` do the same from a `render` result and a `Reach` (the targets and credentials
 push and verify share), for a caller that renders once and pushes in parts. The SSH
-stacks are imported only when something connects: `configgen validate` imports this
-module and must stay light (tests/test_startup_imports.py)."""
+stacks are imported only when something connects, render and Jinja2 only when something
+renders: `configgen validate` imports this module and must stay light
+(tests/test_startup_imports.py)."""
 
 from __future__ import annotations
 
@@ -15,14 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Collection, Iterable, Iterator, Protocol
 
-import jinja2
-from jinja2.exceptions import SecurityError
-
 from configgen.checks import validate
 from configgen.findings import Finding, Findings, InputError
 from configgen.inventory import Inventory, load_inventory
 from configgen.netconf.devices import device_payloads
-from configgen.render import make_environment, render_inventory, template_location, write_configs
 
 if TYPE_CHECKING:
     from configgen.netconf.push import Held
@@ -101,6 +98,10 @@ def render(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None 
 def _render(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None, template_dir: str | Path | None,
             progress: Progress, template_findings: bool,
             devices: Collection[str] | None) -> RenderResult:
+    import jinja2
+
+    from configgen.render import write_configs
+
     checked = _validated(paths, progress=progress)
     result = RenderResult(checked)
     if template_dir is not None:
@@ -124,6 +125,15 @@ def _render(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None
         progress(f"writing {len(result.configs)} config file(s)")
         result.written = write_configs(result.configs, out_dir, result.payloads)
     return result
+
+
+def render_inventory(inventory: Inventory, template_dir: str | Path | None = None,
+                     progress: Callable[[int, int], None] | None = None,
+                     only: Collection[str] | None = None) -> dict[str, str]:
+    """configgen.render.render_inventory, imported when something renders."""
+    from configgen.render import render_inventory as render
+
+    return render(inventory, template_dir, progress=progress, only=only)
 
 
 @contextmanager
@@ -160,6 +170,8 @@ def unused_override_findings(template_dir: str | Path) -> list[Finding]:
     change nothing, so it is reported. An override that is not a regular file (a FIFO, a
     link to a device) is never read, and Jinja would silently use the bundled template:
     an error."""
+    from configgen.render import make_environment
+
     root = Path(template_dir)
     if not root.is_dir():
         raise InputError(f"--templates {template_dir}: "
@@ -200,6 +212,10 @@ def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path 
     even when no inventory uses it yet. Template problems become findings. NETCONF
     payloads are built too and, with `yang_dir`, validated against its YANG models
     (configgen.netconf.validate; a model directory that cannot be used raises InputError)."""
+    import jinja2
+
+    from configgen.render import make_environment
+
     if yang_dir is not None:
         from configgen.netconf.validate import model_sets  # libyang only when asked for
 
@@ -244,6 +260,10 @@ def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path 
 
 def template_finding(exc: Exception) -> Finding:
     """Point at the innermost template frame of a rendering error."""
+    from jinja2.exceptions import SecurityError
+
+    from configgen.render import template_location
+
     file, line = template_location(exc)
     reason = getattr(exc, "reason", str(exc))
     if isinstance(exc, SecurityError):

@@ -98,3 +98,31 @@ def test_no_kind_branch_outside_the_kind_modules():
                         for elt in c.elts)]):
                 offenders.append(f"{path.relative_to(package)}:{node.lineno}")
     assert offenders == []
+
+
+def test_no_isinstance_of_a_kind_class_outside_the_kind_modules():
+    """Code outside a kind module never branches on a class a kind module defines (its
+    model or its template values): it reads kind-neutral values or asks the kind's entry."""
+    package = Path(kinds.__file__).parent
+    kind_modules = {package / "services" / f"{name}.py" for name in kinds.BUILTIN}
+    kind_classes = {node.name for path in kind_modules
+                    for node in ast.parse(path.read_text(encoding="utf-8")).body if isinstance(node, ast.ClassDef)}
+    assert {"GprsVpnService", "InternetLineService"} <= kind_classes
+
+    def named(node: ast.expr) -> list[str]:
+        if isinstance(node, ast.Tuple):
+            return [name for elt in node.elts for name in named(elt)]
+        if isinstance(node, ast.Attribute):
+            return [node.attr]
+        return [node.id] if isinstance(node, ast.Name) else []
+
+    offenders = []
+    for path in sorted(package.rglob("*.py")):
+        if path in kind_modules:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in ("isinstance", "issubclass") and len(node.args) == 2
+                    and kind_classes & set(named(node.args[1]))):
+                offenders.append(f"{path.relative_to(package)}:{node.lineno}")
+    assert offenders == []

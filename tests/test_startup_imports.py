@@ -61,3 +61,14 @@ def test_validate_loads_neither_the_number_metadata_nor_the_lab_dataplane_when_u
     assert report["code"] == 0, proc.stderr
     assert "configgen.inventory" in report["loaded"]        # the probe sees configgen's own modules
     assert not {"phonenumbers", "configgen.lab.dataplane"} & set(report["loaded"])
+
+
+def test_validate_loads_no_template_engine_and_no_voice_modules_when_unused():
+    """`validate` renders nothing, so it needs neither Jinja2 nor render; an inventory
+    without VPMN groups needs none of the voice numbering modules (start-up time)."""
+    proc = subprocess.run([sys.executable, "-c", FULL_PROBE, "validate", str(INVENTORIES / "hubei-gprs-vpn.yaml")],
+                          capture_output=True, text=True, timeout=120)
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, proc.stderr
+    assert "configgen.checks.ipplan" in report["loaded"]      # the probe sees the checks that ran
+    assert not {"jinja2", "configgen.render", "configgen.services.pbx", "configgen.checks.numbering"} & set(report["loaded"])

@@ -12,16 +12,13 @@ import argparse
 import json
 import os
 import re
-import secrets
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from configgen.commands.common import (Subcommands, print_findings, whole_number)
-from configgen.fileio import write_atomic
 from configgen.lab.faults import FAULT_KINDS, parse_faults
 from configgen.lab.runner import CONNECTIONS, STATE, serve
 
@@ -106,7 +103,11 @@ def _print_connections(doc: dict[str, Any], path: Path, password_from_env: bool)
 
 
 def cmd_up(args: argparse.Namespace) -> int:
+    import secrets      # here, not at the top: every command builds this parser
+    import subprocess
+
     from configgen import api
+    from configgen.fileio import write_atomic
     from configgen.lab.dataplane import LabEnvironmentError, check_environment, sweep
 
     # The same validation as `configgen validate`, before anything starts: a lab built

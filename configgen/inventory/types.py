@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import socket
 from typing import Annotated, Any
+
+# The C functions behind socket.inet_aton/inet_ntoa, without importing the socket module's
+# enums and wrappers (start-up time: every command loads this module).
+from _socket import inet_aton, inet_ntoa
 
 from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from pydantic import BaseModel
@@ -190,10 +193,10 @@ def _canonical_ipv4(text: str) -> int | None:
     to `ipaddress`, which decides and words the error as before. An inventory holds tens
     of thousands of addresses: `ipaddress` alone parsed them at 2-6 µs each."""
     try:
-        packed = socket.inet_aton(text)
+        packed = inet_aton(text)
     except (OSError, ValueError, UnicodeError):
         return None
-    return int.from_bytes(packed, "big") if socket.inet_ntoa(packed) == text else None
+    return int.from_bytes(packed, "big") if inet_ntoa(packed) == text else None
 
 
 def _canonical_ipv4_prefix(text: str) -> tuple[int, int] | None:

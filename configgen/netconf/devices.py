@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Collection, Iterable
+from typing import TYPE_CHECKING, Collection, Iterable
 
 from configgen.findings import Finding
 from configgen.platforms import platform_for
 
+if TYPE_CHECKING:
+    from configgen.inventory import Inventory
+    from configgen.netconf.payload import Payload
 
-def netconf_devices(inventory) -> list[str]:
+
+def netconf_devices(inventory: Inventory) -> list[str]:
     return [name for name, device in inventory.devices.items() if device.transport == "netconf"]
 
 
-def services_on(inventory, device: str) -> list[str]:
+def services_on(inventory: Inventory, device: str) -> list[str]:
     return [service.name for service in inventory.services if service.device == device]
 
 
-def device_payloads(inventory, only: Collection[str] | None = None) -> dict:
+def device_payloads(inventory: Inventory, only: Collection[str] | None = None) -> dict[str, Payload]:
     """Device name -> netconf.payload.Payload for every `transport: netconf` device with
     something to configure (or only those in `only`). Expects a validated inventory."""
     from configgen.netconf.payload import build_payload  # render's import cost stays as it was
@@ -30,7 +34,7 @@ def device_payloads(inventory, only: Collection[str] | None = None) -> dict:
             if name in configs}
 
 
-def check(inventory) -> Iterable[Finding]:
+def check(inventory: Inventory) -> Iterable[Finding]:
     """`transport: netconf` only where the vendor publishes models configgen builds payloads
     for (Platform.netconf_models), and only for services that have a payload form."""
     sources = inventory.sources
@@ -52,6 +56,6 @@ def check(inventory) -> Iterable[Finding]:
                 "IOS-XE voice models yet); use transport: ssh for this device"), code="netconf-unsupported")
 
 
-def _voice_gateways(inventory) -> dict[str, str]:
+def _voice_gateways(inventory: Inventory) -> dict[str, str]:
     """Gateway device -> the PBX whose trunk it terminates."""
     return {pbx.gateway: pbx.name for group in inventory.vpmn for pbx in group.pbx if pbx.gateway is not None}

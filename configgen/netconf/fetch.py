@@ -17,7 +17,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterable, Iterator
 
 from configgen.fileio import write_all_atomic
 from configgen.findings import InputError
@@ -27,6 +27,9 @@ HANDLERS = {"huawei-vrp8": "huaweiyang", "cisco-iosxe-native": "default"}
 MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,127}")
 _DEPENDENCY = re.compile(r"^\s*(?:import|include)\s+\"?([A-Za-z_][A-Za-z0-9_.-]*)", re.M)
 MAX_MODULES = 5000          # a device announcing more is refused, not followed
+
+# ncclient ships no type hints: its session (a Manager) is Any here.
+Session = Any
 
 
 def require_ncclient() -> None:
@@ -48,7 +51,7 @@ class Fetched:
     missing: list[str] = field(default_factory=list)    # imported, but the device would not serve it
 
 
-def announced_modules(capabilities) -> list[str]:
+def announced_modules(capabilities: Iterable[object]) -> list[str]:
     """Module names in a server's `<hello>` capabilities."""
     names = []
     for capability in capabilities:
@@ -60,7 +63,7 @@ def announced_modules(capabilities) -> list[str]:
 
 @contextmanager
 def connect(host: str, port: int, username: str, password: str, known_hosts: Path, models: str, *,
-            timeout: float = 30.0) -> Iterator:
+            timeout: float = 30.0) -> Iterator[Session]:
     """An ncclient session to the device, after its host key checked out against
     `known_hosts` (FetchError otherwise: no password sent); closed on leaving."""
     from ncclient import manager  # optional dependency: the netconf extra
@@ -90,7 +93,7 @@ def connect(host: str, port: int, username: str, password: str, known_hosts: Pat
         _close(session)
 
 
-def _close(session) -> None:
+def _close(session: Session) -> None:
     """<close-session>, when the session is still there: a dropped session is over anyway,
     and its failure (already reported) must not be replaced by the failure to close it."""
     from ncclient import NCClientError
@@ -116,7 +119,7 @@ def fetch_models(host: str, port: int, username: str, password: str, known_hosts
         raise FetchError(f"{host}:{port}: {rpc_errors(exc)}") from None
 
 
-def _read(session, out_dir: Path, rpc_error) -> Fetched:
+def _read(session: Session, out_dir: Path, rpc_error: type[Exception]) -> Fetched:
     result = Fetched()
     queue = [name for name in announced_modules(session.server_capabilities) if MODULE_NAME.fullmatch(name)]
     texts: dict[str, str] = {}
@@ -141,14 +144,14 @@ def _read(session, out_dir: Path, rpc_error) -> Fetched:
     return result
 
 
-def running_config(session) -> str:
+def running_config(session: Session) -> str:
     """The running datastore's top-level elements, one after another."""
     from lxml import etree  # ncclient's own parser
 
     return "".join(etree.tostring(child, encoding="unicode") for child in session.get_config(source="running").data_ele)
 
 
-def rpc_errors(exc) -> str:
+def rpc_errors(exc: Exception) -> str:
     """Every <rpc-error> of a reply (ncclient's `tag` breaks when there are several)."""
     errors = getattr(exc, "errors", None) or [exc]
     return "; ".join(f"{getattr(e, 'tag', '') or 'error'}: {getattr(e, 'message', '') or e}" for e in errors)

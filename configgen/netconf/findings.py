@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from configgen.findings import Finding
-from configgen.netconf.validate import iter_problems
+from configgen.netconf.validate import ModelSet, iter_problems
+
+if TYPE_CHECKING:
+    from configgen.inventory import Inventory
+    from configgen.netconf.payload import Payload
 
 
-def yang_findings(inventory, payloads: dict, sets: dict, yang_dir: str | Path) -> list[Finding]:
+def yang_findings(inventory: Inventory, payloads: dict[str, Payload], sets: dict[str, ModelSet],
+                  yang_dir: str | Path) -> list[Finding]:
     """One finding per libyang error: at the service owning the failing data path (its
     inventory entry), or at the device when the path belongs to no one service."""
     sources = inventory.sources

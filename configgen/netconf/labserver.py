@@ -21,6 +21,8 @@ import hmac
 import re
 import threading
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from concurrent.futures import Executor
 from pathlib import Path
 
 import asyncssh
@@ -79,7 +81,7 @@ class NetconfServer:
     """One device's NETCONF server over a model directory (its modules and baseline.xml)."""
 
     def __init__(self, model_dir: str | Path, username: str, password: str, host_key: asyncssh.SSHKey,
-                 port: int = 0, on_change=None, executor=None):
+                 port: int = 0, on_change: Callable[[str], None] | None = None, executor: Executor | None = None):
         """`on_change(running)`: called in `executor` (default: the loop's) whenever the
         running datastore changes (commit, cancel-commit, rollback), before the reply to
         the request that changed it is sent (the lab's dataplane follows it)."""
@@ -131,7 +133,7 @@ class NetconfServer:
         ET.SubElement(hello, f"{{{BASE}}}session-id").text = str(session_id)
         return ET.tostring(hello, encoding="unicode")
 
-    async def _session(self, process: asyncssh.SSHServerProcess) -> None:
+    async def _session(self, process: asyncssh.SSHServerProcess[bytes]) -> None:
         if process.subsystem != "netconf":
             process.exit(1)
             return
@@ -167,7 +169,7 @@ class NetconfServer:
     def _publish(self) -> None:
         with self._publish_lock:
             running = self.running
-            if running != self._published:
+            if self.on_change is not None and running != self._published:
                 self.on_change(running)
                 self._published = running
 
@@ -192,7 +194,9 @@ class NetconfServer:
             return _error("", "malformed-message", "the request is not well-formed XML"), False
         message_id = rpc.get("message-id", "")
         operation = next(iter(rpc), None)
-        name = operation.tag.rsplit("}", 1)[-1] if operation is not None else ""
+        if operation is None:
+            return _error(message_id, "operation-not-supported", "this operation is not served"), False
+        name = operation.tag.rsplit("}", 1)[-1]
         if name == "close-session":
             return _reply(message_id, "<ok/>"), True
         if name == "get-schema":
@@ -204,7 +208,7 @@ class NetconfServer:
             data.text = module[2].read_text(encoding="utf-8")
             return _reply(message_id, ET.tostring(data, encoding="unicode")), False
         handler = getattr(self, "_op_" + name.replace("-", "_"), None)
-        if handler is None or operation is None:
+        if handler is None:
             return _error(message_id, "operation-not-supported", f"{name or 'this operation'} is not served"), False
         try:
             body = handler(operation, session_id)
@@ -214,14 +218,14 @@ class NetconfServer:
 
     # ---- operations: each returns the reply's body or raises _RpcError ---------------------
 
-    def _datastore(self, operation, what: str) -> str:
+    def _datastore(self, operation: ET.Element, what: str) -> str:
         node = operation.find(f"{{{BASE}}}{what}")
         name = next((c.tag.rsplit("}", 1)[-1] for c in node), "") if node is not None else ""
         if name not in ("running", "candidate"):
             raise _RpcError("invalid-value", f"no datastore {name or '(none)'}: this device has running and candidate")
         return name
 
-    def _op_get_config(self, operation, session_id: int) -> str:
+    def _op_get_config(self, operation: ET.Element, session_id: int) -> str:
         document = self.running if self._datastore(operation, "source") == "running" else self.candidate
         selection = operation.find(f"{{{BASE}}}filter")
         if selection is not None and len(selection):
@@ -233,7 +237,7 @@ class NetconfServer:
         if self.lock_owner is not None and self.lock_owner != session_id:
             raise _RpcError("lock-denied", f"the candidate is locked by session {self.lock_owner}")
 
-    def _op_lock(self, operation, session_id: int) -> str:
+    def _op_lock(self, operation: ET.Element, session_id: int) -> str:
         self._datastore(operation, "target")
         if self.lock_owner is not None and self.lock_owner != session_id:
             raise _RpcError("lock-denied", f"locked by session {self.lock_owner}")
@@ -242,14 +246,14 @@ class NetconfServer:
         self.lock_owner = session_id
         return "<ok/>"
 
-    def _op_unlock(self, operation, session_id: int) -> str:
+    def _op_unlock(self, operation: ET.Element, session_id: int) -> str:
         self._datastore(operation, "target")
         if self.lock_owner != session_id:
             raise _RpcError("operation-failed", "this session holds no lock")
         self.lock_owner = None
         return "<ok/>"
 
-    def _op_edit_config(self, operation, session_id: int) -> str:
+    def _op_edit_config(self, operation: ET.Element, session_id: int) -> str:
         if self.drop_on_edit:
             raise ConnectionError("lab fault: session dropped at edit-config")
         if self._datastore(operation, "target") != "candidate":
@@ -268,7 +272,7 @@ class NetconfServer:
             raise _RpcError("invalid-value", f"the edit does not fit the models: {exc}") from None
         return "<ok/>"
 
-    def _op_discard_changes(self, operation, session_id: int) -> str:
+    def _op_discard_changes(self, operation: ET.Element, session_id: int) -> str:
         self._check_lock(session_id)
         self.candidate = self.running
         return "<ok/>"
@@ -278,12 +282,12 @@ class NetconfServer:
         if problems:
             raise _RpcError("invalid-value", problems[0].message, problems[0].path)
 
-    def _op_validate(self, operation, session_id: int) -> str:
+    def _op_validate(self, operation: ET.Element, session_id: int) -> str:
         source = self._datastore(operation, "source")
         self._validated(self.running if source == "running" else self.candidate)
         return "<ok/>"
 
-    def _op_commit(self, operation, session_id: int) -> str:
+    def _op_commit(self, operation: ET.Element, session_id: int) -> str:
         persist_id = operation.findtext(f"{{{BASE}}}persist-id")
         if persist_id is not None and self.drop_on_confirm:
             raise ConnectionError("lab fault: session dropped at the confirming commit")
@@ -320,7 +324,7 @@ class NetconfServer:
         if self.on_change is not None:        # by timer or session end: no reply waits for it
             asyncio.get_running_loop().create_task(self._follow())
 
-    def _op_cancel_commit(self, operation, session_id: int) -> str:
+    def _op_cancel_commit(self, operation: ET.Element, session_id: int) -> str:
         if self.pending is None:
             raise _RpcError("operation-failed", "no confirmed commit is waiting")
         if operation.findtext(f"{{{BASE}}}persist-id") != self.pending.persist:
@@ -328,7 +332,7 @@ class NetconfServer:
         self._roll_back()
         return "<ok/>"
 
-    def _op_save_config(self, operation, session_id: int) -> str:
+    def _op_save_config(self, operation: ET.Element, session_id: int) -> str:
         if operation.tag != f"{{{CISCO_IA}}}save-config":
             raise _RpcError("operation-not-supported", "save-config is Cisco's (http://cisco.com/yang/cisco-ia)")
         self.saved += 1
@@ -378,7 +382,7 @@ def _apply_deletions(document: str, config: ET.Element) -> str:
     return "".join(ET.tostring(e, encoding="unicode") for e in root)
 
 
-def _find(root: ET.Element, chain: list[ET.Element]):
+def _find(root: ET.Element, chain: list[ET.Element]) -> tuple[ET.Element, ET.Element] | None:
     """(parent, node) in `root` matching the edit elements of `chain`, outermost first."""
     node = root
     for edit in chain:
@@ -414,7 +418,7 @@ class _Framing:
     """RFC 6242 message framing: end-of-message (base:1.0) until both sides said base:1.1,
     then chunked."""
 
-    def __init__(self, process: asyncssh.SSHServerProcess):
+    def __init__(self, process: asyncssh.SSHServerProcess[bytes]):
         self.process, self.chunked, self.buffer = process, False, b""
 
     def send(self, text: str) -> None:
@@ -441,7 +445,7 @@ class _Framing:
                     return None
             message, self.buffer = self.buffer.split(marker, 1)
             return message.decode("utf-8")
-        parts = []
+        parts: list[bytes] = []
         while True:
             while True:
                 header = re.match(rb"\s*\n#(\d+|#)\n", self.buffer)

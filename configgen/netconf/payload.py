@@ -20,15 +20,14 @@ reject is reported at the service (and inventory line) behind it.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from configgen.services.addressing import OWNER_MARK
-from configgen.services.gprs_vpn import GprsTunnel
-from configgen.services.internet_line import InternetLineValues
-from configgen.services.model import AccessList, AclRule, DeviceConfig, RateLimit, Route
+from configgen.services.model import AccessList, AclRule, Addressed, DeviceConfig, GreTunnel, RateLimit, Route, WanPolicy
 
 NETCONF_BASE = "urn:ietf:params:xml:ns:netconf:base:1.0"
 
@@ -136,10 +135,10 @@ def _huawei(config: DeviceConfig, services: list[str]) -> Payload:
         payload.owners.append((ifm_path.format(_path_key(name)), tuple(owners)))
         return node
 
-    def main_address(node: ET.Element, address) -> None:
+    def main_address(node: ET.Element, addressed: Addressed) -> None:
         entry = _sub(node, ip_ns, "ipv4", "addresses", "address")
-        _sub(entry, ip_ns, "ip", text=address.ip)
-        _sub(entry, ip_ns, "mask", text=address.netmask)
+        _sub(entry, ip_ns, "ip", text=addressed.ip)
+        _sub(entry, ip_ns, "mask", text=addressed.mask)
         _sub(entry, ip_ns, "type", text="main")
 
     for item in config.interfaces:
@@ -149,16 +148,16 @@ def _huawei(config: DeviceConfig, services: list[str]) -> Payload:
                              "validation should have refused this")
         node = interface(item.name, item.description, item.owners)
         if item.address:
-            main_address(node, item.address)
+            main_address(node, item)
     for section in config.sections:
         tunnel = section.values
-        if not isinstance(tunnel, GprsTunnel):
+        if not isinstance(tunnel, GreTunnel):
             raise ValueError(f"{config.name}: no VRP8 NETCONF payload for {section.template}")
         node = interface(tunnel.name, tunnel.description, [owner_of(tunnel.description) or ""])
         if tunnel.unnumbered:
             _sub(node, ip_ns, "ipv4", "unnumbered-address", "unnumbered-if-name", text=tunnel.unnumbered)
         else:
-            main_address(node, tunnel.address)
+            main_address(node, tunnel)
         gre = _sub(node, HUAWEI["tnlm"], "tunnel-protocol")
         gre = _sub(gre, HUAWEI["gre"], "gre-tunnel")
         _sub(gre, HUAWEI["gre"], "if-name", text=tunnel.source)
@@ -218,7 +217,7 @@ def cisco_interface_key(name: str) -> tuple[str, str]:
     return match.group(1), match.group(2)
 
 
-def _wildcard(network) -> tuple[str, str]:
+def _wildcard(network: ipaddress.IPv4Network) -> tuple[str, str]:
     return str(network.network_address), str(network.hostmask)
 
 
@@ -261,18 +260,18 @@ def _cisco(config: DeviceConfig, services: list[str]) -> Payload:
         payload.owners.append((f"{native_path}/interface/{kind}[name={_path_key(number)}]", tuple(owners)))
         return node
 
-    def primary(node: ET.Element, address) -> ET.Element:
+    def primary(node: ET.Element, addressed: Addressed) -> ET.Element:
         ip_node = _sub(node, ns, "ip")
         address_node = _sub(ip_node, ns, "address", "primary")
-        _sub(address_node, ns, "address", text=address.ip)
-        _sub(address_node, ns, "mask", text=address.netmask)
+        _sub(address_node, ns, "address", text=addressed.ip)
+        _sub(address_node, ns, "mask", text=addressed.mask)
         return ip_node
 
     for item in config.interfaces:
         node = interface(item.name, item.description, item.owners)
         if item.bandwidth_kbps:
             _sub(node, ns, "bandwidth", "kilobits", text=item.bandwidth_kbps)
-        ip_node = primary(node, item.address) if item.address else _sub(node, ns, "ip")
+        ip_node = primary(node, item) if item.address else _sub(node, ns, "ip")
         if item.inbound_acl:
             acl = _sub(ip_node, ns, "access-group", "in", "acl")
             _sub(acl, ns, "acl-name", text=item.inbound_acl.name)
@@ -283,19 +282,19 @@ def _cisco(config: DeviceConfig, services: list[str]) -> Payload:
             policy = _sub(node, CISCO["ios-policy"], "service-policy")
             _sub(policy, CISCO["ios-policy"], "input", text=item.rate_limit.policy)
             _sub(policy, CISCO["ios-policy"], "output", text=item.rate_limit.policy)
-    nat = None
+    nat: ET.Element | None = None
     for section in config.sections:
         values = section.values
-        if isinstance(values, GprsTunnel):
+        if isinstance(values, GreTunnel):
             node = interface(values.name, values.description, [owner_of(values.description) or ""])
             if values.unnumbered:
                 _sub(node, ns, "ip", "unnumbered", text=values.unnumbered)
             else:
-                primary(node, values.address)
+                primary(node, values)
             tunnel = _sub(node, CISCO["ios-tun"], "tunnel")
             _sub(tunnel, CISCO["ios-tun"], "source", text=values.source)
             _sub(tunnel, CISCO["ios-tun"], "destination-config", "ipv4", text=values.destination)
-        elif isinstance(values, InternetLineValues):
+        elif isinstance(values, WanPolicy):
             # NAT, filter and policing are stored once, on the line's WAN interface.
             wan_interface = values.wan
             security_policy, nat_acl = wan_interface.inbound_acl, wan_interface.nat_source_acl
@@ -306,26 +305,27 @@ def _cisco(config: DeviceConfig, services: list[str]) -> Payload:
                 if access_list is not None:
                     _cisco_acl(lists, access_list, owner, payload)
             if nat_acl is not None or wan_interface.static_nat:
-                nat = nat if nat is not None else _sub(ip, CISCO["ios-nat"], "nat", "inside", "source")
-            if nat_acl is not None:
-                entry = _sub(nat, CISCO["ios-nat"], "list-interface", "list")
-                _sub(entry, CISCO["ios-nat"], "id", text=nat_acl.number)
-                wan = _sub(entry, CISCO["ios-nat"], "interface")
-                _sub(wan, CISCO["ios-nat"], "name", text=wan_interface.name)
-                _sub(wan, CISCO["ios-nat"], "overload-new", text="")
-            for mapping in wan_interface.static_nat:
-                static = _sub(nat, CISCO["ios-nat"], "static")
-                if mapping.protocol:
-                    entry = _sub(static, CISCO["ios-nat"], "nat-static-transport-list-port-fwd")
-                    _sub(entry, CISCO["ios-nat"], "protocol", text=mapping.protocol)
-                    _sub(entry, CISCO["ios-nat"], "local-ip", text=mapping.inside)
-                    _sub(entry, CISCO["ios-nat"], "local-port", text=mapping.port)
-                    _sub(entry, CISCO["ios-nat"], "global-ip", text=mapping.public)
-                    _sub(entry, CISCO["ios-nat"], "global-port", text=mapping.port)
-                else:
-                    entry = _sub(static, CISCO["ios-nat"], "nat-static-transport-list")
-                    _sub(entry, CISCO["ios-nat"], "local-ip", text=mapping.inside)
-                    _sub(entry, CISCO["ios-nat"], "global-ip", text=mapping.public)
+                if nat is None:
+                    nat = _sub(ip, CISCO["ios-nat"], "nat", "inside", "source")
+                if nat_acl is not None:
+                    entry = _sub(nat, CISCO["ios-nat"], "list-interface", "list")
+                    _sub(entry, CISCO["ios-nat"], "id", text=nat_acl.number)
+                    wan = _sub(entry, CISCO["ios-nat"], "interface")
+                    _sub(wan, CISCO["ios-nat"], "name", text=wan_interface.name)
+                    _sub(wan, CISCO["ios-nat"], "overload-new", text="")
+                for mapping in wan_interface.static_nat:
+                    static = _sub(nat, CISCO["ios-nat"], "static")
+                    if mapping.protocol:
+                        entry = _sub(static, CISCO["ios-nat"], "nat-static-transport-list-port-fwd")
+                        _sub(entry, CISCO["ios-nat"], "protocol", text=mapping.protocol)
+                        _sub(entry, CISCO["ios-nat"], "local-ip", text=mapping.inside)
+                        _sub(entry, CISCO["ios-nat"], "local-port", text=mapping.port)
+                        _sub(entry, CISCO["ios-nat"], "global-ip", text=mapping.public)
+                        _sub(entry, CISCO["ios-nat"], "global-port", text=mapping.port)
+                    else:
+                        entry = _sub(static, CISCO["ios-nat"], "nat-static-transport-list")
+                        _sub(entry, CISCO["ios-nat"], "local-ip", text=mapping.inside)
+                        _sub(entry, CISCO["ios-nat"], "global-ip", text=mapping.public)
             if nat is not None:
                 payload.owners.append((f"{native_path}/ip/Cisco-IOS-XE-nat:nat", owner))
         else:

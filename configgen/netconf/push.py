@@ -28,10 +28,19 @@ import time
 import xml.etree.ElementTree as ET
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Literal, overload
 
-from configgen.netconf.fetch import FetchError, connect, rpc_errors, running_config
+from configgen.netconf.fetch import FetchError, Session, connect, rpc_errors, running_config
 from configgen.netconf.payload import Payload
 from configgen.services.addressing import OWNER_MARK
+
+if TYPE_CHECKING:
+    from configgen.inventory import Inventory
+    from configgen.push.credentials import Credentials
+    from configgen.push.engine import DeviceResult
+    from configgen.push.targets import Target
+
+Login = tuple[str, int, str, str, Path, str]     # connect()'s arguments: host, port, user, password, known_hosts, models
 
 CONFIRM_TIMEOUT = 120       # seconds a VRP8 keeps an unconfirmed commit before rolling it back
 SAVE_CONFIG = '<save-config xmlns="http://cisco.com/yang/cisco-ia"/>'
@@ -73,7 +82,7 @@ def _text(element: ET.Element, name: str) -> str | None:
     return (child.text or "").strip() if child is not None else None
 
 
-def _entries(elements, *path: str) -> list[ET.Element]:
+def _entries(elements: Iterable[ET.Element], *path: str) -> list[ET.Element]:
     """Elements reached from the top-level `elements` through the local names `path`."""
     level = [e for e in elements if _local(e) == path[0]]
     for name in path[1:]:
@@ -128,7 +137,7 @@ class Held:
     confirming commit (and rolls back by itself when that never comes); IOS-XE: the
     snapshot waits to be put back."""
 
-    def __init__(self, result, stack: ExitStack, session, token: str | None, snapshot: str,
+    def __init__(self, result: DeviceResult, stack: ExitStack, session: Session, token: str | None, snapshot: str,
                  confirm_timeout: int):
         self.result, self.stack, self.session = result, stack, session
         self.token, self.snapshot, self.confirm_timeout = token, snapshot, confirm_timeout
@@ -161,9 +170,24 @@ class Held:
                 pass          # the session is gone already: so is its lock
 
 
+@overload
+def push_payload(name: str, host: str, port: int, username: str, password: str, known_hosts: Path,
+                 payload: Payload, services: list[str], *, dry_run: bool = ...,
+                 confirm_timeout: int | None = ..., timeout: float = ..., hold: Literal[False] = ...) -> DeviceResult: ...
+@overload
+def push_payload(name: str, host: str, port: int, username: str, password: str, known_hosts: Path,
+                 payload: Payload, services: list[str], *, dry_run: bool = ...,
+                 confirm_timeout: int | None = ..., timeout: float = ...,
+                 hold: Literal[True]) -> tuple[DeviceResult, Held | None]: ...
+@overload
+def push_payload(name: str, host: str, port: int, username: str, password: str, known_hosts: Path,
+                 payload: Payload, services: list[str], *, dry_run: bool = ...,
+                 confirm_timeout: int | None = ..., timeout: float = ...,
+                 hold: bool) -> DeviceResult | tuple[DeviceResult, Held | None]: ...
 def push_payload(name: str, host: str, port: int, username: str, password: str, known_hosts: Path,
                  payload: Payload, services: list[str], *, dry_run: bool = False,
-                 confirm_timeout: int | None = None, timeout: float = 30.0, hold: bool = False):
+                 confirm_timeout: int | None = None, timeout: float = 30.0,
+                 hold: bool = False) -> DeviceResult | tuple[DeviceResult, Held | None]:
     """Push one device's payload; a configgen.push.engine.DeviceResult says what happened.
     `confirm_timeout`: default CONFIRM_TIMEOUT. `hold`: stop after the commit and its
     check, and return (result, Held) for the caller to settle after its own verification
@@ -176,8 +200,8 @@ def push_payload(name: str, host: str, port: int, username: str, password: str, 
     confirm_timeout = confirm_timeout or CONFIRM_TIMEOUT
     started = time.monotonic()
     result = DeviceResult(name)
-    login = (host, port, username, password, known_hosts, payload.models)
-    held = None
+    login: Login = (host, port, username, password, known_hosts, payload.models)
+    held: Held | None = None
     with ExitStack() as stack:
         try:
             session = stack.enter_context(connect(*login, timeout=timeout))
@@ -198,7 +222,7 @@ def push_payload(name: str, host: str, port: int, username: str, password: str, 
     return (result, held) if hold else result
 
 
-def _left(result, confirm_timeout: int) -> str:
+def _left(result: DeviceResult, confirm_timeout: int) -> str:
     """The state a failure part-way through a commit left the device in."""
     if result.stage in ("check", "cancel", "confirm", "verify"):
         return (f"; the confirmed commit was not confirmed: the device rolls it back by itself within "
@@ -212,7 +236,7 @@ def _left(result, confirm_timeout: int) -> str:
     return ""
 
 
-def _unlock(session) -> None:
+def _unlock(session: Session) -> None:
     from ncclient import NCClientError
 
     try:
@@ -221,8 +245,8 @@ def _unlock(session) -> None:
         pass              # a lost session's lock ends with it
 
 
-def _push(session, result, login, payload: Payload, services: list[str], dry_run: bool, confirm_timeout: int,
-          timeout: float) -> Held | None:
+def _push(session: Session, result: DeviceResult, login: Login, payload: Payload, services: list[str], dry_run: bool,
+          confirm_timeout: int, timeout: float) -> Held | None:
     """Up to the commit and its check; a Held when a change is committed and waiting to
     be settled (the candidate stays locked), else None (unlocked)."""
     from ncclient.operations import RPCError
@@ -243,7 +267,7 @@ def _push(session, result, login, payload: Payload, services: list[str], dry_run
         return None
     result.stage = "lock"
     session.lock("candidate")
-    held = None
+    held: Held | None = None
     try:
         session.discard_changes()
         result.stage = "read"
@@ -284,7 +308,7 @@ def _push(session, result, login, payload: Payload, services: list[str], dry_run
             _unlock(session)
 
 
-def _check(login, payload: Payload, timeout: float) -> str | None:
+def _check(login: Login, payload: Payload, timeout: float) -> str | None:
     """A second session logs in and reads the running datastore: None when it holds the
     payload, else what went wrong."""
     from ncclient.operations import RPCError
@@ -298,7 +322,7 @@ def _check(login, payload: Payload, timeout: float) -> str | None:
     return None
 
 
-def _settle_confirmed(session, result, token: str, problem: str | None) -> None:
+def _settle_confirmed(session: Session, result: DeviceResult, token: str, problem: str | None) -> None:
     if problem is not None:
         result.status, result.error = "failed", problem
         result.stage = "cancel"
@@ -310,7 +334,7 @@ def _settle_confirmed(session, result, token: str, problem: str | None) -> None:
     result.committed, result.status, result.stage = True, "changed", "done"
 
 
-def _settle_snapshot(session, result, snapshot: str, problem: str | None) -> None:
+def _settle_snapshot(session: Session, result: DeviceResult, snapshot: str, problem: str | None) -> None:
     if problem is not None:
         result.status, result.error = "failed", problem
         result.stage = "restore"
@@ -326,8 +350,17 @@ def _settle_snapshot(session, result, snapshot: str, problem: str | None) -> Non
     result.saved, result.status, result.stage = True, "changed", "done"
 
 
-def push_devices(inventory, payloads: dict[str, Payload], targets: dict, credentials, *, dry_run: bool = False,
-                 workers: int = 4, hold: bool = False, confirm_timeout: int | None = None):
+@overload
+def push_devices(inventory: Inventory, payloads: dict[str, Payload], targets: dict[str, Target],
+                 credentials: Credentials, *, dry_run: bool = ..., workers: int = ..., hold: Literal[False] = ...,
+                 confirm_timeout: int | None = ...) -> list[DeviceResult]: ...
+@overload
+def push_devices(inventory: Inventory, payloads: dict[str, Payload], targets: dict[str, Target],
+                 credentials: Credentials, *, dry_run: bool = ..., workers: int = ..., hold: Literal[True],
+                 confirm_timeout: int | None = ...) -> tuple[list[DeviceResult], dict[str, Held]]: ...
+def push_devices(inventory: Inventory, payloads: dict[str, Payload], targets: dict[str, Target],
+                 credentials: Credentials, *, dry_run: bool = False, workers: int = 4, hold: bool = False,
+                 confirm_timeout: int | None = None) -> list[DeviceResult] | tuple[list[DeviceResult], dict[str, Held]]:
     """Push every target's payload, `workers` at a time: the device's address from its
     target (the inventory or a connection file), its NETCONF port from the inventory, its
     host key from the target's known_hosts file. The results in name order; with `hold`,
@@ -336,7 +369,7 @@ def push_devices(inventory, payloads: dict[str, Payload], targets: dict, credent
 
     from configgen.netconf.devices import services_on
 
-    def one(name: str):
+    def one(name: str) -> DeviceResult | tuple[DeviceResult, Held | None]:
         target = targets[name]
         port, known_hosts = inventory.devices[name].netconf_port, Path(target.host_keys.known_hosts).expanduser()
         if target.pinned_host_key:
@@ -361,7 +394,7 @@ def push_devices(inventory, payloads: dict[str, Payload], targets: dict, credent
 
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(targets)))) as pool:
         done = list(pool.map(one, sorted(targets)))
-    if not hold:
-        return done
     pairs = [d if isinstance(d, tuple) else (d, None) for d in done]
+    if not hold:
+        return [r for r, _ in pairs]
     return [r for r, _ in pairs], {r.device: h for r, h in pairs if h is not None}

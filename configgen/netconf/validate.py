@@ -19,9 +19,13 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Iterator
 
 from configgen.findings import InputError
+
+if TYPE_CHECKING:
+    from configgen.netconf.payload import Payload
 
 # The modules each payload kind uses; their import closure is loaded with them.
 MODULES = {
@@ -79,7 +83,7 @@ _LOCATION = re.compile(r'location "(/[^"]*)"')
 _collector = _Collector()
 
 
-def _libyang():
+def _libyang() -> ModuleType:
     try:
         import libyang  # optional: only `check --yang` needs it
     except ImportError as exc:
@@ -102,12 +106,13 @@ class ModelSet:
     def __init__(self, directory: Path):
         libyang = _libyang()
         self.directory = directory
-        self.kind = next((kind for kind, marker in MARKER_MODULE.items()
-                          if (directory / f"{marker}.yang").is_file()
-                          or any(directory.glob(f"{marker}@*.yang"))), None)
-        if self.kind is None:
+        kind = next((kind for kind, marker in MARKER_MODULE.items()
+                     if (directory / f"{marker}.yang").is_file()
+                     or any(directory.glob(f"{marker}@*.yang"))), None)
+        if kind is None:
             raise ModelError(f"--yang {directory}: neither huawei-ifm.yang (Huawei VRP8) nor Cisco-IOS-XE-native.yang "
                              "(Cisco IOS-XE) is in it; give the folder of one vendor's model set")
+        self.kind = kind
         baseline = directory / BASELINE
         self.baseline = baseline.read_text(encoding="utf-8") if baseline.is_file() else ""
         self._workdir = tempfile.TemporaryDirectory(prefix="configgen-yang-")
@@ -171,11 +176,12 @@ class ModelSet:
         if tree is None:
             return ""
         try:
-            return tree.print_mem("xml", with_siblings=True)
+            merged: str = tree.print_mem("xml", with_siblings=True)
+            return merged
         finally:
             tree.free()
 
-    def _merged(self, payload: str, base: str | None = None):
+    def _merged(self, payload: str, base: str | None = None) -> Any:
         """Baseline and payload parsed without validation and merged; printed from the
         first sibling (printing from the merge node leaves out earlier siblings)."""
         base = self.baseline if base is None else base
@@ -224,7 +230,7 @@ def is_model_set(path: Path) -> bool:
     return path.is_dir() and any(any(path.glob(f"{marker}*.yang")) for marker in MARKER_MODULE.values())
 
 
-def iter_problems(payloads: dict, sets: dict[str, ModelSet]) -> Iterator[tuple[str, Problem | None]]:
+def iter_problems(payloads: dict[str, Payload], sets: dict[str, ModelSet]) -> Iterator[tuple[str, Problem | None]]:
     """(device, problem) for every payload; problem None: no model set for its kind."""
     for name, payload in payloads.items():
         models = sets.get(payload.models)

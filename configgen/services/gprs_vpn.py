@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -29,7 +28,7 @@ from configgen.kinds import LabSide, ServiceKind
 from configgen.platforms import Platform
 from configgen.services.addressing import host_route, interconnect_peer, owner_description, route_label
 from configgen.services.ipplan import Claim, OperatorAddress, check_host_address, check_in_lan, interface_family
-from configgen.services.model import Addressed, Contribution, Interface, PingStep, Route, Section, runbook_steps
+from configgen.services.model import Contribution, GreTunnel, Interface, PingStep, Route, Section, runbook_steps
 
 
 class GprsVpnService(Strict):
@@ -55,18 +54,6 @@ class GprsVpnService(Strict):
     verify: VerifyPings = []
 
 
-@dataclass(frozen=True)
-class GprsTunnel(Addressed):
-    """Values for the tunnel interface, all decided here; templates only spell them."""
-
-    name: str
-    description: str
-    source: str                                   # the WAN interface (docs/references.md §2)
-    destination: str                              # the GRE endpoint
-    unnumbered: str | None                        # interface lent its address, or None
-    address: ipaddress.IPv4Interface | None       # distinct tunnel address, or None
-
-
 def gre_endpoint(service: Any, operator: Any) -> ipaddress.IPv4Address:
     endpoint: ipaddress.IPv4Address = service.gre_endpoint or operator.gre_endpoint
     return endpoint
@@ -90,7 +77,7 @@ def build(service: Any, device: Any, platform: Platform, inventory: Any) -> Cont
         address=service.lan.address,
         owners=[service.name],
     )
-    tunnel = GprsTunnel(
+    tunnel = GreTunnel(
         name=tunnel_name,
         # The marker names the service; the default text need not repeat it (IOS takes 240 characters).
         description=owner_description(service.name, service.description

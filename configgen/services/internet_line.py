@@ -21,7 +21,6 @@ from __future__ import annotations
 import ipaddress
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
@@ -51,6 +50,7 @@ from configgen.services.model import (
     Route,
     Section,
     StaticNatEntry,
+    WanPolicy,
     runbook_steps,
 )
 
@@ -111,15 +111,6 @@ class InternetLineService(Strict):
     verify: VerifyPings = []
 
 
-@dataclass(frozen=True)
-class InternetLineValues:
-    """What the service's own template block spells: the WAN interface's ACLs, policing
-    policy and NAT, stored once on that interface (Cisco spells NAT as global statements
-    here, VRP on the interface in device.j2)."""
-
-    wan: Interface
-
-
 def build(service: Any, device: Any, platform: Platform, inventory: Any) -> Contribution:
     peer = interconnect_peer(service.wan)
     rate = format_rate(service.bandwidth)
@@ -155,7 +146,7 @@ def build(service: Any, device: Any, platform: Platform, inventory: Any) -> Cont
         owners=[service.name],
         nat="inside" if service.nat else None,
     )
-    values = InternetLineValues(wan=wan)
+    values = WanPolicy(wan=wan)
     return Contribution(
         interfaces=[wan, lan],
         routes=[Route(DEFAULT_ROUTE, str(peer), route_label(service.name, "DEFAULT-TO-PE"))],

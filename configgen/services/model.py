@@ -156,6 +156,27 @@ def runbook_steps(service: Any, peer: ipaddress.IPv4Address, circuit: str,
     return steps
 
 
+@dataclass(frozen=True)
+class GreTunnel(Addressed):
+    """A GRE tunnel interface, every value decided by the service that builds it: the CLI
+    templates and the NETCONF payload (configgen/netconf/payload.py) only spell them."""
+
+    name: str
+    description: str
+    source: str                                   # the interface the tunnel leaves from
+    destination: str                              # the GRE endpoint
+    unnumbered: str | None                        # interface lent its address, or None
+    address: ipaddress.IPv4Interface | None       # distinct tunnel address, or None
+
+
+@dataclass(frozen=True)
+class WanPolicy:
+    """A block spelling one WAN interface's filter, policing and NAT, all stored once on
+    that interface (Cisco spells NAT as global statements, VRP on the interface)."""
+
+    wan: Interface
+
+
 @dataclass
 class Section:
     """A service's own block: `template` is a Jinja2 module with macros head/interfaces/tail."""
