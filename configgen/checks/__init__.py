@@ -20,10 +20,9 @@ Check = Callable[[Inventory], Iterable[Finding]]
 
 def _checks() -> list[Check]:
     # Imported when run, not at the top: each check imports this package's helpers.
-    from configgen.checks import ipplan, platform, references
-    from configgen.netconf import devices
+    from configgen.checks import ipplan, platform, references, transport
 
-    return [references.check, ipplan.check, _numbering, platform.check, devices.check]
+    return [references.check, ipplan.check, _numbering, platform.check, transport.check]
 
 
 def _numbering(inventory: Inventory) -> Iterable[Finding]:
