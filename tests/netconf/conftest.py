@@ -20,6 +20,15 @@ def model_root() -> Path | None:
     return None
 
 
+def require_models_in_ci(root: Path | None) -> Path:
+    """Under CI the model sets must be there: a missing set fails, unless .ci/run found no
+    sets beside the clone, said so loudly, and set CONFIGGEN_YANG_MODELS=none."""
+    if root is None and os.environ.get("CONFIGGEN_YANG_MODELS") == "none":
+        pytest.skip("CI without the YANG model sets beside the clone (.ci/run printed a warning)")
+    assert root is not None, "the YANG model sets (../shared/yang) are missing"
+    return root
+
+
 @pytest.fixture(scope="session")
 def yang_models(tmp_path_factory) -> Path:
     """A folder holding the Huawei VRP8 and Cisco IOS-XE model sets (links to the originals).
@@ -29,7 +38,7 @@ def yang_models(tmp_path_factory) -> Path:
         pytest.importorskip("libyang")
         if root is None:
             pytest.skip("no YANG model sets (set CONFIGGEN_YANG_MODELS)")
-    assert root is not None, "the YANG model sets (../shared/yang) are missing"
+    root = require_models_in_ci(root)
     folder = tmp_path_factory.mktemp("models")
     for name in ("huawei-vrp8-ne40e-8.22.0", "cisco-iosxe-17.15.1"):
         (folder / name).symlink_to(root / name)

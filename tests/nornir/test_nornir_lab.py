@@ -29,7 +29,7 @@ FAST = {"count": 2, "timeout": 1.0}
 def _models(tmp_path):
     """The YANG model sets for a NETCONF example (skipped outside CI when libyang, ncclient
     or the sets are missing, as in tests/netconf)."""
-    from tests.netconf.conftest import model_root
+    from tests.netconf.conftest import model_root, require_models_in_ci
 
     root = model_root()
     if not IN_CI:
@@ -37,7 +37,7 @@ def _models(tmp_path):
         pytest.importorskip("ncclient")
         if root is None:
             pytest.skip("no YANG model sets (set CONFIGGEN_YANG_MODELS)")
-    assert root is not None, "the YANG model sets (../shared/yang) are missing"
+    root = require_models_in_ci(root)
     folder = tmp_path / "models"
     folder.mkdir()
     for name in ("huawei-vrp8-ne40e-8.22.0", "cisco-iosxe-17.15.1"):
