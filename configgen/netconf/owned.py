@@ -1,0 +1,262 @@
+"""What of a NETCONF device's datastore is configgen's (configgen.push.ownership's rules).
+
+Two uses, one table (`OWNED`: the lists whose entries configgen makes, and the leaf that
+marks an entry as configgen's):
+
+- `conflicts`: an object the payload creates whole that exists on the device and is not
+  configgen's (a tunnel or policy-map without the owner marker of a service on the device,
+  a numbered ACL with rules configgen does not render): nothing is sent.
+- `stale`: entries that are configgen's by the CLI push's rules and that the payload no
+  longer holds, so the edit deletes them: a static route whose label is one configgen
+  renders on the device (`Ownership.owns_label`, an indexed label standing for its family:
+  a terminal pool dropped from the inventory), a tunnel or policy-map whose description
+  starts with the owner marker of a service on the device (`Ownership.marks`: a tunnel
+  renumbered in the inventory). A route whose name merely starts with a service label, a
+  tunnel without the marker, and everything of a service removed from the inventory (its
+  labels and name are no longer known) are never touched.
+
+`edit` puts both into one `<config>`: the payload (merge) and, for each stale entry, that
+list entry with its keys only and `operation="delete"`.
+"""
+
+from __future__ import annotations
+
+import copy
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable, Literal
+
+from configgen.netconf.payload import NETCONF_BASE, Payload
+
+if TYPE_CHECKING:
+    from configgen.push.ownership import Ownership
+
+Path = tuple[tuple[str, tuple[str, ...]], ...]     # (local name, its key leaves) per level, top-level element first
+
+@dataclass(frozen=True)
+class OwnedList:
+    """A list whose entries configgen makes, and what marks an entry as configgen's."""
+
+    path: Path
+    # "label": a route label configgen renders in `mark`; "marker": the owner marker in
+    # `mark`; "rules": configgen's when every rule is one configgen renders (a numbered
+    # ACL); "whole": configgen's when `mark` (its name) carries a configgen label, and the
+    # device's entry must be exactly the payload's (a named ACL: stale rules go).
+    rule: Literal["label", "marker", "rules", "whole"]
+    mark: str = ""
+    only: tuple[str, str] | None = None          # (leaf, value): only such entries (a Huawei interface of type Tunnel)
+    whole: int | None = None                     # the level deleted instead when only its keys would be left
+
+    @property
+    def name(self) -> str:
+        return self.path[-1][0]
+
+
+_HUAWEI_ROUTE: Path = (
+    ("network-instance", ()), ("instances", ()), ("instance", ("name",)), ("afs", ()), ("af", ("type",)),
+    ("routing", ()), ("static-routing", ()), ("unicast-route2s", ()),
+    ("unicast-route2", ("topology-name", "prefix", "mask-length")))
+_CISCO_ROUTE: Path = (("native", ()), ("ip", ()), ("route", ()), ("ip-route-interface-forwarding-list", ("prefix", "mask")))
+
+OWNED: dict[str, tuple[OwnedList, ...]] = {
+    "huawei-vrp8": (
+        OwnedList((("ifm", ()), ("interfaces", ()), ("interface", ("name",))), "marker", "description",
+                  only=("type", "Tunnel")),
+        # A route's nexthops each carry the label (`ip route-static P M NH description X`);
+        # the route goes whole when none of its own is left.
+        OwnedList(_HUAWEI_ROUTE + (("nexthop-addresses", ()), ("nexthop-address", ("address",))), "label",
+                  "description", whole=len(_HUAWEI_ROUTE) - 1),
+        OwnedList(_HUAWEI_ROUTE + (("nexthop-interfaces", ()), ("nexthop-interface", ("interface-name",))), "label",
+                  "description", whole=len(_HUAWEI_ROUTE) - 1),
+    ),
+    "cisco-iosxe-native": (
+        OwnedList((("native", ()), ("interface", ()), ("Tunnel", ("name",))), "marker", "description"),
+        OwnedList((("native", ()), ("policy", ()), ("policy-map", ("name",))), "marker", "description"),
+        OwnedList((("native", ()), ("ip", ()), ("access-list", ()), ("standard", ("name",))), "rules"),
+        OwnedList((("native", ()), ("ip", ()), ("access-list", ()), ("extended", ("name",))), "whole", "name"),
+        OwnedList(_CISCO_ROUTE + (("fwd-list", ("fwd",)),), "label", "name", whole=len(_CISCO_ROUTE) - 1),
+    ),
+}
+
+
+def ownership_of(payload: Payload) -> Ownership:
+    """What marks configgen's objects on the payload's device: what render put on it."""
+    from configgen.push.ownership import from_rendered
+
+    return from_rendered(payload.route_labels, payload.owner_names)
+
+
+def elements(datastore: str) -> list[ET.Element]:
+    """A datastore's top-level elements (`running_config`'s text)."""
+    return list(ET.fromstring(f"<root>{datastore}</root>")) if datastore.strip() else []
+
+
+def local(element: ET.Element) -> str:
+    return element.tag.rsplit("}", 1)[-1]
+
+
+def text(element: ET.Element, name: str) -> str | None:
+    child = next((c for c in element if local(c) == name), None)
+    return (child.text or "").strip() if child is not None else None
+
+
+def contained(wanted: ET.Element, candidates: list[ET.Element]) -> bool:
+    """Whether some element of `candidates` holds everything `wanted` says: same tag,
+    the same text in every leaf, and each child element contained in one of its children
+    (list entries are found by their leaves, whatever the keys are)."""
+    for have in candidates:
+        if have.tag != wanted.tag:
+            continue
+        if len(wanted) == 0:
+            if (have.text or "").strip() == (wanted.text or "").strip():
+                return True
+            continue
+        if all(contained(child, list(have)) for child in wanted):
+            return True
+    return False
+
+
+def _chains(top: Iterable[ET.Element], path: Path) -> list[list[ET.Element]]:
+    """Every element reached from the top-level elements through `path`, with its ancestors."""
+    chains = [[e] for e in top if local(e) == path[0][0]]
+    for name, _ in path[1:]:
+        chains = [chain + [c] for chain in chains for c in chain[-1] if local(c) == name]
+    return chains
+
+
+def _identity(chain: list[ET.Element], path: Path) -> tuple[tuple[str, tuple[str | None, ...]], ...]:
+    """The entry's keys at every level: the same identity in the payload and on the device."""
+    return tuple((name, tuple(text(e, k) for k in keys)) for e, (name, keys) in zip(chain, path))
+
+
+def conflicts(payload: Payload, running: str, ownership: Ownership) -> list[str]:
+    """Foreign objects in the way (configgen.push.ownership's rule): an object the payload
+    creates whole that exists on the device without configgen's owner marker for a service
+    on this device (a tunnel, a policy-map), or a numbered ACL holding a rule configgen
+    does not render. A Huawei interface is checked only when the payload makes it a tunnel."""
+    have = elements(running)
+    found = []
+    for owned in OWNED[payload.models]:
+        if owned.rule not in ("marker", "rules"):
+            continue
+        key = owned.path[-1][1][0]
+        existing = {text(chain[-1], key): chain[-1] for chain in _chains(have, owned.path)}
+        for chain in _chains(payload.elements, owned.path):
+            wanted = chain[-1]
+            if owned.only and text(wanted, owned.only[0]) != owned.only[1]:
+                continue
+            name = text(wanted, key)
+            on_device = existing.get(name)
+            if on_device is None:
+                continue
+            if owned.rule == "marker":
+                description = text(on_device, owned.mark) or ""
+                if description != text(wanted, owned.mark) and not ownership.marks(description):
+                    found.append(f"{owned.name} {name} exists on the device without configgen's marker "
+                                 f"(description {description!r}): not configgen's to change")
+            elif not all(contained(entry, list(wanted)) for entry in on_device if local(entry) != key):
+                found.append(f"{owned.name} access-list {name} on the device has rules configgen does not render: "
+                             "not configgen's to change")
+    return found
+
+
+@dataclass(frozen=True)
+class Stale:
+    """A list entry on the device that is configgen's and that the payload no longer holds
+    (`delete`), or that holds more than the payload's entry of an object configgen renders
+    whole (`replace`: the device's entry becomes the payload's, as the CLI push removes
+    stale lines of the sections it owns)."""
+
+    chain: tuple[ET.Element, ...]       # the device's elements, top-level one first, the entry last
+    path: Path
+    # RFC 6241 §7.2: `delete` fails with data-missing when the entry is not there, `remove`
+    # ignores that. configgen deletes what it has just read from the running datastore
+    # under the lock, with the candidate reset to it: each entry exists, and should it not,
+    # configgen's view of the device is wrong and the device's error stops the push before
+    # the commit.
+    operation: Literal["delete", "replace"] = "delete"
+
+
+def stale(payload: Payload, running: str | list[ET.Element], ownership: Ownership) -> list[Stale]:
+    """The device's entries that are configgen's (`OWNED`'s label and marker lists) and
+    that the payload does not hold (a route whose every nexthop goes is one entry), and
+    those of the objects configgen renders whole that hold more than the payload's."""
+    have = elements(running) if isinstance(running, str) else running
+    found: list[Stale] = []
+    parents: dict[tuple[object, ...], list[tuple[OwnedList, list[ET.Element]]]] = {}
+    for owned in OWNED[payload.models]:
+        if owned.rule == "rules":
+            continue
+        rendered = {_identity(chain, owned.path): chain[-1] for chain in _chains(payload.elements, owned.path)}
+        for chain in _chains(have, owned.path):
+            entry = chain[-1]
+            if owned.only and text(entry, owned.only[0]) != owned.only[1]:
+                continue
+            if not _configgens(owned, entry, ownership):
+                continue
+            mine = rendered.get(_identity(chain, owned.path))
+            if owned.rule == "whole":
+                if mine is not None and not contained(entry, [mine]):
+                    found.append(Stale(tuple(chain), owned.path, "replace"))
+            elif mine is not None:
+                continue
+            elif owned.whole is None:
+                found.append(Stale(tuple(chain), owned.path))
+            else:
+                top = owned.path[:owned.whole + 1]
+                parents.setdefault(_identity(chain[:owned.whole + 1], top), []).append((owned, chain))
+    for entries in parents.values():
+        owned, chain = entries[0]
+        top = owned.path[:owned.whole + 1] if owned.whole is not None else owned.path
+        parent = chain[len(top) - 1]
+        rendered_parents = {_identity(c, top) for c in _chains(payload.elements, top)}
+        going = {id(c[-1]) for _, c in entries}
+        if _identity(chain[:len(top)], top) not in rendered_parents and not _holds_more(parent, going, top[-1][1]):
+            found.append(Stale(tuple(chain[:len(top)]), top))
+        else:
+            found.extend(Stale(tuple(c), o.path) for o, c in entries)
+    return found
+
+
+def _configgens(owned: OwnedList, entry: ET.Element, ownership: Ownership) -> bool:
+    mark = text(entry, owned.mark) or ""
+    if owned.rule == "label":
+        return ownership.owns_label(mark)
+    if owned.rule == "marker":
+        return ownership.marks(mark)
+    return ownership.label_in_name(f"{owned.name} {mark}")
+
+
+def _holds_more(node: ET.Element, going: set[int], keys: tuple[str, ...] = ()) -> bool:
+    """Whether `node` keeps anything but its keys (and emptied containers) once `going` goes."""
+    for child in node:
+        if id(child) in going or local(child) in keys:
+            continue
+        if len(child) == 0 or _holds_more(child, going):
+            return True
+    return False
+
+
+def edit(payload: Payload, entries: list[Stale]) -> str:
+    """The `<config>` of the `<edit-config>`: the payload (merge), every stale entry at its
+    place in the same tree with its keys only and `operation="delete"`, and the payload's
+    entries that replace a device's entry holding more marked `operation="replace"`."""
+    if not entries:
+        return payload.xml()
+    config = ET.Element(f"{{{NETCONF_BASE}}}config")
+    config.extend(copy.deepcopy(e) for e in payload.elements)
+    for entry in entries:
+        node = config
+        for level, (element, (_, keys)) in enumerate(zip(entry.chain, entry.path)):
+            values = [(c.tag, c.text) for k in keys for c in element if local(c) == k]
+            new = entry.operation == "delete" and level == len(entry.chain) - 1
+            found = None if new else next((c for c in node if c.tag == element.tag and all(
+                (c.findtext(tag) or "").strip() == (value or "").strip() for tag, value in values)), None)
+            if found is None:
+                found = ET.SubElement(node, element.tag)
+                for tag, value in values:         # keys first, in the model's order (RFC 7950 §7.8.5)
+                    ET.SubElement(found, tag).text = value
+            node = found
+        node.set(f"{{{NETCONF_BASE}}}operation", entry.operation)
+    ET.indent(config)
+    return ET.tostring(config, encoding="unicode") + "\n"

@@ -1,0 +1,297 @@
+"""Push over NETCONF removes what configgen no longer renders, by the CLI push's ownership
+rules (configgen.push.ownership, configgen.netconf.owned): a route whose label configgen
+renders on the device (a terminal pool dropped from the inventory), a tunnel carrying the
+owner marker of a service on the device (renumbered in the inventory). A foreign look-alike
+route or tunnel, and everything of a service removed from the inventory, stay. Through
+ncclient against the lab's NETCONF servers (libyang-validated datastores)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from configgen.cli import main
+from tests.conftest import INVENTORIES
+
+pytest.importorskip("ncclient")
+EXAMPLE = INVENTORIES / "examples" / "netconf-iosxe-vrp8.yaml"
+DEVICE = {"huawei": "sy-water-pe", "cisco": "ez-steel-ce"}
+
+# Foreign objects planted on the devices before the first push: a route whose description
+# merely starts with a service's label, a tunnel without configgen's marker.
+FOREIGN = {
+    "huawei": (
+        '<network-instance xmlns="urn:huawei:yang:huawei-network-instance"><instances><instance>'
+        '<name>_public_</name><afs xmlns="urn:huawei:yang:huawei-l3vpn"><af><type>ipv4-unicast</type>'
+        '<routing xmlns="urn:huawei:yang:huawei-routing"><static-routing><unicast-route2s><unicast-route2>'
+        '<topology-name>base</topology-name><prefix>10.99.0.0</prefix><mask-length>24</mask-length>'
+        '<nexthop-addresses><nexthop-address><address>10.166.0.25</address>'
+        '<description>SY-WATER-POOL2-BACKUP</description></nexthop-address></nexthop-addresses>'
+        '</unicast-route2></unicast-route2s></static-routing></routing></af></afs></instance></instances>'
+        '</network-instance>'
+        '<ifm xmlns="urn:huawei:yang:huawei-ifm"><interfaces><interface><name>Tunnel9</name><type>Tunnel</type>'
+        '<description>NOC backup to DC2</description></interface></interfaces></ifm>'),
+    "cisco": (
+        '<native xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-native"><ip><route>'
+        '<ip-route-interface-forwarding-list><prefix>10.99.0.0</prefix><mask>255.255.255.0</mask>'
+        '<fwd-list><fwd>10.166.0.21</fwd><name>EZ-STEEL-GPRS-MGMT-BACKUP</name></fwd-list>'
+        '</ip-route-interface-forwarding-list></route></ip>'
+        '<interface><Tunnel><name>9</name><description>NOC backup to DC2</description></Tunnel></interface>'
+        '</native>'),
+}
+
+
+@pytest.fixture
+def login(monkeypatch):
+    monkeypatch.setenv("CONFIGGEN_USERNAME", "lab")
+    monkeypatch.setenv("CONFIGGEN_PASSWORD", "lab-secret")
+
+
+def _inventory(write_yaml, server, kind, *edits):
+    """The example, `kind`'s device on the lab server `server`; `edits`: (old, new) text."""
+    text = EXAMPLE.read_text()
+    name = DEVICE[kind]
+    text = text.replace(f"  {name}: {{", f"  {name}: {{netconf_port: {server.port}, ")
+    text = text.replace("host: 192.0.2.61", "host: 127.0.0.1, port: 2261").replace(
+        "host: 192.0.2.62", "host: 127.0.0.1, port: 2262")
+    text = text.replace("terminal_pools: [10.166.60.0/24]", "terminal_pools: [10.166.60.0/24, 10.166.61.0/24]")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    return write_yaml(text)
+
+
+def _push(capsys, path, device, known_hosts, *argv):
+    code = main(["push", str(path), "--device", device, "--known-hosts", str(known_hosts), "--format", "json",
+                 *argv])
+    out = capsys.readouterr().out
+    return code, {d["device"]: d for d in json.loads(out)["devices"]}[device]
+
+
+def _start(netconf_lab, kind):
+    server = netconf_lab.start(kind)
+    server.running = server.candidate = server.models.merge(server.running, FOREIGN[kind])
+    return server
+
+
+OPERATION = "{urn:ietf:params:xml:ns:netconf:base:1.0}operation"
+# The pool each test drops: the Huawei example's second, the IOS-XE one added above.
+POOL = {"huawei": "10.166.71.0", "cisco": "10.166.61.0"}
+LOOKALIKE = {"huawei": "SY-WATER-POOL2-BACKUP", "cisco": "EZ-STEEL-GPRS-MGMT-BACKUP"}
+TUNNEL = {"huawei": ("tunnel: 4", "tunnel: 6", "Tunnel4", "Tunnel6"), "cisco": ("tunnel: 3", "tunnel: 5", "3", "5")}
+
+
+def _local(element):
+    return element.tag.rsplit("}", 1)[-1]
+
+
+def _deleted(commands):
+    """The entries an edit-config marks with an operation: (list name, its leaves)."""
+    import xml.etree.ElementTree as ET
+
+    config = ET.fromstring("\n".join(commands))
+    return [(_local(e), {_local(c): (c.text or "").strip() for c in e}) for e in config.iter() if e.get(OPERATION)]
+
+
+def _tunnels(running):
+    """Names of the tunnels in a running datastore (Huawei interfaces of type Tunnel, IOS-XE Tunnel)."""
+    import xml.etree.ElementTree as ET
+
+    names = set()
+    for element in ET.fromstring(f"<root>{running}</root>").iter():
+        if _local(element) == "Tunnel" and len(element):
+            names.add(next(c.text for c in element if _local(c) == "name"))
+        if _local(element) == "interface" and any(_local(c) == "type" and c.text == "Tunnel" for c in element):
+            names.add(next(c.text for c in element if _local(c) == "name"))
+    return names
+
+
+@pytest.mark.parametrize("kind", ["huawei", "cisco"])
+def test_a_dropped_terminal_pools_route_is_deleted_and_foreign_look_alikes_stay(netconf_lab, write_yaml, login,
+                                                                                capsys, kind):
+    server, device, pool = _start(netconf_lab, kind), DEVICE[kind], POOL[kind]
+    code, result = _push(capsys, _inventory(write_yaml, server, kind), device, netconf_lab.known_hosts)
+    assert code == 0 and result["status"] == "changed" and pool in server.running
+
+    dropped = _inventory(write_yaml, server, kind, (f", {pool}/24", ""))
+    before = server.running
+    code, result = _push(capsys, dropped, device, netconf_lab.known_hosts, "--dry-run")
+    assert code == 0 and result["status"] == "planned" and server.running == before
+    # Only deletions are needed (the payload is on the device already): still a change,
+    # and the dry run shows it: the route entry, by its keys only.
+    [(name, leaves)] = _deleted(result["commands"])
+    if kind == "huawei":
+        assert name == "unicast-route2"
+        assert leaves == {"topology-name": "base", "prefix": pool, "mask-length": "24"}
+    else:
+        assert name == "ip-route-interface-forwarding-list" and leaves == {"prefix": pool, "mask": "255.255.255.0"}
+
+    code, result = _push(capsys, dropped, device, netconf_lab.known_hosts)
+    assert code == 0 and result["status"] == "changed", result
+    assert pool not in server.running and pool not in server.candidate
+    assert "10.99.0.0" in server.running and LOOKALIKE[kind] in server.running     # foreign look-alike route
+    assert "NOC backup to DC2" in server.running                                    # foreign tunnel
+    code, result = _push(capsys, dropped, device, netconf_lab.known_hosts)
+    assert code == 0 and result["status"] == "unchanged"
+
+
+@pytest.mark.parametrize("kind", ["huawei", "cisco"])
+def test_a_renumbered_tunnel_is_deleted_and_a_foreign_one_stays(netconf_lab, write_yaml, login, capsys, kind):
+    server, device = _start(netconf_lab, kind), DEVICE[kind]
+    old_setting, new_setting, old, new = TUNNEL[kind]
+    code, result = _push(capsys, _inventory(write_yaml, server, kind), device, netconf_lab.known_hosts)
+    assert code == 0 and _tunnels(server.running) == {old, "Tunnel9" if kind == "huawei" else "9"}
+
+    renumbered = _inventory(write_yaml, server, kind, (old_setting, new_setting))
+    code, result = _push(capsys, renumbered, device, netconf_lab.known_hosts)
+    assert code == 0 and result["status"] == "changed", result
+    assert _tunnels(server.running) == {new, "Tunnel9" if kind == "huawei" else "9"}
+    deleted = _deleted(result["commands"])
+    assert ("Tunnel" if kind == "cisco" else "interface", {"name": old}) in deleted
+    # The routes into the old tunnel went with it (their labels are configgen's), the
+    # new ones go into the new tunnel.
+    code, result = _push(capsys, renumbered, device, netconf_lab.known_hosts)
+    assert code == 0 and result["status"] == "unchanged"
+
+
+OPENED_PORT_80 = (
+    ("      - {public: 211.137.202.10, inside: 192.168.60.20, protocol: tcp, port: 443}\n",
+     "      - {public: 211.137.202.10, inside: 192.168.60.20, protocol: tcp, port: 443}\n"
+     "      - {public: 211.137.202.10, inside: 192.168.60.20, protocol: tcp, port: 80}\n"),
+    ("      - {protocol: tcp, port: 443, to: 211.137.202.10}\n",
+     "      - {protocol: tcp, port: 443, to: 211.137.202.10}\n      - {protocol: tcp, port: 80, to: 211.137.202.10}\n"))
+
+
+def _acl(datastore, name="EZ-STEEL-INTERNET-INET-IN"):
+    import xml.etree.ElementTree as ET
+
+    for element in ET.fromstring(f"<root>{datastore}</root>").iter():
+        if _local(element) == "extended" and any(_local(c) == "name" and c.text == name for c in element):
+            return element
+    return None
+
+
+def test_a_rule_dropped_from_an_acl_configgen_renders_goes(netconf_lab, write_yaml, login, capsys):
+    """The CLI push's owned section: the ACL configgen names (a configgen label in its name)
+    becomes exactly what configgen renders; a rule no longer rendered does not stay open."""
+    from configgen import api
+    from configgen.netconf.devices import device_payloads
+    from configgen.netconf.owned import contained
+
+    server = netconf_lab.start("cisco")
+    opened = _inventory(write_yaml, server, "cisco", *OPENED_PORT_80)
+    code, result = _push(capsys, opened, "ez-steel-ce", netconf_lab.known_hosts)
+    assert code == 0 and "<dst-eq>80</dst-eq>" in server.running
+    closed = _inventory(write_yaml, server, "cisco")
+    code, result = _push(capsys, closed, "ez-steel-ce", netconf_lab.known_hosts)
+    assert code == 0 and result["status"] == "changed", result
+    assert [name for name, _ in _deleted(result["commands"])] == ["extended"]     # marked replace, not delete
+    payload = device_payloads(api.check(closed).inventory)["ez-steel-ce"]
+    mine, theirs = _acl(payload.data()), _acl(server.running)
+    assert contained(theirs, [mine]) and contained(mine, [theirs])
+    assert "<dst-eq>80</dst-eq>" not in server.running
+    code, result = _push(capsys, closed, "ez-steel-ce", netconf_lab.known_hosts)
+    assert code == 0 and result["status"] == "unchanged"
+
+
+FOREIGN_NEXTHOP = (
+    '<network-instance xmlns="urn:huawei:yang:huawei-network-instance"><instances><instance>'
+    '<name>_public_</name><afs xmlns="urn:huawei:yang:huawei-l3vpn"><af><type>ipv4-unicast</type>'
+    '<routing xmlns="urn:huawei:yang:huawei-routing"><static-routing><unicast-route2s><unicast-route2>'
+    '<topology-name>base</topology-name><prefix>10.166.71.0</prefix><mask-length>24</mask-length>'
+    '<nexthop-addresses><nexthop-address><address>10.166.0.25</address>'
+    '<description>NOC-BACKUP-PATH</description></nexthop-address></nexthop-addresses>'
+    '</unicast-route2></unicast-route2s></static-routing></routing></af></afs></instance></instances>'
+    '</network-instance>')
+
+
+def test_a_route_with_a_foreign_nexthop_keeps_it(netconf_lab, write_yaml, login, capsys):
+    """configgen's nexthop of a dropped pool goes; a foreign nexthop of the same prefix stays,
+    and with it the route entry."""
+    server = _start(netconf_lab, "huawei")
+    code, _ = _push(capsys, _inventory(write_yaml, server, "huawei"), "sy-water-pe", netconf_lab.known_hosts)
+    assert code == 0
+    server.running = server.candidate = server.models.merge(server.running, FOREIGN_NEXTHOP)
+    dropped = _inventory(write_yaml, server, "huawei", (", 10.166.71.0/24", ""))
+    code, result = _push(capsys, dropped, "sy-water-pe", netconf_lab.known_hosts)
+    assert code == 0 and result["status"] == "changed", result
+    [(name, leaves)] = _deleted(result["commands"])
+    assert name == "nexthop-interface" and leaves == {"interface-name": "Tunnel4"}
+    assert "10.166.71.0" in server.running and "NOC-BACKUP-PATH" in server.running
+    assert "SY-WATER-POOL2<" not in server.running
+
+
+INTERNET_LINE = "  - kind: internet_line\n    name: ez-steel-internet\n"
+
+
+def test_a_service_removed_from_the_inventory_leaves_its_objects(netconf_lab, write_yaml, login, capsys):
+    """As the CLI push: a service no longer in the inventory has no known labels or name,
+    so its routes, policy-map and ACLs stay on the device (remove them by hand)."""
+    server = _start(netconf_lab, "cisco")
+    path = _inventory(write_yaml, server, "cisco")
+    code, _ = _push(capsys, path, "ez-steel-ce", netconf_lab.known_hosts)
+    assert code == 0
+    text = path.read_text()
+    start = text.index(INTERNET_LINE)
+    text = text[:start] + text[text.index("  - kind: gprs_vpn\n    name: sy-water\n"):]
+    before = server.running
+    code, result = _push(capsys, write_yaml(text, "removed.yaml"), "ez-steel-ce", netconf_lab.known_hosts)
+    assert code == 0 and result["status"] == "unchanged" and server.running == before
+    assert "EZ-STEEL-INTERNET-POLICE-10M" in server.running and "EZ-STEEL-INTERNET-DEFAULT-TO-PE" in server.running
+
+
+NC, IOS = "urn:ietf:params:xml:ns:netconf:base:1.0", "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
+CONFIG = f'<config xmlns="{NC}">'
+ROUTE = (f'<native xmlns="{IOS}"><ip><route>'
+         f'<ip-route-interface-forwarding-list nc:operation="{{}}" xmlns:nc="{NC}">'
+         '<prefix>10.98.0.0</prefix><mask>255.255.255.0</mask></ip-route-interface-forwarding-list>'
+         '</route></ip></native>')
+
+
+def test_the_lab_server_deletes_by_keys_and_refuses_to_delete_what_is_not_there(netconf_lab):
+    """RFC 6241 §7.2: `delete` of a missing node is data-missing, `remove` of one is no
+    error; a list entry is found by its keys, whatever other leaves the edit gives."""
+    from ncclient.operations import RPCError
+
+    from configgen.netconf.fetch import connect
+
+    cisco = netconf_lab.start("cisco")
+    with connect("127.0.0.1", cisco.port, "lab", "lab-secret", netconf_lab.known_hosts,
+                 "cisco-iosxe-native") as session:
+        session.lock("candidate")
+        with pytest.raises(RPCError) as raised:
+            session.edit_config(target="candidate", config=f"{CONFIG}{ROUTE.format('delete')}</config>")
+        assert raised.value.tag == "data-missing" and cisco.candidate == cisco.running
+        session.edit_config(target="candidate", config=f"{CONFIG}{ROUTE.format('remove')}</config>")
+        assert cisco.candidate == cisco.running
+        planted = ROUTE.format("merge").replace("</mask>", "</mask><fwd-list><fwd>10.166.0.21</fwd></fwd-list>")
+        session.edit_config(target="candidate", config=f"{CONFIG}{planted}</config>")
+        assert "10.98.0.0" in cisco.candidate
+        with pytest.raises(RPCError) as raised:
+            session.edit_config(target="candidate", config=f"{CONFIG}{planted.replace('merge', 'create')}</config>")
+        assert raised.value.tag == "data-exists"
+        session.edit_config(target="candidate", config=f"{CONFIG}{FOREIGN['cisco']}</config>")
+        # Tunnel 9 is the entry named 9: the description the edit gives is not a key
+        other_leaves = FOREIGN["cisco"][FOREIGN["cisco"].index("<interface>"):FOREIGN["cisco"].index("</native>")]
+        other_leaves = other_leaves.replace("<Tunnel>", f'<Tunnel nc:operation="delete" xmlns:nc="{NC}">').replace(
+            "NOC backup to DC2", "something else")
+        session.edit_config(target="candidate", config=f'{CONFIG}<native xmlns="{IOS}">{other_leaves}</native></config>')
+        assert "10.98.0.0" in cisco.candidate and "NOC backup" not in cisco.candidate
+        session.discard_changes()
+        session.unlock("candidate")
+
+
+def test_two_static_nat_mappings_share_one_container(yang_models, write_yaml):
+    """Cisco-IOS-XE-nat has one `static` container: a second forwarded port is a second list
+    entry in it, not a second container (which the models reject as a duplicate)."""
+    from configgen import api
+    from configgen.netconf.devices import device_payloads
+    from configgen.netconf.validate import model_set
+
+    text = EXAMPLE.read_text()
+    for old, new in OPENED_PORT_80:
+        text = text.replace(old, new)
+    payload = device_payloads(api.check(write_yaml(text)).inventory)["ez-steel-ce"]
+    assert payload.data().count("<ios-nat:nat-static-transport-list-port-fwd>") == 2
+    assert model_set(yang_models / "cisco-iosxe-17.15.1").problems(payload.data()) == []
