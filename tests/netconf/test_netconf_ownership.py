@@ -295,3 +295,16 @@ def test_two_static_nat_mappings_share_one_container(yang_models, write_yaml):
     payload = device_payloads(api.check(write_yaml(text)).inventory)["ez-steel-ce"]
     assert payload.data().count("<ios-nat:nat-static-transport-list-port-fwd>") == 2
     assert model_set(yang_models / "cisco-iosxe-17.15.1").problems(payload.data()) == []
+
+
+def test_a_policy_map_of_a_changed_rate_is_deleted_as_its_binding_moves(netconf_lab, write_yaml, login, capsys):
+    """The old policing policy-map (owner marker of the internet line) goes in the same edit
+    that binds the new one: the device validates both together."""
+    server = netconf_lab.start("cisco")
+    code, _ = _push(capsys, _inventory(write_yaml, server, "cisco"), "ez-steel-ce", netconf_lab.known_hosts)
+    assert code == 0 and "EZ-STEEL-INTERNET-POLICE-10M" in server.running
+    faster = _inventory(write_yaml, server, "cisco", ("bandwidth: 10M", "bandwidth: 20M"))
+    code, result = _push(capsys, faster, "ez-steel-ce", netconf_lab.known_hosts)
+    assert code == 0 and result["status"] == "changed", result
+    assert ("policy-map", {"name": "EZ-STEEL-INTERNET-POLICE-10M"}) in _deleted(result["commands"])
+    assert "EZ-STEEL-INTERNET-POLICE-10M" not in server.running and "EZ-STEEL-INTERNET-POLICE-20M" in server.running
