@@ -22,6 +22,7 @@ list entry with its keys only and `operation="delete"`.
 from __future__ import annotations
 
 import copy
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Literal
@@ -246,17 +247,121 @@ def edit(payload: Payload, entries: list[Stale]) -> str:
     config = ET.Element(f"{{{NETCONF_BASE}}}config")
     config.extend(copy.deepcopy(e) for e in payload.elements)
     for entry in entries:
-        node = config
-        for level, (element, (_, keys)) in enumerate(zip(entry.chain, entry.path)):
-            values = [(c.tag, c.text) for k in keys for c in element if local(c) == k]
-            new = entry.operation == "delete" and level == len(entry.chain) - 1
-            found = None if new else next((c for c in node if c.tag == element.tag and all(
-                (c.findtext(tag) or "").strip() == (value or "").strip() for tag, value in values)), None)
-            if found is None:
-                found = ET.SubElement(node, element.tag)
-                for tag, value in values:         # keys first, in the model's order (RFC 7950 §7.8.5)
-                    ET.SubElement(found, tag).text = value
-            node = found
+        node = _place(config, list(entry.chain), entry.path, new=entry.operation == "delete")
         node.set(f"{{{NETCONF_BASE}}}operation", entry.operation)
     ET.indent(config)
     return ET.tostring(config, encoding="unicode") + "\n"
+
+
+def _place(root: ET.Element, chain: list[ET.Element], path: Path, new: bool) -> ET.Element:
+    """The element under `root` at `chain`'s place (its ancestors found by tag and keys,
+    or made with their keys); the last one made afresh with its keys when `new`."""
+    node = root
+    for level, (element, (_, keys)) in enumerate(zip(chain, path)):
+        values = [(c.tag, c.text) for k in keys for c in element if local(c) == k]
+        fresh = new and level == len(chain) - 1
+        found = None if fresh else next((c for c in node if c.tag == element.tag and all(
+            (c.findtext(tag) or "").strip() == (value or "").strip() for tag, value in values)), None)
+        if found is None:
+            found = ET.SubElement(node, element.tag)
+            for tag, value in values:         # keys first, in the model's order (RFC 7950 §7.8.5)
+                ET.SubElement(found, tag).text = value
+        node = found
+    return node
+
+
+# The keys of the models' lists configgen's payloads use, by their path of local names
+# (RFC 7950 §7.8.2; tests/netconf/test_netconf_ownership.py checks them against the
+# models), and their leaf-lists: what `restored` needs to find an entry in a backup.
+KEYS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "huawei-vrp8": (
+        (r"ifm/interfaces/interface", ("name",)), (r".*/addresses/address", ("ip",)),
+        (r"network-instance/instances/instance", ("name",)), (r".*/afs/af", ("type",)),
+        (r".*/unicast-route2", ("topology-name", "prefix", "mask-length")),
+        (r".*/nexthop-address", ("address",)), (r".*/nexthop-interface", ("interface-name",))),
+    "cisco-iosxe-native": (
+        (r"native/interface/[^/]+", ("name",)), (r".*/access-list/(standard|extended)", ("name",)),
+        (r".*/access-list-seq-rule", ("sequence",)), (r".*/list-interface/list", ("id",)),
+        (r".*/list-interface/list/interface", ("name",)),
+        (r".*/nat-static-transport-list-port-fwd", ("protocol", "local-ip", "local-port", "global-ip", "global-port")),
+        (r".*/nat-static-transport-list", ("local-ip", "global-ip")),
+        (r".*/policy-map", ("name",)), (r".*/policy-map/class", ("name",)), (r".*/action-list", ("action-type",)),
+        (r".*/ip-route-interface-forwarding-list", ("prefix", "mask")), (r".*/fwd-list", ("fwd",))),
+}
+LEAF_LISTS = (r".*/bind-src-interface-names",)
+
+
+def list_keys(models: str, names: list[str]) -> tuple[str, ...] | None:
+    """The keys of the list at the path of local names `names`; None: not a list."""
+    where = "/".join(names)
+    return next((keys for pattern, keys in KEYS[models] if re.fullmatch(pattern, where)), None)
+
+
+def _is_leaf_list(names: list[str]) -> bool:
+    return any(re.fullmatch(pattern, "/".join(names)) for pattern in LEAF_LISTS)
+
+
+def read_backup(text: str, source: str) -> list[ET.Element]:
+    """The top-level elements of a NETCONF backup (`push --backup-dir`: a `<data>` element
+    holding the running datastore); InputError naming `source` when it is not one."""
+    from configgen.findings import InputError
+
+    try:
+        data = ET.fromstring(text)
+    except ET.ParseError as exc:
+        raise InputError(f"{source}: not a NETCONF backup: the XML does not parse ({exc})") from None
+    if data.tag != f"{{{NETCONF_BASE}}}data":
+        raise InputError(f"{source}: not a NETCONF backup: push --backup-dir writes a <data> element in "
+                         f"{NETCONF_BASE}, this file holds <{local(data)}>")
+    return list(data)
+
+
+def restored(payload: Payload, backup: list[ET.Element]) -> Payload:
+    """configgen's part of a backup of the device's datastore, as a payload to push back
+    (`rollback`): the objects of the backup that are configgen's by `OWNED` (routes with
+    its labels, tunnels and policy-maps with its marker, ACLs it names), whole, and of
+    everything else `payload` (what the inventory renders now) sets, the values the backup
+    had. Pushed, it deletes configgen's objects the backup lacks (`stale`): what the push
+    being undone added."""
+    ownership = ownership_of(payload)
+    owned = [(o, chain) for o in OWNED[payload.models] if o.rule != "rules"
+             for chain in _chains(backup, o.path)
+             if not (o.only and text(chain[-1], o.only[0]) != o.only[1]) and _configgens(o, chain[-1], ownership)]
+    skip = {id(chain[-1]) for o in OWNED[payload.models] if o.rule != "rules"
+            for chain in _chains(payload.elements, o.path)}
+    root = ET.Element("root")
+    root.extend(_project(backup, payload.elements, [], payload.models, skip))
+    for o, chain in owned:
+        node = _place(root, chain, o.path, new=True)
+        node.extend(copy.deepcopy(c) for c in chain[-1] if local(c) not in o.path[-1][1])
+    return Payload(payload.device, payload.models, list(root), route_labels=payload.route_labels,
+                   owner_names=payload.owner_names)
+
+
+def _project(backup: list[ET.Element], template: Iterable[ET.Element], names: list[str], models: str,
+             skip: set[int]) -> list[ET.Element]:
+    """The elements of `backup` at the places of `template`'s (list entries by their keys),
+    with the backup's values; `skip`: template entries left out (configgen's own objects)."""
+    found: list[ET.Element] = []
+    for wanted in template:
+        if id(wanted) in skip:
+            continue
+        path = names + [local(wanted)]
+        if len(wanted) == 0:
+            leaf_list = _is_leaf_list(path)
+            match = next((b for b in backup if b.tag == wanted.tag and (
+                not leaf_list or (b.text or "").strip() == (wanted.text or "").strip())), None)
+            if match is not None:
+                found.append(copy.deepcopy(match))
+            continue
+        keys = list_keys(models, path) or ()
+        match = next((b for b in backup if b.tag == wanted.tag and all(text(b, k) == text(wanted, k) for k in keys)),
+                     None)
+        if match is None:
+            continue
+        node = ET.Element(match.tag)
+        node.extend(copy.deepcopy(c) for k in keys for c in match if local(c) == k)
+        node.extend(_project(list(match), [c for c in wanted if local(c) not in keys], path, models, skip))
+        if len(node) > len(keys):
+            found.append(node)
+    return found

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Literal, overload
 
 from configgen.netconf.fetch import FetchError, Session, connect, rpc_errors, running_config
 from configgen.netconf.owned import conflicts, contained, edit, elements, ownership_of, stale
-from configgen.netconf.payload import Payload
+from configgen.netconf.payload import NETCONF_BASE, Payload
 
 if TYPE_CHECKING:
     from configgen.inventory import Inventory
@@ -103,25 +103,27 @@ class Held:
 @overload
 def push_payload(name: str, host: str, port: int, username: str, password: str, known_hosts: Path,
                  payload: Payload, *, dry_run: bool = ...,
-                 confirm_timeout: int | None = ..., timeout: float = ..., hold: Literal[False] = ...) -> DeviceResult: ...
+                 confirm_timeout: int | None = ..., timeout: float = ..., hold: Literal[False] = ...,
+                 backup_dir: str | Path | None = ...) -> DeviceResult: ...
 @overload
 def push_payload(name: str, host: str, port: int, username: str, password: str, known_hosts: Path,
                  payload: Payload, *, dry_run: bool = ...,
                  confirm_timeout: int | None = ..., timeout: float = ...,
-                 hold: Literal[True]) -> tuple[DeviceResult, Held | None]: ...
+                 hold: Literal[True], backup_dir: str | Path | None = ...) -> tuple[DeviceResult, Held | None]: ...
 @overload
 def push_payload(name: str, host: str, port: int, username: str, password: str, known_hosts: Path,
                  payload: Payload, *, dry_run: bool = ...,
                  confirm_timeout: int | None = ..., timeout: float = ...,
-                 hold: bool) -> DeviceResult | tuple[DeviceResult, Held | None]: ...
+                 hold: bool, backup_dir: str | Path | None = ...) -> DeviceResult | tuple[DeviceResult, Held | None]: ...
 def push_payload(name: str, host: str, port: int, username: str, password: str, known_hosts: Path,
                  payload: Payload, *, dry_run: bool = False,
                  confirm_timeout: int | None = None, timeout: float = 30.0,
-                 hold: bool = False) -> DeviceResult | tuple[DeviceResult, Held | None]:
+                 hold: bool = False, backup_dir: str | Path | None = None) -> DeviceResult | tuple[DeviceResult, Held | None]:
     """Push one device's payload; a configgen.push.engine.DeviceResult says what happened.
     `confirm_timeout`: default CONFIRM_TIMEOUT. `hold`: stop after the commit and its
     check, and return (result, Held) for the caller to settle after its own verification
-    (Held None when nothing was committed)."""
+    (Held None when nothing was committed). `backup_dir`: before the change is sent, the
+    running datastore read under the lock is written there (`write_backup`, `.xml`)."""
     from ncclient import NCClientError
     from ncclient.operations import RPCError
 
@@ -135,7 +137,7 @@ def push_payload(name: str, host: str, port: int, username: str, password: str, 
     with ExitStack() as stack:
         try:
             session = stack.enter_context(connect(*login, timeout=timeout))
-            held = _push(session, result, login, payload, dry_run, confirm_timeout, timeout)
+            held = _push(session, result, login, payload, dry_run, confirm_timeout, timeout, backup_dir)
             if held is not None:
                 held.stack = stack.pop_all()
         except FetchError as exc:
@@ -150,6 +152,12 @@ def push_payload(name: str, host: str, port: int, username: str, password: str, 
         held = None
     result.seconds = time.monotonic() - started
     return (result, held) if hold else result
+
+
+def backup_document(running: str) -> str:
+    """The running datastore as one XML document: `<data>` (RFC 6241's get-config reply
+    element) holding its top-level elements, as `rollback` reads it back."""
+    return f'<data xmlns="{NETCONF_BASE}">\n{running}\n</data>\n'
 
 
 def _left(result: DeviceResult, confirm_timeout: int) -> str:
@@ -176,7 +184,7 @@ def _unlock(session: Session) -> None:
 
 
 def _push(session: Session, result: DeviceResult, login: Login, payload: Payload, dry_run: bool,
-          confirm_timeout: int, timeout: float) -> Held | None:
+          confirm_timeout: int, timeout: float, backup_dir: str | Path | None = None) -> Held | None:
     """Up to the commit and its check; a Held when a change is committed and waiting to
     be settled (the candidate stays locked), else None (unlocked)."""
     from ncclient.operations import RPCError
@@ -209,6 +217,16 @@ def _push(session: Session, result: DeviceResult, login: Login, payload: Payload
             return None
         change = edit(payload, stale(payload, running, ownership))    # what the snapshot needs
         result.commands = change.splitlines()
+        if backup_dir is not None:
+            from configgen.push.engine import write_backup
+
+            result.stage = "backup"
+            try:
+                result.backup = str(write_backup(backup_dir, result.device, backup_document(running), ".xml"))
+            except OSError as exc:
+                result.error = (f"nothing sent: the backup of the running datastore could not be written "
+                                f"in {backup_dir}: {exc.strerror or exc}")
+                return None
         confirmed = any(c.startswith(CONFIRMED_COMMIT) for c in session.server_capabilities)
         result.stage = "apply"
         token = secrets.token_hex(16) if confirmed else None
@@ -287,14 +305,16 @@ def _settle_snapshot(session: Session, result: DeviceResult, snapshot: str, prob
 @overload
 def push_devices(inventory: Inventory, payloads: dict[str, Payload], targets: dict[str, Target],
                  credentials: Credentials, *, dry_run: bool = ..., workers: int = ..., hold: Literal[False] = ...,
-                 confirm_timeout: int | None = ...) -> list[DeviceResult]: ...
+                 confirm_timeout: int | None = ..., backup_dir: str | Path | None = ...) -> list[DeviceResult]: ...
 @overload
 def push_devices(inventory: Inventory, payloads: dict[str, Payload], targets: dict[str, Target],
                  credentials: Credentials, *, dry_run: bool = ..., workers: int = ..., hold: Literal[True],
-                 confirm_timeout: int | None = ...) -> tuple[list[DeviceResult], dict[str, Held]]: ...
+                 confirm_timeout: int | None = ...,
+                 backup_dir: str | Path | None = ...) -> tuple[list[DeviceResult], dict[str, Held]]: ...
 def push_devices(inventory: Inventory, payloads: dict[str, Payload], targets: dict[str, Target],
                  credentials: Credentials, *, dry_run: bool = False, workers: int = 4, hold: bool = False,
-                 confirm_timeout: int | None = None) -> list[DeviceResult] | tuple[list[DeviceResult], dict[str, Held]]:
+                 confirm_timeout: int | None = None,
+                 backup_dir: str | Path | None = None) -> list[DeviceResult] | tuple[list[DeviceResult], dict[str, Held]]:
     """Push every target's payload, `workers` at a time: the device's address from its
     target (the inventory or a connection file), its NETCONF port from the inventory, its
     host key from the target's known_hosts file. The results in name order; with `hold`,
@@ -319,10 +339,10 @@ def push_devices(inventory: Inventory, payloads: dict[str, Payload], targets: di
                 known_hosts.write_text(f"[{target.host}]:{port} {target.pinned_host_key}\n", encoding="utf-8")
                 return push_payload(name, target.host, port, credentials.username, credentials.password_for(name),
                                     known_hosts, payloads[name], dry_run=dry_run,
-                                    hold=hold, confirm_timeout=confirm_timeout)
+                                    hold=hold, confirm_timeout=confirm_timeout, backup_dir=backup_dir)
         return push_payload(name, target.host, port, credentials.username, credentials.password_for(name),
                             known_hosts, payloads[name], dry_run=dry_run, hold=hold,
-                            confirm_timeout=confirm_timeout)
+                            confirm_timeout=confirm_timeout, backup_dir=backup_dir)
 
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(targets)))) as pool:
         done = list(pool.map(one, sorted(targets)))

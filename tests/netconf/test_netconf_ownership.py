@@ -8,6 +8,7 @@ ncclient against the lab's NETCONF servers (libyang-validated datastores)."""
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -64,7 +65,7 @@ def _inventory(write_yaml, server, kind, *edits):
 
 def _push(capsys, path, device, known_hosts, *argv):
     code = main(["push", str(path), "--device", device, "--known-hosts", str(known_hosts), "--format", "json",
-                 *argv])
+                 *map(str, argv)])
     out = capsys.readouterr().out
     return code, {d["device"]: d for d in json.loads(out)["devices"]}[device]
 
@@ -308,3 +309,76 @@ def test_a_policy_map_of_a_changed_rate_is_deleted_as_its_binding_moves(netconf_
     assert code == 0 and result["status"] == "changed", result
     assert ("policy-map", {"name": "EZ-STEEL-INTERNET-POLICE-10M"}) in _deleted(result["commands"])
     assert "EZ-STEEL-INTERNET-POLICE-10M" not in server.running and "EZ-STEEL-INTERNET-POLICE-20M" in server.running
+
+
+# ---- push --backup-dir and rollback over NETCONF ---------------------------------------
+
+CHANGES = {   # what the second push changes: a pool dropped, the tunnel renumbered (IOS-XE: the rate too)
+    "huawei": ((", 10.166.71.0/24", ""), ("tunnel: 4", "tunnel: 6")),
+    "cisco": ((", 10.166.61.0/24", ""), ("tunnel: 3", "tunnel: 5"), ("bandwidth: 10M", "bandwidth: 20M")),
+}
+LATER_FOREIGN = {   # planted after the second push: a rollback leaves it alone
+    "huawei": FOREIGN["huawei"].replace("10.99.0.0", "10.98.0.0").replace("SY-WATER-POOL2-BACKUP", "NOC-LATER"),
+    "cisco": FOREIGN["cisco"].replace("10.99.0.0", "10.98.0.0").replace("EZ-STEEL-GPRS-MGMT-BACKUP", "NOC-LATER"),
+}
+
+
+def _same(one, other):
+    """Whether two datastores hold the same data (order aside)."""
+    from configgen.netconf.owned import contained, elements
+
+    a, b = elements(one), elements(other)
+    return all(contained(e, b) for e in a) and all(contained(e, a) for e in b)
+
+
+@pytest.mark.parametrize("kind", ["huawei", "cisco"])
+def test_rollback_from_a_netconf_backup_restores_configgens_part(netconf_lab, write_yaml, login, capsys, tmp_path,
+                                                                 kind):
+    import re
+    import stat
+
+    server, device = _start(netconf_lab, kind), DEVICE[kind]
+    first = _inventory(write_yaml, server, kind)
+    code, _ = _push(capsys, first, device, netconf_lab.known_hosts)
+    assert code == 0
+    pushed = server.running
+
+    changed = _inventory(write_yaml, server, kind, *CHANGES[kind])
+    backups = tmp_path / "backups"
+    code, result = _push(capsys, changed, device, netconf_lab.known_hosts, "--backup-dir", backups)
+    assert code == 0 and result["status"] == "changed" and server.running != pushed
+    backup = backups / result["backup"].rsplit("/", 1)[-1]
+    assert re.fullmatch(rf"{device}-\d{{8}}T\d{{6}}Z\.xml", backup.name) and str(backup) == result["backup"]
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    from configgen.netconf.owned import read_backup
+
+    saved = read_backup(backup.read_text(), "backup")
+    assert _same("".join(ET.tostring(e, encoding="unicode") for e in saved), pushed)     # the datastore before
+
+    server.running = server.candidate = server.models.merge(server.running, LATER_FOREIGN[kind])
+    code = main(["rollback", str(changed), "--device", device, "--backup", str(backup),
+                 "--known-hosts", str(netconf_lab.known_hosts), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    [result] = report["devices"]
+    assert code == 0 and result["status"] == "changed", result
+    assert ("Tunnel" if kind == "cisco" else "interface", {"name": TUNNEL[kind][3]}) in _deleted(result["commands"])
+    assert "NOC-LATER" in server.running                                   # foreign, added after the backup
+    assert _same(server.running, server.models.merge(pushed, LATER_FOREIGN[kind]))
+    code = main(["rollback", str(changed), "--device", device, "--backup", str(backup),
+                 "--known-hosts", str(netconf_lab.known_hosts), "--format", "json"])
+    assert code == 0 and json.loads(capsys.readouterr().out)["devices"][0]["status"] == "unchanged"
+
+
+def test_rollback_wants_the_backup_kind_of_the_devices_transport(netconf_lab, write_yaml, login, capsys, tmp_path):
+    server = netconf_lab.start("huawei")
+    path = _inventory(write_yaml, server, "huawei")
+    wrong = tmp_path / "sy-water-pe-20260101T000000Z.cfg"
+    wrong.write_text("sysname sy-water-pe\n")
+    assert main(["rollback", str(path), "--device", "sy-water-pe", "--backup", str(wrong),
+                 "--known-hosts", str(netconf_lab.known_hosts)]) == 2
+    assert "sy-water-pe-<UTC time>.xml" in capsys.readouterr().err
+    not_xml = tmp_path / "sy-water-pe-20260101T000000Z.xml"
+    not_xml.write_text("sysname sy-water-pe\n")
+    assert main(["rollback", str(path), "--device", "sy-water-pe", "--backup", str(not_xml),
+                 "--known-hosts", str(netconf_lab.known_hosts)]) == 2
+    assert "not a NETCONF backup" in capsys.readouterr().err and server.logins == 0
