@@ -16,7 +16,9 @@ marks an entry as configgen's):
   labels and name are no longer known) are never touched.
 
 `edit` puts both into one `<config>`: the payload (merge) and, for each stale entry, that
-list entry with its keys only and `operation="delete"`.
+list entry with its keys only and `operation="delete"` (an ACL holding stale rules: the
+payload's, `operation="replace"`). `restored` makes a payload of configgen's part of a
+backup (`push --backup-dir`), which `rollback` pushes the same way.
 """
 
 from __future__ import annotations
@@ -33,6 +35,37 @@ if TYPE_CHECKING:
     from configgen.push.ownership import Ownership
 
 Path = tuple[tuple[str, tuple[str, ...]], ...]     # (local name, its key leaves) per level, top-level element first
+
+# The keys of the models' lists configgen's payloads use, by their path of local names
+# (RFC 7950 §7.8.2; tests/netconf/test_netconf_ownership.py checks them against the
+# models), and their leaf-lists: how an entry is found on the device and in a backup.
+KEYS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "huawei-vrp8": (
+        (r"ifm/interfaces/interface", ("name",)), (r".*/addresses/address", ("ip",)),
+        (r"network-instance/instances/instance", ("name",)), (r".*/afs/af", ("type",)),
+        (r".*/unicast-route2", ("topology-name", "prefix", "mask-length")),
+        (r".*/nexthop-address", ("address",)), (r".*/nexthop-interface", ("interface-name",))),
+    "cisco-iosxe-native": (
+        (r"native/interface/[^/]+", ("name",)), (r".*/access-list/(standard|extended)", ("name",)),
+        (r".*/access-list-seq-rule", ("sequence",)), (r".*/list-interface/list", ("id",)),
+        (r".*/list-interface/list/interface", ("name",)),
+        (r".*/nat-static-transport-list-port-fwd", ("protocol", "local-ip", "local-port", "global-ip", "global-port")),
+        (r".*/nat-static-transport-list", ("local-ip", "global-ip")),
+        (r".*/policy-map", ("name",)), (r".*/policy-map/class", ("name",)), (r".*/action-list", ("action-type",)),
+        (r".*/ip-route-interface-forwarding-list", ("prefix", "mask")), (r".*/fwd-list", ("fwd",))),
+}
+LEAF_LISTS = (r".*/bind-src-interface-names",)
+
+
+def list_keys(models: str, names: list[str]) -> tuple[str, ...] | None:
+    """The keys of the list at the path of local names `names`; None: not a list."""
+    where = "/".join(names)
+    return next((keys for pattern, keys in KEYS[models] if re.fullmatch(pattern, where)), None)
+
+
+def _is_leaf_list(names: list[str]) -> bool:
+    return any(re.fullmatch(pattern, "/".join(names)) for pattern in LEAF_LISTS)
+
 
 @dataclass(frozen=True)
 class OwnedList:
@@ -53,29 +86,32 @@ class OwnedList:
         return self.path[-1][0]
 
 
-_HUAWEI_ROUTE: Path = (
-    ("network-instance", ()), ("instances", ()), ("instance", ("name",)), ("afs", ()), ("af", ("type",)),
-    ("routing", ()), ("static-routing", ()), ("unicast-route2s", ()),
-    ("unicast-route2", ("topology-name", "prefix", "mask-length")))
-_CISCO_ROUTE: Path = (("native", ()), ("ip", ()), ("route", ()), ("ip-route-interface-forwarding-list", ("prefix", "mask")))
+def _path(models: str, names: str) -> Path:
+    """The levels of `names` (`a/b/c`) with the keys `KEYS` gives each."""
+    levels = names.split("/")
+    return tuple((name, list_keys(models, levels[:i + 1]) or ()) for i, name in enumerate(levels))
+
+
+_HUAWEI_ROUTE = "network-instance/instances/instance/afs/af/routing/static-routing/unicast-route2s/unicast-route2"
+_CISCO_ROUTE = "native/ip/route/ip-route-interface-forwarding-list"
 
 OWNED: dict[str, tuple[OwnedList, ...]] = {
     "huawei-vrp8": (
-        OwnedList((("ifm", ()), ("interfaces", ()), ("interface", ("name",))), "marker", "description",
-                  only=("type", "Tunnel")),
+        OwnedList(_path("huawei-vrp8", "ifm/interfaces/interface"), "marker", "description", only=("type", "Tunnel")),
         # A route's nexthops each carry the label (`ip route-static P M NH description X`);
         # the route goes whole when none of its own is left.
-        OwnedList(_HUAWEI_ROUTE + (("nexthop-addresses", ()), ("nexthop-address", ("address",))), "label",
-                  "description", whole=len(_HUAWEI_ROUTE) - 1),
-        OwnedList(_HUAWEI_ROUTE + (("nexthop-interfaces", ()), ("nexthop-interface", ("interface-name",))), "label",
-                  "description", whole=len(_HUAWEI_ROUTE) - 1),
+        OwnedList(_path("huawei-vrp8", f"{_HUAWEI_ROUTE}/nexthop-addresses/nexthop-address"), "label",
+                  "description", whole=_HUAWEI_ROUTE.count("/")),
+        OwnedList(_path("huawei-vrp8", f"{_HUAWEI_ROUTE}/nexthop-interfaces/nexthop-interface"), "label",
+                  "description", whole=_HUAWEI_ROUTE.count("/")),
     ),
     "cisco-iosxe-native": (
-        OwnedList((("native", ()), ("interface", ()), ("Tunnel", ("name",))), "marker", "description"),
-        OwnedList((("native", ()), ("policy", ()), ("policy-map", ("name",))), "marker", "description"),
-        OwnedList((("native", ()), ("ip", ()), ("access-list", ()), ("standard", ("name",))), "rules"),
-        OwnedList((("native", ()), ("ip", ()), ("access-list", ()), ("extended", ("name",))), "whole", "name"),
-        OwnedList(_CISCO_ROUTE + (("fwd-list", ("fwd",)),), "label", "name", whole=len(_CISCO_ROUTE) - 1),
+        OwnedList(_path("cisco-iosxe-native", "native/interface/Tunnel"), "marker", "description"),
+        OwnedList(_path("cisco-iosxe-native", "native/policy/policy-map"), "marker", "description"),
+        OwnedList(_path("cisco-iosxe-native", "native/ip/access-list/standard"), "rules"),
+        OwnedList(_path("cisco-iosxe-native", "native/ip/access-list/extended"), "whole", "name"),
+        OwnedList(_path("cisco-iosxe-native", f"{_CISCO_ROUTE}/fwd-list"), "label", "name",
+                  whole=_CISCO_ROUTE.count("/")),
     ),
 }
 
@@ -268,37 +304,6 @@ def _place(root: ET.Element, chain: list[ET.Element], path: Path, new: bool) -> 
                 ET.SubElement(found, tag).text = value
         node = found
     return node
-
-
-# The keys of the models' lists configgen's payloads use, by their path of local names
-# (RFC 7950 §7.8.2; tests/netconf/test_netconf_ownership.py checks them against the
-# models), and their leaf-lists: what `restored` needs to find an entry in a backup.
-KEYS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "huawei-vrp8": (
-        (r"ifm/interfaces/interface", ("name",)), (r".*/addresses/address", ("ip",)),
-        (r"network-instance/instances/instance", ("name",)), (r".*/afs/af", ("type",)),
-        (r".*/unicast-route2", ("topology-name", "prefix", "mask-length")),
-        (r".*/nexthop-address", ("address",)), (r".*/nexthop-interface", ("interface-name",))),
-    "cisco-iosxe-native": (
-        (r"native/interface/[^/]+", ("name",)), (r".*/access-list/(standard|extended)", ("name",)),
-        (r".*/access-list-seq-rule", ("sequence",)), (r".*/list-interface/list", ("id",)),
-        (r".*/list-interface/list/interface", ("name",)),
-        (r".*/nat-static-transport-list-port-fwd", ("protocol", "local-ip", "local-port", "global-ip", "global-port")),
-        (r".*/nat-static-transport-list", ("local-ip", "global-ip")),
-        (r".*/policy-map", ("name",)), (r".*/policy-map/class", ("name",)), (r".*/action-list", ("action-type",)),
-        (r".*/ip-route-interface-forwarding-list", ("prefix", "mask")), (r".*/fwd-list", ("fwd",))),
-}
-LEAF_LISTS = (r".*/bind-src-interface-names",)
-
-
-def list_keys(models: str, names: list[str]) -> tuple[str, ...] | None:
-    """The keys of the list at the path of local names `names`; None: not a list."""
-    where = "/".join(names)
-    return next((keys for pattern, keys in KEYS[models] if re.fullmatch(pattern, where)), None)
-
-
-def _is_leaf_list(names: list[str]) -> bool:
-    return any(re.fullmatch(pattern, "/".join(names)) for pattern in LEAF_LISTS)
 
 
 def read_backup(text: str, source: str) -> list[ET.Element]:

@@ -356,6 +356,11 @@ def test_rollback_from_a_netconf_backup_restores_configgens_part(netconf_lab, wr
     assert _same("".join(ET.tostring(e, encoding="unicode") for e in saved), pushed)     # the datastore before
 
     server.running = server.candidate = server.models.merge(server.running, LATER_FOREIGN[kind])
+    before = server.running
+    code = main(["rollback", str(changed), "--device", device, "--backup", str(backup), "--dry-run",
+                 "--known-hosts", str(netconf_lab.known_hosts), "--format", "json"])
+    [planned] = json.loads(capsys.readouterr().out)["devices"]
+    assert code == 0 and planned["status"] == "planned" and server.running == before and server.lock_owner is None
     code = main(["rollback", str(changed), "--device", device, "--backup", str(backup),
                  "--known-hosts", str(netconf_lab.known_hosts), "--format", "json"])
     report = json.loads(capsys.readouterr().out)
@@ -382,3 +387,52 @@ def test_rollback_wants_the_backup_kind_of_the_devices_transport(netconf_lab, wr
     assert main(["rollback", str(path), "--device", "sy-water-pe", "--backup", str(not_xml),
                  "--known-hosts", str(netconf_lab.known_hosts)]) == 2
     assert "not a NETCONF backup" in capsys.readouterr().err and server.logins == 0
+
+
+def test_a_backup_that_cannot_be_written_sends_nothing(netconf_lab, tmp_path):
+    from configgen import api
+    from configgen.netconf.devices import device_payloads
+    from configgen.netconf.push import push_payload
+
+    huawei = netconf_lab.start("huawei")
+    before = huawei.running
+    payload = device_payloads(api.check(EXAMPLE).inventory)["sy-water-pe"]
+    result = push_payload("sy-water-pe", "127.0.0.1", huawei.port, "lab", "lab-secret", netconf_lab.known_hosts,
+                          payload, backup_dir=tmp_path / "no-such-folder")
+    assert result.status == "failed" and result.stage == "backup" and "nothing sent" in result.error
+    assert huawei.running == before == huawei.candidate and huawei.lock_owner is None
+
+
+def test_the_list_keys_are_the_models(yang_models, write_yaml):
+    """configgen.netconf.owned.KEYS (how entries are found on a device and in a backup)
+    says what the vendors' models say about every list and leaf-list of the payloads."""
+    import asyncssh
+
+    from configgen import api
+    from configgen.netconf.devices import device_payloads
+    from configgen.netconf.labserver import NetconfServer
+    from configgen.netconf.owned import _is_leaf_list, list_keys
+
+    text = EXAMPLE.read_text()
+    for old, new in OPENED_PORT_80:
+        text = text.replace(old, new)
+    folders = {"huawei-vrp8": "huawei-vrp8-ne40e-8.22.0", "cisco-iosxe-native": "cisco-iosxe-17.15.1"}
+    checked = 0
+    for payload in device_payloads(api.check(write_yaml(text)).inventory).values():
+        server = NetconfServer(yang_models / folders[payload.models], "a", "b",
+                               asyncssh.generate_private_key("ssh-ed25519"))
+
+        def walk(element, chain):
+            nonlocal checked
+            chain = chain + [element]
+            kind, keys = server._kinds(chain)[-1]
+            names = [_local(e) for e in chain]
+            assert list_keys(payload.models, names) == (keys if kind == "list" else None), names
+            assert _is_leaf_list(names) == (kind == "leaf-list"), names
+            checked += 1
+            for child in element:
+                walk(child, chain)
+
+        for top in payload.elements:
+            walk(top, [])
+    assert checked > 100
