@@ -422,17 +422,13 @@ def test_the_list_keys_are_the_models(yang_models, write_yaml):
         server = NetconfServer(yang_models / folders[payload.models], "a", "b",
                                asyncssh.generate_private_key("ssh-ed25519"))
 
-        def walk(element, chain):
-            nonlocal checked
-            chain = chain + [element]
+        stack = [[top] for top in payload.elements]
+        while stack:
+            chain = stack.pop()
             kind, keys = server._kinds(chain)[-1]
             names = [_local(e) for e in chain]
             assert list_keys(payload.models, names) == (keys if kind == "list" else None), names
             assert _is_leaf_list(names) == (kind == "leaf-list"), names
             checked += 1
-            for child in element:
-                walk(child, chain)
-
-        for top in payload.elements:
-            walk(top, [])
+            stack.extend(chain + [child] for child in chain[-1])
     assert checked > 100
