@@ -22,8 +22,11 @@ Per device, after the host key checked out (no password otherwise):
 The payload is a merge: it adds and changes what configgen renders. What configgen no
 longer renders goes only when it is configgen's by the CLI push's rules
 (configgen.push.ownership): a route carrying a label configgen renders on the device, a
-tunnel or policy-map carrying the owner marker of a service on it. Foreign nodes, and
-those of services removed from the inventory, are never touched (docs/netconf.md).
+tunnel or policy-map carrying the owner marker of a service on it, a rule no longer
+rendered in an ACL configgen names. Foreign nodes, and those of services removed from the
+inventory, are never touched (docs/netconf.md). With a backup directory, the running
+datastore read under the lock is saved there before anything is sent; `rollback` pushes
+configgen's part of such a backup (configgen.netconf.owned.restored) the same way.
 """
 
 from __future__ import annotations
