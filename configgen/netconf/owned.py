@@ -75,8 +75,10 @@ class OwnedList:
     # "label": a route label configgen renders in `mark`; "marker": the owner marker in
     # `mark`; "rules": configgen's when every rule is one configgen renders (a numbered
     # ACL); "whole": configgen's when `mark` (its name) carries a configgen label, and the
-    # device's entry must be exactly the payload's (a named ACL: stale rules go).
-    rule: Literal["label", "marker", "rules", "whole"]
+    # device's entry must be exactly the payload's (a named ACL: stale rules go);
+    # "single": the one entry (of those `only` selects) its parent may have, which the
+    # payload's replaces (a Huawei interface's main address: the one configgen renders).
+    rule: Literal["label", "marker", "rules", "whole", "single"]
     mark: str = ""
     only: tuple[str, str] | None = None          # (leaf, value): only such entries (a Huawei interface of type Tunnel)
     whole: int | None = None                     # the level deleted instead when only its keys would be left
@@ -98,6 +100,8 @@ _CISCO_ROUTE = "native/ip/route/ip-route-interface-forwarding-list"
 OWNED: dict[str, tuple[OwnedList, ...]] = {
     "huawei-vrp8": (
         OwnedList(_path("huawei-vrp8", "ifm/interfaces/interface"), "marker", "description", only=("type", "Tunnel")),
+        OwnedList(_path("huawei-vrp8", "ifm/interfaces/interface/ipv4/addresses/address"), "single",
+                  only=("type", "main")),
         # A route's nexthops each carry the label (`ip route-static P M NH description X`);
         # the route goes whole when none of its own is left.
         OwnedList(_path("huawei-vrp8", f"{_HUAWEI_ROUTE}/nexthop-addresses/nexthop-address"), "label",
@@ -140,7 +144,11 @@ def text(element: ET.Element, name: str) -> str | None:
 def contained(wanted: ET.Element, candidates: list[ET.Element]) -> bool:
     """Whether some element of `candidates` holds everything `wanted` says: same tag,
     the same text in every leaf, and each child element contained in one of its children
-    (list entries are found by their leaves, whatever the keys are)."""
+    (list entries are found by their leaves, whatever the keys are). What `wanted` marks
+    `operation="remove"` is not asked for (`still_there` looks for it)."""
+    kept = [child for child in wanted if child.get(REMOVE[0]) != REMOVE[1]]
+    if len(wanted) and not kept:
+        return True               # a container only there to remove something in it
     for have in candidates:
         if have.tag != wanted.tag:
             continue
@@ -148,7 +156,7 @@ def contained(wanted: ET.Element, candidates: list[ET.Element]) -> bool:
             if (have.text or "").strip() == (wanted.text or "").strip():
                 return True
             continue
-        if all(contained(child, list(have)) for child in wanted):
+        if all(contained(child, list(have)) for child in kept):
             return True
     return False
 
@@ -224,10 +232,19 @@ def stale(payload: Payload, running: str | list[ET.Element], ownership: Ownershi
     for owned in OWNED[payload.models]:
         if owned.rule == "rules":
             continue
-        rendered = {_identity(chain, owned.path): chain[-1] for chain in _chains(payload.elements, owned.path)}
+        chains = _chains(payload.elements, owned.path)
+        removed = {_identity(chain, owned.path) for chain in chains if chain[-1].get(REMOVE[0]) == REMOVE[1]}
+        rendered = {_identity(chain, owned.path): chain[-1] for chain in chains
+                    if not (owned.only and text(chain[-1], owned.only[0]) != owned.only[1])}
+        holders = {identity[:-1] for identity in rendered}
         for chain in _chains(have, owned.path):
             entry = chain[-1]
-            if owned.only and text(entry, owned.only[0]) != owned.only[1]:
+            if (owned.only and text(entry, owned.only[0]) != owned.only[1]) or _identity(chain, owned.path) in removed:
+                continue      # not this list's, or the payload removes it already
+            if owned.rule == "single":
+                identity = _identity(chain, owned.path)
+                if identity not in rendered and identity[:-1] in holders:
+                    found.append(Stale(tuple(chain), owned.path))
                 continue
             if not _configgens(owned, entry, ownership):
                 continue
@@ -329,11 +346,11 @@ def restored(payload: Payload, backup: list[ET.Element]) -> Payload:
     had. Pushed, it deletes configgen's objects the backup lacks (`stale`): what the push
     being undone added."""
     ownership = ownership_of(payload)
-    owned = [(o, chain) for o in OWNED[payload.models] if o.rule != "rules"
-             for chain in _chains(backup, o.path)
+    objects = [o for o in OWNED[payload.models] if o.rule in ("label", "marker", "whole")]
+    owned = [(o, chain) for o in objects for chain in _chains(backup, o.path)
              if not (o.only and text(chain[-1], o.only[0]) != o.only[1]) and _configgens(o, chain[-1], ownership)]
-    skip = {id(chain[-1]) for o in OWNED[payload.models] if o.rule != "rules"
-            for chain in _chains(payload.elements, o.path)}
+    skip = {id(chain[-1]) for o in objects for chain in _chains(payload.elements, o.path)
+            if not (o.only and text(chain[-1], o.only[0]) != o.only[1])}
     root = ET.Element("root")
     root.extend(_project(backup, payload.elements, [], payload.models, skip))
     for o, chain in owned:
@@ -345,28 +362,103 @@ def restored(payload: Payload, backup: list[ET.Element]) -> Payload:
 
 def _project(backup: list[ET.Element], template: Iterable[ET.Element], names: list[str], models: str,
              skip: set[int]) -> list[ET.Element]:
-    """The elements of `backup` at the places of `template`'s (list entries by their keys),
-    with the backup's values; `skip`: template entries left out (configgen's own objects)."""
+    """The elements of `backup` at the places of `template`'s, with the backup's values;
+    `skip`: template entries left out (configgen's own objects). An object (`OBJECTS`: an
+    interface) is found by its keys and projected; of a value list (addresses, ACL rules,
+    NAT entries) or leaf-list the backup's entries come whole, all of them. What the
+    template has and the backup lacks is marked `operation="remove"`: the push being
+    undone added it."""
     found: list[ET.Element] = []
+    taken: set[str] = set()           # value lists already copied from the backup
     for wanted in template:
         if id(wanted) in skip:
             continue
         path = names + [local(wanted)]
-        if len(wanted) == 0:
-            leaf_list = _is_leaf_list(path)
-            match = next((b for b in backup if b.tag == wanted.tag and (
-                not leaf_list or (b.text or "").strip() == (wanted.text or "").strip())), None)
-            if match is not None:
-                found.append(copy.deepcopy(match))
+        keys = list_keys(models, path) if len(wanted) else None
+        if _is_leaf_list(path) or (keys is not None and not _is_object(models, path)):
+            if wanted.tag not in taken:
+                taken.add(wanted.tag)
+                found.extend(copy.deepcopy(b) for b in backup if b.tag == wanted.tag)
+            if not any(b.tag == wanted.tag and _same_entry(b, wanted, keys) for b in backup):
+                found.append(_removal(wanted, keys or ()))
             continue
-        keys = list_keys(models, path) or ()
+        keys = keys or ()
         match = next((b for b in backup if b.tag == wanted.tag and all(text(b, k) == text(wanted, k) for k in keys)),
                      None)
-        if match is None:
+        if len(wanted) == 0:
+            found.append(copy.deepcopy(match) if match is not None else _removal(wanted, ()))
             continue
-        node = ET.Element(match.tag)
-        node.extend(copy.deepcopy(c) for k in keys for c in match if local(c) == k)
-        node.extend(_project(list(match), [c for c in wanted if local(c) not in keys], path, models, skip))
+        source = match if match is not None else wanted        # not in the backup: its parts go
+        node = ET.Element(wanted.tag)
+        node.extend(copy.deepcopy(c) for k in keys for c in source if local(c) == k)
+        node.extend(_project(list(match) if match is not None else [],
+                             [c for c in wanted if local(c) not in keys], path, models, skip))
         if len(node) > len(keys):
             found.append(node)
     return found
+
+
+# Lists whose entries are objects configgen sets things in (found by their keys in a
+# backup), not values of a setting: interfaces, the public instance, its address family,
+# ACLs, routes (whose nexthops are configgen's objects, `OWNED`).
+OBJECTS = {
+    "huawei-vrp8": (r"ifm/interfaces/interface", r"network-instance/instances/instance", r".*/afs/af",
+                    r".*/unicast-route2"),
+    "cisco-iosxe-native": (r"native/interface/[^/]+", r".*/access-list/(standard|extended)",
+                           r".*/ip-route-interface-forwarding-list"),
+}
+
+
+def _is_object(models: str, names: list[str]) -> bool:
+    return any(re.fullmatch(pattern, "/".join(names)) for pattern in OBJECTS[models])
+
+
+def _same_entry(one: ET.Element, other: ET.Element, keys: tuple[str, ...] | None) -> bool:
+    """The same list entry (by its keys) or leaf-list value."""
+    if keys is None:
+        return (one.text or "").strip() == (other.text or "").strip()
+    return all(text(one, k) == text(other, k) for k in keys)
+
+
+def _removal(wanted: ET.Element, keys: tuple[str, ...]) -> ET.Element:
+    """`wanted` by its keys (a leaf-list entry: its value), marked `operation="remove"`
+    (RFC 6241 §7.2: nothing happens when the device does not have it)."""
+    node = ET.Element(wanted.tag, {REMOVE[0]: REMOVE[1]})
+    if len(wanted) == 0:
+        node.text = wanted.text
+    node.extend(copy.deepcopy(c) for k in keys for c in wanted if local(c) == k)
+    return node
+
+
+REMOVE = (f"{{{NETCONF_BASE}}}operation", "remove")
+
+
+def _removals(top: Iterable[ET.Element]) -> list[list[ET.Element]]:
+    """Chains (top-level element first) to every element marked `operation="remove"`."""
+    chains, stack = [], [[e] for e in top]
+    while stack:
+        chain = stack.pop()
+        if chain[-1].get(REMOVE[0]) == REMOVE[1]:
+            chains.append(chain)
+            continue
+        stack.extend(chain + [c] for c in chain[-1])
+    return chains
+
+
+def still_there(payload: Payload, have: list[ET.Element]) -> bool:
+    """Whether the device still holds something the payload marks `operation="remove"`."""
+    for chain in _removals(payload.elements):
+        level, names = have, []
+        for wanted in chain:
+            names.append(local(wanted))
+            keys = list_keys(payload.models, names) if len(wanted) else None
+            leaf_list = _is_leaf_list(names)
+            match = next((h for h in level if h.tag == wanted.tag and (
+                _same_entry(h, wanted, None) if leaf_list else all(text(h, k) == text(wanted, k) for k in keys or ()))),
+                None)
+            if match is None:
+                break
+            level = list(match)
+        else:
+            return True
+    return False

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, overload
 
 from configgen.netconf.fetch import FetchError, Session, connect, rpc_errors, running_config
-from configgen.netconf.owned import conflicts, contained, edit, elements, ownership_of, stale
+from configgen.netconf.owned import conflicts, contained, edit, elements, ownership_of, stale, still_there
 from configgen.netconf.payload import NETCONF_BASE, Payload
 
 if TYPE_CHECKING:
@@ -57,10 +57,11 @@ CONFIRMED_COMMIT = "urn:ietf:params:netconf:capability:confirmed-commit"
 
 def differs(payload: Payload, running: str) -> bool:
     """Whether the running datastore lacks any element or value of the payload, or holds
-    an entry of configgen's the payload no longer has (configgen.netconf.owned.stale)."""
+    an entry of configgen's the payload no longer has (configgen.netconf.owned.stale) or
+    one the payload removes (a rollback's)."""
     have = elements(running)
     return (not all(contained(element, have) for element in payload.elements)
-            or bool(stale(payload, have, ownership_of(payload))))
+            or bool(stale(payload, have, ownership_of(payload))) or still_there(payload, have))
 
 
 class Held:

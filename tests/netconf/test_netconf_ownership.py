@@ -313,9 +313,11 @@ def test_a_policy_map_of_a_changed_rate_is_deleted_as_its_binding_moves(netconf_
 
 # ---- push --backup-dir and rollback over NETCONF ---------------------------------------
 
-CHANGES = {   # what the second push changes: a pool dropped, the tunnel renumbered (IOS-XE: the rate too)
-    "huawei": ((", 10.166.71.0/24", ""), ("tunnel: 4", "tunnel: 6")),
-    "cisco": ((", 10.166.61.0/24", ""), ("tunnel: 3", "tunnel: 5"), ("bandwidth: 10M", "bandwidth: 20M")),
+CHANGES = {   # what the second push changes: a pool dropped, the tunnel renumbered, the LAN readdressed
+    "huawei": ((", 10.166.71.0/24", ""), ("tunnel: 4", "tunnel: 6"), ("172.16.70.1/24", "172.16.72.1/24"),
+               ("server: 172.16.70.20", "server: 172.16.72.20")),
+    "cisco": ((", 10.166.61.0/24", ""), ("tunnel: 3", "tunnel: 5"), ("bandwidth: 10M", "bandwidth: 20M"),
+              ("172.16.60.1/24", "172.16.62.1/24"), ("server: 172.16.60.20", "server: 172.16.62.20")),
 }
 LATER_FOREIGN = {   # planted after the second push: a rollback leaves it alone
     "huawei": FOREIGN["huawei"].replace("10.99.0.0", "10.98.0.0").replace("SY-WATER-POOL2-BACKUP", "NOC-LATER"),
@@ -432,3 +434,44 @@ def test_the_list_keys_are_the_models(yang_models, write_yaml):
             checked += 1
             stack.extend(chain + [child] for child in chain[-1])
     assert checked > 100
+
+
+def test_a_readdressed_lan_has_one_main_address_on_vrp8(netconf_lab, write_yaml, login, capsys):
+    """A VRP8 interface has one main address: the one configgen renders replaces the old
+    (as `ip address` does on the CLI), instead of a second main address the device refuses."""
+    server = netconf_lab.start("huawei")
+    code, _ = _push(capsys, _inventory(write_yaml, server, "huawei"), "sy-water-pe", netconf_lab.known_hosts)
+    assert code == 0 and "172.16.70.1" in server.running
+    moved = _inventory(write_yaml, server, "huawei", *CHANGES["huawei"][2:])
+    code, result = _push(capsys, moved, "sy-water-pe", netconf_lab.known_hosts)
+    assert code == 0 and result["status"] == "changed", result
+    assert ("address", {"ip": "172.16.70.1"}) in _deleted(result["commands"])
+    assert "172.16.70.1<" not in server.running and "172.16.72.1" in server.running
+
+
+def test_rollback_removes_a_setting_the_backup_did_not_have(netconf_lab, write_yaml, login, capsys, tmp_path):
+    """What the push being undone added where the backup had nothing (here the WAN's
+    bandwidth) is removed (`operation="remove"`), and nothing else changes."""
+    from configgen.netconf.owned import elements
+    from configgen.netconf.push import backup_document
+
+    server = netconf_lab.start("cisco")
+    path = _inventory(write_yaml, server, "cisco")
+    code, _ = _push(capsys, path, "ez-steel-ce", netconf_lab.known_hosts)
+    assert code == 0 and "<kilobits>10000</kilobits>" in server.running
+    pushed = server.running
+    before = elements(pushed)
+    for parent in [e for top in before for e in top.iter()]:
+        for child in [c for c in parent if _local(c) == "bandwidth"]:
+            parent.remove(child)
+    backup = tmp_path / "ez-steel-ce-20260101T000000Z.xml"
+    backup.write_text(backup_document("".join(ET.tostring(e, encoding="unicode") for e in before)))
+    argv = ["rollback", str(path), "--device", "ez-steel-ce", "--backup", str(backup),
+            "--known-hosts", str(netconf_lab.known_hosts), "--format", "json"]
+    code = main(argv)
+    [result] = json.loads(capsys.readouterr().out)["devices"]
+    assert code == 0 and result["status"] == "changed", result
+    assert "kilobits" not in server.running
+    assert _same(server.running, "".join(ET.tostring(e, encoding="unicode") for e in before))
+    code = main(argv)
+    assert code == 0 and json.loads(capsys.readouterr().out)["devices"][0]["status"] == "unchanged"
