@@ -11,14 +11,16 @@ marks an entry as configgen's):
   renders on the device (`Ownership.owns_label`, an indexed label standing for its family:
   a terminal pool dropped from the inventory), a tunnel or policy-map whose description
   starts with the owner marker of a service on the device (`Ownership.marks`: a tunnel
-  renumbered in the inventory). A route whose name merely starts with a service label, a
-  tunnel without the marker, and everything of a service removed from the inventory (its
-  labels and name are no longer known) are never touched.
+  renumbered in the inventory), a VRP8 interface's main address where configgen renders
+  another; and the stale rules of an ACL configgen names. A route whose name merely starts
+  with a service label, a tunnel without the marker, and everything of a service removed
+  from the inventory (its labels and name are no longer known) are never touched.
 
 `edit` puts both into one `<config>`: the payload (merge) and, for each stale entry, that
 list entry with its keys only and `operation="delete"` (an ACL holding stale rules: the
 payload's, `operation="replace"`). `restored` makes a payload of configgen's part of a
-backup (`push --backup-dir`), which `rollback` pushes the same way.
+backup (`push --backup-dir`), which `rollback` pushes the same way; what it marks
+`operation="remove"` (added by the push being undone) `still_there` looks for.
 """
 
 from __future__ import annotations
@@ -224,8 +226,9 @@ class Stale:
 
 def stale(payload: Payload, running: str | list[ET.Element], ownership: Ownership) -> list[Stale]:
     """The device's entries that are configgen's (`OWNED`'s label and marker lists) and
-    that the payload does not hold (a route whose every nexthop goes is one entry), and
-    those of the objects configgen renders whole that hold more than the payload's."""
+    that the payload does not hold (a route whose every nexthop goes is one entry), the
+    one-per-parent entries the payload's replace, and those of the objects configgen
+    renders whole that hold more than the payload's."""
     have = elements(running) if isinstance(running, str) else running
     found: list[Stale] = []
     parents: dict[tuple[object, ...], list[tuple[OwnedList, list[ET.Element]]]] = {}
