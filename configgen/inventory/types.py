@@ -23,7 +23,7 @@ from configgen.inventory.text import text_problem
 class Strict(BaseModel):
     """Base for every inventory model: unknown keys are errors (they are usually typos)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, defer_build=True)
 
 
 def _require_str(value: Any, what: str, example: str) -> str:
