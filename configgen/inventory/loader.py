@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from configgen.findings import repeated
 from configgen.findings import PLACES_LISTED, Acknowledgement, Finding, Findings, InputError
 from configgen import kinds
-from configgen.inventory.schema import Acknowledge, Device, InventoryDocument, Operator
+from configgen.inventory.schema import Acknowledge, Device, InventoryDocument, Operator, Service
 from configgen.inventory.types import FREE_TEXT, _name, interface_type_problem, vendor_interface_name
 from configgen.inventory.yamlsource import ExpansionBudget, PathT, SourceMap, load_yaml_file
 
@@ -37,7 +37,7 @@ class Inventory:
     lab: bool = False
     operator: Operator = field(default_factory=Operator)
     devices: dict[str, Device] = field(default_factory=dict)
-    services: list[Any] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
     vpmn: list[VpmnGroup] = field(default_factory=list)
     # where each entry sits in the merged document, for findings
     service_paths: dict[str, PathT] = field(default_factory=dict)
@@ -49,7 +49,7 @@ class Inventory:
     # numbers.plan.group_plans reads a members CSV once per inventory and keeps the plans here
     _group_plans: list[Any] | None = field(default=None, init=False, repr=False, compare=False)
 
-    def service_path(self, service: Any) -> PathT:
+    def service_path(self, service: Service) -> PathT:
         return self.service_paths[service.name]
 
 

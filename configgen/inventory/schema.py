@@ -9,7 +9,7 @@ published JSON Schema (`configgen schema`).
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Protocol, Union
 
 from pydantic import ConfigDict, Field, create_model, field_validator, model_validator
 
@@ -140,6 +140,26 @@ ServiceName = Annotated[Name, Field(description="service name, unique in the inv
 DeviceKey = Annotated[Name, Field(description="key of the device (under devices:) that carries this service")]
 FreeText = Annotated[SafeText | None, Field(description="free text rendered into interface descriptions")]
 Lan = Annotated[Attachment, Field(description="the customer LAN interface and the router's address on it")]
+
+
+class Service(Protocol):
+    """What every kind's `services:` entry has (its model is in the kind's module,
+    configgen.kinds): code outside that module reads only these."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def device(self) -> str: ...
+
+    @property
+    def wan(self) -> Wan: ...
+
+    @property
+    def lan(self) -> Attachment: ...
 
 
 class Acknowledge(Strict):
