@@ -207,10 +207,10 @@ def test_platform_facts_are_grouped_by_who_reads_them():
         assert platform.delivery.netmiko_type.startswith(platform.vendor)
         assert "{target}" in platform.verification.ping_command
         assert all(u.feature and u.reason for u in platform.unsupported)
-    # The lab's rendered-file reader (configgen.lab.pushlist) reads a vendor's file facts
+    # The lab's rendered-file reader (tests/lab/pushlist.py) reads a vendor's file facts
     # from any of its families: they must agree within a vendor.
     for vendor in ("cisco", "huawei"):
-        facts = {(p.render.comment_leader, p.delivery.file_only_lines, p.delivery.exit_every_section,
+        facts = {(p.delivery.file_only_lines, p.delivery.exit_every_section,
                   p.delivery.section_exit) for p in PLATFORMS.values() if p.vendor == vendor}
         assert len(facts) == 1, facts
 
@@ -230,3 +230,21 @@ def test_interface_description_limit_per_family(write_yaml, os, limit):
     assert findings(limit - marker) == []
     over = findings(limit - marker + 1)
     assert len(over) == 1 and str(limit) in over[0].message
+
+
+def test_every_platform_fact_is_read_by_the_product():
+    """A fact in the platform table is there because render, push, verify or the lab read
+    it (issue 10: `comment_leader` was read only by a test helper)."""
+    import dataclasses
+    import re
+
+    from conftest import ROOT
+    from configgen import platforms
+
+    sources = [p.read_text(encoding="utf-8") for p in (ROOT / "configgen").rglob("*.py")]
+    sources += [p.read_text(encoding="utf-8") for p in (ROOT / "templates").rglob("*.j2")]
+    for facts in (platforms.Platform, platforms.RenderFacts, platforms.DeliveryFacts,
+                  platforms.VerificationFacts, platforms.Limits):
+        for fact in dataclasses.fields(facts):
+            read = re.compile(rf"\.{fact.name}\b")   # the table itself writes `name=...`
+            assert any(read.search(text) for text in sources), f"{facts.__name__}.{fact.name} is read nowhere"
