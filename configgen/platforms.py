@@ -30,7 +30,8 @@ class RenderFacts:
     # VRP8 routers send GRE only through interfaces bound to it: `binding tunnel gre` on
     # the tunnel's source interface (docs/rendered-lines.md, Huawei VRP8).
     gre_source_binding: bool
-    # `qos car cir <kbit/s> inbound` (direction last, VRP8 routers) or `qos car inbound cir <kbit/s>` (AR).
+    # `qos car cir <kbit/s> inbound` (direction last, VRP8 routers) or `qos car inbound cir <kbit/s>` (AR):
+    # the service's build passes it on to its RateLimit.
     car_direction_last: bool
     ports_layer2: bool          # Ethernet ports switch until `undo portswitch` (CE switches)
     # ACL kind -> (first, last) number; a kind not listed is a named ACL on this platform.

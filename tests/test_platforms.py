@@ -131,7 +131,8 @@ def _render_wan(os: str) -> str:
     """The WAN interface as device.j2 prints it for a family (the rate-limit form)."""
     platform = PLATFORMS[("huawei", os)]
     config = DeviceConfig("r1", "r1", platform)
-    wan = Interface("GigabitEthernet0/0/0", "WAN", rate_limit=RateLimit(kbps=512, policy="P"))
+    limit = RateLimit(kbps=512, policy="P", car_direction_last=platform.render.car_direction_last)   # as build sets it
+    wan = Interface("GigabitEthernet0/0/0", "WAN", rate_limit=limit)
     config.interfaces.append(wan)
     return make_environment().get_template("huawei/device.j2").render(device=config)
 
@@ -248,3 +249,15 @@ def test_every_platform_fact_is_read_by_the_product():
         for fact in dataclasses.fields(facts):
             read = re.compile(rf"\.{fact.name}\b")   # the table itself writes `name=...`
             assert any(read.search(text) for text in sources), f"{facts.__name__}.{fact.name} is read nowhere"
+
+
+def test_templates_read_no_platform_facts():
+    """Templates only print (issue 10): what differs between families reaches them as the
+    services' values (e.g. the `qos car` order in RateLimit.car), not as platform flags."""
+    import re
+
+    from conftest import ROOT
+
+    for template in (ROOT / "templates").rglob("*.j2"):
+        code = re.sub(r"\{#.*?#\}", "", template.read_text(encoding="utf-8"), flags=re.S)   # comments aside
+        assert "platform" not in code, template
