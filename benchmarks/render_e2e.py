@@ -197,8 +197,8 @@ def main() -> None:
 
     sizes = args.sizes or ([1_000, 10_000, 100_000] if args.large else [1_000, 10_000])
     validate_cpu, import_cpu = startup(max(args.runs, 5))
-    print(f"start-up: `configgen validate` on the example {validate_cpu:.2f} s CPU; "
-          f"`python -c \"import yaml, jinja2, pydantic\"` {import_cpu:.2f} s ({validate_cpu / import_cpu:.2f}x)")
+    print(f"start-up: `configgen validate` on the example {validate_cpu:.3f} s CPU; "
+          f"`python -c \"import yaml, jinja2, pydantic\"` {import_cpu:.3f} s ({validate_cpu / import_cpu:.2f}x)")
     if sys.flags.dont_write_bytecode:
         # An installed package has its bytecode compiled; here every run compiled configgen's modules again.
         print("  (PYTHONDONTWRITEBYTECODE is set: configgen's start-up includes compiling its modules)")
