@@ -1,8 +1,9 @@
 """`configgen` command line: a thin layer over `configgen.api`.
 
-Every command lives in `configgen.commands`; building the parser imports only those
-modules (light imports), and a command imports its stage (push, lab, ...) when it runs,
-so `configgen validate` never loads netmiko, paramiko or asyncssh.
+Every command lives in `configgen.commands`; building the parser imports only the typed
+command's module (light imports; help and unknown words get them all), and a command
+imports its stage (push, lab, ...) when it runs, so `configgen validate` never loads
+netmiko, paramiko or asyncssh.
 """
 
 from __future__ import annotations
