@@ -82,6 +82,13 @@ class DeliveryFacts:
     # Any other section (a physical interface) is shared with whoever else configures
     # the router: configgen only adds or replaces its own lines there.
     owned_sections: tuple[str, ...]
+    # Owned sections push removes whole (`no`/`undo` + header, after every other change)
+    # when configgen no longer renders them and their description carries the owner marker
+    # of a service on the device (push/ownership.py, rule 3): a renumbered tunnel.
+    stale_sections: tuple[str, ...]
+    # (stale section regex, group 1 its name; a line that uses it, `{name}` for the name):
+    # such a line in a shared section goes with the section (`service-policy input X`).
+    section_users: tuple[tuple[str, str], ...]
     # A top-level line configgen did not render is removed only when it carries a label
     # of a service on the device (group 1): a route configgen once made for that service.
     owned_line_label: str
@@ -164,6 +171,7 @@ _HUAWEI_VRP5 = Platform(
         running_config_command="display current-configuration", config_error_pattern=r"^Error:.*$",
         hier_platform="HUAWEI_VRP", file_only_lines=("return", "commit"), shown_negations=(),
         owned_sections=(r"interface Tunnel", r"acl ", r"traffic (classifier|behavior|policy) "),
+        stale_sections=(r"interface Tunnel",), section_users=(),
         owned_line_label=r"^ip route-static \S+ \S+ \S+ .*\bdescription (\S+)$",
         negation_rewrites=HUAWEI_NEGATIONS, section_exit="quit", exit_every_section=True),
     verification=VerificationFacts(
@@ -190,6 +198,8 @@ _CISCO_IOS = Platform(
         file_only_lines=("end",), shown_negations=(),
         owned_sections=(r"interface Tunnel", r"ip access-list ", r"policy-map ", r"class-map ",
                         r"voice translation-", r"dial-peer voice "),
+        stale_sections=(r"interface Tunnel", r"policy-map "),
+        section_users=((r"policy-map (\S+)", r"service-policy (?:input|output) {name}"),),
         owned_line_label=r"^ip route \S+ \S+ \S+ .*\bname (\S+)$",
         negation_rewrites=(), section_exit="exit", exit_every_section=False),
     verification=VerificationFacts(
