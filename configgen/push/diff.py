@@ -115,7 +115,8 @@ def plan_changes(platform: Platform, running_text: str, intended_text: str,
     # Removed last, after what used them: the routes into an old tunnel and the binding
     # of an old policy-map are gone by then, and the new tunnel or policy-map is in place.
     removals = [f"{running.driver.negation_prefix}{header}" for header in stale]
-    return ChangePlan(to_commands(platform, remediation) + removals, _headers(remediation) | frozenset(stale))
+    return ChangePlan(to_commands(platform, remediation) + removals,
+                      _headers(remediation, scoped) | frozenset(stale))
 
 
 def plan_restore(platform: Platform, running_text: str, backup_text: str, rendered_text: str,
@@ -141,7 +142,7 @@ def plan_restore(platform: Platform, running_text: str, backup_text: str, render
         return ChangePlan([], frozenset(), tuple(conflicts))
     now, before = _scope(platform, running, reference, ownership), _scope(platform, backup, reference, ownership)
     remediation = WorkflowRemediation(now, before).remediation_config
-    return ChangePlan(to_commands(platform, remediation), _headers(remediation))
+    return ChangePlan(to_commands(platform, remediation), _headers(remediation, now))
 
 
 def _restore_reference(platform: Platform, running: HConfig, backup: HConfig, rendered: HConfig,
@@ -279,6 +280,16 @@ def _drop_satisfied_negations(platform: Platform, running: HConfig, intended: HC
             walk(child, counterpart)
 
 
-def _headers(tree: HConfig) -> frozenset[str]:
+def _headers(tree: HConfig, before: HConfig) -> frozenset[str]:
+    """Top-level lines and sections the remediation `tree` touches, as `before` (the scoped
+    device config) holds them: a VRP negation that keeps only the key (`undo ip
+    route-static P M NH`) stands for the device's whole line (`... description X`), which
+    a rollback must put back."""
     negation = tree.driver.negation_prefix
-    return frozenset(child.text.removeprefix(negation) for child in tree.children)
+    headers = set()
+    for child in tree.children:
+        text = child.text.removeprefix(negation)
+        headers.add(text)
+        if child.text.startswith(negation):
+            headers.update(c.text for c in before.children if c.text.startswith(text + " "))
+    return frozenset(headers)

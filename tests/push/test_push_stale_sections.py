@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from configgen.lab import ifnames
+from configgen.lab import Fault, ifnames
 from configgen.platforms import platform_for
 from configgen.push import push_devices
 from configgen.verify import verify
@@ -149,3 +149,23 @@ def test_old_policy_map_and_its_binding_go_when_the_rate_changes(internet, tmp_p
     assert run.push().ok                    # back to 10M: the 20M policy-map goes in turn
     assert "XG-FACTORY-POLICE-20M" not in run.running(device)
     configure(run, device, ["no policy-map NOC-SHAPE", "no policy-map GONE-POLICE-10M"])
+
+
+@pytest.mark.parametrize("device", ["wh-logistics-ce", "wh-water-ce", "wh-power-ce"])
+def test_refused_removal_rolls_the_whole_push_back(three_os, tmp_path, device):
+    """The device refuses the removal (the last line): everything before it is undone,
+    the new tunnel and its routes included, and the old tunnel is whole again."""
+    run = three_os
+    assert run.push().ok
+    before = run.running(device)
+    inventory, configs = renumbered(run, tmp_path)
+    old = tunnel_of(str(run.result.configs[device]))
+    run.lab.set_fault(device, Fault(reject=(rf"^(no|undo) interface {re.escape(old)}$",)))
+    try:
+        result = run.push(configs, inventory, only=device).results[0]
+    finally:
+        run.lab.set_fault(device, None)
+    assert result.status == "failed" and result.rolled_back is True, result
+    assert result.failed_line and result.failed_line.endswith(f"interface {old}"), result
+    assert run.same_as(device, before)
+    assert run.push(only=device).results[0].status == "unchanged"
