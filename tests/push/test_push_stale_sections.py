@@ -18,48 +18,38 @@ from configgen.platforms import platform_for
 from configgen.push import push_devices
 from configgen.verify import verify
 from tests.conftest import INVENTORIES
+from tests.push.test_diff_backup_lab import send as configure
 from tests.push.test_push_lab import FAST, THREE_OS, LabRun
 
 CE_SWITCH = INVENTORIES / "examples" / "ce-switch-gprs.yaml"
 INTERNET = INVENTORIES / "hubei-internet-line.yaml"
 
 
-@pytest.fixture(scope="module")
-def three_os(tmp_path_factory):
-    run = LabRun(THREE_OS, tmp_path_factory.mktemp("three"))
-    yield run
-    run.lab.stop()
+def lab_of(path):
+    """A module-scoped lab for the inventory at `path`."""
+    @pytest.fixture(scope="module")
+    def lab(tmp_path_factory):
+        run = LabRun(path, tmp_path_factory.mktemp(path.stem))
+        yield run
+        run.lab.stop()
+    return lab
 
 
-@pytest.fixture(scope="module")
-def ce_switch(tmp_path_factory):
-    run = LabRun(CE_SWITCH, tmp_path_factory.mktemp("ce"))
-    yield run
-    run.lab.stop()
-
-
-@pytest.fixture(scope="module")
-def internet(tmp_path_factory):
-    run = LabRun(INTERNET, tmp_path_factory.mktemp("internet"))
-    yield run
-    run.lab.stop()
-
-
-def configure(run: LabRun, device: str, lines: list[str]) -> None:
-    """Lines typed on the device by hand (VRP8: committed)."""
-    target = run.targets[device]
-    with target.connect(run.credentials) as conn:
-        conn.send_config_set(lines)
-        if target.platform.delivery.commit_based:
-            conn.commit()
+three_os = lab_of(THREE_OS)
+ce_switch = lab_of(CE_SWITCH)
+internet = lab_of(INTERNET)
 
 
 def tunnel_of(config: str) -> str:
     return next(line.split(None, 1)[1] for line in config.splitlines() if line.startswith("interface Tunnel"))
 
 
-def sections(text: str, prefix: str) -> list[str]:
-    return [line for line in text.splitlines() if line.startswith(prefix)]
+def has_interface(run: LabRun, device: str, name: str) -> bool:
+    return f"interface {name}" in run.running(device).splitlines()
+
+
+def negation(run: LabRun, device: str) -> str:
+    return "no" if run.targets[device].platform.vendor == "cisco" else "undo"
 
 
 def dataplane_tunnels(run: LabRun, device: str) -> frozenset[str]:
@@ -98,20 +88,17 @@ def test_renumbered_tunnel_goes_foreign_and_unknown_tunnels_stay(lab, request, t
 
     planned = push_devices(inventory, configs, run.targets, run.credentials, dry_run=True, line_timeout=5)
     for result in planned.results:
-        platform = run.targets[result.device].platform
-        removal = f"{'no' if platform.vendor == 'cisco' else 'undo'} interface {old[result.device]}"
+        removal = f"{negation(run, result.device)} interface {old[result.device]}"
         assert result.status == "planned" and result.commands[-1] == removal, result
         assert not any(t in " ".join(result.commands) for t in foreign[result.device]), result.commands
-    assert all(old[d] in run.running(d) for d in old)          # the dry run changed nothing
+    assert all(has_interface(run, d, old[d]) for d in old)          # the dry run changed nothing
 
     report = run.push(configs, inventory)
     assert report.ok, report
     for result in report.results:
         device = result.device
-        running = run.running(device)
-        assert f"interface {old[device]}\n" not in running + "\n", running
-        assert f"interface {new[device]}\n" in running
-        assert all(f"interface {t}\n" in running for t in foreign[device]), running
+        assert not has_interface(run, device, old[device]) and has_interface(run, device, new[device])
+        assert all(has_interface(run, device, t) for t in foreign[device])
         vendor = platform_for(inventory.devices[device]).vendor
         tunnels = dataplane_tunnels(run, device)
         assert ifnames.linux_name(vendor, old[device]) not in tunnels
@@ -122,9 +109,8 @@ def test_renumbered_tunnel_goes_foreign_and_unknown_tunnels_stay(lab, request, t
     back = run.push()                       # the original numbers: the renumbered tunnel goes in turn
     assert back.ok and all(r.applied[-1].endswith(f"interface {new[r.device]}") for r in back.results), back
     for device, tunnels in foreign.items():
-        configure(run, device, [f"{'no' if run.targets[device].platform.vendor == 'cisco' else 'undo'} interface {t}"
-                                for t in tunnels])
-        assert not any(f"interface {t}\n" in run.running(device) for t in tunnels)
+        configure(run, device, [f"{negation(run, device)} interface {t}" for t in tunnels])
+        assert not any(has_interface(run, device, t) for t in tunnels)
     assert all(r.status == "unchanged" for r in run.push().results)
 
 
