@@ -64,7 +64,8 @@ def test_one_contracted_rate_gives_every_unit():
 def test_acl_numbers_never_collide_on_a_shared_device(write_yaml):
     """Two services on one device asking for the same ACL kinds get distinct numbers."""
     from configgen.platforms import PLATFORMS
-    from configgen.services.model import AccessList, Contribution, DeviceConfig
+    from configgen.services.model import Contribution, DeviceConfig
+    from configgen.services.policy import AccessList
 
     config = DeviceConfig("r1", "r1", PLATFORMS[("huawei", "vrp5")])
     first = [AccessList("A-NAT", "source", []), AccessList("A-IN", "extended", [])]

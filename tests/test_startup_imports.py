@@ -174,6 +174,19 @@ def test_validate_creates_none_of_the_push_verify_and_deploy_types():
     assert "configgen.deployment" not in report["loaded"]
 
 
+def test_validate_of_gprs_services_creates_no_filtering_policing_or_nat_values():
+    """ACLs, policing and static NAT (configgen.services.policy) are built by internet lines
+    only: validating GPRS VPNs never creates their classes (start-up time)."""
+    import ast
+
+    proc = subprocess.run([sys.executable, "-c", PLAIN_PROBE, "validate", str(INVENTORIES / "hubei-gprs-vpn.yaml")],
+                          capture_output=True, text=True, timeout=120)
+    report = ast.literal_eval(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, proc.stderr
+    assert "configgen.services.model" in report["loaded"]   # the GPRS services were built (length checks)
+    assert "configgen.services.policy" not in report["loaded"]
+
+
 def test_the_api_still_names_the_push_verify_and_deploy_types():
     """`api.PushResult` and the others are the classes push, verify and deploy return."""
     from configgen import api, deployment

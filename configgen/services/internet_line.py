@@ -40,19 +40,8 @@ from configgen.services.ipplan import (
     interface_family,
     special_purpose,
 )
-from configgen.services.model import (
-    AccessList,
-    AclRule,
-    Contribution,
-    Interface,
-    PingStep,
-    RateLimit,
-    Route,
-    Section,
-    StaticNatEntry,
-    WanPolicy,
-    runbook_steps,
-)
+from configgen.services.model import Contribution, Interface, PingStep, Route, Section, WanPolicy, runbook_steps
+from configgen.services.policy import AccessList, AclRule, RateLimit, StaticNatEntry
 
 DEFAULT_ROUTE = ipaddress.IPv4Network("0.0.0.0/0")
 DNS_PORT = 53
