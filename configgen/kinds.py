@@ -80,7 +80,7 @@ class ServiceKind:
     exclusive_interfaces: bool = False
     # checks (ipplan): it opens SSH from the management sources (management_from matters)
     opens_management: bool = False
-    # verify: verify_targets(service, inventory) -> services.model.PingStep list; None: no pings
+    # verify: verify_targets(service, inventory) -> services.steps.PingStep list; None: no pings
     verify_targets: Callable[[Any, Any], list[Any]] | None = None
     # lab: lab(service, inventory) -> LabSide; None: no IP dataplane in the lab
     lab: Callable[[Any, Any], LabSide] | None = None

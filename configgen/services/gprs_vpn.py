@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -28,7 +28,10 @@ from configgen.kinds import LabSide, ServiceKind
 from configgen.platforms import Platform
 from configgen.services.addressing import host_route, interconnect_peer, owner_description, route_label
 from configgen.services.ipplan import Claim, OperatorAddress, check_host_address, check_in_lan, interface_family
-from configgen.services.model import Contribution, GreTunnel, Interface, PingStep, Route, Section, runbook_steps
+from configgen.services.model import Contribution, GreTunnel, Interface, Route, Section
+
+if TYPE_CHECKING:
+    from configgen.services.steps import PingStep
 
 
 class GprsVpnService(Strict):
@@ -98,6 +101,8 @@ def build(service: Any, device: Any, platform: Platform, inventory: Any) -> Cont
 
 def verify_targets(service: Any, inventory: Any) -> list[PingStep]:
     """The docs/references.md §2 verification, in order; a failure names the broken segment."""
+    from configgen.services.steps import PingStep, runbook_steps   # verify's: loaded when it plans
+
     peer = interconnect_peer(service.wan)
     assert peer is not None, "validation refuses a WAN that is not one of a /30's two hosts"
     endpoint = gre_endpoint(service, inventory.operator)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import ipaddress
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -40,8 +40,11 @@ from configgen.services.ipplan import (
     interface_family,
     special_purpose,
 )
-from configgen.services.model import Contribution, Interface, PingStep, Route, Section, WanPolicy, runbook_steps
+from configgen.services.model import Contribution, Interface, Route, Section, WanPolicy
 from configgen.services.policy import AccessList, AclRule, RateLimit, StaticNatEntry
+
+if TYPE_CHECKING:
+    from configgen.services.steps import PingStep
 
 DEFAULT_ROUTE = ipaddress.IPv4Network("0.0.0.0/0")
 DNS_PORT = 53
@@ -193,6 +196,8 @@ def security_policy(service: Any, platform: Platform,
 
 def verify_targets(service: Any, inventory: Any) -> list[PingStep]:
     """The docs/references.md §3 verification, in order; a failure names the broken segment."""
+    from configgen.services.steps import PingStep, runbook_steps   # verify's: loaded when it plans
+
     peer = interconnect_peer(service.wan)
     assert peer is not None, "validation refuses a WAN that is not one of a /30's two hosts"
     test = inventory.operator.internet_test_address

@@ -20,7 +20,8 @@ from configgen.inventory.types import IPv4Address, Strict
 from configgen.kinds import LabSide, ServiceKind
 from configgen.services.addressing import host_route, interconnect_peer, route_label
 from configgen.services.ipplan import Claim, interface_family
-from configgen.services.model import Contribution, Interface, PingStep, Route, Section
+from configgen.services.model import Contribution, Interface, Route, Section
+from configgen.services.steps import PingStep
 
 
 class ToyBeaconService(Strict):
