@@ -174,11 +174,11 @@ def test_validate_creates_none_of_the_push_verify_and_deploy_types():
     assert "configgen.deployment" not in report["loaded"]
 
 
-def test_validate_of_gprs_services_creates_no_render_verify_or_policy_values():
+def test_validate_of_gprs_services_creates_no_render_verify_lab_or_policy_values():
     """ACLs, policing and static NAT (configgen.services.policy) are built by internet lines
     only, a device's merged configuration (services.device) by render, ping steps
-    (services.steps) by verify: validating GPRS VPNs creates none of their classes
-    (start-up time)."""
+    (services.steps) by verify, a kind's lab side (configgen.labside) by the lab:
+    validating GPRS VPNs creates none of their classes (start-up time)."""
     import ast
 
     proc = subprocess.run([sys.executable, "-c", PLAIN_PROBE, "validate", str(INVENTORIES / "hubei-gprs-vpn.yaml")],
@@ -186,8 +186,8 @@ def test_validate_of_gprs_services_creates_no_render_verify_or_policy_values():
     report = ast.literal_eval(proc.stderr.strip().splitlines()[-1])
     assert report["code"] == 0, proc.stderr
     assert "configgen.services.model" in report["loaded"]   # the GPRS services were built (length checks)
-    assert not {"configgen.services.policy", "configgen.services.device", "configgen.services.steps"} \
-        & set(report["loaded"])
+    assert not {"configgen.services.policy", "configgen.services.device", "configgen.services.steps",
+                "configgen.labside"} & set(report["loaded"])
 
 
 def test_the_api_still_names_the_push_verify_and_deploy_types():

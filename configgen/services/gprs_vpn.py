@@ -24,13 +24,14 @@ from pydantic import Field
 from configgen.findings import Finding, Places, repeated
 from configgen.inventory.schema import DeviceKey, FreeText, Lan, ServiceName, VerifyPings, Wan
 from configgen.inventory.types import Apn, IPv4Address, IPv4Interface, IPv4Network, Strict
-from configgen.kinds import LabSide, ServiceKind
+from configgen.kinds import ServiceKind
 from configgen.platforms import Platform
 from configgen.services.addressing import host_route, interconnect_peer, owner_description, route_label
 from configgen.services.ipplan import Claim, OperatorAddress, check_host_address, check_in_lan, interface_family
 from configgen.services.model import Contribution, GreTunnel, Interface, Route, Section
 
 if TYPE_CHECKING:
+    from configgen.labside import LabSide
     from configgen.services.steps import PingStep
 
 
@@ -202,6 +203,8 @@ def sample_terminal(pool: ipaddress.IPv4Network) -> str:
 def lab(service: Any, inventory: Any) -> LabSide:
     """The GPRS core in the lab: the GRE endpoint and one terminal per pool (and the
     verification terminal) answer on its loopback, behind a GRE forwarder."""
+    from configgen.labside import LabSide   # the lab's: loaded when it builds this node
+
     endpoint = str(gre_endpoint(service, inventory.operator))
     terminals = [sample_terminal(pool) for pool in service.terminal_pools]
     verify = service.verify_terminal

@@ -28,7 +28,7 @@ from pydantic import Field, model_validator
 from configgen.findings import Finding, Places, repeated
 from configgen.inventory.schema import DeviceKey, FreeText, Lan, ServiceName, VerifyPings, Wan
 from configgen.inventory.types import IPv4Address, IPv4Network, Port, Rate, Strict, format_rate
-from configgen.kinds import LabSide, ServiceKind
+from configgen.kinds import ServiceKind
 from configgen.platforms import Platform
 from configgen.services.addressing import host_route, interconnect_peer, owner_description, route_label
 from configgen.services.ipplan import (
@@ -44,6 +44,7 @@ from configgen.services.model import Contribution, Interface, Route, Section, Wa
 from configgen.services.policy import AccessList, AclRule, RateLimit, StaticNatEntry
 
 if TYPE_CHECKING:
+    from configgen.labside import LabSide
     from configgen.services.steps import PingStep
 
 DEFAULT_ROUTE = ipaddress.IPv4Network("0.0.0.0/0")
@@ -449,6 +450,8 @@ def features(service: Any) -> list[str]:
 
 def lab(service: Any, inventory: Any) -> LabSide:
     """The operator's PE in the lab: the internet test address answers on its loopback."""
+    from configgen.labside import LabSide   # the lab's: loaded when it builds this node
+
     test = str(inventory.operator.internet_test_address)
     # The operator routes the public block to the customer; a NATed private LAN
     # gets no route, so only translated traffic can come back.
