@@ -32,7 +32,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from configgen.inventory import load_inventory
+from configgen.inventory import Inventory, load_inventory
 from configgen.lab import Lab
 from inventory_gen import generate
 
@@ -106,14 +106,20 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def generated(path: Path, size: int) -> Inventory:
+    """`path` written with a generated inventory of `size` routers, loaded."""
+    path.write_text(yaml.safe_dump(generate(size, size), sort_keys=False))
+    loaded = load_inventory([path])
+    assert loaded.ok, [str(f) for f in loaded.findings.errors[:5]]
+    return loaded.inventory
+
+
 def measure(size: int, runs: int, tmp: Path) -> dict:
     inventory = tmp / f"fanout-{size}.yaml"
-    inventory.write_text(yaml.safe_dump(generate(size, size), sort_keys=False))
-    loaded = load_inventory([inventory])
-    assert loaded.ok, [str(f) for f in loaded.findings.errors[:5]]
+    loaded = generated(inventory, size)
     before = lab_memory_mb()
     started = time.perf_counter()
-    lab = Lab(loaded.inventory).start()
+    lab = Lab(loaded).start()
     try:
         start_seconds = time.perf_counter() - started
         idle = lab_memory_mb()

@@ -21,15 +21,11 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from configgen.inventory import load_inventory
 from configgen.lab import Lab
-from inventory_gen import generate
-from push_fanout import lab_memory_mb, print_sizes, push as cli_push, tally
+from push_fanout import generated, lab_memory_mb, print_sizes, push as cli_push, tally
 
 NORNIR_RUN = """
 import json, sys
@@ -59,11 +55,9 @@ def nornir_push(inventory: Path, connections: Path, workers: int) -> tuple[float
 
 def measure(size: int, runs: int, tmp: Path) -> dict:
     inventory = tmp / f"nornir-{size}.yaml"
-    inventory.write_text(yaml.safe_dump(generate(size, size), sort_keys=False))
-    loaded = load_inventory([inventory])
-    assert loaded.ok, [str(f) for f in loaded.findings.errors[:5]]
+    loaded = generated(inventory, size)
     before = lab_memory_mb()
-    lab = Lab(loaded.inventory).start()
+    lab = Lab(loaded).start()
     try:
         idle = lab_memory_mb()
         connections = lab.write_connection_file(tmp / f"nornir-{size}.json")
