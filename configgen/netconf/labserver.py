@@ -18,7 +18,6 @@ set's baseline; candidate and running are validated with the same libyang code a
 from __future__ import annotations
 
 import asyncio
-import hmac
 import re
 import threading
 import xml.etree.ElementTree as ET
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import asyncssh
 
+from configgen.netconf.labauth import PasswordLogin
 from configgen.netconf.validate import model_set
 
 LISTEN = "127.0.0.1"   # hygiene: never on another address
@@ -60,22 +60,14 @@ def module_capabilities(model_dir: Path) -> dict[str, tuple[str, str, Path]]:
     return modules
 
 
-class _Auth(asyncssh.SSHServer):
+class _Auth(PasswordLogin):
     def __init__(self, server: "NetconfServer"):
+        super().__init__(server.username, server.password)
         self.server = server
 
-    def begin_auth(self, username: str) -> bool:
-        return True
-
-    def password_auth_supported(self) -> bool:
-        return True
-
-    def validate_password(self, username: str, password: str) -> bool:
+    def refused(self) -> bool:
         self.server.logins += 1
-        if self.server.refuse_login:
-            return False
-        return (hmac.compare_digest(username, self.server.username)
-                and hmac.compare_digest(password, self.server.password))
+        return self.server.refuse_login
 
 
 class NetconfServer:

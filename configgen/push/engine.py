@@ -164,10 +164,11 @@ def plan_offline(inventory: Inventory, configs: dict[str, str], running: dict[st
 
 def record_plan(result: DeviceResult, plan: ChangePlan, dry_run: bool) -> bool:
     """Put `plan` into `result`: True when there is something to send now. A conflict
-    fails the device with nothing sent; an empty plan or a dry run ends it here."""
+    fails the device with nothing sent (a dry run's message says what a push would do);
+    an empty plan or a dry run ends it here."""
     if plan.conflicts:
         result.stage = "check"
-        result.conflicts = [c.message(result.device) for c in plan.conflicts]
+        result.conflicts = [c.message(result.device, planned=dry_run) for c in plan.conflicts]
         result.error = "; ".join(result.conflicts)
         return False
     result.commands = plan.commands

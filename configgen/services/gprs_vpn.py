@@ -17,27 +17,28 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field
 
 from configgen.findings import Finding, Places, repeated
-from configgen.inventory.schema import DeviceKey, FreeText, Lan, ServiceName, VerifyPings, Wan
-from configgen.inventory.types import Apn, IPv4Address, IPv4Interface, IPv4Network, Strict
-from configgen.kinds import LabSide, ServiceKind
+from configgen.inventory.schema import Lan, ServiceBase, VerifyPings, Wan
+from configgen.inventory.types import Apn, IPv4Address, IPv4Interface, IPv4Network
+from configgen.kinds import ServiceKind
 from configgen.platforms import Platform
 from configgen.services.addressing import host_route, interconnect_peer, owner_description, route_label
 from configgen.services.ipplan import Claim, OperatorAddress, check_host_address, check_in_lan, interface_family
-from configgen.services.model import Contribution, GreTunnel, Interface, PingStep, Route, Section, runbook_steps
+from configgen.services.model import Contribution, GreTunnel, Interface, Route, Section
+
+if TYPE_CHECKING:
+    from configgen.labside import LabSide
+    from configgen.services.steps import PingStep
 
 
-class GprsVpnService(Strict):
+class GprsVpnService(ServiceBase):
     """GPRS VPN: GRE tunnel from the customer router to the operator's GPRS core (docs/gprs-vpn.md)."""
 
     kind: Literal["gprs_vpn"] = Field(description="service kind: gprs_vpn (docs/gprs-vpn.md)")
-    name: ServiceName
-    device: DeviceKey
-    description: FreeText = None
     apn: Apn = Field(description="the customer's APN as the GPRS core knows it, e.g. WHLOG.HB")
     wan: Wan = Field(description="the /30 interconnect towards the operator (GRE source)")
     lan: Lan
@@ -98,6 +99,8 @@ def build(service: Any, device: Any, platform: Platform, inventory: Any) -> Cont
 
 def verify_targets(service: Any, inventory: Any) -> list[PingStep]:
     """The docs/references.md §2 verification, in order; a failure names the broken segment."""
+    from configgen.services.steps import PingStep, runbook_steps   # verify's: loaded when it plans
+
     peer = interconnect_peer(service.wan)
     assert peer is not None, "validation refuses a WAN that is not one of a /30's two hosts"
     endpoint = gre_endpoint(service, inventory.operator)
@@ -197,6 +200,8 @@ def sample_terminal(pool: ipaddress.IPv4Network) -> str:
 def lab(service: Any, inventory: Any) -> LabSide:
     """The GPRS core in the lab: the GRE endpoint and one terminal per pool (and the
     verification terminal) answer on its loopback, behind a GRE forwarder."""
+    from configgen.labside import LabSide   # the lab's: loaded when it builds this node
+
     endpoint = str(gre_endpoint(service, inventory.operator))
     terminals = [sample_terminal(pool) for pool in service.terminal_pools]
     verify = service.verify_terminal
