@@ -8,11 +8,24 @@ intent.py then derives the namespace's addresses, GRE tunnels and routes from it
 as it does after CLI edits, and the CLI (`display current-configuration`, pings) sees
 what NETCONF committed.
 
-Translated: interface addresses (main/primary; Huawei `sub` addresses), `ip unnumbered`,
-shutdown, GRE tunnel source and destination, static routes (next hop address or
-interface), and on IOS-XE `ip nat inside|outside`, the PAT rule and its standard ACL.
-Not translated (the lab does not enforce them for NETCONF devices): inbound ACLs,
-static NAT, policing.
+Translated, by the vendors' YANG models (Huawei NE40E 8.22.0, Cisco IOS-XE 17.15.1), not
+by configgen's payload code, so a wrong payload gives a wrong dataplane: interface
+addresses (main/primary; Huawei `sub` addresses), `ip unnumbered`, shutdown, GRE tunnel
+source and destination, static routes (next hop address or interface), and on IOS-XE
+`ip nat inside|outside`, the PAT rule, standard and extended ACLs (Cisco-IOS-XE-acl:
+every rule with its sequence number, in sequence order, the current and the deprecated
+host/prefix leaves) and `ip access-group NAME in|out` (the binding's `in`/`out` leaf is
+the CLI's direction keyword: without it nothing is bound). intent.py and acl.py then
+enforce them exactly as for a CLI device: the inbound ACL filters, the PAT rule's ACL
+selects what is translated, and a rule element the lab does not model (object groups,
+TCP flags, dscp, ttl, several ports) is written as its keyword, so the lab leaves that
+rule out, as it does a typed one.
+
+Not translated (the CLI face does not show them): static NAT and the policing
+policy-map with its service-policy bindings. The lab does not enforce these for CLI
+devices either (it only stores and shows the typed lines), so nothing is lost in traffic.
+Huawei ACLs, traffic-filter, CAR and NAT: no VRP8 payload carries them (VRP8 internet
+lines are refused), so a VRP8 datastore has none to translate.
 """
 
 from __future__ import annotations

@@ -367,8 +367,11 @@ def _apply_deletions(document: str, config: ET.Element) -> str:
     root = ET.fromstring(f"<root>{document}</root>") if document.strip() else ET.Element("root")
     parents = {child: parent for parent in config.iter() for child in parent}
     for parent, element in marked:
-        operation = element.attrib.pop(OPERATION)
+        # The attribute stays on until the node is found: a leaf marked for deletion is
+        # not one of its parent's keys (`<host-address nc:operation="delete"/>`).
+        operation = element.get(OPERATION)
         if operation not in ("delete", "remove"):
+            element.attrib.pop(OPERATION)
             continue
         chain = [element]
         while chain[-1] in parents and parents[chain[-1]] is not config:

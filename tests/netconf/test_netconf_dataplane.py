@@ -128,14 +128,25 @@ def test_a_binding_to_an_acl_the_datastore_lacks_filters_nothing(yang_models):
 # ---- through the lab: ncclient edits, the verification pings and the operator's pings -----
 
 WAN, PEER = "211.137.100.14", "211.137.100.13"
-# A hand-made wrong edit of the example's security policy: sequence 20 lets `unreachable`
-# in instead of `echo-reply` (the LAN's pings get no answers back), and sequence 35 lets
-# the operator ping the PE's own address instead of the CE's WAN address.
-WRONG_POLICY = (f'<native xmlns="{NATIVE}"><ip><access-list><extended xmlns="{ACL}">'
-                "<name>EZ-STEEL-INTERNET-INET-IN</name>"
-                + _entry(20, "<ace-rule><named-msg-type>unreachable</named-msg-type></ace-rule>")
-                + _entry(35, f"<ace-rule><dst-host>{PEER}</dst-host></ace-rule>")
-                + "</extended></access-list></ip></native>")
+NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
+
+
+def _policy_rule(sequence: int, body: str) -> str:
+    """An edit of one rule of the example's security policy."""
+    return (f'<native xmlns="{NATIVE}"><ip><access-list><extended xmlns="{ACL}">'
+            f"<name>EZ-STEEL-INTERNET-INET-IN</name>{_entry(sequence, f'<ace-rule>{body}</ace-rule>')}"
+            "</extended></access-list></ip></native>")
+
+
+# Hand-made wrong edits of the example's security policy. Sequence 20 (`permit icmp any
+# any echo-reply`) gets one permitted source instead of any: the replies to the LAN's
+# pings are dropped. Sequence 35 (`permit icmp any host WAN echo`) lets the operator ping
+# the PE's own address instead of the CE's WAN address.
+WRONG_SOURCE = (_policy_rule(20, f'<any xmlns:nc="{NC}" nc:operation="delete"/>'),
+                _policy_rule(20, "<host-address>198.51.100.1</host-address>"))
+RIGHT_SOURCE = (_policy_rule(20, f'<host-address xmlns:nc="{NC}" nc:operation="delete"/>'),
+                _policy_rule(20, "<any/>"))
+WRONG_DESTINATION = (_policy_rule(35, f"<dst-host>{PEER}</dst-host>"),)
 
 
 @pytest.fixture
@@ -165,8 +176,9 @@ def _operator_pings_wan(lab, pe: str) -> bool:
                           capture_output=True, timeout=10).returncode == 0
 
 
-def _edit(lab, tmp_path, device: str, data: str) -> None:
-    """One edit-config + commit through ncclient, as someone editing the device by hand."""
+def _edit(lab, tmp_path, device: str, edits: tuple[str, ...]) -> None:
+    """`edits`, one edit-config each, then one commit, through ncclient: someone editing
+    the device by hand."""
     from configgen.netconf.fetch import connect
 
     port = lab.netconf[device].port
@@ -174,8 +186,8 @@ def _edit(lab, tmp_path, device: str, data: str) -> None:
     known.write_text(f"[127.0.0.1]:{port} {lab.host_key}\n")
     with connect("127.0.0.1", port, lab.username, lab.password, known, "cisco-iosxe-native") as session:
         session.lock("candidate")
-        session.edit_config(target="candidate",
-                            config=f'<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">{data}</config>')
+        for data in edits:
+            session.edit_config(target="candidate", config=f'<config xmlns="{NC}">{data}</config>')
         session.commit()
         session.unlock("candidate")
 
@@ -189,11 +201,36 @@ def test_a_wrong_security_policy_committed_over_netconf_stops_the_pings_it_shoul
     assert [f.acl for f in lab.devices["ez-steel-ce"].desired().filters] == ["EZ-STEEL-INTERNET-INET-IN"]
     assert _operator_pings_wan(lab, pe)                    # the policy's `echo` to the WAN address
 
-    _edit(lab, tmp_path, "ez-steel-ce", WRONG_POLICY)
+    _edit(lab, tmp_path, "ez-steel-ce", WRONG_SOURCE)
     assert _failed(connections) == {"ez-steel-internet"}   # its echo replies meet `deny ip any any`
-    assert not _operator_pings_wan(lab, pe)
+    assert _operator_pings_wan(lab, pe)                    # the rest of the policy still holds
+    _edit(lab, tmp_path, "ez-steel-ce", RIGHT_SOURCE)
+    assert not _failed(connections)
 
-    # deploy puts the right policy back, and the pings prove it
+    _edit(lab, tmp_path, "ez-steel-ce", WRONG_DESTINATION)
+    assert not _operator_pings_wan(lab, pe)
+    assert not _failed(connections)                        # the LAN's pings do not need that rule
+    # deploy puts the right rule back, and the ping proves it
     deployed = api.deploy(EXAMPLE, devices=["ez-steel-ce"], access=access, count=2, timeout=1)
     assert deployed.ok and deployed.push.results[0].status == "changed"
-    assert _operator_pings_wan(lab, pe) and not _failed(connections)
+    assert _operator_pings_wan(lab, pe)
+
+
+def test_the_lab_server_deletes_a_leaf_named_without_its_value(yang_models):
+    """`<leaf nc:operation="delete"/>` on a leaf that has a value (RFC 6241 §7.2): the lab
+    server used to take the marked leaf for one of its parent's keys and answer
+    data-missing."""
+    import asyncssh
+
+    from configgen.netconf.labserver import NetconfServer
+
+    server = NetconfServer(yang_models / CISCO_SET, "lab", "secret", asyncssh.generate_private_key("ssh-ed25519"))
+
+    def edit(data: str) -> str:
+        return server.answer(f'<rpc xmlns="{NC}" message-id="1"><edit-config><target><candidate/></target>'
+                             f'<config>{data}</config></edit-config></rpc>', 1)[0]
+
+    assert "<ok/>" in edit(_policy_rule(20, "<action>permit</action><protocol>icmp</protocol>"
+                                            "<host-address>198.51.100.1</host-address><dst-any/>"))
+    assert "<ok/>" in edit(RIGHT_SOURCE[0])
+    assert "host-address" not in server.candidate and "<protocol>icmp</protocol>" in server.candidate
