@@ -139,14 +139,12 @@ def _policy_rule(sequence: int, body: str) -> str:
 
 
 # Hand-made wrong edits of the example's security policy. Sequence 20 (`permit icmp any
-# any echo-reply`) gets one permitted source instead of any: the replies to the LAN's
-# pings are dropped. Sequence 35 (`permit icmp any host WAN echo`) lets the operator ping
-# the PE's own address instead of the CE's WAN address.
-WRONG_SOURCE = (_policy_rule(20, f'<any xmlns:nc="{NC}" nc:operation="delete"/>'),
-                _policy_rule(20, "<host-address>198.51.100.1</host-address>"))
-RIGHT_SOURCE = (_policy_rule(20, f'<host-address xmlns:nc="{NC}" nc:operation="delete"/>'),
-                _policy_rule(20, "<any/>"))
-WRONG_DESTINATION = (_policy_rule(35, f"<dst-host>{PEER}</dst-host>"),)
+# any echo-reply`) gets one permitted source instead of any (the host case of the source
+# choice replaces the any case, RFC 7950 §7.9): the replies to the LAN's pings are
+# dropped. Sequence 35 (`permit icmp any host WAN echo`) lets the operator ping the PE's
+# own address instead of the CE's WAN address.
+WRONG_SOURCE = _policy_rule(20, "<host-address>198.51.100.1</host-address>")
+WRONG_DESTINATION = _policy_rule(35, f"<dst-host>{PEER}</dst-host>")
 
 
 @pytest.fixture
@@ -176,9 +174,8 @@ def _operator_pings_wan(lab, pe: str) -> bool:
                           capture_output=True, timeout=10).returncode == 0
 
 
-def _edit(lab, tmp_path, device: str, edits: tuple[str, ...]) -> None:
-    """`edits`, one edit-config each, then one commit, through ncclient: someone editing
-    the device by hand."""
+def _edit(lab, tmp_path, device: str, data: str) -> None:
+    """One edit-config (merge) and commit through ncclient: someone editing the device by hand."""
     from configgen.netconf.fetch import connect
 
     port = lab.netconf[device].port
@@ -186,8 +183,7 @@ def _edit(lab, tmp_path, device: str, edits: tuple[str, ...]) -> None:
     known.write_text(f"[127.0.0.1]:{port} {lab.host_key}\n")
     with connect("127.0.0.1", port, lab.username, lab.password, known, "cisco-iosxe-native") as session:
         session.lock("candidate")
-        for data in edits:
-            session.edit_config(target="candidate", config=f'<config xmlns="{NC}">{data}</config>')
+        session.edit_config(target="candidate", config=f'<config xmlns="{NC}">{data}</config>')
         session.commit()
         session.unlock("candidate")
 
@@ -204,22 +200,26 @@ def test_a_wrong_security_policy_committed_over_netconf_stops_the_pings_it_shoul
     _edit(lab, tmp_path, "ez-steel-ce", WRONG_SOURCE)
     assert _failed(connections) == {"ez-steel-internet"}   # its echo replies meet `deny ip any any`
     assert _operator_pings_wan(lab, pe)                    # the rest of the policy still holds
-    _edit(lab, tmp_path, "ez-steel-ce", RIGHT_SOURCE)
+    _deploy(access)                                        # puts `any` back, and the pings prove it
     assert not _failed(connections)
 
     _edit(lab, tmp_path, "ez-steel-ce", WRONG_DESTINATION)
     assert not _operator_pings_wan(lab, pe)
     assert not _failed(connections)                        # the LAN's pings do not need that rule
-    # deploy puts the right rule back, and the ping proves it
-    deployed = api.deploy(EXAMPLE, devices=["ez-steel-ce"], access=access, count=2, timeout=1)
-    assert deployed.ok and deployed.push.results[0].status == "changed"
+    _deploy(access)
     assert _operator_pings_wan(lab, pe)
+
+
+def _deploy(access) -> None:
+    deployed = api.deploy(EXAMPLE, devices=["ez-steel-ce"], access=access, count=2, timeout=1)
+    assert deployed.ok and deployed.push.results[0].status == "changed", deployed.push.results
 
 
 def test_the_lab_server_deletes_a_leaf_named_without_its_value(yang_models):
     """`<leaf nc:operation="delete"/>` on a leaf that has a value (RFC 6241 §7.2): the lab
     server used to take the marked leaf for one of its parent's keys and answer
-    data-missing."""
+    data-missing. And a merge that creates a node of another case of a choice replaces
+    the old case (RFC 7950 §7.9) instead of holding both, which the models reject."""
     import asyncssh
 
     from configgen.netconf.labserver import NetconfServer
@@ -230,7 +230,13 @@ def test_the_lab_server_deletes_a_leaf_named_without_its_value(yang_models):
         return server.answer(f'<rpc xmlns="{NC}" message-id="1"><edit-config><target><candidate/></target>'
                              f'<config>{data}</config></edit-config></rpc>', 1)[0]
 
-    assert "<ok/>" in edit(_policy_rule(20, "<action>permit</action><protocol>icmp</protocol>"
-                                            "<host-address>198.51.100.1</host-address><dst-any/>"))
-    assert "<ok/>" in edit(RIGHT_SOURCE[0])
-    assert "host-address" not in server.candidate and "<protocol>icmp</protocol>" in server.candidate
+    def rule() -> str:
+        candidate = server.candidate
+        return candidate[candidate.index("<ace-rule>"):candidate.index("</ace-rule>")]
+
+    assert "<ok/>" in edit(_policy_rule(20, "<action>permit</action><protocol>icmp</protocol><any/><dst-any/>"))
+    assert "<ok/>" in edit(WRONG_SOURCE)
+    assert "198.51.100.1" in rule() and "<any" not in rule()
+    assert "<ok/>" in edit(_policy_rule(20, f'<host-address xmlns:nc="{NC}" nc:operation="delete"/>'))
+    assert "host-address" not in rule() and "<protocol>icmp</protocol>" in rule()
+    assert server.models.problems(server.candidate) == []
