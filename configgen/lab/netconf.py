@@ -218,8 +218,8 @@ def _cisco_acl_entries(acl: ET.Element, kind: str) -> list[str]:
                 # spellings. A prefix without its wildcard is one host (`permit A`).
                 prefix = "ipv4-address-prefix" if _children(ace, "ipv4-address-prefix") else "ipv4-prefix"
                 source = _ace_address(ace, "any", ("host-address", "host"), (prefix, "mask"))
-                log = " log" if _children(ace, "log") else ""
-                entries.append((sequence, f"{sequence} {action} {source}{log}"))
+                words = (sequence, action, source, "log" if _children(ace, "log") else "")
+                entries.append((sequence, " ".join(w for w in words if w)))
     return [line for _, line in sorted(entries, key=lambda e: int(e[0]) if e[0].isdigit() else 0)]
 
 

@@ -192,8 +192,7 @@ def test_a_wrong_security_policy_committed_over_netconf_stops_the_pings_it_shoul
                                                                                                tmp_path):
     lab, connections, pe = internet_lab
     access = api.Access(connections=connections, interactive=False)
-    deployed = api.deploy(EXAMPLE, devices=["ez-steel-ce"], access=access, count=2, timeout=1)
-    assert deployed.ok, [(r.device, r.stage, r.error) for r in deployed.push.results]
+    _deploy(access)                                        # the internet line's pings pass through its policy
     assert [f.acl for f in lab.devices["ez-steel-ce"].desired().filters] == ["EZ-STEEL-INTERNET-INET-IN"]
     assert _operator_pings_wan(lab, pe)                    # the policy's `echo` to the WAN address
 
@@ -211,11 +210,13 @@ def test_a_wrong_security_policy_committed_over_netconf_stops_the_pings_it_shoul
 
 
 def _deploy(access) -> None:
+    """Push over NETCONF, verified by the pings; the change must stay."""
     deployed = api.deploy(EXAMPLE, devices=["ez-steel-ce"], access=access, count=2, timeout=1)
-    assert deployed.ok and deployed.push.results[0].status == "changed", deployed.push.results
+    assert deployed.ok, [(r.device, r.stage, r.error) for r in deployed.push.results]
+    assert deployed.push.results[0].status == "changed" and deployed.settled == ["ez-steel-ce"]
 
 
-def test_the_lab_server_deletes_a_leaf_named_without_its_value(yang_models):
+def test_the_lab_server_switches_cases_and_deletes_a_leaf_named_without_its_value(yang_models):
     """`<leaf nc:operation="delete"/>` on a leaf that has a value (RFC 6241 §7.2): the lab
     server used to take the marked leaf for one of its parent's keys and answer
     data-missing. And a merge that creates a node of another case of a choice replaces
