@@ -55,12 +55,16 @@ def stages_child(path: str, out: str, values_file: str) -> dict:
     from configgen.inventory import load_inventory
     from configgen.render import build_device_configs, make_environment, render_device, write_configs
     times["start+import"] = clock()        # process CPU so far: interpreter start included
-    # (configgen before the collector was paused only froze it after the load)
-    paused = getattr(api, "_one_shot_gc", lambda _: contextlib.nullcontext())
+    try:
+        from configgen.gcpause import one_shot_gc as paused
+        freezes = True
+    except ImportError:   # older configgen: api._one_shot_gc, or (older still) a freeze after the load only
+        freezes = hasattr(api, "_one_shot_gc")
+        paused = getattr(api, "_one_shot_gc", lambda _: contextlib.nullcontext())
     with paused(True):
         t = clock()
         loaded = load_inventory([path])
-        if not hasattr(api, "_one_shot_gc"):
+        if not freezes:
             gc.freeze()
         times["load"], t = clock() - t, clock()
         findings = validate(loaded)
@@ -193,8 +197,11 @@ def main() -> None:
 
     sizes = args.sizes or ([1_000, 10_000, 100_000] if args.large else [1_000, 10_000])
     validate_cpu, import_cpu = startup(max(args.runs, 5))
-    print(f"start-up: `configgen validate` on the example {validate_cpu:.2f} s CPU; "
-          f"`python -c \"import yaml, jinja2, pydantic\"` {import_cpu:.2f} s ({validate_cpu / import_cpu:.1f}x)")
+    print(f"start-up: `configgen validate` on the example {validate_cpu:.3f} s CPU; "
+          f"`python -c \"import yaml, jinja2, pydantic\"` {import_cpu:.3f} s ({validate_cpu / import_cpu:.2f}x)")
+    if sys.flags.dont_write_bytecode:
+        # An installed package has its bytecode compiled; here every run compiled configgen's modules again.
+        print("  (PYTHONDONTWRITEBYTECODE is set: configgen's start-up includes compiling its modules)")
     if args.startup:
         return
     print(f"medians of {args.runs} run(s); CPU seconds (user+sys) of whole processes")

@@ -10,14 +10,13 @@ renders: `configgen validate` imports this module and must stay light
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Collection, Iterable, Iterator, Protocol
+from typing import TYPE_CHECKING, Callable, Collection, Iterable, Protocol
 
 from configgen.checks import validate
 from configgen.findings import Finding, Findings, InputError
+from configgen.gcpause import one_shot_gc
 from configgen.inventory import Inventory, load_inventory
 from configgen.netconf.devices import device_payloads
 
@@ -66,7 +65,7 @@ def check(paths: Iterable[str | Path] | str | Path, *, freeze_gc: bool = False,
           progress: Progress = _no_progress) -> CheckedInventory:
     """Load and validate. Raises InputError for unreadable input; findings otherwise.
 
-    `freeze_gc` (for one-shot processes such as the CLI): see `_one_shot_gc`.
+    `freeze_gc` (for one-shot processes such as the CLI): see `configgen.gcpause`.
     """
     checked = _validated(paths, freeze_gc=freeze_gc, progress=progress)
     checked.acknowledge()
@@ -75,7 +74,7 @@ def check(paths: Iterable[str | Path] | str | Path, *, freeze_gc: bool = False,
 
 def _validated(paths: Iterable[str | Path] | str | Path, *, freeze_gc: bool = False,
                progress: Progress = _no_progress) -> CheckedInventory:
-    with _one_shot_gc(freeze_gc):
+    with one_shot_gc(freeze_gc):
         progress("reading the inventory")
         loaded = load_inventory(paths)
         progress(f"checking {len(loaded.inventory.services)} service(s) on {len(loaded.inventory.devices)} device(s)")
@@ -91,7 +90,7 @@ def render(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None 
     render raises, or with `template_findings` (the CLI) becomes a finding naming the
     template's file and line, and nothing is written. `devices`: render only these;
     findings about other devices are left out of `checked` (configgen.scope)."""
-    with _one_shot_gc(freeze_gc):
+    with one_shot_gc(freeze_gc):
         return _render(paths, out_dir, template_dir, progress, template_findings, devices)
 
 
@@ -134,24 +133,6 @@ def render_inventory(inventory: Inventory, template_dir: str | Path | None = Non
     from configgen.render import render_inventory as render
 
     return render(inventory, template_dir, progress=progress, only=only)
-
-
-@contextmanager
-def _one_shot_gc(active: bool) -> Iterator[None]:
-    """For a one-shot process: no cyclic garbage collection while the inventory is
-    loaded, checked and rendered, then what was built is frozen out of the collector's
-    sight. Loading builds hundreds of thousands of objects that all stay alive, and the
-    collector rescanned them again and again: with it on, loading 10,000 services took
-    twice as long, for no memory saved (benchmarks/render_e2e.py)."""
-    if not active or not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
 
 
 def scoped(checked: CheckedInventory, devices: Collection[str]) -> CheckedInventory:

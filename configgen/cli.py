@@ -1,25 +1,35 @@
 """`configgen` command line: a thin layer over `configgen.api`.
 
-Every command lives in `configgen.commands`; building the parser imports only those
-modules (light imports), and a command imports its stage (push, lab, ...) when it runs,
-so `configgen validate` never loads netmiko, paramiko or asyncssh.
+Every command lives in `configgen.commands`; building the parser imports only the typed
+command's module (light imports; help and unknown words get them all), and a command
+imports its stage (push, lab, ...) when it runs, so `configgen validate` never loads
+netmiko, paramiko or asyncssh.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from typing import Sequence
 
 import configgen
-from configgen.commands import core, lab, numbers, push, yang
 from configgen.commands.common import (EXIT_INPUT, EXIT_PIPE_CLOSED, Parser, UsageError, document, emit_json,
                                        fail)
 from configgen.findings import InputError
+from configgen.gcpause import one_shot_gc
 
-# The command modules, in the order `configgen --help` lists them.
-COMMAND_MODULES = (core, lab, numbers, push, yang)
+# The command modules, in the order `configgen --help` lists them, each with the commands its
+# register() adds: only the typed command's module is imported and registered (start-up
+# time; tests/test_startup_imports.py checks this table against the modules).
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "configgen.commands.core": ("validate", "render", "check", "schema"),
+    "configgen.commands.lab": ("lab",),
+    "configgen.commands.numbers": ("numbers",),
+    "configgen.commands.push": ("push", "verify", "deploy", "diff", "rollback"),
+    "configgen.commands.yang": ("yang",),
+}
 
 
 class _Version(argparse.Action):
@@ -31,13 +41,33 @@ class _Version(argparse.Action):
         parser.exit()
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line; with `command` (the word the user typed first) only the module that
+    registers it, when one does."""
     parser = Parser(prog="configgen", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(required=True)
-    for module in COMMAND_MODULES:
-        module.register(sub)
+    for name in _modules_for(command):
+        importlib.import_module(name).register(sub)
     return parser
+
+
+def _modules_for(command: str | None) -> list[str]:
+    return [name for name, commands in COMMAND_MODULES.items() if command in commands] or list(COMMAND_MODULES)
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """`argv` parsed by the typed command's module alone; an error outside that command
+    (an option after it that nothing takes) is raised by the whole command line, as
+    before, whose usage lists every command."""
+    command = argv[0] if argv else None
+    parser = build_parser(command)
+    try:
+        return parser.parse_args(argv)
+    except UsageError as exc:
+        if exc.parser is not parser or len(_modules_for(command)) == len(COMMAND_MODULES):
+            raise
+    return build_parser().parse_args(argv)
 
 
 def _json_requested(argv: Sequence[str]) -> bool:
@@ -52,10 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    parser = build_parser()
     try:
         try:
-            args = parser.parse_args(argv)
+            args = parse_args(argv)
         except UsageError as exc:
             if _json_requested(argv):
                 command = exc.parser.prog.removeprefix("configgen").strip() or None
@@ -65,7 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{exc.parser.prog}: error: {exc}", file=sys.stderr)
             return EXIT_INPUT
         try:
-            code: int = args.func(args)
+            # validate, render, check and schema run once and exit: the collector pauses
+            # while they import and load (configgen.gcpause), not while push or the lab run.
+            with one_shot_gc(getattr(args, "one_shot", False)):
+                code: int = args.func(args)
             sys.stdout.flush()     # a full disk or closed pipe shows here, not at exit
             return code
         except InputError as exc:

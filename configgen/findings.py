@@ -6,7 +6,6 @@ Every stage that judges input (schema, IP plan, numbering, text safety) reports
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
@@ -225,6 +224,8 @@ class Findings:
         }
 
     def to_json(self) -> str:
+        import json   # here, not at the top: only JSON output needs it (start-up time)
+
         return json.dumps(self.to_dict(), indent=2)
 
 

@@ -26,12 +26,12 @@ class Unsupported(NamedTuple):
 class RenderFacts:
     """What templates and service builders choose per family."""
     template_dir: str           # templates/<template_dir>/...
-    comment_leader: str         # starts a comment / separator line in this OS's config files
     tunnel_name: str            # format with n=<tunnel number>, slot=<slot of the tunnel's source interface>
     # VRP8 routers send GRE only through interfaces bound to it: `binding tunnel gre` on
     # the tunnel's source interface (docs/rendered-lines.md, Huawei VRP8).
     gre_source_binding: bool
-    # `qos car cir <kbit/s> inbound` (direction last, VRP8 routers) or `qos car inbound cir <kbit/s>` (AR).
+    # `qos car cir <kbit/s> inbound` (direction last, VRP8 routers) or `qos car inbound cir <kbit/s>` (AR):
+    # the service's build passes it on to its RateLimit.
     car_direction_last: bool
     ports_layer2: bool          # Ethernet ports switch until `undo portswitch` (CE switches)
     # ACL kind -> (first, last) number; a kind not listed is a named ACL on this platform.
@@ -157,7 +157,7 @@ HUAWEI_ACL_NUMBERS = (("source", 2000, 2999), ("extended", 3000, 3999))
 _HUAWEI_VRP5 = Platform(
     key="huawei_vrp5", vendor="huawei", os="vrp5", family="Huawei AR (VRP5)",
     render=RenderFacts(
-        template_dir="huawei", comment_leader="#", tunnel_name="Tunnel0/0/{n}", gre_source_binding=False,
+        template_dir="huawei", tunnel_name="Tunnel0/0/{n}", gre_source_binding=False,
         car_direction_last=False, ports_layer2=False, acl_numbers=HUAWEI_ACL_NUMBERS, acl_icmp_types=False),
     delivery=DeliveryFacts(
         netmiko_type="huawei_vrp", push_driver="huawei_vrp_fast", commit_based=False, save_command="save",
@@ -181,7 +181,7 @@ CISCO_HOSTNAME = r"[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 _CISCO_IOS = Platform(
     key="cisco_ios", vendor="cisco", os="ios", family="Cisco IOS",
     render=RenderFacts(
-        template_dir="cisco", comment_leader="!", tunnel_name="Tunnel{n}", gre_source_binding=False,
+        template_dir="cisco", tunnel_name="Tunnel{n}", gre_source_binding=False,
         car_direction_last=False, ports_layer2=False, acl_numbers=(("source", 1, 99),), acl_icmp_types=True),
     delivery=DeliveryFacts(
         netmiko_type="cisco_ios", push_driver="cisco_ios", commit_based=False, save_command="write memory",

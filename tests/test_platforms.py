@@ -131,7 +131,8 @@ def _render_wan(os: str) -> str:
     """The WAN interface as device.j2 prints it for a family (the rate-limit form)."""
     platform = PLATFORMS[("huawei", os)]
     config = DeviceConfig("r1", "r1", platform)
-    wan = Interface("GigabitEthernet0/0/0", "WAN", rate_limit=RateLimit(kbps=512, policy="P"))
+    limit = RateLimit(kbps=512, policy="P", car_direction_last=platform.render.car_direction_last)   # as build sets it
+    wan = Interface("GigabitEthernet0/0/0", "WAN", rate_limit=limit)
     config.interfaces.append(wan)
     return make_environment().get_template("huawei/device.j2").render(device=config)
 
@@ -207,10 +208,10 @@ def test_platform_facts_are_grouped_by_who_reads_them():
         assert platform.delivery.netmiko_type.startswith(platform.vendor)
         assert "{target}" in platform.verification.ping_command
         assert all(u.feature and u.reason for u in platform.unsupported)
-    # The lab's rendered-file reader (configgen.lab.pushlist) reads a vendor's file facts
+    # The lab's rendered-file reader (tests/lab/pushlist.py) reads a vendor's file facts
     # from any of its families: they must agree within a vendor.
     for vendor in ("cisco", "huawei"):
-        facts = {(p.render.comment_leader, p.delivery.file_only_lines, p.delivery.exit_every_section,
+        facts = {(p.delivery.file_only_lines, p.delivery.exit_every_section,
                   p.delivery.section_exit) for p in PLATFORMS.values() if p.vendor == vendor}
         assert len(facts) == 1, facts
 
@@ -230,3 +231,33 @@ def test_interface_description_limit_per_family(write_yaml, os, limit):
     assert findings(limit - marker) == []
     over = findings(limit - marker + 1)
     assert len(over) == 1 and str(limit) in over[0].message
+
+
+def test_every_platform_fact_is_read_by_the_product():
+    """A fact in the platform table is there because render, push, verify or the lab read
+    it (issue 10: `comment_leader` was read only by a test helper)."""
+    import dataclasses
+    import re
+
+    from conftest import ROOT
+    from configgen import platforms
+
+    sources = [p.read_text(encoding="utf-8") for p in (ROOT / "configgen").rglob("*.py")]
+    sources += [p.read_text(encoding="utf-8") for p in (ROOT / "templates").rglob("*.j2")]
+    for facts in (platforms.Platform, platforms.RenderFacts, platforms.DeliveryFacts,
+                  platforms.VerificationFacts, platforms.Limits):
+        for fact in dataclasses.fields(facts):
+            read = re.compile(rf"\.{fact.name}\b")   # the table itself writes `name=...`
+            assert any(read.search(text) for text in sources), f"{facts.__name__}.{fact.name} is read nowhere"
+
+
+def test_templates_read_no_platform_facts():
+    """Templates only print (issue 10): what differs between families reaches them as the
+    services' values (e.g. the `qos car` order in RateLimit.car), not as platform flags."""
+    import re
+
+    from conftest import ROOT
+
+    for template in (ROOT / "templates").rglob("*.j2"):
+        code = re.sub(r"\{#.*?#\}", "", template.read_text(encoding="utf-8"), flags=re.S)   # comments aside
+        assert "platform" not in code, template

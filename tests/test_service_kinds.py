@@ -126,3 +126,17 @@ def test_no_isinstance_of_a_kind_class_outside_the_kind_modules():
                     and kind_classes & set(named(node.args[1]))):
                 offenders.append(f"{path.relative_to(package)}:{node.lineno}")
     assert offenders == []
+
+
+def test_every_kind_has_what_the_inventory_types_a_service_as(toy):
+    """`Inventory.services` is typed as `inventory.schema.Service` (mypy checks the code
+    reading it): every registered kind's model, the toy's included, has those fields."""
+    from configgen.inventory.schema import Attachment, Service, Wan
+
+    members = {name for name, value in vars(Service).items() if isinstance(value, property)}
+    assert members == {"kind", "name", "device", "wan", "lan"}
+    for kind in kinds.loaded():
+        fields = kind.model.model_fields
+        assert members <= set(fields), (kind.name, members - set(fields))
+        assert issubclass(fields["wan"].annotation, Wan), kind.name
+        assert issubclass(fields["lan"].annotation, Attachment), kind.name

@@ -72,3 +72,90 @@ def test_validate_loads_no_template_engine_and_no_voice_modules_when_unused():
     assert report["code"] == 0, proc.stderr
     assert "configgen.checks.ipplan" in report["loaded"]      # the probe sees the checks that ran
     assert not {"jinja2", "configgen.render", "configgen.services.pbx", "configgen.checks.numbering"} & set(report["loaded"])
+
+
+# FULL_PROBE without json (the report is a Python literal): whether validate loads json
+PLAIN_PROBE = """
+import sys
+from configgen.cli import main
+code = main(sys.argv[1:])
+print(repr({"code": code, "loaded": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+
+def test_validate_imports_only_its_own_command_module_and_no_vpmn_schema_when_unused():
+    """Only the typed command's module is imported and registered; an inventory without
+    VPMN groups never loads their schema; JSON and close-match suggestions load only when
+    asked for (start-up time, benchmarks/render_e2e.py --startup)."""
+    import ast
+
+    proc = subprocess.run([sys.executable, "-c", PLAIN_PROBE, "validate", str(INVENTORIES / "hubei-gprs-vpn.yaml")],
+                          capture_output=True, text=True, timeout=120)
+    report = ast.literal_eval(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, proc.stderr
+    loaded = set(report["loaded"])
+    assert "configgen.commands.core" in loaded               # the probe sees the command's module
+    others = {"configgen.commands.lab", "configgen.commands.push", "configgen.commands.numbers",
+              "configgen.commands.yang", "configgen.lab", "configgen.inventory.vpmn", "configgen.inventory.ranges",
+              "json", "difflib"}
+    assert not others & loaded, others & loaded
+
+
+GC_PROBE = """
+import gc, json, sys
+from configgen.commands import core
+
+def collections():
+    return sum(s["collections"] for s in gc.get_stats())
+
+def counted(run):
+    def command(args):
+        before = collections()
+        code = run(args)          # imports pydantic and the inventory modules, loads, checks
+        counts.append(collections() - before)
+        return code
+    return command
+
+counts = []
+core.cmd_validate, core.cmd_schema = counted(core.cmd_validate), counted(core.cmd_schema)
+from configgen.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "collections": counts, "enabled": gc.isenabled()}), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("argv", [["validate", str(INVENTORIES / "hubei-gprs-vpn.yaml")], ["schema"]])
+def test_one_shot_commands_run_their_imports_and_load_without_garbage_collection(argv):
+    """validate imports pydantic and builds the models while the collector is paused (it
+    rescanned them again and again), and turns it back on when done."""
+    proc = subprocess.run([sys.executable, "-c", GC_PROBE, *argv], capture_output=True, text=True, timeout=120)
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, proc.stderr
+    assert report["collections"] == [0]
+    assert report["enabled"] is True
+
+
+def test_the_command_table_names_what_each_command_module_registers():
+    """cli.COMMAND_MODULES says which module registers which commands; a command missing
+    from it would still work (the whole parser is built for an unknown word), only slower."""
+    import argparse
+    import importlib
+
+    from configgen.cli import COMMAND_MODULES
+
+    for module, commands in COMMAND_MODULES.items():
+        parser = argparse.ArgumentParser()
+        sub = parser.add_subparsers()
+        importlib.import_module(module).register(sub)
+        assert tuple(sub.choices) == commands, module
+
+
+def test_an_error_outside_the_typed_command_shows_the_usage_of_every_command(capsys):
+    """Parsed by the typed command's module alone, an error the top level reports (an
+    option nothing takes) still shows the usage listing every command, as before."""
+    from configgen.cli import build_parser, main
+
+    assert main(["validate", str(INVENTORIES / "hubei-gprs-vpn.yaml"), "--no-such-option"]) == 2
+    err = capsys.readouterr().err
+    assert build_parser().format_usage() in err
+    assert "--no-such-option" in err

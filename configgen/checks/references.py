@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 from typing import Iterable, Iterator
 
@@ -15,6 +14,8 @@ def check(inventory: Inventory) -> Iterable[Finding]:
     for service in inventory.services:
         if service.device in inventory.declared_devices:
             continue  # a broken device has its own findings; do not pile on
+        import difflib   # here, not at the top: only a misspelt name needs it (start-up time)
+
         close = difflib.get_close_matches(service.device, inventory.declared_devices, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         known = ", ".join(sorted(inventory.declared_devices)) or "none"

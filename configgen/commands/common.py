@@ -10,7 +10,6 @@ With `--format json` every outcome is one JSON document on stdout (docs/json-out
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import sys
@@ -39,6 +38,8 @@ def document(args: argparse.Namespace, ok: bool, error: dict[str, Any] | None = 
 
 
 def emit_json(doc: dict[str, Any]) -> None:
+    import json   # here, not at the top: only --format json needs it (start-up time)
+
     print(json.dumps(doc, indent=2))
 
 

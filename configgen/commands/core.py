@@ -42,7 +42,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from configgen import api
 
     with TerminalProgress() as progress:
-        checked = api.check(args.inventory, freeze_gc=True, progress=progress)
+        checked = api.check(args.inventory, progress=progress)
     return _report(checked, args, _summary(checked.inventory), ok_with_warnings=False)
 
 
@@ -56,7 +56,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     try:
         with TerminalProgress() as progress:
-            result = api.render(args.inventory, out_dir=args.output, template_dir=args.templates, freeze_gc=True,
+            result = api.render(args.inventory, out_dir=args.output, template_dir=args.templates,
                                 progress=progress, template_findings=True, devices=args.device)
     except OSError as exc:   # the output directory cannot be made or written
         return fail(args, "output", f"cannot write to {args.output}: {exc.strerror or exc}")
@@ -111,7 +111,7 @@ def register(sub: Subcommands) -> None:
         if "sarif" in formats:
             command.add_argument("--strict", action="store_true",
                                  help="warnings fail too (exit 1); acknowledged warnings do not")
-        command.set_defaults(func=func, command_name=name)
+        command.set_defaults(func=func, command_name=name, one_shot=True)
         return command
 
     inventory_command("validate", "check inventories: IP plan, numbering plan, text safety", cmd_validate,
@@ -126,4 +126,4 @@ def register(sub: Subcommands) -> None:
                        help="validate every NETCONF device's payload against the YANG models in DIR (one vendor's "
                             "model set, or a folder of them; default: the inventory's operator.yang_models; docs/netconf.md)")
     schema = sub.add_parser("schema", help="print the inventory JSON Schema (for editors and CI)")
-    schema.set_defaults(func=cmd_schema, command_name="schema")
+    schema.set_defaults(func=cmd_schema, command_name="schema", one_shot=True)

@@ -7,22 +7,23 @@ still names the file and line the engineer has to edit.
 
 from __future__ import annotations
 
-import difflib
 import os
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from configgen.findings import repeated
 from configgen.findings import PLACES_LISTED, Acknowledgement, Finding, Findings, InputError
 from configgen import kinds
-from configgen.inventory.schema import Acknowledge, Device, InventoryDocument, Operator
-from configgen.inventory.vpmn import VpmnGroup
+from configgen.inventory.schema import Acknowledge, Device, InventoryDocument, Operator, Service
 from configgen.inventory.types import FREE_TEXT, _name, interface_type_problem, vendor_interface_name
 from configgen.inventory.yamlsource import ExpansionBudget, PathT, SourceMap, load_yaml_file
+
+if TYPE_CHECKING:   # loaded when an inventory has VPMN groups (start-up time)
+    from configgen.inventory.vpmn import VpmnGroup
 
 LIST_SECTIONS = ("services", "vpmn", "acknowledge")
 CREDENTIAL_KEYS = {"password", "secret", "enable_secret", "enable_password", "username", "community"}
@@ -36,7 +37,7 @@ class Inventory:
     lab: bool = False
     operator: Operator = field(default_factory=Operator)
     devices: dict[str, Device] = field(default_factory=dict)
-    services: list[Any] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
     vpmn: list[VpmnGroup] = field(default_factory=list)
     # where each entry sits in the merged document, for findings
     service_paths: dict[str, PathT] = field(default_factory=dict)
@@ -48,7 +49,7 @@ class Inventory:
     # numbers.plan.group_plans reads a members CSV once per inventory and keeps the plans here
     _group_plans: list[Any] | None = field(default=None, init=False, repr=False, compare=False)
 
-    def service_path(self, service: Any) -> PathT:
+    def service_path(self, service: Service) -> PathT:
         return self.service_paths[service.name]
 
 
@@ -345,6 +346,10 @@ def _left_out_finding(left_out: list[PathT], sources: SourceMap) -> Finding:
 
 def _validate_vpmn(groups: list[Any], inventory: Inventory, sources: SourceMap, findings: Findings,
                    left_out: list[PathT]) -> None:
+    if not groups:
+        return
+    from configgen.inventory.vpmn import VpmnGroup
+
     repeated_names: dict[str, list[PathT]] = {}
     for index, raw in enumerate(groups):
         path = ("vpmn", index)
@@ -377,6 +382,8 @@ def _service_model(raw: Any, path: PathT, sources: SourceMap, findings: Findings
         return None
     entry = kinds.get(kind)
     if entry is None:
+        import difflib   # here, not at the top: only a misspelt name needs it (start-up time)
+
         close = difflib.get_close_matches(str(kind), kinds.names(), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         findings.add(sources.finding(path + ("kind",), f"unknown service kind '{kind}'{hint}; "
@@ -506,6 +513,8 @@ def _unknown_key_message(key: str, allowed: Iterable[str]) -> str:
     if str(key).lower() in CREDENTIAL_KEYS:
         return (f"`{key}`: credentials never go into an inventory; set CONFIGGEN_USERNAME / "
                 "CONFIGGEN_PASSWORD in the environment or let configgen prompt for them")
+    import difflib   # here, not at the top: only a misspelt name needs it (start-up time)
+
     close = difflib.get_close_matches(key, allowed, n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""
     return f"unknown field '{key}'; {hint}allowed here: {', '.join(allowed)}"

@@ -9,7 +9,7 @@ published JSON Schema (`configgen schema`).
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Protocol, Union
 
 from pydantic import ConfigDict, Field, create_model, field_validator, model_validator
 
@@ -26,7 +26,6 @@ from configgen.inventory.types import (
     SafeText,
     Strict,
 )
-from configgen.inventory.vpmn import VpmnGroup
 
 # The Hubei manuals' GPRS core GRE endpoint (docs/references.md §2); a setting, this is its default.
 DEFAULT_GRE_ENDPOINT = ipaddress.IPv4Address("211.137.63.13")
@@ -143,6 +142,26 @@ FreeText = Annotated[SafeText | None, Field(description="free text rendered into
 Lan = Annotated[Attachment, Field(description="the customer LAN interface and the router's address on it")]
 
 
+class Service(Protocol):
+    """What every kind's `services:` entry has (its model is in the kind's module,
+    configgen.kinds): code outside that module reads only these."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def device(self) -> str: ...
+
+    @property
+    def wan(self) -> Wan: ...
+
+    @property
+    def lan(self) -> Attachment: ...
+
+
 class Acknowledge(Strict):
     """A warning the inventory's authors know about and accept, with why (docs/validation.md)."""
 
@@ -166,19 +185,24 @@ class InventoryDocument(Strict):
     lab: bool = Field(False, description="lab inventory: documentation address ranges are allowed")
     operator: Operator = Field(Operator(), description="the operator side shared by every service")
     devices: dict[Name, Device] = Field({}, description="customer routers by name (the name is the default hostname)")
-    # Each kind's model is in its module (configgen.kinds): `document_model()` fills this in.
+    # Each kind's model is in its module (configgen.kinds), the groups' in configgen.inventory.vpmn
+    # (loaded only for an inventory that has groups): `document_model()` fills these in.
     services: list[Any] = Field([], description="services, each on one device: kind gprs_vpn or internet_line")
-    vpmn: list[VpmnGroup] = Field([], description="VPMN short-number groups and their PBXs (docs/vpmn-pbx.md)")
+    vpmn: list[Any] = Field([], description="VPMN short-number groups and their PBXs (docs/vpmn-pbx.md)")
     acknowledge: list[Acknowledge] = Field(
         [], description="warnings accepted with a reason: shown as acknowledged, not counted (docs/validation.md)")
 
 
 def document_model() -> type[InventoryDocument]:
     """`InventoryDocument` whose `services` are the registered kinds' models, told apart by
-    `kind` (the published JSON Schema): the models live in their kinds' modules, which
-    import this one, so the union is made when asked for, not when this module loads."""
+    `kind`, and whose `vpmn` are VPMN groups (the published JSON Schema): the kinds' models
+    live in their modules, which import this one, so the union is made when asked for, not
+    when this module loads; the groups' model only when asked for (start-up time)."""
+    from configgen.inventory.vpmn import VpmnGroup
+
     models = tuple(kind.model for kind in kinds.loaded())
     service = Annotated[Union[models], Field(discriminator="kind")]  # type: ignore[valid-type]
-    field_info = InventoryDocument.model_fields["services"]
+    fields = InventoryDocument.model_fields
     return create_model("InventoryDocument", __base__=InventoryDocument, __doc__=InventoryDocument.__doc__,
-                        services=(list[service], Field([], description=field_info.description)))
+                        services=(list[service], Field([], description=fields["services"].description)),
+                        vpmn=(list[VpmnGroup], Field([], description=fields["vpmn"].description)))

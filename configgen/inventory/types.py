@@ -21,9 +21,11 @@ from configgen.inventory.text import text_problem
 
 
 class Strict(BaseModel):
-    """Base for every inventory model: unknown keys are errors (they are usually typos)."""
+    """Base for every inventory model: unknown keys are errors (they are usually typos).
+    A model's validator is built when first used (defer_build): a run builds only the
+    models its inventory has (start-up time)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, defer_build=True)
 
 
 def _require_str(value: Any, what: str, example: str) -> str:

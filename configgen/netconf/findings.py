@@ -29,7 +29,7 @@ def yang_findings(inventory: Inventory, payloads: dict[str, Payload], sets: dict
             continue
         owners = [by_name[s] for s in payload.services_at(problem.path) if s in by_name] if problem.path else []
         where = f" at {problem.path}" if problem.path else ""
-        for service in owners or [None]:
+        for service in owners or (None,):
             path = inventory.service_path(service) if service is not None else ("devices", device)
             what = f"{service.kind} {service.name}" if service is not None else "its configuration"
             findings.append(sources.finding(path, (

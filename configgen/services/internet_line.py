@@ -116,7 +116,8 @@ def build(service: Any, device: Any, platform: Platform, inventory: Any) -> Cont
     rate = format_rate(service.bandwidth)
     police = route_label(service.name, "POLICE", rate)
     limit = RateLimit(kbps=service.bandwidth, policy=police,
-                      description=owner_description(service.name, f"rate {rate}"))
+                      description=owner_description(service.name, f"rate {rate}"),
+                      car_direction_last=platform.render.car_direction_last)
     nat_acl = (AccessList(route_label(service.name, "NAT"), "source",
                           [AclRule(RULE_STEP, "permit", "ip", source=service.lan.address.network)],
                           description=owner_description(service.name, "NAT"))

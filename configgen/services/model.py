@@ -53,6 +53,9 @@ class RateLimit:
     kbps: int
     policy: str                        # name of the policy that polices it (Cisco MQC)
     description: str = ""              # that policy's description: owner marker + name
+    # Huawei `qos car`: VRP8 routers write the direction last, the others first (the
+    # family's RenderFacts.car_direction_last, which the service's build passes on).
+    car_direction_last: bool = False
 
     @property
     def police_bps(self) -> int:       # Cisco `police cir` (bit/s)
@@ -61,6 +64,13 @@ class RateLimit:
     @property
     def car_kbps(self) -> int:         # Huawei `qos car ... cir` (kbit/s)
         return self.kbps
+
+    @property
+    def car(self) -> list[str]:
+        """Huawei `qos car` arguments, inbound then outbound, in the family's order:
+        `cir <kbit/s> inbound` (direction last) or `inbound cir <kbit/s>`."""
+        return [f"cir {self.car_kbps} {direction}" if self.car_direction_last else f"{direction} cir {self.car_kbps}"
+                for direction in ("inbound", "outbound")]
 
 
 @dataclass(frozen=True)

@@ -3,19 +3,23 @@
 
 Drops what only belongs in a file (Cisco `!`/`end`, Huawei `#`/`return`, VRP8 `commit`,
 which netmiko's `commit()` sends itself) and, for Huawei, closes each view with `quit`
-(docs/references.md §2) instead of relying on fall-through. Which lines those are is the
-product's platform data (configgen/platforms.py): the lab keeps no copy of it.
+(docs/references.md §2) instead of relying on fall-through. The file-only lines and views
+are the product's platform data (configgen/platforms.py); the comment leaders are here.
 """
 
 from __future__ import annotations
 
 from configgen.platforms import PLATFORMS
 
+# What starts a comment or separator line in a vendor's config file (IOS `!`, VRP `#`):
+# templates print them, nothing in configgen reads them back.
+COMMENT_LEADERS = {"cisco": "!", "huawei": "#"}
+
 
 def config_commands(text: str, vendor: str) -> list[str]:
-    # Every family of a vendor writes its files alike (comment leader, file-only lines, views).
+    # Every family of a vendor writes its files alike (file-only lines, views).
     platform = next(p for p in PLATFORMS.values() if p.vendor == vendor)
-    leader, file_only = platform.render.comment_leader, set(platform.delivery.file_only_lines)
+    leader, file_only = COMMENT_LEADERS[vendor], set(platform.delivery.file_only_lines)
     close_views = platform.delivery.exit_every_section
     commands: list[str] = []
     in_view = False
