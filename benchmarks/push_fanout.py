@@ -25,13 +25,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from configgen.inventory import load_inventory
+from configgen.inventory import Inventory, load_inventory
 from configgen.lab import Lab
 from inventory_gen import generate
 
@@ -89,9 +90,15 @@ def push_with_cpu(inventory: Path, connections: Path, workers: int) -> tuple[flo
         devices = json.loads(stdout)["devices"]
     except (ValueError, KeyError):
         return seconds, 0, [f"exit {proc.returncode}: {errors.strip()[-300:]}"], cpu
-    failures = [f"{d['device']}: {d['status']} at {d['stage']}: {d['error']}" for d in devices
-                if d["status"] not in ("changed", "unchanged")]
-    return seconds, len(devices) - len(failures), failures, cpu
+    return (seconds, *tally([(d["device"], d["status"], d["stage"], d["error"]) for d in devices]), cpu)
+
+
+def tally(devices: list[tuple[str, str, str, str | None]]) -> tuple[int, list[str]]:
+    """Devices ok, and the failures (device: status at stage: error), of one push's
+    (device, status, stage, error) results."""
+    failures = [f"{device}: {status} at {stage}: {error}" for device, status, stage, error in devices
+                if status not in ("changed", "unchanged")]
+    return len(devices) - len(failures), failures
 
 
 def children_cpu() -> float:
@@ -99,14 +106,20 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def generated(path: Path, size: int) -> Inventory:
+    """`path` written with a generated inventory of `size` routers, loaded."""
+    path.write_text(yaml.safe_dump(generate(size, size), sort_keys=False))
+    loaded = load_inventory([path])
+    assert loaded.ok, [str(f) for f in loaded.findings.errors[:5]]
+    return loaded.inventory
+
+
 def measure(size: int, runs: int, tmp: Path) -> dict:
     inventory = tmp / f"fanout-{size}.yaml"
-    inventory.write_text(yaml.safe_dump(generate(size, size), sort_keys=False))
-    loaded = load_inventory([inventory])
-    assert loaded.ok, [str(f) for f in loaded.findings.errors[:5]]
+    loaded = generated(inventory, size)
     before = lab_memory_mb()
     started = time.perf_counter()
-    lab = Lab(loaded.inventory).start()
+    lab = Lab(loaded).start()
     try:
         start_seconds = time.perf_counter() - started
         idle = lab_memory_mb()
@@ -160,24 +173,40 @@ def arguments(description: str, measure) -> argparse.Namespace | None:
     return None
 
 
-def main() -> None:
-    args = arguments(__doc__.splitlines()[0], measure)
+def print_sizes(script: str, doc: str, measure, header: str, median: Callable[[dict], float],
+                row: Callable[[dict, float], str]) -> bool:
+    """The benchmark `script` (its docstring `doc`, its `measure`): each size measured in a
+    fresh process and printed as `row(result, ratio of its median to the smallest size's)`
+    under `header`, with up to ten of its failures. False in a child (--one SIZE), which
+    printed its size's JSON instead."""
+    args = arguments(doc.splitlines()[0], measure)
     if args is None:
-        return
-    print(f"{'routers':>7} {'median':>8} {'ratio':>6} {'all ok':>6} {'lab start':>9} "
-          f"{'MB/router RSS idle/pushed':>25} {'PSS idle/pushed':>15} {'CPU push/lab/ip':>16}  runs")
+        return False
+    print(header)
     one = None
     for size in sorted(args.sizes):
-        r = measure_in_child(size, args.runs)
-        m, c = r["memory"], r["cpu"]
-        one = one or r["median"]
-        print(f"{size:>7} {r['median']:>7.2f}s {r['median'] / one:>5.2f}x {('yes' if r['all_ok'] else 'NO'):>6} "
-              f"{r['lab_start']:>8.1f}s {m['rss_idle']:>18.1f} /{m['rss_pushed']:>5.1f} "
-              f"{m['pss_idle']:>8.1f} /{m['pss_pushed']:>5.1f} "
-              f"{c['push']:>6.2f}/{c['lab']:.2f}/{c['lab_tools']:.2f}  "
-              + " ".join(f"{t:.2f}" for t in r["times"]), flush=True)
+        r = measure_in_child(size, args.runs, script)
+        one = one or median(r)
+        print(f"{size:>7} " + row(r, median(r) / one), flush=True)
         for failure in r["failures"][:10]:
             print(f"        failed: {failure}")
+    return True
+
+
+def main() -> None:
+    def row(r: dict, ratio: float) -> str:
+        m, c = r["memory"], r["cpu"]
+        return (f"{r['median']:>7.2f}s {ratio:>5.2f}x {('yes' if r['all_ok'] else 'NO'):>6} "
+                f"{r['lab_start']:>8.1f}s {m['rss_idle']:>18.1f} /{m['rss_pushed']:>5.1f} "
+                f"{m['pss_idle']:>8.1f} /{m['pss_pushed']:>5.1f} "
+                f"{c['push']:>6.2f}/{c['lab']:.2f}/{c['lab_tools']:.2f}  "
+                + " ".join(f"{t:.2f}" for t in r["times"]))
+
+    if not print_sizes(__file__, __doc__, measure,
+                       f"{'routers':>7} {'median':>8} {'ratio':>6} {'all ok':>6} {'lab start':>9} "
+                       f"{'MB/router RSS idle/pushed':>25} {'PSS idle/pushed':>15} {'CPU push/lab/ip':>16}  runs",
+                       lambda r: r["median"], row):
+        return
     print("ratio = median wall time of `configgen push --workers N` to N routers / to 1 router")
     print("CPU (medians, s): the push process; the lab's own threads; the `ip`/`iptables` processes the lab ran"
           " (GRE forwarders not included)")

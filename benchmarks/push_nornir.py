@@ -21,15 +21,11 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from configgen.inventory import load_inventory
 from configgen.lab import Lab
-from inventory_gen import generate
-from push_fanout import arguments, lab_memory_mb, measure_in_child, push as cli_push
+from push_fanout import generated, lab_memory_mb, print_sizes, push as cli_push, tally
 
 NORNIR_RUN = """
 import json, sys
@@ -54,18 +50,14 @@ def nornir_push(inventory: Path, connections: Path, workers: int) -> tuple[float
         devices = json.loads(proc.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
         return seconds, 0, [f"exit {proc.returncode}: {proc.stderr.strip()[-300:]}"]
-    failures = [f"{host}: {status} at {stage}: {error}" for host, (status, stage, error) in devices.items()
-                if status not in ("changed", "unchanged")]
-    return seconds, len(devices) - len(failures), failures
+    return (seconds, *tally([(host, *result) for host, result in devices.items()]))
 
 
 def measure(size: int, runs: int, tmp: Path) -> dict:
     inventory = tmp / f"nornir-{size}.yaml"
-    inventory.write_text(yaml.safe_dump(generate(size, size), sort_keys=False))
-    loaded = load_inventory([inventory])
-    assert loaded.ok, [str(f) for f in loaded.findings.errors[:5]]
+    loaded = generated(inventory, size)
     before = lab_memory_mb()
-    lab = Lab(loaded.inventory).start()
+    lab = Lab(loaded).start()
     try:
         idle = lab_memory_mb()
         connections = lab.write_connection_file(tmp / f"nornir-{size}.json")
@@ -88,21 +80,17 @@ def measure(size: int, runs: int, tmp: Path) -> dict:
 
 
 def main() -> None:
-    args = arguments(__doc__.splitlines()[0], measure)
-    if args is None:
-        return
-    print(f"{'routers':>7} {'nornir':>8} {'ratio':>6} {'configgen push':>14} {'all ok':>6} "
-          f"{'MB/router RSS idle/pushed, PSS':>31}  nornir runs")
-    one = None
-    for size in sorted(args.sizes):
-        r = measure_in_child(size, args.runs, __file__)
+    def row(r: dict, ratio: float) -> str:
         nornir, cli, m = statistics.median(r["nornir"]), statistics.median(r["cli"]), r["mb_per_router"]
-        one = one or nornir
-        print(f"{size:>7} {nornir:>7.2f}s {nornir / one:>5.2f}x {cli:>13.2f}s {('yes' if r['all_ok'] else 'NO'):>6} "
-              f"{m['rss_idle']:>14.1f} /{m['rss_pushed']:>5.1f}, {m['pss_pushed']:>5.1f}  "
-              + " ".join(f"{t:.2f}" for t in r["nornir"]), flush=True)
-        for failure in r["failures"][:10]:
-            print(f"        failed: {failure}")
+        return (f"{nornir:>7.2f}s {ratio:>5.2f}x {cli:>13.2f}s {('yes' if r['all_ok'] else 'NO'):>6} "
+                f"{m['rss_idle']:>14.1f} /{m['rss_pushed']:>5.1f}, {m['pss_pushed']:>5.1f}  "
+                + " ".join(f"{t:.2f}" for t in r["nornir"]))
+
+    if not print_sizes(__file__, __doc__, measure,
+                       f"{'routers':>7} {'nornir':>8} {'ratio':>6} {'configgen push':>14} {'all ok':>6} "
+                       f"{'MB/router RSS idle/pushed, PSS':>31}  nornir runs",
+                       lambda r: statistics.median(r["nornir"]), row):
+        return
     print("ratio = median wall time of a Nornir push (new process: InitNornir + nr.run(task=push), one worker per\n"
           "router) to N routers / to 1 router; configgen push = `configgen push --workers N` on the same lab")
 

@@ -444,7 +444,7 @@ def _push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = Fa
         netconf_results, held = push_netconf(inventory, device_payloads(inventory, over_netconf),
                                              {name: reached.targets[name] for name in over_netconf},
                                              reached.credentials, dry_run=dry_run, workers=workers, hold=True,
-                                             confirm_timeout=confirm_timeout)
+                                             confirm_timeout=confirm_timeout, backup_dir=backup_dir)
         if not hold:
             for waiting in held.values():
                 waiting.settle(None)

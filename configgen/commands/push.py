@@ -258,22 +258,47 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     if len(set(args.device)) > 1:
         return fail(args, "usage", "rollback restores one device: give one --device")
     device = args.device[0]
-    if not re.fullmatch(rf"{re.escape(device)}-\d{{8}}T\d{{6}}Z(?:-\d+)?\.cfg", backup.name):
+    if not re.fullmatch(rf"{re.escape(device)}-\d{{8}}T\d{{6}}Z(?:-\d+)?\.(cfg|xml)", backup.name):
         return fail(args, "usage", f"{args.backup} is not a backup of {device}: push names its backups "
-                                   f"{device}-<UTC time>.cfg (rename a copy only if it is {device}'s)")
+                                   f"{device}-<UTC time>.cfg (.xml for a NETCONF device; rename a copy only if it "
+                                   f"is {device}'s)")
     text = _read_config_file(backup, "the backup")
     prepared = _prepare(args)
     if isinstance(prepared, int):
         return prepared
     result, reached = prepared
-    if result.checked.inventory.devices[device].transport == "netconf":
-        return fail(args, "usage", f"{device} has transport: netconf: rollback restores CLI backups; a NETCONF "
-                                   "push rolls back by itself (confirmed commit or snapshot, docs/netconf.md)")
+    netconf = result.checked.inventory.devices[device].transport == "netconf"
+    if backup.suffix != (".xml" if netconf else ".cfg"):
+        return fail(args, "usage", f"{args.backup} is not a backup of {device}: " + (
+            f"{device} has transport: netconf, whose backups are its running datastore, {device}-<UTC time>.xml"
+            if netconf else f"{device} is configured over the CLI, whose backups are {device}-<UTC time>.cfg"))
+    if netconf:
+        report = _rollback_netconf(args, result, reached, device, backup, text)
+        _emit_push_report(args, report)
+        return EXIT_OK if report.ok else EXIT_FINDINGS
     planner = restore_planner(result.checked.inventory, device, result.configs[device], text)
     report = deliver(reached.targets, {device: planner}, reached.credentials, dry_run=args.dry_run, workers=1,
                      progress=_Progress(1, _show_progress(args)), backup_dir=_backup_dir(args))
     _emit_push_report(args, report)
     return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def _rollback_netconf(args: argparse.Namespace, result: RenderResult, reached: Reach, device: str, backup: Path,
+                      text: str) -> PushReport:
+    """Push configgen's part of a NETCONF backup back (configgen.netconf.owned.restored)
+    through the NETCONF push: lock, edit-config, confirmed commit or snapshot, check."""
+    from configgen.netconf.devices import device_payloads
+    from configgen.netconf.fetch import require_ncclient
+    from configgen.netconf.owned import read_backup, restored
+    from configgen.netconf.push import push_devices as push_netconf
+    from configgen.push.engine import PushReport
+
+    require_ncclient()
+    inventory = result.checked.inventory
+    payload = restored(device_payloads(inventory, [device])[device], read_backup(text, str(backup)))
+    results = push_netconf(inventory, {device: payload}, {device: reached.targets[device]}, reached.credentials,
+                           dry_run=args.dry_run, workers=1, backup_dir=_backup_dir(args))
+    return PushReport(results, dry_run=args.dry_run)
 
 
 def register(sub: Subcommands) -> None:
@@ -316,7 +341,8 @@ def register(sub: Subcommands) -> None:
         parser.add_argument("--dry-run", action="store_true", help="print the commands per device; change nothing")
         parser.add_argument("--backup-dir", metavar="DIR",
                             help="before changing a device, save the running config it had as "
-                                 "DIR/<device>-<UTC time>.cfg (mode 0600: it may hold the device's secrets)")
+                                 "DIR/<device>-<UTC time>.cfg (a NETCONF device's running datastore: .xml; "
+                                 "mode 0600: it may hold the device's secrets)")
 
     changes(command("push", "send what differs from the rendered config, then save/commit", cmd_push))
     ping_options(command("verify", "ordered pings per service: circuit, operator routing, LAN, tunnel", cmd_verify))

@@ -142,6 +142,16 @@ FreeText = Annotated[SafeText | None, Field(description="free text rendered into
 Lan = Annotated[Attachment, Field(description="the customer LAN interface and the router's address on it")]
 
 
+class ServiceBase(Strict):
+    """The fields a kind's model starts with, in this order (the published schema's order);
+    the kind's model narrows `kind` to its own name."""
+
+    kind: str
+    name: ServiceName
+    device: DeviceKey
+    description: FreeText = None
+
+
 class Service(Protocol):
     """What every kind's `services:` entry has (its model is in the kind's module,
     configgen.kinds): code outside that module reads only these."""

@@ -16,7 +16,6 @@ the namespace for seconds; other sessions keep going.
 from __future__ import annotations
 
 import asyncio
-import hmac
 from concurrent.futures import ThreadPoolExecutor
 from typing import AsyncIterator, Callable
 
@@ -26,6 +25,7 @@ from configgen.lab.cli_base import CliSession
 from configgen.lab.cli_cisco import CiscoSession
 from configgen.lab.cli_huawei import HuaweiSession
 from configgen.lab.device import SimDevice
+from configgen.netconf.labauth import PasswordLogin
 
 LISTEN = "127.0.0.1"   # hygiene: never on another address
 ECHO_WAIT_SECONDS = 0.1
@@ -35,24 +35,18 @@ def new_session(device: SimDevice) -> CliSession:
     return CiscoSession(device) if device.vendor == "cisco" else HuaweiSession(device)
 
 
-class _Auth(asyncssh.SSHServer):
+class _Auth(PasswordLogin):
     def __init__(self, server: "DeviceServer"):
+        super().__init__(server.username, server.password)
         self.server = server
 
-    def begin_auth(self, username: str) -> bool:
-        return True
-
-    def password_auth_supported(self) -> bool:
-        return True
-
-    def validate_password(self, username: str, password: str) -> bool:
+    def refused(self) -> bool:
         device = self.server.device
         if device.fault.refuse_login:
             if device.fault.once:
                 device.claim_fault()      # refuses this attempt only
-            return False
-        return (hmac.compare_digest(username, self.server.username)
-                and hmac.compare_digest(password, self.server.password))
+            return True
+        return False
 
 
 class DeviceServer:

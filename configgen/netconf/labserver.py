@@ -5,7 +5,8 @@ both sides announce 1.1), the model set's modules as capabilities
 (`<namespace>?module=<name>&revision=<date>`, RFC 6020 §5.6.4), `<get-schema>` (RFC 6022),
 `<get-config>` of running or candidate (a subtree filter selects top-level elements),
 `<lock>`/`<unlock>` of the candidate, `<edit-config>` on the candidate (merge; replace
-as default operation; `delete`/`remove` operation attributes), `<discard-changes>`,
+as default operation; `operation` attributes merge, replace, create, delete and remove,
+list entries found by their keys), `<discard-changes>`,
 `<validate>`, `<commit>` with confirmed commit (RFC 6241 §8.4: timeout, persist token,
 confirming commit, rolled back by itself when not confirmed in time), `<cancel-commit>`,
 Cisco's `<save-config>`, `<close-session>`. The running datastore starts as the model
@@ -17,7 +18,6 @@ set's baseline; candidate and running are validated with the same libyang code a
 from __future__ import annotations
 
 import asyncio
-import hmac
 import re
 import threading
 import xml.etree.ElementTree as ET
@@ -27,6 +27,7 @@ from pathlib import Path
 
 import asyncssh
 
+from configgen.netconf.labauth import PasswordLogin
 from configgen.netconf.validate import model_set
 
 LISTEN = "127.0.0.1"   # hygiene: never on another address
@@ -59,22 +60,14 @@ def module_capabilities(model_dir: Path) -> dict[str, tuple[str, str, Path]]:
     return modules
 
 
-class _Auth(asyncssh.SSHServer):
+class _Auth(PasswordLogin):
     def __init__(self, server: "NetconfServer"):
+        super().__init__(server.username, server.password)
         self.server = server
 
-    def begin_auth(self, username: str) -> bool:
-        return True
-
-    def password_auth_supported(self) -> bool:
-        return True
-
-    def validate_password(self, username: str, password: str) -> bool:
+    def refused(self) -> bool:
         self.server.logins += 1
-        if self.server.refuse_login:
-            return False
-        return (hmac.compare_digest(username, self.server.username)
-                and hmac.compare_digest(password, self.server.password))
+        return self.server.refuse_login
 
 
 class NetconfServer:
@@ -107,6 +100,7 @@ class NetconfServer:
         self.on_change, self.executor = on_change, executor
         self._published = self.running
         self._publish_lock = threading.Lock()
+        self._namespaces: dict[str, str] | None = None     # XML namespace -> module name
 
     async def start(self) -> None:
         self._server = await asyncssh.create_server(
@@ -264,13 +258,38 @@ class NetconfServer:
             raise _RpcError("missing-element", "edit-config without <config>")
         default = operation.findtext(f"{{{BASE}}}default-operation") or "merge"
         document = "" if default == "replace" else self.candidate
-        document = _apply_deletions(document, config)
+        document = _apply_operations(document, config, self._kinds)
         edit = "".join(ET.tostring(e, encoding="unicode") for e in config)
         try:
             self.candidate = self.models.merge(document, edit) if edit.strip() else document
         except Exception as exc:  # noqa: BLE001 - libyang's error, as the rpc-error's message
             raise _RpcError("invalid-value", f"the edit does not fit the models: {exc}") from None
         return "<ok/>"
+
+    def _kinds(self, chain: list[ET.Element]) -> list[Kind]:
+        """What the models say each element of `chain` (outermost first) is."""
+        from libyang import LibyangError
+        from libyang.schema import SLeafList, SList
+        from libyang.util import c2str
+
+        if self._namespaces is None:
+            self._namespaces = {c2str(m.cdata.ns): m.name() for m in self.models.context}
+        kinds: list[Kind] = []
+        path, module = "", None
+        for element in chain:
+            namespace, _, name = element.tag[1:].partition("}")
+            owner = self._namespaces.get(namespace)
+            path += "/" + (f"{owner}:" if owner != module else "") + name
+            module = owner
+            try:
+                node = next(iter(self.models.context.find_path(path)), None)
+            except LibyangError:
+                node = None
+            if node is None:
+                raise _RpcError("unknown-element", f"{path}: not in the models")
+            kinds.append(("list", tuple(k.name() for k in node.keys())) if isinstance(node, SList)
+                         else ("leaf-list", ()) if isinstance(node, SLeafList) else ("node", ()))
+        return kinds
 
     def _op_discard_changes(self, operation: ET.Element, session_id: int) -> str:
         self._check_lock(session_id)
@@ -355,43 +374,68 @@ def _elements(document: str) -> list[ET.Element]:
 
 
 OPERATION = f"{{{BASE}}}operation"
+Kind = tuple[str, tuple[str, ...]]     # a schema node's kind: ("list", its keys), ("leaf-list", ()), ("node", ())
 
 
-def _apply_deletions(document: str, config: ET.Element) -> str:
-    """Remove from `document` every node an element of `config` marks `delete` or `remove`
-    (and take those elements out of the edit). A node is matched by its tag and by every
-    leaf the edit gives for it (a list entry's keys)."""
+def _apply_operations(document: str, config: ET.Element, kinds: Callable[[list[ET.Element]], list[Kind]]) -> str:
+    """`document` with the `operation` attributes of `config` applied (RFC 6241 §7.2), and
+    those attributes taken out of the edit, which is then merged: `delete` and `remove`
+    take the node out of the datastore and the element out of the edit (`delete` of a node
+    that is not there is `data-missing`, `remove` of one is nothing); `replace` takes the
+    node out and leaves the element to be merged back whole; `create` of a node already
+    there is `data-exists`; `merge` is the default. A list entry is the one with the
+    edit's keys (`kinds`: what the models say each element of a chain is), a leaf-list
+    entry the one with its value."""
     marked = [(parent, child) for parent in config.iter() for child in parent if child.get(OPERATION)]
     if not marked:
         return document
     root = ET.fromstring(f"<root>{document}</root>") if document.strip() else ET.Element("root")
     parents = {child: parent for parent in config.iter() for child in parent}
     for parent, element in marked:
-        # The attribute stays on until the node is found: a leaf marked for deletion is
-        # not one of its parent's keys (`<host-address nc:operation="delete"/>`).
-        operation = element.get(OPERATION)
-        if operation not in ("delete", "remove"):
-            element.attrib.pop(OPERATION)
+        operation = element.attrib.pop(OPERATION)
+        if operation not in ("delete", "remove", "replace", "create", "merge"):
+            raise _RpcError("bad-attribute", f"operation {operation!r}: merge, replace, create, delete or remove")
+        if operation == "merge":
             continue
         chain = [element]
         while chain[-1] in parents and parents[chain[-1]] is not config:
             chain.append(parents[chain[-1]])
-        found = _find(root, list(reversed(chain)))
+        chain.reverse()
+        found = _find(root, chain, kinds(chain))
         if found is None and operation == "delete":
-            raise _RpcError("data-missing", f"nothing to delete at {element.tag}")
-        if found is not None:
+            raise _RpcError("data-missing", f"nothing to delete at {_tags(chain)}")
+        if found is not None and operation == "create":
+            raise _RpcError("data-exists", f"{_tags(chain)} exists already")
+        if found is not None and operation != "create":
             found[0].remove(found[1])
-        parent.remove(element)
+        if operation in ("delete", "remove"):
+            parent.remove(element)
     return "".join(ET.tostring(e, encoding="unicode") for e in root)
 
 
-def _find(root: ET.Element, chain: list[ET.Element]) -> tuple[ET.Element, ET.Element] | None:
+def _tags(chain: list[ET.Element]) -> str:
+    return "/" + "/".join(e.tag.rsplit("}", 1)[-1] for e in chain)
+
+
+def _find(root: ET.Element, chain: list[ET.Element], kinds: list[Kind]) -> tuple[ET.Element, ET.Element] | None:
     """(parent, node) in `root` matching the edit elements of `chain`, outermost first."""
     node = root
-    for edit in chain:
-        keys = [(c.tag, (c.text or "").strip()) for c in edit if len(c) == 0 and c.get(OPERATION) is None]
-        match = next((child for child in node if child.tag == edit.tag
-                      and all((child.findtext(tag) or "").strip() == text for tag, text in keys)), None)
+    for edit, (kind, keys) in zip(chain, kinds):
+        if kind == "list":
+            wanted = []
+            for key in keys:
+                value = next((c.text for c in edit if c.tag.rsplit("}", 1)[-1] == key), None)
+                if value is None:
+                    raise _RpcError("missing-element", f"{_tags(chain)}: a list entry without its key {key}")
+                wanted.append((key, value.strip()))
+            match = next((child for child in node if child.tag == edit.tag and all(
+                any(c.tag.rsplit("}", 1)[-1] == key and (c.text or "").strip() == value for c in child)
+                for key, value in wanted)), None)
+        elif kind == "leaf-list":
+            match = next((child for child in node if child.tag == edit.tag
+                          and (child.text or "").strip() == (edit.text or "").strip()), None)
+        else:
+            match = next((child for child in node if child.tag == edit.tag), None)
         if match is None:
             return None
         parent, node = node, match

@@ -56,6 +56,10 @@ class Payload:
     models: str                                  # Platform.netconf_models
     elements: list[ET.Element] = field(default_factory=list)
     owners: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    # What marks configgen's objects on the device (configgen.push.ownership, as render
+    # hands it to the CLI push): its route labels and the services/PBXs rendered on it.
+    route_labels: frozenset[str] = frozenset()
+    owner_names: frozenset[str] = frozenset()
 
     def data(self) -> str:
         """The data elements one after another: what libyang parses."""
@@ -283,6 +287,7 @@ def _cisco(config: DeviceConfig, services: list[str]) -> Payload:
             _sub(policy, CISCO["ios-policy"], "input", text=item.rate_limit.policy)
             _sub(policy, CISCO["ios-policy"], "output", text=item.rate_limit.policy)
     nat: ET.Element | None = None
+    static: ET.Element | None = None
     for section in config.sections:
         values = section.values
         if isinstance(values, GreTunnel):
@@ -314,7 +319,8 @@ def _cisco(config: DeviceConfig, services: list[str]) -> Payload:
                     _sub(wan, CISCO["ios-nat"], "name", text=wan_interface.name)
                     _sub(wan, CISCO["ios-nat"], "overload-new", text="")
                 for mapping in wan_interface.static_nat:
-                    static = _sub(nat, CISCO["ios-nat"], "static")
+                    if static is None:     # one container for every mapping of every line
+                        static = _sub(nat, CISCO["ios-nat"], "static")
                     if mapping.protocol:
                         entry = _sub(static, CISCO["ios-nat"], "nat-static-transport-list-port-fwd")
                         _sub(entry, CISCO["ios-nat"], "protocol", text=mapping.protocol)
@@ -400,4 +406,6 @@ def build_payload(config: DeviceConfig, services: list[str]) -> Payload:
     models = config.platform.netconf_models
     if models is None:
         raise ValueError(f"{config.name}: {config.platform.family} has no NETCONF payload")
-    return BUILDERS[models](config, services)
+    payload = BUILDERS[models](config, services)
+    payload.route_labels, payload.owner_names = frozenset(config.route_labels), frozenset(config.owners)
+    return payload

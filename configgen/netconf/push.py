@@ -3,8 +3,11 @@
 Per device, after the host key checked out (no password otherwise):
 1. lock the candidate, drop anything left in it, read the running datastore;
 2. nothing to do when the running datastore already holds every element and value of the
-   payload ("unchanged"); a dry run stops here with the edit-config it would send;
-3. edit-config (merge) into the candidate, validate;
+   payload and no stale entry of configgen's ("unchanged"); a dry run stops here with the
+   edit-config it would send;
+3. edit-config into the candidate, validate: the payload (merge), and a `delete` of every
+   entry of configgen's the payload no longer holds (configgen.netconf.owned.stale: the
+   CLI push's ownership rules);
 4. Huawei VRP8 (confirmed-commit capability): a confirmed commit with a persist token and
    a confirm timeout; then a second session must log in and find the payload in the
    running datastore (the change took, and did not cut configgen off the device); then
@@ -16,8 +19,14 @@ Per device, after the host key checked out (no password otherwise):
 5. unlock. The report's `stage`, `committed`, `rolled_back` and `saved` say exactly what
    state the device was left in.
 
-The payload is a merge: it adds and changes what configgen renders and never removes a
-node from the device (see docs/netconf.md on what that means for stale objects).
+The payload is a merge: it adds and changes what configgen renders. What configgen no
+longer renders goes only when it is configgen's by the CLI push's rules
+(configgen.push.ownership): a route carrying a label configgen renders on the device, a
+tunnel or policy-map carrying the owner marker of a service on it, a rule no longer
+rendered in an ACL configgen names. Foreign nodes, and those of services removed from the
+inventory, are never touched (docs/netconf.md). With a backup directory, the running
+datastore read under the lock is saved there before anything is sent; `rollback` pushes
+configgen's part of such a backup (configgen.netconf.owned.restored) the same way.
 """
 
 from __future__ import annotations
@@ -25,14 +34,13 @@ from __future__ import annotations
 import secrets
 import tempfile
 import time
-import xml.etree.ElementTree as ET
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
 from configgen.netconf.fetch import FetchError, Session, connect, rpc_errors, running_config
-from configgen.netconf.payload import Payload
-from configgen.services.addressing import OWNER_MARK
+from configgen.netconf.owned import conflicts, contained, edit, elements, ownership_of, stale, still_there
+from configgen.netconf.payload import NETCONF_BASE, Payload
 
 if TYPE_CHECKING:
     from configgen.inventory import Inventory
@@ -47,87 +55,13 @@ SAVE_CONFIG = '<save-config xmlns="http://cisco.com/yang/cisco-ia"/>'
 CONFIRMED_COMMIT = "urn:ietf:params:netconf:capability:confirmed-commit"
 
 
-def contained(wanted: ET.Element, candidates: list[ET.Element]) -> bool:
-    """Whether some element of `candidates` holds everything `wanted` says: same tag,
-    the same text in every leaf, and each child element contained in one of its children
-    (list entries are found by their leaves, whatever the keys are)."""
-    for have in candidates:
-        if have.tag != wanted.tag:
-            continue
-        if len(wanted) == 0:
-            if (have.text or "").strip() == (wanted.text or "").strip():
-                return True
-            continue
-        if all(contained(child, list(have)) for child in wanted):
-            return True
-    return False
-
-
 def differs(payload: Payload, running: str) -> bool:
-    """Whether the running datastore lacks any element or value of the payload."""
-    have = list(ET.fromstring(f"<root>{running}</root>")) if running.strip() else []
-    return not all(contained(element, have) for element in payload.elements)
-
-
-def _local(element: ET.Element) -> str:
-    return element.tag.rsplit("}", 1)[-1]
-
-
-def _child(element: ET.Element, name: str) -> ET.Element | None:
-    return next((c for c in element if _local(c) == name), None)
-
-
-def _text(element: ET.Element, name: str) -> str | None:
-    child = _child(element, name)
-    return (child.text or "").strip() if child is not None else None
-
-
-def _entries(elements: Iterable[ET.Element], *path: str) -> list[ET.Element]:
-    """Elements reached from the top-level `elements` through the local names `path`."""
-    level = [e for e in elements if _local(e) == path[0]]
-    for name in path[1:]:
-        level = [c for e in level for c in e if _local(c) == name]
-    return level
-
-
-# Objects a payload creates whole, per payload kind: (path of local names to the list
-# entries, key leaf, "description" when a description carries the owner marker, or "rules"
-# for a numbered ACL whose every rule must be one configgen renders).
-OWNED = {
-    "huawei-vrp8": ((("ifm", "interfaces", "interface"), "name", "description"),),
-    "cisco-iosxe-native": ((("native", "interface", "Tunnel"), "name", "description"),
-                           (("native", "policy", "policy-map"), "name", "description"),
-                           (("native", "ip", "access-list", "standard"), "name", "rules")),
-}
-
-
-def conflicts(payload: Payload, running: str, services: list[str]) -> list[str]:
-    """Foreign objects in the way (configgen.push.ownership's rule): an object the payload
-    creates whole that exists on the device without configgen's owner marker for a service
-    on this device (a tunnel, a policy-map), or a numbered ACL holding a rule configgen
-    does not render. A Huawei interface is checked only when the payload makes it a tunnel."""
-    have = list(ET.fromstring(f"<root>{running}</root>")) if running.strip() else []
-    marks = [f"{OWNER_MARK}{s}" for s in services]
-    found = []
-    for path, key, rule in OWNED[payload.models]:
-        existing = {_text(e, key): e for e in _entries(have, *path)}
-        for wanted in _entries(payload.elements, *path):
-            if payload.models == "huawei-vrp8" and _text(wanted, "type") != "Tunnel":
-                continue
-            name = _text(wanted, key)
-            on_device = existing.get(name)
-            if on_device is None:
-                continue
-            if rule == "description":
-                description = _text(on_device, "description") or ""
-                if description != _text(wanted, "description") and not any(
-                        description == m or description.startswith(m + " ") for m in marks):
-                    found.append(f"{path[-1]} {name} exists on the device without configgen's marker "
-                                 f"(description {description!r}): not configgen's to change")
-            elif not all(contained(entry, list(wanted)) for entry in on_device if _local(entry) != key):
-                found.append(f"{path[-1]} access-list {name} on the device has rules configgen does not render: "
-                             "not configgen's to change")
-    return found
+    """Whether the running datastore lacks any element or value of the payload, or holds
+    an entry of configgen's the payload no longer has (configgen.netconf.owned.stale) or
+    one the payload removes (a rollback's)."""
+    have = elements(running)
+    return (not all(contained(element, have) for element in payload.elements)
+            or bool(stale(payload, have, ownership_of(payload))) or still_there(payload, have))
 
 
 class Held:
@@ -172,26 +106,28 @@ class Held:
 
 @overload
 def push_payload(name: str, host: str, port: int, username: str, password: str, known_hosts: Path,
-                 payload: Payload, services: list[str], *, dry_run: bool = ...,
-                 confirm_timeout: int | None = ..., timeout: float = ..., hold: Literal[False] = ...) -> DeviceResult: ...
+                 payload: Payload, *, dry_run: bool = ...,
+                 confirm_timeout: int | None = ..., timeout: float = ..., hold: Literal[False] = ...,
+                 backup_dir: str | Path | None = ...) -> DeviceResult: ...
 @overload
 def push_payload(name: str, host: str, port: int, username: str, password: str, known_hosts: Path,
-                 payload: Payload, services: list[str], *, dry_run: bool = ...,
+                 payload: Payload, *, dry_run: bool = ...,
                  confirm_timeout: int | None = ..., timeout: float = ...,
-                 hold: Literal[True]) -> tuple[DeviceResult, Held | None]: ...
+                 hold: Literal[True], backup_dir: str | Path | None = ...) -> tuple[DeviceResult, Held | None]: ...
 @overload
 def push_payload(name: str, host: str, port: int, username: str, password: str, known_hosts: Path,
-                 payload: Payload, services: list[str], *, dry_run: bool = ...,
+                 payload: Payload, *, dry_run: bool = ...,
                  confirm_timeout: int | None = ..., timeout: float = ...,
-                 hold: bool) -> DeviceResult | tuple[DeviceResult, Held | None]: ...
+                 hold: bool, backup_dir: str | Path | None = ...) -> DeviceResult | tuple[DeviceResult, Held | None]: ...
 def push_payload(name: str, host: str, port: int, username: str, password: str, known_hosts: Path,
-                 payload: Payload, services: list[str], *, dry_run: bool = False,
+                 payload: Payload, *, dry_run: bool = False,
                  confirm_timeout: int | None = None, timeout: float = 30.0,
-                 hold: bool = False) -> DeviceResult | tuple[DeviceResult, Held | None]:
+                 hold: bool = False, backup_dir: str | Path | None = None) -> DeviceResult | tuple[DeviceResult, Held | None]:
     """Push one device's payload; a configgen.push.engine.DeviceResult says what happened.
     `confirm_timeout`: default CONFIRM_TIMEOUT. `hold`: stop after the commit and its
     check, and return (result, Held) for the caller to settle after its own verification
-    (Held None when nothing was committed)."""
+    (Held None when nothing was committed). `backup_dir`: before the change is sent, the
+    running datastore read under the lock is written there (`write_backup`, `.xml`)."""
     from ncclient import NCClientError
     from ncclient.operations import RPCError
 
@@ -205,7 +141,7 @@ def push_payload(name: str, host: str, port: int, username: str, password: str, 
     with ExitStack() as stack:
         try:
             session = stack.enter_context(connect(*login, timeout=timeout))
-            held = _push(session, result, login, payload, services, dry_run, confirm_timeout, timeout)
+            held = _push(session, result, login, payload, dry_run, confirm_timeout, timeout, backup_dir)
             if held is not None:
                 held.stack = stack.pop_all()
         except FetchError as exc:
@@ -220,6 +156,12 @@ def push_payload(name: str, host: str, port: int, username: str, password: str, 
         held = None
     result.seconds = time.monotonic() - started
     return (result, held) if hold else result
+
+
+def backup_document(running: str) -> str:
+    """The running datastore as one XML document: `<data>` (RFC 6241's get-config reply
+    element) holding its top-level elements, as `rollback` reads it back."""
+    return f'<data xmlns="{NETCONF_BASE}">\n{running}\n</data>\n'
 
 
 def _left(result: DeviceResult, confirm_timeout: int) -> str:
@@ -245,8 +187,8 @@ def _unlock(session: Session) -> None:
         pass              # a lost session's lock ends with it
 
 
-def _push(session: Session, result: DeviceResult, login: Login, payload: Payload, services: list[str], dry_run: bool,
-          confirm_timeout: int, timeout: float) -> Held | None:
+def _push(session: Session, result: DeviceResult, login: Login, payload: Payload, dry_run: bool,
+          confirm_timeout: int, timeout: float, backup_dir: str | Path | None = None) -> Held | None:
     """Up to the commit and its check; a Held when a change is committed and waiting to
     be settled (the candidate stays locked), else None (unlocked)."""
     from ncclient.operations import RPCError
@@ -257,11 +199,12 @@ def _push(session: Session, result: DeviceResult, login: Login, payload: Payload
         result.status, result.stage = "unchanged", "done"
         return None
     result.stage = "ownership"
-    result.conflicts = conflicts(payload, running, services)
+    ownership = ownership_of(payload)
+    result.conflicts = conflicts(payload, running, ownership)
     if result.conflicts:
         result.error = "foreign objects in the way: nothing sent (" + "; ".join(result.conflicts) + ")"
         return None
-    result.commands = payload.xml().splitlines()
+    result.commands = edit(payload, stale(payload, running, ownership)).splitlines()
     if dry_run:                  # read only: no lock, the candidate untouched
         result.status, result.stage = "planned", "done"
         return None
@@ -272,15 +215,27 @@ def _push(session: Session, result: DeviceResult, login: Login, payload: Payload
         session.discard_changes()
         result.stage = "read"
         running = running_config(session)     # the snapshot, read under the lock
-        result.conflicts = conflicts(payload, running, services)
+        result.conflicts = conflicts(payload, running, ownership)
         if result.conflicts:
             result.stage, result.error = "ownership", "foreign objects in the way: nothing sent"
             return None
+        change = edit(payload, stale(payload, running, ownership))    # what the snapshot needs
+        result.commands = change.splitlines()
+        if backup_dir is not None:
+            from configgen.push.engine import write_backup
+
+            result.stage = "backup"
+            try:
+                result.backup = str(write_backup(backup_dir, result.device, backup_document(running), ".xml"))
+            except OSError as exc:
+                result.error = (f"nothing sent: the backup of the running datastore could not be written "
+                                f"in {backup_dir}: {exc.strerror or exc}")
+                return None
         confirmed = any(c.startswith(CONFIRMED_COMMIT) for c in session.server_capabilities)
         result.stage = "apply"
         token = secrets.token_hex(16) if confirmed else None
         try:
-            session.edit_config(target="candidate", config=payload.xml())
+            session.edit_config(target="candidate", config=change)
             result.stage = "validate"
             session.validate(source="candidate")
             result.stage = "commit"
@@ -310,13 +265,14 @@ def _push(session: Session, result: DeviceResult, login: Login, payload: Payload
 
 def _check(login: Login, payload: Payload, timeout: float) -> str | None:
     """A second session logs in and reads the running datastore: None when it holds the
-    payload, else what went wrong."""
+    payload and none of the entries the push deleted, else what went wrong."""
     from ncclient.operations import RPCError
 
     try:
         with connect(*login, timeout=timeout) as session:
             if differs(payload, running_config(session)):
-                return "the running datastore does not hold the payload after the commit"
+                return ("the running datastore does not hold the payload after the commit (or still holds "
+                        "what the push deleted)")
     except (FetchError, RPCError, OSError, EOFError) as exc:
         return f"a new session could not read the device after the commit: {exc}"
     return None
@@ -353,21 +309,21 @@ def _settle_snapshot(session: Session, result: DeviceResult, snapshot: str, prob
 @overload
 def push_devices(inventory: Inventory, payloads: dict[str, Payload], targets: dict[str, Target],
                  credentials: Credentials, *, dry_run: bool = ..., workers: int = ..., hold: Literal[False] = ...,
-                 confirm_timeout: int | None = ...) -> list[DeviceResult]: ...
+                 confirm_timeout: int | None = ..., backup_dir: str | Path | None = ...) -> list[DeviceResult]: ...
 @overload
 def push_devices(inventory: Inventory, payloads: dict[str, Payload], targets: dict[str, Target],
                  credentials: Credentials, *, dry_run: bool = ..., workers: int = ..., hold: Literal[True],
-                 confirm_timeout: int | None = ...) -> tuple[list[DeviceResult], dict[str, Held]]: ...
+                 confirm_timeout: int | None = ...,
+                 backup_dir: str | Path | None = ...) -> tuple[list[DeviceResult], dict[str, Held]]: ...
 def push_devices(inventory: Inventory, payloads: dict[str, Payload], targets: dict[str, Target],
                  credentials: Credentials, *, dry_run: bool = False, workers: int = 4, hold: bool = False,
-                 confirm_timeout: int | None = None) -> list[DeviceResult] | tuple[list[DeviceResult], dict[str, Held]]:
+                 confirm_timeout: int | None = None,
+                 backup_dir: str | Path | None = None) -> list[DeviceResult] | tuple[list[DeviceResult], dict[str, Held]]:
     """Push every target's payload, `workers` at a time: the device's address from its
     target (the inventory or a connection file), its NETCONF port from the inventory, its
     host key from the target's known_hosts file. The results in name order; with `hold`,
     (results, {device: Held}) for the devices whose change waits to be settled."""
     from concurrent.futures import ThreadPoolExecutor
-
-    from configgen.netconf.devices import services_on
 
     def one(name: str) -> DeviceResult | tuple[DeviceResult, Held | None]:
         target = targets[name]
@@ -386,11 +342,11 @@ def push_devices(inventory: Inventory, payloads: dict[str, Payload], targets: di
                 known_hosts = Path(folder) / "known_hosts"
                 known_hosts.write_text(f"[{target.host}]:{port} {target.pinned_host_key}\n", encoding="utf-8")
                 return push_payload(name, target.host, port, credentials.username, credentials.password_for(name),
-                                    known_hosts, payloads[name], services_on(inventory, name), dry_run=dry_run,
-                                    hold=hold, confirm_timeout=confirm_timeout)
+                                    known_hosts, payloads[name], dry_run=dry_run,
+                                    hold=hold, confirm_timeout=confirm_timeout, backup_dir=backup_dir)
         return push_payload(name, target.host, port, credentials.username, credentials.password_for(name),
-                            known_hosts, payloads[name], services_on(inventory, name), dry_run=dry_run, hold=hold,
-                            confirm_timeout=confirm_timeout)
+                            known_hosts, payloads[name], dry_run=dry_run, hold=hold,
+                            confirm_timeout=confirm_timeout, backup_dir=backup_dir)
 
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(targets)))) as pool:
         done = list(pool.map(one, sorted(targets)))

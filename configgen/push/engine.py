@@ -164,10 +164,11 @@ def plan_offline(inventory: Inventory, configs: dict[str, str], running: dict[st
 
 def record_plan(result: DeviceResult, plan: ChangePlan, dry_run: bool) -> bool:
     """Put `plan` into `result`: True when there is something to send now. A conflict
-    fails the device with nothing sent; an empty plan or a dry run ends it here."""
+    fails the device with nothing sent (a dry run's message says what a push would do);
+    an empty plan or a dry run ends it here."""
     if plan.conflicts:
         result.stage = "check"
-        result.conflicts = [c.message(result.device) for c in plan.conflicts]
+        result.conflicts = [c.message(result.device, planned=dry_run) for c in plan.conflicts]
         result.error = "; ".join(result.conflicts)
         return False
     result.commands = plan.commands
@@ -177,14 +178,15 @@ def record_plan(result: DeviceResult, plan: ChangePlan, dry_run: bool) -> bool:
     return True
 
 
-def write_backup(directory: str | Path, device: str, running: str) -> Path:
-    """`<directory>/<device>-<UTC time>.cfg`, mode 0600 (a running config may hold the
-    device's secrets), written atomically; never over an earlier backup."""
+def write_backup(directory: str | Path, device: str, running: str, suffix: str = ".cfg") -> Path:
+    """`<directory>/<device>-<UTC time><suffix>` (`.xml`: a NETCONF device's datastore),
+    mode 0600 (a running config may hold the device's secrets), written atomically; never
+    over an earlier backup."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    path, n = Path(directory) / f"{device}-{stamp}.cfg", 1
+    path, n = Path(directory) / f"{device}-{stamp}{suffix}", 1
     while path.exists():
         n += 1
-        path = Path(directory) / f"{device}-{stamp}-{n}.cfg"
+        path = Path(directory) / f"{device}-{stamp}-{n}{suffix}"
     return write_atomic(path, running if running.endswith("\n") else running + "\n", mode=0o600)
 
 

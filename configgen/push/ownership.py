@@ -132,11 +132,15 @@ class Conflict:
     reason: str
     marker: str | None = None    # the marker line configgen renders in it (`description configgen:...`)
 
-    def message(self, device: str) -> str:
+    def message(self, device: str, planned: bool = False) -> str:
+        """What is in the way and what to do. `planned`: for a plan only (`configgen diff`,
+        `push --dry-run`), which says what a push would do rather than what was sent."""
         adopt = (f" If it is configgen's own, from before configgen marked what it owns, add the line "
                  f"{self.marker!r} to it on the device instead" if self.marker else "")
+        outcome = (f"a push would fail {device} at this check and send it nothing" if planned
+                   else f"nothing was sent to {device}")
         return (f"{self.object!r} exists on {device} and was not made by configgen ({self.reason}); "
-                f"nothing was sent to {device}. Free it (remove or renumber it on the device, after "
+                f"{outcome}. Free it (remove or renumber it on the device, after "
                 "checking what uses it) or change the inventory so configgen uses another one, then push again."
                 + adopt)
 

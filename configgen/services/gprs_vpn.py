@@ -22,8 +22,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from configgen.findings import Finding, Places, repeated
-from configgen.inventory.schema import DeviceKey, FreeText, Lan, ServiceName, VerifyPings, Wan
-from configgen.inventory.types import Apn, IPv4Address, IPv4Interface, IPv4Network, Strict
+from configgen.inventory.schema import Lan, ServiceBase, VerifyPings, Wan
+from configgen.inventory.types import Apn, IPv4Address, IPv4Interface, IPv4Network
 from configgen.kinds import LabSide, ServiceKind
 from configgen.platforms import Platform
 from configgen.services.addressing import host_route, interconnect_peer, owner_description, route_label
@@ -31,13 +31,10 @@ from configgen.services.ipplan import Claim, OperatorAddress, check_host_address
 from configgen.services.model import Contribution, GreTunnel, Interface, PingStep, Route, Section, runbook_steps
 
 
-class GprsVpnService(Strict):
+class GprsVpnService(ServiceBase):
     """GPRS VPN: GRE tunnel from the customer router to the operator's GPRS core (docs/gprs-vpn.md)."""
 
     kind: Literal["gprs_vpn"] = Field(description="service kind: gprs_vpn (docs/gprs-vpn.md)")
-    name: ServiceName
-    device: DeviceKey
-    description: FreeText = None
     apn: Apn = Field(description="the customer's APN as the GPRS core knows it, e.g. WHLOG.HB")
     wan: Wan = Field(description="the /30 interconnect towards the operator (GRE source)")
     lan: Lan

@@ -26,7 +26,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from configgen.findings import Finding, Places, repeated
-from configgen.inventory.schema import DeviceKey, FreeText, Lan, ServiceName, VerifyPings, Wan
+from configgen.inventory.schema import Lan, ServiceBase, VerifyPings, Wan
 from configgen.inventory.types import IPv4Address, IPv4Network, Port, Rate, Strict, format_rate
 from configgen.kinds import LabSide, ServiceKind
 from configgen.platforms import Platform
@@ -89,14 +89,11 @@ class StaticNat(Strict):
         return self
 
 
-class InternetLineService(Strict):
+class InternetLineService(ServiceBase):
     """Internet dedicated line (docs/internet-line.md): /30 to the operator's PE, default route,
     a public block, NAT or routed LAN, an inbound security policy, the contracted rate."""
 
     kind: Literal["internet_line"] = Field(description="service kind: internet_line (docs/internet-line.md)")
-    name: ServiceName
-    device: DeviceKey
-    description: FreeText = None
     bandwidth: Rate = Field(description="contracted rate: 2M, 10M, 100M tiers or any rate such as 20M or 512K")
     wan: Wan = Field(description="the /30 interconnect towards the operator's PE (default route)")
     lan: Lan

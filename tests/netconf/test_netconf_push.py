@@ -65,31 +65,42 @@ def test_dry_run_prints_the_edit_config_and_changes_nothing(netconf_lab, write_y
     assert huawei.running == before == huawei.candidate and huawei.lock_owner is None
 
 
-def test_a_refused_commit_leaves_the_device_as_it_was(netconf_lab, write_yaml, login, capsys):
-    huawei = netconf_lab.start("huawei")
-    huawei.reject_commits = True
-    before = huawei.running
-    code, devices = _push(capsys, _inventory(write_yaml, huawei), "--device", "sy-water-pe",
-                          "--known-hosts", netconf_lab.known_hosts)
-    result = devices["sy-water-pe"]
-    assert code == 1 and result["status"] == "failed" and result["stage"] == "commit"
-    assert result["committed"] is False and huawei.running == before
+DEVICE = {"huawei": "sy-water-pe", "cisco": "ez-steel-ce"}
 
 
-@pytest.mark.parametrize("kind, device", [("huawei", "sy-water-pe"), ("cisco", "ez-steel-ce")])
-def test_a_commit_that_did_not_take_is_rolled_back(netconf_lab, write_yaml, login, capsys, kind, device):
-    """The device answers <ok/> but its running datastore lacks the payload: Huawei's
-    confirmed commit is cancelled, IOS-XE's snapshot is put back."""
+@pytest.mark.parametrize("kind, fault, stage, committed, rolled_back, said", [
+    # the device refuses the commit
+    ("huawei", "reject_commits", "commit", False, None, "nothing was committed"),
+    ("cisco", "reject_commits", "commit", False, None, "nothing was committed"),
+    # the device answers <ok/> but its running datastore lacks the payload: Huawei's
+    # confirmed commit is cancelled, IOS-XE's snapshot is put back
+    ("huawei", "ignore_commits", "cancel", False, True, ""),
+    ("cisco", "ignore_commits", "restore", False, True, ""),
+    # the login is refused: nothing is sent
+    ("huawei", "refuse_login", "connect", None, None, "refused the login"),
+    ("cisco", "refuse_login", "connect", None, None, "refused the login"),
+    # the session drops during the edit
+    ("huawei", "drop_on_edit", "apply", None, None, "nothing was committed"),
+    ("cisco", "drop_on_edit", "apply", None, None, "nothing was committed"),
+])
+def test_a_failed_push_leaves_the_device_as_it_was(netconf_lab, write_yaml, login, capsys, kind, fault, stage,
+                                                   committed, rolled_back, said):
     server = netconf_lab.start(kind)
-    server.ignore_commits = True
+    setattr(server, fault, True)
     before = server.running
-    servers = {"huawei": server} if kind == "huawei" else {"cisco": server}
-    code, devices = _push(capsys, _inventory(write_yaml, **servers), "--device", device,
+    device = DEVICE[kind]
+    code, devices = _push(capsys, _inventory(write_yaml, **{kind: server}), "--device", device,
                           "--known-hosts", netconf_lab.known_hosts)
     result = devices[device]
-    assert code == 1 and result["status"] == "failed" and result["rolled_back"] is True
-    assert result["committed"] is False and result["error"]
-    assert server.running == before and server.pending is None
+    assert code == 1 and result["status"] == "failed" and result["stage"] == stage
+    assert result["committed"] is committed and result["rolled_back"] is rolled_back
+    assert result["error"] and said in result["error"]
+    assert result["saved"] is None and server.saved == 0 and server.logins >= 1
+    deadline = time.monotonic() + 5
+    while server.lock_owner is not None and time.monotonic() < deadline:   # the server sees the session end
+        time.sleep(0.05)
+    # the candidate too: discarded, so the next push can lock it
+    assert server.running == before == server.candidate and server.lock_owner is None and server.pending is None
 
 
 def test_an_unconfirmed_commit_rolls_back_by_itself(netconf_lab):
@@ -241,47 +252,6 @@ def test_deploy_rolls_back_when_the_pings_fail(netconf_lab, write_yaml, login, c
     assert ce["status"] == "failed" and ce["stage"] == "restore" and ce["rolled_back"] is True and ce["saved"] is None
     assert huawei.running == before["huawei"] and huawei.pending is None and huawei.lock_owner is None
     assert cisco.running == before["cisco"] and cisco.saved == 0 and cisco.lock_owner is None
-
-
-def test_a_refused_login_sends_nothing(netconf_lab, write_yaml, login, capsys):
-    huawei = netconf_lab.start("huawei")
-    huawei.refuse_login = True
-    before = huawei.running
-    code, devices = _push(capsys, _inventory(write_yaml, huawei), "--device", "sy-water-pe",
-                          "--known-hosts", netconf_lab.known_hosts)
-    result = devices["sy-water-pe"]
-    assert code == 1 and result["status"] == "failed" and result["stage"] == "connect"
-    assert result["committed"] is None and "refused the login" in result["error"]
-    assert huawei.logins >= 1 and huawei.running == before == huawei.candidate
-
-
-@pytest.mark.parametrize("kind, device", [("huawei", "sy-water-pe"), ("cisco", "ez-steel-ce")])
-def test_a_session_dropped_mid_edit_leaves_the_device_as_it_was(netconf_lab, write_yaml, login, capsys, kind,
-                                                                device):
-    server = netconf_lab.start(kind)
-    server.drop_on_edit = True
-    before = server.running
-    code, devices = _push(capsys, _inventory(write_yaml, **{kind: server}), "--device", device,
-                          "--known-hosts", netconf_lab.known_hosts)
-    result = devices[device]
-    assert code == 1 and result["status"] == "failed" and result["stage"] == "apply"
-    assert result["committed"] is None and "nothing was committed" in result["error"]
-    deadline = time.monotonic() + 5
-    while server.lock_owner is not None and time.monotonic() < deadline:   # the server sees the session end
-        time.sleep(0.05)
-    assert server.running == before == server.candidate and server.lock_owner is None and server.pending is None
-
-
-def test_a_refused_commit_on_iosxe_is_reported_and_nothing_saved(netconf_lab, write_yaml, login, capsys):
-    cisco = netconf_lab.start("cisco")
-    cisco.reject_commits = True
-    before = cisco.running
-    code, devices = _push(capsys, _inventory(write_yaml, cisco=cisco), "--device", "ez-steel-ce",
-                          "--known-hosts", netconf_lab.known_hosts)
-    result = devices["ez-steel-ce"]
-    assert code == 1 and result["stage"] == "commit" and result["committed"] is False and result["saved"] is None
-    assert "nothing was committed" in result["error"] and cisco.running == before and cisco.saved == 0
-    assert cisco.candidate == before     # discarded: the next push can lock it
 
 
 def test_deploys_confirmed_commit_outlasts_the_worst_case_of_its_pings():

@@ -74,14 +74,20 @@ def xml_values(text: str) -> dict:
     }
 
 
+def _same_values(device: str, cli_text: str, xml_text: str) -> dict:
+    """The values of `device`'s CLI config, asserted equal to its XML payload's."""
+    cli, xml = cli_values(cli_text), xml_values(xml_text)
+    for what in cli:
+        assert cli[what] == xml[what], f"{device}: {what} differ between the CLI and the XML form"
+    return cli
+
+
 def test_cli_and_xml_forms_of_every_bundled_netconf_device_carry_the_same_values():
     result = api.render([INVENTORIES])
     assert result.checked.ok
     assert {"ez-steel-ce", "sy-water-pe"} <= set(result.payloads), "the bundled example has one device per vendor"
     for device, xml in result.payloads.items():
-        cli, payload = cli_values(result.configs[device]), xml_values(xml)
-        for what in cli:
-            assert cli[what] == payload[what], f"{device}: {what} differ between the CLI and the XML form"
+        cli = _same_values(device, result.configs[device], xml)
         assert cli["addresses"] and cli["routes"] and cli["descriptions"], device
     assert cli_values(result.configs["ez-steel-ce"])["rates"] == {10_000_000}
 
@@ -104,20 +110,27 @@ def test_huawei_tunnel_carries_its_type_and_the_wan_is_bound_to_gre():
     assert [_text(a, "type") for a in _walk(wan, "address")] == ["main"]
 
 
-def test_two_services_sharing_a_wan_port_give_it_one_main_address(write_yaml):
-    path = write_yaml("""
-        operator: {name: Hubei Mobile}
+def _vrp8_pe_with_service_a(field: str = "", more: str = "") -> str:
+    """An inventory: VRP8 router `pe` over NETCONF with GPRS VPN `a` (plus `field` in it),
+    then the services in `more`."""
+    return f"""
+        operator: {{name: Hubei Mobile}}
         devices:
-          pe: {vendor: huawei, os: vrp8, host: 192.0.2.70, transport: netconf}
+          pe: {{vendor: huawei, os: vrp8, host: 192.0.2.70, transport: netconf}}
         services:
-          - {kind: gprs_vpn, name: a, device: pe, apn: A.HB, tunnel: 1, terminal_pools: [10.166.80.0/24],
-             wan: {interface: GigabitEthernet0/1/0, address: 10.166.0.30/30},
-             lan: {interface: GigabitEthernet0/2/0, address: 172.16.80.1/24}}
+          - {{kind: gprs_vpn, name: a, device: pe, apn: A.HB, tunnel: 1, terminal_pools: [10.166.80.0/24], {field}
+             wan: {{interface: GigabitEthernet0/1/0, address: 10.166.0.30/30}},
+             lan: {{interface: GigabitEthernet0/2/0, address: 172.16.80.1/24}}}}
+    """ + more
+
+
+def test_two_services_sharing_a_wan_port_give_it_one_main_address(write_yaml):
+    path = write_yaml(_vrp8_pe_with_service_a(more="""
           - {kind: gprs_vpn, name: b, device: pe, apn: B.HB, tunnel: 2, terminal_pools: [10.166.81.0/24],
              gre_endpoint: 211.137.63.14,
              wan: {interface: GigabitEthernet0/1/0, address: 10.166.0.30/30},
              lan: {interface: GigabitEthernet0/2/1, address: 172.16.81.1/24}}
-    """)
+    """))
     result = api.render(path)
     assert result.checked.ok, [str(f) for f in result.checked.findings]
     xml = ET.fromstring(result.payloads["pe"])
@@ -173,16 +186,8 @@ def test_a_voice_gateway_over_netconf_is_refused(write_yaml):
 
 
 def test_inventory_text_stays_text_in_the_xml(write_yaml):
-    path = write_yaml("""
-        operator: {name: Hubei Mobile}
-        devices:
-          pe: {vendor: huawei, os: vrp8, host: 192.0.2.70, transport: netconf}
-        services:
-          - {kind: gprs_vpn, name: a, device: pe, apn: A.HB, tunnel: 1, terminal_pools: [10.166.80.0/24],
-             description: "x</description><type>Virtual-Template</type><description>",
-             wan: {interface: GigabitEthernet0/1/0, address: 10.166.0.30/30},
-             lan: {interface: GigabitEthernet0/2/0, address: 172.16.80.1/24}}
-    """)
+    path = write_yaml(_vrp8_pe_with_service_a(
+        field='description: "x</description><type>Virtual-Template</type><description>",'))
     result = api.render(path)
     if not result.checked.ok:      # refused as unsafe text: nothing rendered at all
         assert not result.payloads
@@ -214,8 +219,6 @@ def every_bundled_device_as_netconf():
 def test_cli_and_xml_agree_for_every_bundled_router_a_netconf_family_could_carry():
     seen = set()
     for device, cli_text, payload, _ in every_bundled_device_as_netconf():
-        cli, xml = cli_values(cli_text), xml_values(payload.xml())
-        for what in cli:
-            assert cli[what] == xml[what], f"{device}: {what} differ between the CLI and the XML form"
+        _same_values(device, cli_text, payload.xml())
         seen.add(payload.models)
     assert seen == {"huawei-vrp8", "cisco-iosxe-native"}

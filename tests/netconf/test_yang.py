@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from configgen import api
 from configgen.cli import main
 from configgen.netconf.findings import yang_findings
@@ -69,40 +71,41 @@ def _assert_at_service(inventory, findings, service: str, path_part: str):
                for f in findings), [str(f) for f in findings]
 
 
-def test_a_tunnel_without_its_type_is_caught_at_the_gprs_service(yang_models):
-    def plant(elements):
-        tunnel = _parent(elements, _find(elements, "name", "Tunnel4"))
-        tunnel.remove(next(c for c in tunnel if c.tag.endswith("}type")))
-    inventory, findings = _planted(yang_models, "sy-water-pe", plant)
-    _assert_at_service(inventory, findings, "sy-water", "Tunnel4")
+def _tunnel_without_its_type(elements):
+    tunnel = _parent(elements, _find(elements, "name", "Tunnel4"))
+    tunnel.remove(next(c for c in tunnel if c.tag.endswith("}type")))
 
 
-def test_a_route_into_an_undefined_tunnel_is_caught(yang_models):
-    def plant(elements):
-        _find(elements, "interface-name", "Tunnel4").text = "Tunnel99"
-    inventory, findings = _planted(yang_models, "sy-water-pe", plant)
-    _assert_at_service(inventory, findings, "sy-water", "10.166.70.0")
+def _route_into_an_undefined_tunnel(elements):
+    _find(elements, "interface-name", "Tunnel4").text = "Tunnel99"
 
 
-def test_a_prefix_length_instead_of_a_mask_is_caught(yang_models):
-    def plant(elements):
-        _find(elements, "mask", "255.255.255.252").text = "30"
-    inventory, findings = _planted(yang_models, "ez-steel-ce", plant)
-    _assert_at_service(inventory, findings, "ez-steel-gprs", "GigabitEthernet[name='0/0/0']")
+def _prefix_length_instead_of_a_mask(elements):
+    _find(elements, "mask", "255.255.255.252").text = "30"
 
 
-def test_a_police_rate_below_the_model_minimum_is_caught(yang_models):
-    def plant(elements):
-        _find(elements, "bit-rate").text = "1000"
-    inventory, findings = _planted(yang_models, "ez-steel-ce", plant)
-    _assert_at_service(inventory, findings, "ez-steel-internet", "policy-map")
+def _police_rate_below_the_model_minimum(elements):
+    _find(elements, "bit-rate").text = "1000"
 
 
-def test_a_service_policy_naming_no_policy_map_is_caught(yang_models):
-    def plant(elements):
-        _find(elements, "input", "EZ-STEEL-INTERNET-POLICE-10M").text = "NO-SUCH-POLICY"
-    inventory, findings = _planted(yang_models, "ez-steel-ce", plant)
-    _assert_at_service(inventory, findings, "ez-steel-internet", "GigabitEthernet[name='0/0/2']")
+def _service_policy_naming_no_policy_map(elements):
+    _find(elements, "input", "EZ-STEEL-INTERNET-POLICE-10M").text = "NO-SUCH-POLICY"
+
+
+PLANTED = [
+    (_tunnel_without_its_type, "sy-water-pe", "sy-water", "Tunnel4"),
+    (_route_into_an_undefined_tunnel, "sy-water-pe", "sy-water", "10.166.70.0"),
+    (_prefix_length_instead_of_a_mask, "ez-steel-ce", "ez-steel-gprs", "GigabitEthernet[name='0/0/0']"),
+    (_police_rate_below_the_model_minimum, "ez-steel-ce", "ez-steel-internet", "policy-map"),
+    (_service_policy_naming_no_policy_map, "ez-steel-ce", "ez-steel-internet", "GigabitEthernet[name='0/0/2']"),
+]
+
+
+@pytest.mark.parametrize("plant, device, service, path_part", PLANTED,
+                         ids=[case[0].__name__.strip("_") for case in PLANTED])
+def test_a_planted_error_is_caught_at_its_service(yang_models, plant, device, service, path_part):
+    inventory, findings = _planted(yang_models, device, plant)
+    _assert_at_service(inventory, findings, service, path_part)
 
 
 def test_an_unknown_element_is_caught_strictly(yang_models):
@@ -214,6 +217,6 @@ def test_findings_keep_their_service_once_push_redacts_log_records(yang_models):
 
     credentials.Credentials("ops", "conform")
     try:
-        test_a_prefix_length_instead_of_a_mask_is_caught(yang_models)
+        test_a_planted_error_is_caught_at_its_service(yang_models, *PLANTED[2])     # a prefix length for a mask
     finally:
         credentials._secrets.discard("conform")   # registered secrets last the process

@@ -58,6 +58,9 @@ def test_a_foreign_object_in_the_way_is_the_conflict_push_reports(saved, capsys)
     assert (logistics["status"], logistics["stage"], logistics["commands"]) == ("failed", "check", [])
     assert logistics["conflicts"] == [logistics["error"]]
     assert logistics["error"].startswith("'interface Tunnel0' exists on wh-logistics-ce and was not made by configgen")
+    # diff sends nothing in any case: its message says what a push would do.
+    assert "a push would fail wh-logistics-ce at this check and send it nothing" in logistics["error"]
+    assert "nothing was sent" not in logistics["error"]
     assert water["status"] == "unchanged"
 
 

@@ -97,6 +97,9 @@ def test_huawei_acl_on_the_vty_lines_is_a_conflict():
     message = plan.conflicts[0].message("es-school-ce")
     assert "'acl number 3000' exists on es-school-ce and was not made by configgen" in message
     assert "nothing was sent" in message and "Free it" in message
+    planned = plan.conflicts[0].message("es-school-ce", planned=True)     # diff, push --dry-run
+    assert planned == message.replace("nothing was sent to es-school-ce",
+                                      "a push would fail es-school-ce at this check and send it nothing")
     empty = "sysname es-school-ce\n#\nacl number 3000\n#\nreturn\n"
     plan = plan_changes(VRP5, empty, intended, for_device(inventory, "es-school-ce"))
     assert [c.object for c in plan.conflicts] == ["acl number 3000"]
@@ -161,6 +164,7 @@ def test_lab_foreign_objects_fail_the_device_and_stay_untouched(tmp_path):
             r = results[device]
             assert r.status == "failed" and r.stage == "check" and r.applied == [] and r.commands == []
             assert f"{name} exists on {device} and was not made by configgen" in r.error
+            assert f"nothing was sent to {device}" in r.error
         assert "access-list 1" in report.table()
         assert run.running("xg-factory-ce") == cisco and run.running("es-school-ce") == huawei
         # Freed by hand: the push goes through and the foreign route named XG-FACTORY-* stays.
