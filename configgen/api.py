@@ -10,45 +10,42 @@ renders: `configgen validate` imports this module and must stay light
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Collection, Iterable, Protocol
 
 from configgen.checks import validate
-from configgen.findings import Finding, Findings, InputError
+from configgen.findings import Finding, InputError
 from configgen.gcpause import one_shot_gc
 from configgen.inventory import Inventory, load_inventory
 from configgen.netconf.devices import device_payloads
+from configgen.results import CheckedInventory as CheckedInventory
+from configgen.results import RenderResult as RenderResult
 
 if TYPE_CHECKING:
+    # push's, verify's and deploy's results, named here as before (`api.PushResult`)
+    from configgen.deployment import DeployResult as DeployResult
+    from configgen.deployment import DeviceDeployment as DeviceDeployment
+    from configgen.deployment import DeviceVerification as DeviceVerification
+    from configgen.deployment import PushResult as PushResult
+    from configgen.deployment import Reach as Reach
+    from configgen.deployment import VerifyResult as VerifyResult
     from configgen.netconf.push import Held
     from configgen.push.credentials import Credentials
-    from configgen.push.engine import DeviceResult, PushReport
     from configgen.push.targets import Target
-    from configgen.verify.runner import ServiceResult, VerifyReport
+
+# They live in configgen.deployment, loaded when one is first named: `configgen validate`
+# never needs them (start-up time: their classes cost more than the rest of this module).
+_DEPLOYMENT = ("DeployResult", "DeviceDeployment", "DeviceVerification", "PushResult", "Reach", "VerifyResult")
 
 
-@dataclass
-class CheckedInventory:
-    inventory: Inventory
-    findings: Findings
-    not_shown: int = 0   # findings about devices a `devices` filter left out
+def __getattr__(name: str) -> type:
+    if name not in _DEPLOYMENT:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from configgen import deployment
 
-    @property
-    def ok(self) -> bool:
-        return not self.findings.errors
-
-    def acknowledge(self) -> None:
-        """Apply the inventory's `acknowledge:` entries, once every finding is in."""
-        self.findings.acknowledge(self.inventory.acknowledgements)
-
-
-@dataclass
-class RenderResult:
-    checked: CheckedInventory
-    configs: dict[str, str] = field(default_factory=dict)
-    payloads: dict[str, str] = field(default_factory=dict)   # device -> NETCONF payload XML
-    written: list[Path] = field(default_factory=list)
+    found: type = getattr(deployment, name)
+    return found
 
 
 # progress(stage, done, total): what long work is doing, for a progress line. `done` and
@@ -277,17 +274,6 @@ class Access:
     interactive: bool | None = None       # None: prompt only when stdin is a terminal
 
 
-@dataclass(frozen=True)
-class Reach:
-    """The devices push and verify act on, and the login they use."""
-
-    targets: dict[str, Target]
-    credentials: Credentials = field(repr=False)
-
-    def only(self, devices: Collection[str]) -> "Reach":
-        return Reach({name: self.targets[name] for name in self.targets if name in devices}, self.credentials)
-
-
 def targets(inventory: Inventory, devices: Collection[str] | None = None,
             access: Access = Access(), rendered: Collection[str] | None = None) -> dict[str, Target]:
     """The devices to reach (default: every device configgen renders a configuration for),
@@ -316,79 +302,10 @@ def credentials(inventory: Inventory, devices: Collection[str], access: Access =
 def reach(inventory: Inventory, devices: Collection[str] | None = None, access: Access = Access(),
           rendered: Collection[str] | None = None) -> Reach:
     """`targets` and their `credentials`."""
+    from configgen.deployment import Reach
+
     found = targets(inventory, devices, access, rendered)
     return Reach(found, credentials(inventory, list(found), access))
-
-
-@dataclass
-class PushResult:
-    """`report` is None when the inventory or a template had errors (`rendered.checked`
-    has the findings): nothing was sent."""
-
-    rendered: RenderResult
-    report: PushReport | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.report is not None and self.report.ok
-
-    @property
-    def devices(self) -> dict[str, DeviceResult]:
-        return {r.device: r for r in self.report.results} if self.report else {}
-
-
-@dataclass
-class DeviceVerification:
-    """A device's services, each with its ordered ping steps (verify.runner.ServiceResult)."""
-
-    device: str
-    services: list[ServiceResult] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return all(s.ok for s in self.services)
-
-
-@dataclass
-class VerifyResult:
-    rendered: RenderResult
-    report: VerifyReport | None = None
-    devices: dict[str, DeviceVerification] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return self.report is not None and self.report.ok
-
-
-@dataclass
-class DeviceDeployment:
-    device: str
-    push: DeviceResult
-    verify: DeviceVerification | None = None     # None: verify did not run (a push failed)
-
-    @property
-    def ok(self) -> bool:
-        return self.push.ok and self.verify is not None and self.verify.ok
-
-
-@dataclass
-class DeployResult:
-    """validate -> render -> push -> verify, stopped at the first stage that failed:
-    `stage` is the last one that ran (render, push or verify)."""
-
-    rendered: RenderResult
-    stage: str = "render"
-    push: PushReport | None = None
-    verify: VerifyReport | None = None
-    devices: dict[str, DeviceDeployment] = field(default_factory=dict)
-    # NETCONF devices whose commit waited for the pings and was then kept or rolled back:
-    # their push results (in `push`) say which.
-    settled: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return (self.stage == "verify" and self.verify is not None and self.verify.ok
-                and (self.push is None or self.push.ok))
 
 
 def _rendered_for_push(paths: Paths, template_dir: str | Path | None, freeze_gc: bool) -> RenderResult:
@@ -401,6 +318,8 @@ def push(paths: Paths, *, devices: Collection[str] | None = None, template_dir: 
          line_timeout: float = 30.0, progress: DeviceProgress | None = None) -> PushResult:
     """Validate, render, then push what differs to each device (push.engine.push_devices).
     Findings: nothing sent (`report` None). InputError, CredentialsError: nothing sent."""
+    from configgen.deployment import PushResult
+
     rendered = _rendered_for_push(paths, template_dir, False)
     if not rendered.checked.ok:
         return PushResult(rendered)
@@ -425,6 +344,7 @@ def _push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = Fa
     """push_rendered; with `hold`, NETCONF devices stop after their commit, and the second
     value maps each such device to its configgen.netconf.push.Held (settled by the caller).
     `confirm_timeout`: a Huawei confirmed commit's (default netconf.push.CONFIRM_TIMEOUT)."""
+    from configgen.deployment import PushResult
     from configgen.push.engine import push_devices
 
     inventory = rendered.checked.inventory
@@ -457,6 +377,8 @@ def verify(paths: Paths, *, devices: Collection[str] | None = None, template_dir
            access: Access = Access(), count: int = 5, timeout: float = 2.0, workers: int = 4,
            progress: DeviceProgress | None = None) -> VerifyResult:
     """Validate, then run every service's ordered pings on its device (verify.runner)."""
+    from configgen.deployment import VerifyResult
+
     rendered = _rendered_for_push(paths, template_dir, False)
     if not rendered.checked.ok:
         return VerifyResult(rendered)
@@ -466,6 +388,7 @@ def verify(paths: Paths, *, devices: Collection[str] | None = None, template_dir
 
 def verify_rendered(rendered: RenderResult, reached: Reach, *, count: int = 5, timeout: float = 2.0,
                     workers: int = 4, progress: DeviceProgress | None = None) -> VerifyResult:
+    from configgen.deployment import DeviceVerification, VerifyResult
     from configgen.verify.runner import verify as run_pings
 
     report = run_pings(rendered.checked.inventory, reached.targets, reached.credentials, count=count,
@@ -481,6 +404,8 @@ def deploy(paths: Paths, *, devices: Collection[str] | None = None, template_dir
            count: int = 5, timeout: float = 2.0, line_timeout: float = 30.0,
            progress: DeviceProgress | None = None) -> DeployResult:
     """validate -> render -> push -> verify, stopping at the first stage that fails."""
+    from configgen.deployment import DeployResult
+
     rendered = _rendered_for_push(paths, template_dir, False)
     if not rendered.checked.ok:
         return DeployResult(rendered)
@@ -515,6 +440,8 @@ def deploy_rendered(rendered: RenderResult, reached: Reach, *, workers: int = 4,
     """Push, then verify only when every device's push succeeded. `after_push` sees the
     push result before any ping is sent (the CLI prints it there); `verify_progress`
     (default `progress`) follows the pings."""
+    from configgen.deployment import DeployResult, DeviceDeployment
+
     pushed, held = _push_rendered(rendered, reached, workers=workers, backup_dir=backup_dir,
                                   line_timeout=line_timeout, progress=progress, hold=True,
                                   confirm_timeout=_confirm_timeout(rendered, reached, count, timeout, workers))

@@ -23,7 +23,10 @@ import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from configgen.labside import LabSide
 
 # kind name -> the module that defines it (its `KIND`)
 BUILTIN: dict[str, str] = {
@@ -33,19 +36,6 @@ BUILTIN: dict[str, str] = {
 
 _modules: dict[str, str] = dict(BUILTIN)
 _loaded: dict[str, ServiceKind] = {}
-
-
-@dataclass(frozen=True)
-class LabSide:
-    """The operator side of one service in the lab (configgen/lab/plan.py builds it):
-    one namespace per service, named `<letter><n>` and labelled `<node> for <service>`."""
-
-    node: str                                            # "GPRS core", "internet PE"
-    letter: str                                          # namespace letter: "g", "p"
-    loopbacks: list[str] = field(default_factory=list)   # host addresses (/32) the node answers on
-    gre_local: str | None = None                         # a GRE forwarder from this address to the CE's WAN
-    routes: list[tuple[str, str]] = field(default_factory=list)   # (prefix, "via <address>") on the node
-    targets: dict[str, Any] = field(default_factory=dict)         # what verification pings (ServiceTargets fields)
 
 
 def _no_findings(*args: Any) -> Iterable[Any]:
@@ -80,7 +70,7 @@ class ServiceKind:
     exclusive_interfaces: bool = False
     # checks (ipplan): it opens SSH from the management sources (management_from matters)
     opens_management: bool = False
-    # verify: verify_targets(service, inventory) -> services.model.PingStep list; None: no pings
+    # verify: verify_targets(service, inventory) -> services.steps.PingStep list; None: no pings
     verify_targets: Callable[[Any, Any], list[Any]] | None = None
     # lab: lab(service, inventory) -> LabSide; None: no IP dataplane in the lab
     lab: Callable[[Any, Any], LabSide] | None = None

@@ -103,6 +103,8 @@ class VerificationFacts:
 
 @dataclass(frozen=True)
 class Platform:
+    """One family's facts, by who reads them."""
+
     # Code-authored constants, not inventory data: the render-time text walk skips them.
     cli_safe_constants: ClassVar[bool] = True
 

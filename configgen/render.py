@@ -31,7 +31,8 @@ from configgen.fileio import write_all_atomic
 from configgen.inventory import Inventory
 from configgen.platforms import platform_for
 from configgen.services import pbx
-from configgen.services.model import Contribution, DeviceConfig
+from configgen.services.device import DeviceConfig
+from configgen.services.model import Contribution
 
 # Each `services:` entry is built by its kind's `build` (configgen.kinds).
 # Contributions that do not come from `services:` entries (PBX gateways under `vpmn:`):

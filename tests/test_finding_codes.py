@@ -12,7 +12,8 @@ from configgen import api
 from configgen.finding_codes import CODES, UnknownFindingCode, is_known
 from configgen.findings import Finding
 from configgen.platforms import PLATFORMS
-from configgen.services.model import Contribution, DeviceConfig, Interface, ValidationGap
+from configgen.services.device import DeviceConfig
+from configgen.services.model import Contribution, Interface, ValidationGap
 from tests.conftest import INVENTORIES, ROOT
 
 PACKAGE = ROOT / "configgen"

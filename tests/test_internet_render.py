@@ -11,7 +11,7 @@ from configgen import api
 from configgen.inventory.types import format_rate, parse_rate_kbps
 from configgen.render import build_device_configs
 from configgen.services import gprs_vpn, internet_line
-from configgen.services.model import PingStep
+from configgen.services.steps import PingStep
 from conftest import GOLDEN, INVENTORIES, ROOT
 
 EXAMPLE = INVENTORIES / "hubei-internet-line.yaml"
@@ -64,7 +64,9 @@ def test_one_contracted_rate_gives_every_unit():
 def test_acl_numbers_never_collide_on_a_shared_device(write_yaml):
     """Two services on one device asking for the same ACL kinds get distinct numbers."""
     from configgen.platforms import PLATFORMS
-    from configgen.services.model import AccessList, Contribution, DeviceConfig
+    from configgen.services.device import DeviceConfig
+    from configgen.services.model import Contribution
+    from configgen.services.policy import AccessList
 
     config = DeviceConfig("r1", "r1", PLATFORMS[("huawei", "vrp5")])
     first = [AccessList("A-NAT", "source", []), AccessList("A-IN", "extended", [])]

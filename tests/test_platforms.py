@@ -8,7 +8,9 @@ import pytest
 from configgen import api
 from configgen.platforms import PLATFORMS
 from configgen.render import make_environment
-from configgen.services.model import DeviceConfig, Interface, RateLimit
+from configgen.services.device import DeviceConfig
+from configgen.services.model import Interface
+from configgen.services.policy import RateLimit
 from conftest import INVENTORIES
 
 INTERNET_LINE = """

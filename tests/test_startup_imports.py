@@ -159,3 +159,42 @@ def test_an_error_outside_the_typed_command_shows_the_usage_of_every_command(cap
     err = capsys.readouterr().err
     assert build_parser().format_usage() in err
     assert "--no-such-option" in err
+
+
+def test_validate_creates_none_of_the_push_verify_and_deploy_types():
+    """push's, verify's and deploy's result types (configgen.deployment) are loaded when
+    something delivers: validate never creates their classes (start-up time)."""
+    import ast
+
+    proc = subprocess.run([sys.executable, "-c", PLAIN_PROBE, "validate", str(INVENTORIES / "hubei-gprs-vpn.yaml")],
+                          capture_output=True, text=True, timeout=120)
+    report = ast.literal_eval(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, proc.stderr
+    assert "configgen.api" in report["loaded"]          # the probe sees the API validate runs through
+    assert "configgen.deployment" not in report["loaded"]
+
+
+def test_validate_of_gprs_services_creates_no_render_verify_lab_or_policy_values():
+    """ACLs, policing and static NAT (configgen.services.policy) are built by internet lines
+    only, a device's merged configuration (services.device) by render, ping steps
+    (services.steps) by verify, a kind's lab side (configgen.labside) by the lab:
+    validating GPRS VPNs creates none of their classes (start-up time)."""
+    import ast
+
+    proc = subprocess.run([sys.executable, "-c", PLAIN_PROBE, "validate", str(INVENTORIES / "hubei-gprs-vpn.yaml")],
+                          capture_output=True, text=True, timeout=120)
+    report = ast.literal_eval(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, proc.stderr
+    assert "configgen.services.model" in report["loaded"]   # the GPRS services were built (length checks)
+    assert not {"configgen.services.policy", "configgen.services.device", "configgen.services.steps",
+                "configgen.labside"} & set(report["loaded"])
+
+
+def test_the_api_still_names_the_push_verify_and_deploy_types():
+    """`api.PushResult` and the others are the classes push, verify and deploy return."""
+    from configgen import api, deployment
+
+    for name in ("Reach", "PushResult", "DeviceVerification", "VerifyResult", "DeviceDeployment", "DeployResult"):
+        assert getattr(api, name) is getattr(deployment, name)
+    assert api.CheckedInventory.__module__ == "configgen.results"
+    assert not hasattr(api, "NoSuchResult")

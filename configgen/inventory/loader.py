@@ -55,6 +55,8 @@ class Inventory:
 
 @dataclass
 class LoadResult:
+    """A loaded inventory and the schema's findings about it."""
+
     inventory: Inventory
     findings: Findings
 

@@ -136,6 +136,8 @@ def format_path(path: PathT) -> str:
 
 @dataclass
 class LoadedFile:
+    """One YAML file read: its plain values, the line of each path, and what reading found."""
+
     path: str
     data: Any
     lines: dict[PathT, int]

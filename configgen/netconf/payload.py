@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from configgen.services.addressing import OWNER_MARK
-from configgen.services.model import AccessList, AclRule, Addressed, DeviceConfig, GreTunnel, RateLimit, Route, WanPolicy
+from configgen.services.device import DeviceConfig
+from configgen.services.model import Addressed, GreTunnel, Route, WanPolicy
+from configgen.services.policy import AccessList, AclRule, RateLimit
 
 NETCONF_BASE = "urn:ietf:params:xml:ns:netconf:base:1.0"
 

@@ -17,18 +17,22 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field
 
 from configgen.findings import Finding, Places, repeated
 from configgen.inventory.schema import Lan, ServiceBase, VerifyPings, Wan
 from configgen.inventory.types import Apn, IPv4Address, IPv4Interface, IPv4Network
-from configgen.kinds import LabSide, ServiceKind
+from configgen.kinds import ServiceKind
 from configgen.platforms import Platform
 from configgen.services.addressing import host_route, interconnect_peer, owner_description, route_label
 from configgen.services.ipplan import Claim, OperatorAddress, check_host_address, check_in_lan, interface_family
-from configgen.services.model import Contribution, GreTunnel, Interface, PingStep, Route, Section, runbook_steps
+from configgen.services.model import Contribution, GreTunnel, Interface, Route, Section
+
+if TYPE_CHECKING:
+    from configgen.labside import LabSide
+    from configgen.services.steps import PingStep
 
 
 class GprsVpnService(ServiceBase):
@@ -95,6 +99,8 @@ def build(service: Any, device: Any, platform: Platform, inventory: Any) -> Cont
 
 def verify_targets(service: Any, inventory: Any) -> list[PingStep]:
     """The docs/references.md §2 verification, in order; a failure names the broken segment."""
+    from configgen.services.steps import PingStep, runbook_steps   # verify's: loaded when it plans
+
     peer = interconnect_peer(service.wan)
     assert peer is not None, "validation refuses a WAN that is not one of a /30's two hosts"
     endpoint = gre_endpoint(service, inventory.operator)
@@ -194,6 +200,8 @@ def sample_terminal(pool: ipaddress.IPv4Network) -> str:
 def lab(service: Any, inventory: Any) -> LabSide:
     """The GPRS core in the lab: the GRE endpoint and one terminal per pool (and the
     verification terminal) answer on its loopback, behind a GRE forwarder."""
+    from configgen.labside import LabSide   # the lab's: loaded when it builds this node
+
     endpoint = str(gre_endpoint(service, inventory.operator))
     terminals = [sample_terminal(pool) for pool in service.terminal_pools]
     verify = service.verify_terminal

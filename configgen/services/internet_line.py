@@ -21,14 +21,14 @@ from __future__ import annotations
 import ipaddress
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
 from configgen.findings import Finding, Places, repeated
 from configgen.inventory.schema import Lan, ServiceBase, VerifyPings, Wan
 from configgen.inventory.types import IPv4Address, IPv4Network, Port, Rate, Strict, format_rate
-from configgen.kinds import LabSide, ServiceKind
+from configgen.kinds import ServiceKind
 from configgen.platforms import Platform
 from configgen.services.addressing import host_route, interconnect_peer, owner_description, route_label
 from configgen.services.ipplan import (
@@ -40,19 +40,12 @@ from configgen.services.ipplan import (
     interface_family,
     special_purpose,
 )
-from configgen.services.model import (
-    AccessList,
-    AclRule,
-    Contribution,
-    Interface,
-    PingStep,
-    RateLimit,
-    Route,
-    Section,
-    StaticNatEntry,
-    WanPolicy,
-    runbook_steps,
-)
+from configgen.services.model import Contribution, Interface, Route, Section, WanPolicy
+from configgen.services.policy import AccessList, AclRule, RateLimit, StaticNatEntry
+
+if TYPE_CHECKING:
+    from configgen.labside import LabSide
+    from configgen.services.steps import PingStep
 
 DEFAULT_ROUTE = ipaddress.IPv4Network("0.0.0.0/0")
 DNS_PORT = 53
@@ -201,6 +194,8 @@ def security_policy(service: Any, platform: Platform,
 
 def verify_targets(service: Any, inventory: Any) -> list[PingStep]:
     """The docs/references.md §3 verification, in order; a failure names the broken segment."""
+    from configgen.services.steps import PingStep, runbook_steps   # verify's: loaded when it plans
+
     peer = interconnect_peer(service.wan)
     assert peer is not None, "validation refuses a WAN that is not one of a /30's two hosts"
     test = inventory.operator.internet_test_address
@@ -452,6 +447,8 @@ def features(service: Any) -> list[str]:
 
 def lab(service: Any, inventory: Any) -> LabSide:
     """The operator's PE in the lab: the internet test address answers on its loopback."""
+    from configgen.labside import LabSide   # the lab's: loaded when it builds this node
+
     test = str(inventory.operator.internet_test_address)
     # The operator routes the public block to the customer; a NATed private LAN
     # gets no route, so only translated traffic can come back.

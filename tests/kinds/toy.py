@@ -17,10 +17,12 @@ from pydantic import Field
 from configgen.findings import Finding
 from configgen.inventory.schema import DeviceKey, Lan, ServiceName, Wan
 from configgen.inventory.types import IPv4Address, Strict
-from configgen.kinds import LabSide, ServiceKind
+from configgen.kinds import ServiceKind
+from configgen.labside import LabSide
 from configgen.services.addressing import host_route, interconnect_peer, route_label
 from configgen.services.ipplan import Claim, interface_family
-from configgen.services.model import Contribution, Interface, PingStep, Route, Section
+from configgen.services.model import Contribution, Interface, Route, Section
+from configgen.services.steps import PingStep
 
 
 class ToyBeaconService(Strict):

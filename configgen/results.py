@@ -1,0 +1,39 @@
+"""What `configgen.api`'s check and render return (`api.CheckedInventory`, `api.RenderResult`):
+here, below the push, verify and deploy types (configgen.deployment) that carry a render result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from configgen.findings import Findings
+    from configgen.inventory import Inventory
+
+
+@dataclass
+class CheckedInventory:
+    """An inventory and every finding about it (`check`)."""
+
+    inventory: Inventory
+    findings: Findings
+    not_shown: int = 0   # findings about devices a `devices` filter left out
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings.errors
+
+    def acknowledge(self) -> None:
+        """Apply the inventory's `acknowledge:` entries, once every finding is in."""
+        self.findings.acknowledge(self.inventory.acknowledgements)
+
+
+@dataclass
+class RenderResult:
+    """`render`'s outcome: the findings, each device's config (and NETCONF payload), the files written."""
+
+    checked: CheckedInventory
+    configs: dict[str, str] = field(default_factory=dict)
+    payloads: dict[str, str] = field(default_factory=dict)   # device -> NETCONF payload XML
+    written: list[Path] = field(default_factory=list)
