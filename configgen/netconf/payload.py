@@ -236,7 +236,8 @@ def _cisco_acl_rule(rule: AclRule, parent: ET.Element) -> None:
         if network is None:
             _sub(ace, ns, "any" if side == "src" else "dst-any", text="")
         elif network.prefixlen == 32:
-            _sub(ace, ns, "host" if side == "src" else "dst-host", text=network.network_address)
+            # `host-address`/`dst-host-address`: Cisco-IOS-XE-acl marks `host`/`dst-host` deprecated.
+            _sub(ace, ns, "host-address" if side == "src" else "dst-host-address", text=network.network_address)
         else:
             address, wildcard = _wildcard(network)
             _sub(ace, ns, "ipv4-address" if side == "src" else "dest-ipv4-address", text=address)
@@ -366,7 +367,7 @@ def _cisco_acl(lists: ET.Element, acl: AccessList, owner: tuple[str, ...], paylo
             if rule.source is None:
                 _sub(ace, ns, "any", text="")
             elif rule.source.prefixlen == 32:
-                _sub(ace, ns, "host", text=rule.source.network_address)
+                _sub(ace, ns, "host-address", text=rule.source.network_address)  # `host` is deprecated
             else:
                 address, wildcard = _wildcard(rule.source)
                 _sub(ace, ns, "ipv4-address-prefix", text=address)

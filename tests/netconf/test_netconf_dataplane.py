@@ -162,7 +162,7 @@ def _policy_rule(sequence: int, body: str) -> str:
 # dropped. Sequence 35 (`permit icmp any host WAN echo`) lets the operator ping the PE's
 # own address instead of the CE's WAN address.
 WRONG_SOURCE = _policy_rule(20, "<host-address>198.51.100.1</host-address>")
-WRONG_DESTINATION = _policy_rule(35, f"<dst-host>{PEER}</dst-host>")
+WRONG_DESTINATION = _policy_rule(35, f"<dst-host-address>{PEER}</dst-host-address>")
 
 
 @pytest.fixture
