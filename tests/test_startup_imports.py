@@ -198,3 +198,44 @@ def test_the_api_still_names_the_push_verify_and_deploy_types():
         assert getattr(api, name) is getattr(deployment, name)
     assert api.CheckedInventory.__module__ == "configgen.results"
     assert not hasattr(api, "NoSuchResult")
+
+
+RE_PROBE = """
+import json, re, sys
+compiled = []
+_compile = re.compile
+def recording(pattern, flags=0):
+    compiled.append(pattern if isinstance(pattern, str) else "")
+    return _compile(pattern, flags)
+re.compile = recording
+from configgen.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "compiled": compiled}), file=sys.stderr)
+"""
+
+
+def test_validate_compiles_no_regular_expression_only_render_or_rates_use():
+    """The control-character search (render's last check), Ethernet port names (render),
+    contracted rates, YAML numbers with underscores and finding-path cuts are compiled on
+    first use: validating the GPRS example compiles none of them (start-up time)."""
+    from configgen.inventory import text, types, yamlsource
+    from configgen.services import model
+
+    lazy = {text._LINE_BREAKING, model.ETHERNET, types._RATE, yamlsource._UNDERSCORE_NUMBER}
+    proc = subprocess.run([sys.executable, "-c", RE_PROBE, "validate", str(INVENTORIES / "hubei-gprs-vpn.yaml")],
+                          capture_output=True, text=True, timeout=120)
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, proc.stderr
+    assert types.NAME.pattern in report["compiled"]       # the probe sees configgen's own patterns
+    assert not lazy & set(report["compiled"]), lazy & set(report["compiled"])
+
+
+def test_lazily_compiled_patterns_still_apply():
+    """Render still refuses a control character, rates still read either case."""
+    from configgen.inventory.text import assert_values_safe
+    from configgen.inventory.types import parse_rate_kbps
+
+    with pytest.raises(ValueError):
+        assert_values_safe({"d": ["ok", "bad\u2028line"]})
+    assert_values_safe({"d": ["ok"]})
+    assert parse_rate_kbps("10m") == parse_rate_kbps("10M") == 10000
