@@ -10,7 +10,6 @@ renders: `configgen validate` imports this module and must stay light
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Collection, Iterable, Protocol
 
@@ -23,7 +22,8 @@ from configgen.results import CheckedInventory as CheckedInventory
 from configgen.results import RenderResult as RenderResult
 
 if TYPE_CHECKING:
-    # push's, verify's and deploy's results, named here as before (`api.PushResult`)
+    # push's, verify's and deploy's results and their `Access`, named here as before (`api.PushResult`)
+    from configgen.deployment import Access as Access
     from configgen.deployment import DeployResult as DeployResult
     from configgen.deployment import DeviceDeployment as DeviceDeployment
     from configgen.deployment import DeviceVerification as DeviceVerification
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 # They live in configgen.deployment, loaded when one is first named: `configgen validate`
 # never needs them (start-up time: their classes cost more than the rest of this module).
-_DEPLOYMENT = ("DeployResult", "DeviceDeployment", "DeviceVerification", "PushResult", "Reach", "VerifyResult")
+_DEPLOYMENT = ("Access", "DeployResult", "DeviceDeployment", "DeviceVerification", "PushResult", "Reach", "VerifyResult")
 
 
 def __getattr__(name: str) -> type:
@@ -257,49 +257,41 @@ DeviceProgress = Callable[[str, str], None]
 Paths = Iterable[str | Path] | str | Path
 
 
-@dataclass(frozen=True)
-class Access:
-    """How push and verify reach the devices; both use the same (one session layer:
-    `push.targets.Target.connect`, configgen's drivers, strict host keys).
+def _default(access: Access | None) -> Access:
+    """None: `Access()`, push's defaults (configgen.deployment: validate never loads it)."""
+    from configgen.deployment import Access
 
-    `connections`: a connection file (`configgen lab up`) with host, port and host key per
-    device, and the lab's own login. `credentials`: None takes them the way `configgen push`
-    does (push.credentials.load_credentials: the connection file's login, else
-    CONFIGGEN_USERNAME / CONFIGGEN_PASSWORD[_<DEVICE>], else a prompt when `interactive`)."""
-
-    connections: str | Path | None = None
-    known_hosts: str | Path = "~/.ssh/known_hosts"
-    accept_new_host_keys: bool = False
-    credentials: Credentials | None = None
-    interactive: bool | None = None       # None: prompt only when stdin is a terminal
+    return Access() if access is None else access
 
 
 def targets(inventory: Inventory, devices: Collection[str] | None = None,
-            access: Access = Access(), rendered: Collection[str] | None = None) -> dict[str, Target]:
+            access: Access | None = None, rendered: Collection[str] | None = None) -> dict[str, Target]:
     """The devices to reach (default: every device configgen renders a configuration for),
     in name order. InputError for an unknown device, one with nothing rendered, or a
     connection file that cannot be read. `rendered`: the devices render produced configs
     for (`RenderResult.configs`), so they need not be built again to be known."""
     from configgen.push.targets import HostKeys, read_connection_file, resolve_targets
 
+    access = _default(access)
     connections = read_connection_file(access.connections) if access.connections else None
     host_keys = HostKeys(Path(access.known_hosts).expanduser(), access.accept_new_host_keys)
     return resolve_targets(inventory, list(devices) if devices else None, connections, host_keys, rendered)
 
 
-def credentials(inventory: Inventory, devices: Collection[str], access: Access = Access()) -> Credentials:
+def credentials(inventory: Inventory, devices: Collection[str], access: Access | None = None) -> Credentials:
     """The login for `devices`; push.credentials.CredentialsError when there is none."""
     from configgen.push.credentials import install_log_redaction, load_credentials
     from configgen.push.targets import read_connection_file
 
     install_log_redaction()
+    access = _default(access)
     if access.credentials is not None:
         return access.credentials
     login = read_connection_file(access.connections).login if access.connections else None
     return load_credentials(list(devices), login, interactive=access.interactive, namesakes=inventory.devices)
 
 
-def reach(inventory: Inventory, devices: Collection[str] | None = None, access: Access = Access(),
+def reach(inventory: Inventory, devices: Collection[str] | None = None, access: Access | None = None,
           rendered: Collection[str] | None = None) -> Reach:
     """`targets` and their `credentials`."""
     from configgen.deployment import Reach
@@ -314,7 +306,7 @@ def _rendered_for_push(paths: Paths, template_dir: str | Path | None, freeze_gc:
 
 
 def push(paths: Paths, *, devices: Collection[str] | None = None, template_dir: str | Path | None = None,
-         access: Access = Access(), dry_run: bool = False, workers: int = 4, backup_dir: str | Path | None = None,
+         access: Access | None = None, dry_run: bool = False, workers: int = 4, backup_dir: str | Path | None = None,
          line_timeout: float = 30.0, progress: DeviceProgress | None = None) -> PushResult:
     """Validate, render, then push what differs to each device (push.engine.push_devices).
     Findings: nothing sent (`report` None). InputError, CredentialsError: nothing sent."""
@@ -374,7 +366,7 @@ def _push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = Fa
 
 
 def verify(paths: Paths, *, devices: Collection[str] | None = None, template_dir: str | Path | None = None,
-           access: Access = Access(), count: int = 5, timeout: float = 2.0, workers: int = 4,
+           access: Access | None = None, count: int = 5, timeout: float = 2.0, workers: int = 4,
            progress: DeviceProgress | None = None) -> VerifyResult:
     """Validate, then run every service's ordered pings on its device (verify.runner)."""
     from configgen.deployment import VerifyResult
@@ -400,7 +392,7 @@ def verify_rendered(rendered: RenderResult, reached: Reach, *, count: int = 5, t
 
 
 def deploy(paths: Paths, *, devices: Collection[str] | None = None, template_dir: str | Path | None = None,
-           access: Access = Access(), workers: int = 4, backup_dir: str | Path | None = None,
+           access: Access | None = None, workers: int = 4, backup_dir: str | Path | None = None,
            count: int = 5, timeout: float = 2.0, line_timeout: float = 30.0,
            progress: DeviceProgress | None = None) -> DeployResult:
     """validate -> render -> push -> verify, stopping at the first stage that fails."""

@@ -3,6 +3,7 @@ NETCONF stacks (issue 10; start-up time is what every CI run and pre-commit hook
 
 from __future__ import annotations
 
+import inspect
 import json
 import subprocess
 import sys
@@ -162,8 +163,8 @@ def test_an_error_outside_the_typed_command_shows_the_usage_of_every_command(cap
 
 
 def test_validate_creates_none_of_the_push_verify_and_deploy_types():
-    """push's, verify's and deploy's result types (configgen.deployment) are loaded when
-    something delivers: validate never creates their classes (start-up time)."""
+    """push's, verify's and deploy's result types and `Access` (configgen.deployment) are
+    loaded when something delivers: validate never creates their classes (start-up time)."""
     import ast
 
     proc = subprocess.run([sys.executable, "-c", PLAIN_PROBE, "validate", str(INVENTORIES / "hubei-gprs-vpn.yaml")],
@@ -191,13 +192,16 @@ def test_validate_of_gprs_services_creates_no_render_verify_lab_or_policy_values
 
 
 def test_the_api_still_names_the_push_verify_and_deploy_types():
-    """`api.PushResult` and the others are the classes push, verify and deploy return."""
+    """`api.PushResult` and the others are the classes push, verify and deploy return;
+    `api.Access` is how they reach the devices, and `access` stays optional."""
     from configgen import api, deployment
 
-    for name in ("Reach", "PushResult", "DeviceVerification", "VerifyResult", "DeviceDeployment", "DeployResult"):
+    for name in ("Access", "Reach", "PushResult", "DeviceVerification", "VerifyResult", "DeviceDeployment", "DeployResult"):
         assert getattr(api, name) is getattr(deployment, name)
     assert api.CheckedInventory.__module__ == "configgen.results"
     assert not hasattr(api, "NoSuchResult")
+    for function in (api.targets, api.credentials, api.reach, api.push, api.verify, api.deploy):
+        assert inspect.signature(function).parameters["access"].default is None, function
 
 
 RE_PROBE = """
