@@ -191,6 +191,19 @@ def test_validate_of_gprs_services_creates_no_render_verify_lab_or_policy_values
                 "configgen.labside"} & set(report["loaded"])
 
 
+def test_validate_creates_no_acknowledgement_class_for_an_inventory_without_any():
+    """An inventory's `acknowledge:` entries (configgen.acknowledgements) are created by
+    the loader when it has some: the example has none (start-up time)."""
+    import ast
+
+    proc = subprocess.run([sys.executable, "-c", PLAIN_PROBE, "validate", str(INVENTORIES / "hubei-gprs-vpn.yaml")],
+                          capture_output=True, text=True, timeout=120)
+    report = ast.literal_eval(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, proc.stderr
+    assert "configgen.findings" in report["loaded"]          # the probe sees where findings are collected
+    assert "configgen.acknowledgements" not in report["loaded"]
+
+
 def test_the_api_still_names_the_push_verify_and_deploy_types():
     """`api.PushResult` and the others are the classes push, verify and deploy return;
     `api.Access` is how they reach the devices, and `access` stays optional."""
