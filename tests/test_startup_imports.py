@@ -191,6 +191,46 @@ def test_validate_of_gprs_services_creates_no_render_verify_lab_or_policy_values
                 "configgen.labside"} & set(report["loaded"])
 
 
+@pytest.mark.parametrize("inventory", ["hubei-gprs-vpn.yaml", "hubei-internet-line.yaml"])
+def test_validate_creates_no_push_or_verify_facts_of_the_platform_table(inventory):
+    """The platform table's delivery and verification facts (read by push, verify and the
+    lab) get their classes (configgen.platform_delivery) on first read: validate, which
+    reads render facts and limits only, never creates them (start-up time)."""
+    import ast
+
+    from configgen.platforms import DeliveryFacts, VerificationFacts
+
+    proc = subprocess.run([sys.executable, "-c", PLAIN_PROBE, "validate", str(INVENTORIES / inventory)],
+                          capture_output=True, text=True, timeout=120)
+    report = ast.literal_eval(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, proc.stderr
+    assert "configgen.platforms" in report["loaded"]          # the probe sees the table loaded
+    assert not {DeliveryFacts.__module__, VerificationFacts.__module__} & set(report["loaded"])
+
+
+def test_the_platform_tables_push_and_verify_facts_read_as_before():
+    """One table: each family's delivery and verification facts are its own, of the classes
+    platforms.DeliveryFacts and VerificationFacts, the same value on every read; a `replace`
+    with new facts (as the lab's tests do) and equality work as for any frozen dataclass."""
+    from dataclasses import FrozenInstanceError, replace
+
+    from configgen import platforms
+
+    vrp5, vrp8, ce = (platforms.PLATFORMS[("huawei", os)] for os in ("vrp5", "vrp8", "ce"))
+    assert isinstance(vrp5.delivery, platforms.DeliveryFacts)
+    assert isinstance(vrp5.verification, platforms.VerificationFacts)
+    assert vrp5.delivery is vrp5.delivery
+    assert (vrp5.delivery.commit_based, vrp8.delivery.commit_based) == (False, True)
+    assert ce.delivery.shown_negations == ("undo portswitch",) and vrp8.delivery.shown_negations == ()
+    assert ce.delivery.netmiko_type == vrp8.delivery.netmiko_type == "huawei_vrpv8"
+    assert platforms.PLATFORMS[("cisco", "iosxe")].verification == platforms.PLATFORMS[("cisco", "ios")].verification
+    changed = replace(vrp5, delivery=replace(vrp5.delivery, commit_based=True))
+    assert changed.delivery.commit_based and changed != vrp5 and replace(vrp5) == vrp5
+    assert hash(replace(vrp5)) == hash(vrp5)
+    with pytest.raises(FrozenInstanceError):
+        vrp5.delivery = vrp8.delivery  # type: ignore[misc]
+
+
 def test_validate_creates_no_acknowledgement_class_for_an_inventory_without_any():
     """An inventory's `acknowledge:` entries (configgen.acknowledgements) are created by
     the loader when it has some: the example has none (start-up time)."""
