@@ -151,6 +151,38 @@ def test_the_command_table_names_what_each_command_module_registers():
         assert tuple(sub.choices) == commands, module
 
 
+def _subcommand_parsers(parser):
+    import argparse
+
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return action.choices
+
+
+def test_the_typed_command_alone_gets_its_parser_with_the_same_help_and_usage():
+    """Only the typed command's parser is built (start-up time); its help, usage and
+    defaults are those of the same command in the whole command line."""
+    from configgen.cli import COMMAND_MODULES, build_parser
+
+    whole = _subcommand_parsers(build_parser())
+    for commands in COMMAND_MODULES.values():
+        for command in commands:
+            alone = _subcommand_parsers(build_parser(command))
+            assert list(alone) == [command]
+            assert alone[command].format_help() == whole[command].format_help(), command
+            assert alone[command].format_usage() == whole[command].format_usage(), command
+            assert alone[command]._defaults == whole[command]._defaults, command
+
+
+def test_an_error_in_the_typed_command_reads_as_before(capsys):
+    """A usage error inside `validate` names `configgen validate` and its usage."""
+    from configgen.cli import build_parser, main
+
+    assert main(["validate", "--format", "nope", str(INVENTORIES / "hubei-gprs-vpn.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert _subcommand_parsers(build_parser())["validate"].format_usage() in err
+    assert "configgen validate: error:" in err and "nope" in err
+
+
 def test_an_error_outside_the_typed_command_shows_the_usage_of_every_command(capsys):
     """Parsed by the typed command's module alone, an error the top level reports (an
     option nothing takes) still shows the usage listing every command, as before."""
