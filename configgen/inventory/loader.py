@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from configgen.findings import repeated
 from configgen.findings import PLACES_LISTED, Finding, Findings, InputError
 from configgen import kinds
-from configgen.inventory.schema import Acknowledge, Device, InventoryDocument, Operator, Service
+from configgen.inventory.schema import Device, InventoryDocument, Operator, Service
 from configgen.inventory.types import FREE_TEXT, _name, interface_type_problem, vendor_interface_name
 from configgen.inventory.yamlsource import ExpansionBudget, PathT, SourceMap, load_yaml_file
 
@@ -317,6 +317,7 @@ def _read_acknowledgements(entries: list[Any], inventory: Inventory, sources: So
     if not entries:
         return
     from configgen.acknowledgements import Acknowledgement
+    from configgen.inventory.acknowledge import Acknowledge
 
     for index, raw in enumerate(entries):
         path = ("acknowledge", index)
