@@ -19,10 +19,9 @@ from configgen.gcpause import one_shot_gc
 from configgen.inventory import Inventory, load_inventory
 from configgen.netconf.devices import device_payloads
 from configgen.results import CheckedInventory as CheckedInventory
-from configgen.results import RenderResult as RenderResult
 
 if TYPE_CHECKING:
-    # push's, verify's and deploy's results and their `Access`, named here as before (`api.PushResult`)
+    # render's result, push's, verify's and deploy's and their `Access`, named here as before (`api.PushResult`)
     from configgen.deployment import Access as Access
     from configgen.deployment import DeployResult as DeployResult
     from configgen.deployment import DeviceDeployment as DeviceDeployment
@@ -33,18 +32,22 @@ if TYPE_CHECKING:
     from configgen.netconf.push import Held
     from configgen.push.credentials import Credentials
     from configgen.push.targets import Target
+    from configgen.rendered import RenderResult as RenderResult
 
-# They live in configgen.deployment, loaded when one is first named: `configgen validate`
-# never needs them (start-up time: their classes cost more than the rest of this module).
-_DEPLOYMENT = ("Access", "DeployResult", "DeviceDeployment", "DeviceVerification", "PushResult", "Reach", "VerifyResult")
+# They live in configgen.rendered and configgen.deployment, loaded when one is first named:
+# `configgen validate` never needs them (start-up time: their classes cost more than the
+# rest of this module).
+_LATER = {"RenderResult": "configgen.rendered",
+          **dict.fromkeys(("Access", "DeployResult", "DeviceDeployment", "DeviceVerification", "PushResult", "Reach",
+                           "VerifyResult"), "configgen.deployment")}
 
 
 def __getattr__(name: str) -> type:
-    if name not in _DEPLOYMENT:
+    if name not in _LATER:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from configgen import deployment
+    import importlib
 
-    found: type = getattr(deployment, name)
+    found: type = getattr(importlib.import_module(_LATER[name]), name)
     return found
 
 
@@ -97,6 +100,7 @@ def _render(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None
     import jinja2
 
     from configgen.render import write_configs
+    from configgen.rendered import RenderResult
 
     checked = _validated(paths, progress=progress)
     result = RenderResult(checked)

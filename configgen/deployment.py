@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from configgen.push.credentials import Credentials
     from configgen.push.engine import DeviceResult, PushReport
     from configgen.push.targets import Target
-    from configgen.results import RenderResult
+    from configgen.rendered import RenderResult
     from configgen.verify.runner import ServiceResult, VerifyReport
 
 

@@ -196,7 +196,8 @@ def test_an_error_outside_the_typed_command_shows_the_usage_of_every_command(cap
 
 def test_validate_creates_none_of_the_push_verify_and_deploy_types():
     """push's, verify's and deploy's result types and `Access` (configgen.deployment) are
-    loaded when something delivers: validate never creates their classes (start-up time)."""
+    loaded when something delivers, render's result (configgen.rendered) when something
+    renders: validate never creates their classes (start-up time)."""
     import ast
 
     proc = subprocess.run([sys.executable, "-c", PLAIN_PROBE, "validate", str(INVENTORIES / "hubei-gprs-vpn.yaml")],
@@ -204,7 +205,7 @@ def test_validate_creates_none_of_the_push_verify_and_deploy_types():
     report = ast.literal_eval(proc.stderr.strip().splitlines()[-1])
     assert report["code"] == 0, proc.stderr
     assert "configgen.api" in report["loaded"]          # the probe sees the API validate runs through
-    assert "configgen.deployment" not in report["loaded"]
+    assert not {"configgen.deployment", "configgen.rendered"} & set(report["loaded"])
 
 
 def test_validate_of_gprs_services_creates_no_render_verify_lab_or_policy_values():
@@ -285,6 +286,7 @@ def test_the_api_still_names_the_push_verify_and_deploy_types():
     for name in ("Access", "Reach", "PushResult", "DeviceVerification", "VerifyResult", "DeviceDeployment", "DeployResult"):
         assert getattr(api, name) is getattr(deployment, name)
     assert api.CheckedInventory.__module__ == "configgen.results"
+    assert api.RenderResult.__module__ == "configgen.rendered"
     assert not hasattr(api, "NoSuchResult")
     for function in (api.targets, api.credentials, api.reach, api.push, api.verify, api.deploy):
         assert inspect.signature(function).parameters["access"].default is None, function
