@@ -17,7 +17,6 @@ from configgen.checks import validate
 from configgen.findings import Finding, InputError
 from configgen.gcpause import one_shot_gc
 from configgen.inventory import Inventory, load_inventory
-from configgen.netconf.devices import device_payloads
 from configgen.results import CheckedInventory as CheckedInventory
 
 if TYPE_CHECKING:
@@ -99,6 +98,7 @@ def _render(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None
             devices: Collection[str] | None) -> RenderResult:
     import jinja2
 
+    from configgen.netconf.devices import device_payloads
     from configgen.render import write_configs
     from configgen.rendered import RenderResult
 
@@ -196,6 +196,7 @@ def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path 
     (configgen.netconf.validate; a model directory that cannot be used raises InputError)."""
     import jinja2
 
+    from configgen.netconf.devices import device_payloads
     from configgen.render import make_environment
 
     if yang_dir is not None:
@@ -355,6 +356,7 @@ def _push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = Fa
                           backup_dir=backup_dir)
     held: dict[str, Held] = {}
     if over_netconf:
+        from configgen.netconf.devices import device_payloads
         from configgen.netconf.push import push_devices as push_netconf  # ncclient: the netconf extra
 
         netconf_results, held = push_netconf(inventory, device_payloads(inventory, over_netconf),

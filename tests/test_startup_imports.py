@@ -264,6 +264,25 @@ def test_the_platform_tables_push_and_verify_facts_read_as_before():
         vrp5.delivery = vrp8.delivery  # type: ignore[misc]
 
 
+def test_validate_loads_neither_netconf_payloads_nor_device_scoping_when_unused():
+    """NETCONF payloads (configgen.netconf) are built by render, check and push, and a
+    report is narrowed (configgen.scope) only with --device: validating the example loads
+    neither (start-up time); with --device it narrows as before."""
+    import ast
+
+    example = str(INVENTORIES / "hubei-gprs-vpn.yaml")
+    proc = subprocess.run([sys.executable, "-c", PLAIN_PROBE, "validate", example],
+                          capture_output=True, text=True, timeout=120)
+    report = ast.literal_eval(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, proc.stderr
+    assert "configgen.checks.transport" in report["loaded"]   # the probe sees the transport check run
+    assert not {"configgen.netconf", "configgen.netconf.devices", "configgen.scope"} & set(report["loaded"])
+    proc = subprocess.run([sys.executable, "-c", PLAIN_PROBE, "validate", example, "--device", "no-such-device"],
+                          capture_output=True, text=True, timeout=120)
+    report = ast.literal_eval(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 2 and "configgen.scope" in report["loaded"]
+
+
 def test_validate_creates_no_acknowledgement_class_for_an_inventory_without_any():
     """An inventory's `acknowledge:` entries (configgen.acknowledgements) and their schema
     (configgen.inventory.acknowledge) are created by the loader when it has some: the

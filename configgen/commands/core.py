@@ -23,9 +23,10 @@ def _report(checked: CheckedInventory, args: argparse.Namespace, ok_line: str, o
     The `ok:` line: validate prints it when nothing is left to look at, check (as
     before) whenever the run passes."""
     from configgen import api
-    from configgen.scope import UnknownDevice
 
     if args.device:
+        from configgen.scope import UnknownDevice   # loaded when a report is narrowed
+
         try:
             checked = api.scoped(checked, args.device)
         except UnknownDevice as exc:
