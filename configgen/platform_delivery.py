@@ -26,6 +26,13 @@ class DeliveryFacts:
     # Any other section (a physical interface) is shared with whoever else configures
     # the router: configgen only adds or replaces its own lines there.
     owned_sections: tuple[str, ...]
+    # Owned sections push removes whole (`no`/`undo` + header, after every other change)
+    # when configgen no longer renders them and their description carries the owner marker
+    # of a service on the device (push/ownership.py, rule 3): a renumbered tunnel.
+    stale_sections: tuple[str, ...]
+    # (stale section regex, group 1 its name; a line that uses it, `{name}` for the name):
+    # such a line in a shared section goes with the section (`service-policy input X`).
+    section_users: tuple[tuple[str, str], ...]
     # A top-level line configgen did not render is removed only when it carries a label
     # of a service on the device (group 1): a route configgen once made for that service.
     owned_line_label: str

@@ -12,6 +12,12 @@ against a *scoped* copy of the running config that holds only what configgen man
   route configgen made for a pool since dropped from the inventory);
 - nothing else: sections and lines configgen never rendered are invisible to the diff.
 
+A whole owned section configgen no longer renders (`interface Tunnel3` after the
+service's tunnel became Tunnel4) is not in the scope either: `ownership.stale_sections`
+finds the ones carrying configgen's owner marker, and the plan removes them last; a
+line of a shared section that names one (platform `section_users`: `service-policy
+input X` for `policy-map X`) is in the scope, so it goes first.
+
 Before that, `ownership.find_conflicts` checks that every owned section configgen is
 about to create or modify is not someone else's object of the same name or number; a
 conflict empties the plan (the device is failed, nothing is sent).
@@ -34,7 +40,7 @@ from hier_config import HConfig, MatchRule, Platform as HPlatform, WorkflowRemed
 from hier_config.models import NegationSubRule
 
 from configgen.platforms import Platform
-from configgen.push.ownership import Conflict, Ownership, find_conflicts
+from configgen.push.ownership import Conflict, Ownership, find_conflicts, marked, stale_sections
 from configgen.push.portnames import NORMALISERS
 
 if TYPE_CHECKING:
@@ -103,9 +109,14 @@ def plan_changes(platform: Platform, running_text: str, intended_text: str,
     if conflicts:
         return ChangePlan([], frozenset(), tuple(conflicts))
     _drop_satisfied_negations(platform, running, intended)
-    scoped = _scope(platform, running, intended, ownership)
+    stale = stale_sections(platform, running, intended, ownership)
+    scoped = _scope(platform, running, intended, ownership, _users(platform, stale))
     remediation = WorkflowRemediation(scoped, intended).remediation_config
-    return ChangePlan(to_commands(platform, remediation), _headers(remediation))
+    # Removed last, after what used them: the routes into an old tunnel and the binding
+    # of an old policy-map are gone by then, and the new tunnel or policy-map is in place.
+    removals = [f"{running.driver.negation_prefix}{header}" for header in stale]
+    return ChangePlan(to_commands(platform, remediation) + removals,
+                      _headers(remediation, scoped) | frozenset(stale))
 
 
 def plan_restore(platform: Platform, running_text: str, backup_text: str, rendered_text: str,
@@ -131,7 +142,7 @@ def plan_restore(platform: Platform, running_text: str, backup_text: str, render
         return ChangePlan([], frozenset(), tuple(conflicts))
     now, before = _scope(platform, running, reference, ownership), _scope(platform, backup, reference, ownership)
     remediation = WorkflowRemediation(now, before).remediation_config
-    return ChangePlan(to_commands(platform, remediation), _headers(remediation))
+    return ChangePlan(to_commands(platform, remediation), _headers(remediation, now))
 
 
 def _restore_reference(platform: Platform, running: HConfig, backup: HConfig, rendered: HConfig,
@@ -143,9 +154,7 @@ def _restore_reference(platform: Platform, running: HConfig, backup: HConfig, re
     for child in backup.children:
         mine = reference.get_child(equals=child.text)
         if mine is None:
-            described = [c.text.removeprefix("description ") for c in child.children
-                         if c.text.startswith("description ")]
-            if any(p.match(child.text) for p in owned) and any(ownership.marks(d) for d in described):
+            if any(p.match(child.text) for p in owned) and marked(child, ownership):
                 reference.add_deep_copy_of(child)
             continue
         if not child.children or not mine.children or any(p.match(child.text) for p in owned):
@@ -204,7 +213,17 @@ def to_commands(platform: Platform, tree: HConfig) -> list[str]:
     return commands
 
 
-def _scope(platform: Platform, running: HConfig, intended: HConfig, ownership: Ownership) -> HConfig:
+def _users(platform: Platform, headers: Iterable[str]) -> list[re.Pattern[str]]:
+    """Lines that name a section the plan removes (`service-policy input X` for `policy-map X`)."""
+    return [re.compile(user.format(name=re.escape(match.group(1))))
+            for section, user in platform.delivery.section_users for header in headers
+            if (match := re.fullmatch(section, header))]
+
+
+def _scope(platform: Platform, running: HConfig, intended: HConfig, ownership: Ownership,
+           users: Iterable[re.Pattern[str]] = ()) -> HConfig:
+    """`users` (`_users`): lines of a shared section that are in scope too, so they go."""
+    users = list(users)
     owned = [re.compile(p) for p in platform.delivery.owned_sections]
     label = re.compile(platform.delivery.owned_line_label)
     scoped = get_hconfig(running.driver)
@@ -216,7 +235,7 @@ def _scope(platform: Platform, running: HConfig, intended: HConfig, ownership: O
     def copy_into(target: HConfigBase, source: HConfigBase, reference: HConfigBase | None, whole: bool) -> None:
         for child in source.children:
             mine = reference.get_child(equals=child.text) if reference is not None else None
-            if whole or (mine is not None and not child.children):
+            if whole or (not child.children and (mine is not None or any(u.fullmatch(child.text) for u in users))):
                 target.add_deep_copy_of(child)
             elif mine is not None:
                 section = target.add_child(child.text)
@@ -261,6 +280,16 @@ def _drop_satisfied_negations(platform: Platform, running: HConfig, intended: HC
             walk(child, counterpart)
 
 
-def _headers(tree: HConfig) -> frozenset[str]:
+def _headers(tree: HConfig, before: HConfig) -> frozenset[str]:
+    """Top-level lines and sections the remediation `tree` touches, as `before` (the scoped
+    device config) holds them: a VRP negation that keeps only the key (`undo ip
+    route-static P M NH`) stands for the device's whole line (`... description X`), which
+    a rollback must put back."""
     negation = tree.driver.negation_prefix
-    return frozenset(child.text.removeprefix(negation) for child in tree.children)
+    headers = set()
+    for child in tree.children:
+        text = child.text.removeprefix(negation)
+        headers.add(text)
+        if child.text.startswith(negation):
+            headers.update(c.text for c in before.children if c.text.startswith(text + " "))
+    return frozenset(headers)

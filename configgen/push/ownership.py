@@ -37,6 +37,15 @@ what is configgen's on a device:
    sent; for an object of configgen's from before it carried the marker, the conflict
    names the marker line to add by hand. An empty foreign section (a VRP `acl number
    3000` without rules) is foreign too: configgen never renders one.
+
+3. **Stale sections.** A top-level section of a kind configgen removes whole (platform
+   `stale_sections`: GRE tunnels, IOS policy-maps) that configgen no longer renders is
+   removed when its description carries the exact owner marker of a service/PBX configgen
+   renders on this device now (`marked`, the rule of 2.): the old `interface Tunnel3`
+   of a service whose tunnel the inventory renumbered to 4. A section without the marker,
+   and a section of a service removed from the inventory (its name is no longer known),
+   stay. The NETCONF push removes the same objects by the same rule
+   (configgen/netconf/owned.py).
 """
 
 from __future__ import annotations
@@ -101,6 +110,25 @@ class Ownership:
         return False
 
 
+def _marker_lines(section: Any) -> list[tuple[str, str]]:
+    """(keyword, text) of the section's marker lines (`description configgen:...`)."""
+    return [(keyword, c.text[len(keyword) + 1:]) for c in section.children
+            for keyword in _MARKER_LINES if c.text.startswith(keyword + " ")]
+
+
+def marked(section: Any, ownership: Ownership) -> bool:
+    """A marker line of `section` carries the owner marker of a service/PBX of the device."""
+    return any(ownership.marks(text) for _, text in _marker_lines(section))
+
+
+def stale_sections(platform: Platform, running: HConfig, intended: HConfig, ownership: Ownership) -> list[str]:
+    """Headers of the device's sections configgen made and no longer renders (rule 3.)."""
+    kinds = [re.compile(p) for p in platform.delivery.stale_sections]
+    return [child.text for child in running.children
+            if child.children and intended.get_child(equals=child.text) is None
+            and any(p.match(child.text) for p in kinds) and marked(child, ownership)]
+
+
 def from_rendered(labels: Iterable[str], names: Iterable[str]) -> Ownership:
     """The ownership of a device from what render put on it: its route labels and owners."""
     labels = frozenset(labels)
@@ -153,17 +181,12 @@ def find_conflicts(platform: Platform, running: HConfig, intended: HConfig, owne
     def is_owned_section(text: str) -> bool:
         return any(p.match(text) for p in owned)
 
-    def marker_lines(section: Any) -> list[tuple[str, str]]:
-        """(keyword, text) of the section's marker lines."""
-        return [(keyword, c.text[len(keyword) + 1:]) for c in section.children
-                for keyword in _MARKER_LINES if c.text.startswith(keyword + " ")]
-
     def ours(mine: Any, theirs: Any) -> str | None:
         """None when `theirs` (the device's section) is configgen's, else why not."""
-        rendered = marker_lines(mine)
+        rendered = _marker_lines(mine)
         if rendered:
             keyword, texts = rendered[0][0], {text for _, text in rendered}
-            got = [text for _, text in marker_lines(theirs)]
+            got = [text for _, text in _marker_lines(theirs)]
             if any(text in texts or ownership.marks(text) for text in got):
                 return None
             return f"its {keyword} is {got[0]!r}" if got else f"it has no {keyword}"
@@ -199,7 +222,7 @@ def find_conflicts(platform: Platform, running: HConfig, intended: HConfig, owne
             continue
         reason = ours(mine, theirs)
         if reason is not None:
-            marker = next((f"{k} {t}" for k, t in marker_lines(mine) if t.startswith(OWNER_MARK)), None)
+            marker = next((f"{k} {t}" for k, t in _marker_lines(mine) if t.startswith(OWNER_MARK)), None)
             conflicts.append(Conflict(mine.text, reason, marker))
 
     if platform.delivery.hier_platform == "CISCO_IOS":
