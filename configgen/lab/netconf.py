@@ -8,11 +8,24 @@ intent.py then derives the namespace's addresses, GRE tunnels and routes from it
 as it does after CLI edits, and the CLI (`display current-configuration`, pings) sees
 what NETCONF committed.
 
-Translated: interface addresses (main/primary; Huawei `sub` addresses), `ip unnumbered`,
-shutdown, GRE tunnel source and destination, static routes (next hop address or
-interface), and on IOS-XE `ip nat inside|outside`, the PAT rule and its standard ACL.
-Not translated (the lab does not enforce them for NETCONF devices): inbound ACLs,
-static NAT, policing.
+Translated, by the vendors' YANG models (Huawei NE40E 8.22.0, Cisco IOS-XE 17.15.1), not
+by configgen's payload code, so a wrong payload gives a wrong dataplane: interface
+addresses (main/primary; Huawei `sub` addresses), `ip unnumbered`, shutdown, GRE tunnel
+source and destination, static routes (next hop address or interface), and on IOS-XE
+`ip nat inside|outside`, the PAT rule, standard and extended ACLs (Cisco-IOS-XE-acl:
+every rule with its sequence number, in sequence order, the current and the deprecated
+host/prefix leaves) and `ip access-group NAME in|out` (the binding's `in`/`out` leaf is
+the CLI's direction keyword: without it nothing is bound). intent.py and acl.py then
+enforce them exactly as for a CLI device: the inbound ACL filters, the PAT rule's ACL
+selects what is translated, and a rule element the lab does not model (object groups,
+TCP flags, dscp, ttl, several ports) is written as its keyword, so the lab leaves that
+rule out, as it does a typed one.
+
+Not translated (the CLI face does not show them): static NAT and the policing
+policy-map with its service-policy bindings. The lab does not enforce these for CLI
+devices either (it only stores and shows the typed lines), so nothing is lost in traffic.
+Huawei ACLs, traffic-filter, CAR and NAT: no VRP8 payload carries them (VRP8 internet
+lines are refused), so a VRP8 datastore has none to translate.
 """
 
 from __future__ import annotations
@@ -111,6 +124,10 @@ def cisco_lines(document: str) -> list[tuple[str | None, str]]:
             for side in ("inside", "outside"):
                 if _children(interface, "ip", "nat", side):
                     lines.append((header, f"ip nat {side}"))
+            for direction in ("in", "out"):
+                for acl in _children(interface, "ip", "access-group", direction, "acl"):
+                    if _text(acl, "acl-name") and _children(acl, direction):
+                        lines.append((header, f"ip access-group {_text(acl, 'acl-name')} {direction}"))
             source = _text(interface, "tunnel", "source")
             if source:
                 lines.append((header, f"tunnel source {source}"))
@@ -127,20 +144,83 @@ def cisco_lines(document: str) -> list[tuple[str | None, str]]:
                 overload = " overload" if _children(out, "overload-new") else ""
                 lines.append((None, f"ip nat inside source list {_text(rule, 'id')} interface "
                                     f"{_text(out, 'name')}{overload}"))
-        for acl in _children(native, "ip", "access-list", "standard"):
-            header = f"ip access-list standard {_text(acl, 'name')}"
-            lines.append((None, header))
-            for entry in _children(acl, "access-list-seq-rule"):
-                for action in ("permit", "deny"):
-                    for ace in _children(entry, action, "std-ace"):
-                        if _text(ace, "host"):
-                            lines.append((header, f"{action} host {_text(ace, 'host')}"))
-                        elif _text(ace, "ipv4-address-prefix"):
-                            lines.append((header, f"{action} {_text(ace, 'ipv4-address-prefix')} "
-                                                  f"{_text(ace, 'mask') or '0.0.0.0'}"))
-                        elif _children(ace, "any"):
-                            lines.append((header, f"{action} any"))
+        for kind in ("standard", "extended"):
+            for acl in _children(native, "ip", "access-list", kind):
+                header = f"ip access-list {kind} {_text(acl, 'name')}"
+                lines.append((None, header))
+                lines += [(header, entry) for entry in _cisco_acl_entries(acl, kind)]
     return lines
+
+
+# Cisco-IOS-XE-acl, grouping ipv4-acl-src-dst-addr-port-grouping: the leaves of each side's
+# address choice (any, host, address + wildcard) and port choice, in CLI order.
+_SIDES = (("any", ("host-address", "host"), ("ipv4-address", "mask"), "src"),
+          ("dst-any", ("dst-host-address", "dst-host"), ("dest-ipv4-address", "dest-mask"), "dst"))
+_ACE_KNOWN = {"action", "protocol", "established", "named-msg-type", "log", "log-input"}
+
+
+def _ace_address(ace: ET.Element, any_leaf: str, host_leaves: tuple[str, ...], prefix: tuple[str, str]) -> str:
+    """One side's address choice in CLI form (`any`, `host A`, `A W`)."""
+    if _children(ace, any_leaf):
+        return "any"
+    for leaf in host_leaves:
+        if _text(ace, leaf):
+            return f"host {_text(ace, leaf)}"
+    return " ".join(w for w in (_text(ace, prefix[0]), _text(ace, prefix[1])) if w)
+
+
+def _ace_ports(ace: ET.Element, side: str) -> str:
+    """One side's port choice: `eq P [P...]`, `gt P`, `lt P`, `neq P [P...]`, `range P Q`."""
+    for operator in ("eq", "neq"):
+        ports = [_text(ace, f"{side}-{operator}")] + [_text(ace, f"{side}-{operator}-port{n}") for n in range(2, 11)]
+        if ports[0]:
+            return f"{operator} " + " ".join(p for p in ports if p)
+    for operator in ("gt", "lt"):
+        if _text(ace, f"{side}-{operator}"):
+            return f"{operator} {_text(ace, f'{side}-{operator}')}"
+    low, high = _text(ace, f"{side}-range1"), _text(ace, f"{side}-range2")
+    return f"range {low} {high}" if low and high else ""
+
+
+def _ace_rule(ace: ET.Element) -> str:
+    """An extended ACL `ace-rule` in CLI form. Leaves the lab does not model (object
+    groups, TCP flags, dscp, ttl...) are written as their keyword, which makes the entry
+    one the lab's ACL reader leaves out (configgen/lab/acl.py), as for a typed line."""
+    words = [_text(ace, "action") or "", _text(ace, "protocol") or ""]
+    known = set(_ACE_KNOWN)
+    for any_leaf, hosts, prefix, side in _SIDES:
+        words += [_ace_address(ace, any_leaf, hosts, prefix), _ace_ports(ace, side)]
+        known |= {any_leaf, *hosts, *prefix, f"{side}-eq", f"{side}-neq", f"{side}-gt", f"{side}-lt",
+                  f"{side}-range1", f"{side}-range2"}
+        known |= {f"{side}-{op}-port{n}" for op in ("eq", "neq") for n in range(2, 11)}
+    words += [leaf for leaf in ("established",) if _children(ace, leaf)]
+    words.append(_text(ace, "named-msg-type") or "")
+    words += [f"{_local(c)} {(c.text or '').strip()}".strip() for c in ace if _local(c) not in known]
+    words += [leaf for leaf in ("log", "log-input") if _children(ace, leaf)]
+    return " ".join(w for w in words if w)
+
+
+def _cisco_acl_entries(acl: ET.Element, kind: str) -> list[str]:
+    """A standard or extended ACL's entries in CLI form, in sequence order, each rule with
+    its sequence number (the list's key), so two entries with the same rule stay two."""
+    entries = []
+    for entry in _children(acl, "access-list-seq-rule"):
+        sequence = _text(entry, "sequence") or ""
+        if _text(entry, "remark"):
+            entries.append((sequence, f"remark {_text(entry, 'remark')}"))
+        if kind == "extended":
+            for ace in _children(entry, "ace-rule"):
+                entries.append((sequence, f"{sequence} {_ace_rule(ace)}"))
+            continue
+        for action in ("permit", "deny"):
+            for ace in _children(entry, action, "std-ace"):
+                # grouping ipv4-std-ace-grouping; `ipv4-prefix` and `host` are the deprecated
+                # spellings. A prefix without its wildcard is one host (`permit A`).
+                prefix = "ipv4-address-prefix" if _children(ace, "ipv4-address-prefix") else "ipv4-prefix"
+                source = _ace_address(ace, "any", ("host-address", "host"), (prefix, "mask"))
+                words = (sequence, action, source, "log" if _children(ace, "log") else "")
+                entries.append((sequence, " ".join(w for w in words if w)))
+    return [line for _, line in sorted(entries, key=lambda e: int(e[0]) if e[0].isdigit() else 0)]
 
 
 LINES = {"huawei-vrp8": huawei_lines, "cisco-iosxe-native": cisco_lines}

@@ -192,8 +192,40 @@ class ModelSet:
             return None
         tree = parts[0]
         for other in parts[1:]:
+            _clear_other_cases(tree, other)
             tree.merge(other, with_siblings=True, destruct=True)
         return tree.first_sibling()
+
+
+def _cases(snode: Any) -> dict[str, str]:
+    """The choices (schema path) `snode` sits in below its data parent, and its case in each."""
+    libyang = _libyang()
+    cases, parent = {}, snode.parent()
+    while parent is not None and parent.nodetype() in (libyang.SNode.CASE, libyang.SNode.CHOICE):
+        if parent.nodetype() == libyang.SNode.CASE:
+            cases[parent.parent().schema_path()] = parent.name()
+        parent = parent.parent()
+    return cases
+
+
+def _clear_other_cases(tree: Any, edit: Any) -> None:
+    """RFC 7950 §7.9: creating a node of one case of a choice deletes the nodes of the
+    choice's other cases. Without it a merge that switches cases (`any` -> `host-address`
+    in an ACL rule) holds both, and the models reject the result. Only where `tree`
+    already has the edit's parent node can a case switch (the walk stops elsewhere)."""
+    pending = list(edit.siblings())
+    while pending:
+        node = pending.pop()
+        existing = tree.find_path(node.path()) if hasattr(node, "children") else None
+        if existing is None:
+            continue
+        for child in node.children():
+            wanted = _cases(child.schema())
+            for sibling in list(existing.children()) if wanted else []:
+                cases = _cases(sibling.schema())
+                if any(cases.get(choice, case) != case for choice, case in wanted.items()):
+                    sibling.free(with_siblings=False)
+            pending.append(child)
 
 
 @lru_cache(maxsize=None)
