@@ -10,7 +10,6 @@ renders: `configgen validate` imports this module and must stay light
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Collection, Iterable, Protocol
 
@@ -18,12 +17,11 @@ from configgen.checks import validate
 from configgen.findings import Finding, InputError
 from configgen.gcpause import one_shot_gc
 from configgen.inventory import Inventory, load_inventory
-from configgen.netconf.devices import device_payloads
 from configgen.results import CheckedInventory as CheckedInventory
-from configgen.results import RenderResult as RenderResult
 
 if TYPE_CHECKING:
-    # push's, verify's and deploy's results, named here as before (`api.PushResult`)
+    # render's result, push's, verify's and deploy's and their `Access`, named here as before (`api.PushResult`)
+    from configgen.deployment import Access as Access
     from configgen.deployment import DeployResult as DeployResult
     from configgen.deployment import DeviceDeployment as DeviceDeployment
     from configgen.deployment import DeviceVerification as DeviceVerification
@@ -33,18 +31,22 @@ if TYPE_CHECKING:
     from configgen.netconf.push import Held
     from configgen.push.credentials import Credentials
     from configgen.push.targets import Target
+    from configgen.rendered import RenderResult as RenderResult
 
-# They live in configgen.deployment, loaded when one is first named: `configgen validate`
-# never needs them (start-up time: their classes cost more than the rest of this module).
-_DEPLOYMENT = ("DeployResult", "DeviceDeployment", "DeviceVerification", "PushResult", "Reach", "VerifyResult")
+# They live in configgen.rendered and configgen.deployment, loaded when one is first named:
+# `configgen validate` never needs them (start-up time: their classes cost more than the
+# rest of this module).
+_LATER = {"RenderResult": "configgen.rendered",
+          **dict.fromkeys(("Access", "DeployResult", "DeviceDeployment", "DeviceVerification", "PushResult", "Reach",
+                           "VerifyResult"), "configgen.deployment")}
 
 
 def __getattr__(name: str) -> type:
-    if name not in _DEPLOYMENT:
+    if name not in _LATER:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from configgen import deployment
+    import importlib
 
-    found: type = getattr(deployment, name)
+    found: type = getattr(importlib.import_module(_LATER[name]), name)
     return found
 
 
@@ -96,7 +98,9 @@ def _render(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None
             devices: Collection[str] | None) -> RenderResult:
     import jinja2
 
+    from configgen.netconf.devices import device_payloads
     from configgen.render import write_configs
+    from configgen.rendered import RenderResult
 
     checked = _validated(paths, progress=progress)
     result = RenderResult(checked)
@@ -192,6 +196,7 @@ def ci_check(paths: Iterable[str | Path] | str | Path, template_dir: str | Path 
     (configgen.netconf.validate; a model directory that cannot be used raises InputError)."""
     import jinja2
 
+    from configgen.netconf.devices import device_payloads
     from configgen.render import make_environment
 
     if yang_dir is not None:
@@ -257,49 +262,41 @@ DeviceProgress = Callable[[str, str], None]
 Paths = Iterable[str | Path] | str | Path
 
 
-@dataclass(frozen=True)
-class Access:
-    """How push and verify reach the devices; both use the same (one session layer:
-    `push.targets.Target.connect`, configgen's drivers, strict host keys).
+def _default(access: Access | None) -> Access:
+    """None: `Access()`, push's defaults (configgen.deployment: validate never loads it)."""
+    from configgen.deployment import Access
 
-    `connections`: a connection file (`configgen lab up`) with host, port and host key per
-    device, and the lab's own login. `credentials`: None takes them the way `configgen push`
-    does (push.credentials.load_credentials: the connection file's login, else
-    CONFIGGEN_USERNAME / CONFIGGEN_PASSWORD[_<DEVICE>], else a prompt when `interactive`)."""
-
-    connections: str | Path | None = None
-    known_hosts: str | Path = "~/.ssh/known_hosts"
-    accept_new_host_keys: bool = False
-    credentials: Credentials | None = None
-    interactive: bool | None = None       # None: prompt only when stdin is a terminal
+    return Access() if access is None else access
 
 
 def targets(inventory: Inventory, devices: Collection[str] | None = None,
-            access: Access = Access(), rendered: Collection[str] | None = None) -> dict[str, Target]:
+            access: Access | None = None, rendered: Collection[str] | None = None) -> dict[str, Target]:
     """The devices to reach (default: every device configgen renders a configuration for),
     in name order. InputError for an unknown device, one with nothing rendered, or a
     connection file that cannot be read. `rendered`: the devices render produced configs
     for (`RenderResult.configs`), so they need not be built again to be known."""
     from configgen.push.targets import HostKeys, read_connection_file, resolve_targets
 
+    access = _default(access)
     connections = read_connection_file(access.connections) if access.connections else None
     host_keys = HostKeys(Path(access.known_hosts).expanduser(), access.accept_new_host_keys)
     return resolve_targets(inventory, list(devices) if devices else None, connections, host_keys, rendered)
 
 
-def credentials(inventory: Inventory, devices: Collection[str], access: Access = Access()) -> Credentials:
+def credentials(inventory: Inventory, devices: Collection[str], access: Access | None = None) -> Credentials:
     """The login for `devices`; push.credentials.CredentialsError when there is none."""
     from configgen.push.credentials import install_log_redaction, load_credentials
     from configgen.push.targets import read_connection_file
 
     install_log_redaction()
+    access = _default(access)
     if access.credentials is not None:
         return access.credentials
     login = read_connection_file(access.connections).login if access.connections else None
     return load_credentials(list(devices), login, interactive=access.interactive, namesakes=inventory.devices)
 
 
-def reach(inventory: Inventory, devices: Collection[str] | None = None, access: Access = Access(),
+def reach(inventory: Inventory, devices: Collection[str] | None = None, access: Access | None = None,
           rendered: Collection[str] | None = None) -> Reach:
     """`targets` and their `credentials`."""
     from configgen.deployment import Reach
@@ -314,7 +311,7 @@ def _rendered_for_push(paths: Paths, template_dir: str | Path | None, freeze_gc:
 
 
 def push(paths: Paths, *, devices: Collection[str] | None = None, template_dir: str | Path | None = None,
-         access: Access = Access(), dry_run: bool = False, workers: int = 4, backup_dir: str | Path | None = None,
+         access: Access | None = None, dry_run: bool = False, workers: int = 4, backup_dir: str | Path | None = None,
          line_timeout: float = 30.0, progress: DeviceProgress | None = None) -> PushResult:
     """Validate, render, then push what differs to each device (push.engine.push_devices).
     Findings: nothing sent (`report` None). InputError, CredentialsError: nothing sent."""
@@ -359,6 +356,7 @@ def _push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = Fa
                           backup_dir=backup_dir)
     held: dict[str, Held] = {}
     if over_netconf:
+        from configgen.netconf.devices import device_payloads
         from configgen.netconf.push import push_devices as push_netconf  # ncclient: the netconf extra
 
         netconf_results, held = push_netconf(inventory, device_payloads(inventory, over_netconf),
@@ -374,7 +372,7 @@ def _push_rendered(rendered: RenderResult, reached: Reach, *, dry_run: bool = Fa
 
 
 def verify(paths: Paths, *, devices: Collection[str] | None = None, template_dir: str | Path | None = None,
-           access: Access = Access(), count: int = 5, timeout: float = 2.0, workers: int = 4,
+           access: Access | None = None, count: int = 5, timeout: float = 2.0, workers: int = 4,
            progress: DeviceProgress | None = None) -> VerifyResult:
     """Validate, then run every service's ordered pings on its device (verify.runner)."""
     from configgen.deployment import VerifyResult
@@ -400,7 +398,7 @@ def verify_rendered(rendered: RenderResult, reached: Reach, *, count: int = 5, t
 
 
 def deploy(paths: Paths, *, devices: Collection[str] | None = None, template_dir: str | Path | None = None,
-           access: Access = Access(), workers: int = 4, backup_dir: str | Path | None = None,
+           access: Access | None = None, workers: int = 4, backup_dir: str | Path | None = None,
            count: int = 5, timeout: float = 2.0, line_timeout: float = 30.0,
            progress: DeviceProgress | None = None) -> DeployResult:
     """validate -> render -> push -> verify, stopping at the first stage that fails."""

@@ -21,8 +21,9 @@ from configgen.findings import InputError
 from configgen.gcpause import one_shot_gc
 
 # The command modules, in the order `configgen --help` lists them, each with the commands its
-# register() adds: only the typed command's module is imported and registered (start-up
-# time; tests/test_startup_imports.py checks this table against the modules).
+# register(sub, only=None) adds (`only`: that command alone): only the typed command's
+# module is imported, and only its parser built (start-up time; tests/test_startup_imports.py
+# checks this table against the modules).
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "configgen.commands.core": ("validate", "render", "check", "schema"),
     "configgen.commands.lab": ("lab",),
@@ -47,8 +48,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = Parser(prog="configgen", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(required=True)
-    for name in _modules_for(command):
-        importlib.import_module(name).register(sub)
+    modules = _modules_for(command)
+    only = command if len(modules) == 1 else None     # the typed command's parser alone (start-up time)
+    for name in modules:
+        importlib.import_module(name).register(sub, only)
     return parser
 
 

@@ -1,5 +1,5 @@
-"""What `configgen.api`'s push, verify and deploy return, and the devices they reach
-(`Reach`): loaded when something delivers, never by `configgen validate` (start-up time;
+"""What `configgen.api`'s push, verify and deploy return, how they reach the devices
+(`Access`) and which they reach (`Reach`): loaded when something delivers, never by `configgen validate` (start-up time;
 tests/test_startup_imports.py). `configgen.api` names each of them (`api.PushResult`)."""
 
 from __future__ import annotations
@@ -8,11 +8,30 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Collection
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from configgen.push.credentials import Credentials
     from configgen.push.engine import DeviceResult, PushReport
     from configgen.push.targets import Target
-    from configgen.results import RenderResult
+    from configgen.rendered import RenderResult
     from configgen.verify.runner import ServiceResult, VerifyReport
+
+
+@dataclass(frozen=True)
+class Access:
+    """How push and verify reach the devices; both use the same (one session layer:
+    `push.targets.Target.connect`, configgen's drivers, strict host keys).
+
+    `connections`: a connection file (`configgen lab up`) with host, port and host key per
+    device, and the lab's own login. `credentials`: None takes them the way `configgen push`
+    does (push.credentials.load_credentials: the connection file's login, else
+    CONFIGGEN_USERNAME / CONFIGGEN_PASSWORD[_<DEVICE>], else a prompt when `interactive`)."""
+
+    connections: str | Path | None = None
+    known_hosts: str | Path = "~/.ssh/known_hosts"
+    accept_new_host_keys: bool = False
+    credentials: Credentials | None = None
+    interactive: bool | None = None       # None: prompt only when stdin is a terminal
 
 
 @dataclass(frozen=True)

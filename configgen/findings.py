@@ -9,10 +9,12 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
-from pathlib import Path
-from typing import Any, Iterable, Iterator, Literal, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Literal, Protocol, Sequence
 
 from configgen import finding_codes
+
+if TYPE_CHECKING:   # loaded with an inventory's `acknowledge:` entries (start-up time)
+    from configgen.acknowledgements import Acknowledgement
 
 Severity = Literal["error", "warning"]
 
@@ -87,7 +89,7 @@ class Finding:
     severity: Severity = "error"
     code: str = "invalid"
     related: tuple[str, ...] = ()
-    # the inventory's acknowledgement of this warning ("file:line: reason"), see Acknowledgement
+    # the inventory's acknowledgement of this warning ("file:line: reason"), see configgen.acknowledgements
     acknowledged: str | None = None
 
     def __post_init__(self) -> None:
@@ -128,31 +130,6 @@ class Finding:
         return replace(self, file=printable(self.file), field=printable(self.field),
                        message=printable(self.message), related=tuple(_printable_related(r) for r in self.related),
                        acknowledged=printable(self.acknowledged) if self.acknowledged else None)
-
-
-@dataclass(frozen=True)
-class Acknowledgement:
-    """An inventory's `acknowledge:` entry: the warning `code` at `field` in `file` is
-    known and accepted for `reason`. `at_*` is where the entry itself is written."""
-
-    code: str
-    field: str
-    reason: str
-    file: str
-    at_file: str
-    at_line: int | None
-    at_field: str
-
-    def matches(self, finding: Finding) -> bool:
-        return (finding.code == self.code and finding.field == self.field
-                and _same_file(finding.file, self.file))
-
-
-def _same_file(a: str, b: str) -> bool:
-    try:
-        return Path(a).resolve() == Path(b).resolve()
-    except OSError:
-        return a == b
 
 
 @dataclass

@@ -5,14 +5,19 @@ and the lab never branch on vendor names themselves. A family's facts are split 
 reads them: `render` (templates, services, validation of what is rendered), `limits`
 (name and length rules, docs/rendered-lines.md "Limits and name rules"), `delivery`
 (push: how to read, diff and send config), `verification` (verify: how to ping), and
-`unsupported` (what the family cannot do, each with its reason).
+`unsupported` (what the family cannot do, each with its reason). The table writes the
+delivery and verification facts as `Facts`; their classes (configgen.platform_delivery)
+are created on first read, which validation never does (start-up time).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import ClassVar, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, Protocol, TypeVar, overload
+
+if TYPE_CHECKING:
+    from configgen.platform_delivery import DeliveryFacts, VerificationFacts
 
 
 class Unsupported(NamedTuple):
@@ -64,48 +69,62 @@ class Limits:
                                                    self.route_label_max, self.policy_name_max))
 
 
-@dataclass(frozen=True)
-class DeliveryFacts:
-    """How push (configgen.push) and the lab read, diff and deliver config."""
-    netmiko_type: str           # netmiko device_type (huawei_vrp also selects ntc-templates)
-    push_driver: str            # key of configgen.push.drivers.DRIVERS (prompt-driven Huawei)
-    commit_based: bool          # VRP8: changes wait for `commit` (push commits, then saves)
-    save_command: str           # what saves the running config to the startup file (netmiko sends it)
-    running_config_command: str
-    config_error_pattern: str   # netmiko error_pattern (whole line: the report quotes it)
-    hier_platform: str          # hier_config Platform member name
-    file_only_lines: tuple[str, ...]   # lines a config file has but nobody types
-    # Negated lines that are settings the device shows, not defaults it hides (CE
-    # `undo portswitch`: ports are Layer 2 by default): push always sends them when missing.
-    shown_negations: tuple[str, ...]
-    # Sections configgen creates whole: children it did not render are stale and removed.
-    # Any other section (a physical interface) is shared with whoever else configures
-    # the router: configgen only adds or replaces its own lines there.
-    owned_sections: tuple[str, ...]
-    # Owned sections push removes whole (`no`/`undo` + header, after every other change)
-    # when configgen no longer renders them and their description carries the owner marker
-    # of a service on the device (push/ownership.py, rule 3): a renumbered tunnel.
-    stale_sections: tuple[str, ...]
-    # (stale section regex, group 1 its name; a line that uses it, `{name}` for the name):
-    # such a line in a shared section goes with the section (`service-policy input X`).
-    section_users: tuple[tuple[str, str], ...]
-    # A top-level line configgen did not render is removed only when it carries a label
-    # of a service on the device (group 1): a route configgen once made for that service.
-    owned_line_label: str
-    # Negations hier_config spells in a form the OS refuses: (view regex or "" for top
-    # level, line regex whose group 1 is what the negation keeps); see HUAWEI_NEGATIONS.
-    # (view, line[, kept]): `kept` (default `\1`) is what the negation keeps after the prefix.
-    negation_rewrites: tuple[tuple[str, ...], ...]
-    section_exit: str           # leaves a sub-view
-    exit_every_section: bool    # Huawei has no fall-through: `quit` closes every view
+class Facts:
+    """One reader's facts as the table writes them, keyword arguments of its class in
+    configgen.platform_delivery; `changed` gives a family's variant of another's."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, **values: Any) -> None:
+        self.values = values
+
+    def changed(self, **values: Any) -> Facts:
+        return Facts(**{**self.values, **values})
 
 
-@dataclass(frozen=True)
-class VerificationFacts:
-    """How verify (configgen.verify) pings from the device."""
-    ping_command: str           # format with target, count, timeout_s, timeout_ms, source
-    ping_source: str            # format with interface, address: the `source` part of ping_command
-    ping_parser: str            # "textfsm" (ntc-templates) or "huawei" (configgen's TextFSM template)
+F = TypeVar("F")
+
+
+class OnFirstRead(Generic[F]):
+    """A `Platform` field holding `Facts` (or its class's value, e.g. from `replace`):
+    the value is created from the `Facts` when first read, its class named `kind` in
+    configgen.platform_delivery."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    @overload
+    def __get__(self, platform: None, owner: type) -> OnFirstRead[F]: ...
+
+    @overload
+    def __get__(self, platform: object, owner: type) -> F: ...
+
+    def __get__(self, platform: object, owner: type) -> F | OnFirstRead[F]:
+        if platform is None:
+            raise AttributeError(self.slot[1:])     # a required field: no default
+        value = platform.__dict__[self.slot]
+        if isinstance(value, Facts):
+            from configgen import platform_delivery
+
+            value = platform.__dict__[self.slot] = getattr(platform_delivery, self.kind)(**value.values)
+        built: F = value
+        return built
+
+    def __set__(self, platform: object, value: F | Facts) -> None:
+        platform.__dict__[self.slot] = value
+
+
+def __getattr__(name: str) -> type:
+    """`platforms.DeliveryFacts` and `VerificationFacts` name their classes, as before."""
+    if name not in ("DeliveryFacts", "VerificationFacts"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from configgen import platform_delivery
+
+    found: type = getattr(platform_delivery, name)
+    return found
 
 
 @dataclass(frozen=True)
@@ -120,8 +139,8 @@ class Platform:
     os: str
     family: str                 # the operator's name for the family, in findings and docs/rendered-lines.md
     render: RenderFacts
-    delivery: DeliveryFacts
-    verification: VerificationFacts
+    delivery: OnFirstRead[DeliveryFacts] = OnFirstRead("DeliveryFacts")            # push's
+    verification: OnFirstRead[VerificationFacts] = OnFirstRead("VerificationFacts")  # verify's
     limits: Limits = field(default_factory=Limits)
     unsupported: tuple[Unsupported, ...] = ()
     # NETCONF (configgen.netconf, docs/netconf.md): which vendor-native YANG payload this
@@ -163,22 +182,23 @@ HUAWEI_NEGATIONS = (
 HUAWEI_ACL_NUMBERS = (("source", 2000, 2999), ("extended", 3000, 3999))
 
 # Huawei AR. AR routers name tunnels slot/card/port (docs/references.md §2): Tunnel0/0/1.
+_HUAWEI_DELIVERY = Facts(
+    netmiko_type="huawei_vrp", push_driver="huawei_vrp_fast", commit_based=False, save_command="save",
+    running_config_command="display current-configuration", config_error_pattern=r"^Error:.*$",
+    hier_platform="HUAWEI_VRP", file_only_lines=("return", "commit"), shown_negations=(),
+    owned_sections=(r"interface Tunnel", r"acl ", r"traffic (classifier|behavior|policy) "),
+    stale_sections=(r"interface Tunnel",), section_users=(),
+    owned_line_label=r"^ip route-static \S+ \S+ \S+ .*\bdescription (\S+)$",
+    negation_rewrites=HUAWEI_NEGATIONS, section_exit="quit", exit_every_section=True)
+_HUAWEI_PING = Facts(
+    ping_command="ping -c {count} -t {timeout_ms}{source} {target}", ping_source=" -a {address}",
+    ping_parser="huawei")
 _HUAWEI_VRP5 = Platform(
     key="huawei_vrp5", vendor="huawei", os="vrp5", family="Huawei AR (VRP5)",
     render=RenderFacts(
         template_dir="huawei", tunnel_name="Tunnel0/0/{n}", gre_source_binding=False,
         car_direction_last=False, ports_layer2=False, acl_numbers=HUAWEI_ACL_NUMBERS, acl_icmp_types=False),
-    delivery=DeliveryFacts(
-        netmiko_type="huawei_vrp", push_driver="huawei_vrp_fast", commit_based=False, save_command="save",
-        running_config_command="display current-configuration", config_error_pattern=r"^Error:.*$",
-        hier_platform="HUAWEI_VRP", file_only_lines=("return", "commit"), shown_negations=(),
-        owned_sections=(r"interface Tunnel", r"acl ", r"traffic (classifier|behavior|policy) "),
-        stale_sections=(r"interface Tunnel",), section_users=(),
-        owned_line_label=r"^ip route-static \S+ \S+ \S+ .*\bdescription (\S+)$",
-        negation_rewrites=HUAWEI_NEGATIONS, section_exit="quit", exit_every_section=True),
-    verification=VerificationFacts(
-        ping_command="ping -c {count} -t {timeout_ms}{source} {target}", ping_source=" -a {address}",
-        ping_parser="huawei"),
+    delivery=_HUAWEI_DELIVERY, verification=_HUAWEI_PING,
     # ACL description 0-127 characters (Huawei's ACL template for AR devices,
     # docs/rendered-lines.md "Limits and name rules"); the other AR limits are not confirmed.
     limits=Limits(acl_description_max=127),
@@ -188,25 +208,26 @@ _HUAWEI_VRP5 = Platform(
 # starts with a letter, ends with a letter or digit, letters, digits and hyphens inside, <= 63.
 CISCO_HOSTNAME = r"[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 
+_CISCO_DELIVERY = Facts(
+    netmiko_type="cisco_ios", push_driver="cisco_ios", commit_based=False, save_command="write memory",
+    running_config_command="show running-config",
+    config_error_pattern=r"^% (?:Invalid|Incomplete|Ambiguous|Unknown).*$", hier_platform="CISCO_IOS",
+    file_only_lines=("end",), shown_negations=(),
+    owned_sections=(r"interface Tunnel", r"ip access-list ", r"policy-map ", r"class-map ",
+                    r"voice translation-", r"dial-peer voice "),
+    stale_sections=(r"interface Tunnel", r"policy-map "),
+    section_users=((r"policy-map (\S+)", r"service-policy (?:input|output) {name}"),),
+    owned_line_label=r"^ip route \S+ \S+ \S+ .*\bname (\S+)$",
+    negation_rewrites=(), section_exit="exit", exit_every_section=False)
+_CISCO_PING = Facts(
+    ping_command="ping {target}{source} repeat {count} timeout {timeout_s}", ping_source=" source {interface}",
+    ping_parser="textfsm")
 _CISCO_IOS = Platform(
     key="cisco_ios", vendor="cisco", os="ios", family="Cisco IOS",
     render=RenderFacts(
         template_dir="cisco", tunnel_name="Tunnel{n}", gre_source_binding=False,
         car_direction_last=False, ports_layer2=False, acl_numbers=(("source", 1, 99),), acl_icmp_types=True),
-    delivery=DeliveryFacts(
-        netmiko_type="cisco_ios", push_driver="cisco_ios", commit_based=False, save_command="write memory",
-        running_config_command="show running-config",
-        config_error_pattern=r"^% (?:Invalid|Incomplete|Ambiguous|Unknown).*$", hier_platform="CISCO_IOS",
-        file_only_lines=("end",), shown_negations=(),
-        owned_sections=(r"interface Tunnel", r"ip access-list ", r"policy-map ", r"class-map ",
-                        r"voice translation-", r"dial-peer voice "),
-        stale_sections=(r"interface Tunnel", r"policy-map "),
-        section_users=((r"policy-map (\S+)", r"service-policy (?:input|output) {name}"),),
-        owned_line_label=r"^ip route \S+ \S+ \S+ .*\bname (\S+)$",
-        negation_rewrites=(), section_exit="exit", exit_every_section=False),
-    verification=VerificationFacts(
-        ping_command="ping {target}{source} repeat {count} timeout {timeout_s}", ping_source=" source {interface}",
-        ping_parser="textfsm"),
+    delivery=_CISCO_DELIVERY, verification=_CISCO_PING,
     # docs/rendered-lines.md, "Limits and name rules": interface description at most 240
     # characters (Cisco Networking Academy, "Configure a Router Interface"); a policy map
     # named in `service-policy` at most 40 (Cisco IOS Quality of Service Solutions Command
@@ -234,13 +255,15 @@ NO_TRAFFIC_FILTER = ("the VRP8 references have no `traffic-filter`; VRP8 filters
 # The file carries no `commit` line: NE40E configuration files end in `return`.
 # Tunnels: without `target-board` a GRE tunnel is named by interface ID (`Tunnel1`), and its
 # source interface needs `binding tunnel gre` (NE40E GRE guide, "Binding an Interface to GRE").
+# (Each `replace` names the delivery and ping facts: reading them would create their classes.)
+_VRP8_DELIVERY = _HUAWEI_DELIVERY.changed(
+    netmiko_type="huawei_vrpv8", commit_based=True, push_driver="huawei_vrpv8_fast",
+    # `qos car cir <kbps> ... inbound` is undone by `undo qos car inbound` (direction kept).
+    negation_rewrites=(*HUAWEI_NEGATIONS, (r"^interface ", r"^qos car cir .* (inbound|outbound)$", r"qos car \1")))
 _HUAWEI_VRP8 = replace(
     _HUAWEI_VRP5, key="huawei_vrp8", os="vrp8", family="Huawei VRP8 router (NE40E class)",
     render=replace(_HUAWEI_VRP5.render, tunnel_name="Tunnel{n}", gre_source_binding=True, car_direction_last=True),
-    delivery=replace(
-        _HUAWEI_VRP5.delivery, netmiko_type="huawei_vrpv8", commit_based=True, push_driver="huawei_vrpv8_fast",
-        # `qos car cir <kbps> ... inbound` is undone by `undo qos car inbound` (direction kept).
-        negation_rewrites=(*HUAWEI_NEGATIONS, (r"^interface ", r"^qos car cir .* (inbound|outbound)$", r"qos car \1"))),
+    delivery=_VRP8_DELIVERY, verification=_HUAWEI_PING,
     unsupported=(Unsupported("nat", NO_INTERFACE_NAT), Unsupported("inbound_filter", NO_TRAFFIC_FILTER)),
     # sysname: 1-246 characters, spaces allowed (NE40E/CE6800 `sysname`): a schema-checked name always fits.
     limits=Limits(hostname_max=246, interface_description_max=242, acl_description_max=127, route_label_max=150),
@@ -253,7 +276,7 @@ _HUAWEI_CE = replace(
     _HUAWEI_VRP8, key="huawei_ce", os="ce", family="Huawei CE switch (VRP8)",
     render=replace(_HUAWEI_VRP8.render, tunnel_name="Tunnel{slot}/0/{n}", gre_source_binding=False,
                    car_direction_last=False, ports_layer2=True),
-    delivery=replace(_HUAWEI_VRP8.delivery, shown_negations=("undo portswitch",)),
+    delivery=_VRP8_DELIVERY.changed(shown_negations=("undo portswitch",)), verification=_HUAWEI_PING,
     unsupported=(Unsupported("nat", "the CE6800 command reference has no `nat` command: a CE switch does no NAT"),
                  Unsupported("inbound_filter", NO_TRAFFIC_FILTER),
                  Unsupported("rate_limit", "a CE switch polices with a named CAR profile (`qos car inbound <name>`) "
@@ -267,6 +290,7 @@ PLATFORMS: dict[tuple[str, str], Platform] = {
     # IOS-XE: the same CLI as IOS for configgen's services (docs/rendered-lines.md, "Cisco
     # IOS-XE"); the NETCONF-capable Cisco family.
     ("cisco", "iosxe"): replace(_CISCO_IOS, key="cisco_iosxe", os="iosxe", family="Cisco IOS-XE",
+                                delivery=_CISCO_DELIVERY, verification=_CISCO_PING,
                                 netconf_models="cisco-iosxe-native", netconf_description_max=200),
     ("huawei", "vrp5"): _HUAWEI_VRP5,
     ("huawei", "vrp8"): _HUAWEI_VRP8,

@@ -1,10 +1,9 @@
-"""What `configgen.api`'s check and render return (`api.CheckedInventory`, `api.RenderResult`):
-here, below the push, verify and deploy types (configgen.deployment) that carry a render result."""
+"""What `configgen.api`'s check returns (`api.CheckedInventory`), which render's result
+(configgen.rendered) and the push, verify and deploy types (configgen.deployment) carry."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,13 +26,3 @@ class CheckedInventory:
     def acknowledge(self) -> None:
         """Apply the inventory's `acknowledge:` entries, once every finding is in."""
         self.findings.acknowledge(self.inventory.acknowledgements)
-
-
-@dataclass
-class RenderResult:
-    """`render`'s outcome: the findings, each device's config (and NETCONF payload), the files written."""
-
-    checked: CheckedInventory
-    configs: dict[str, str] = field(default_factory=dict)
-    payloads: dict[str, str] = field(default_factory=dict)   # device -> NETCONF payload XML
-    written: list[Path] = field(default_factory=list)

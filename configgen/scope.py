@@ -78,11 +78,11 @@ def _prefixes(field: str) -> Iterator[str]:
     """"services[1].wan.address" -> itself, "services[1].wan", "services[1]", "services": longest
     first, since device names may hold dots (devices.wh.a.host is device wh.a, if defined)."""
     yield field
-    for match in reversed(list(_CUT.finditer(field))):
+    for match in reversed(list(re.finditer(_CUT, field))):
         yield field[:match.start()]
 
 
-_CUT = re.compile(r"(?<=.)[.\[]")
+_CUT = r"(?<=.)[.\[]"     # compiled on first use (re caches it)
 
 
 def _resolved(file: str) -> Path:

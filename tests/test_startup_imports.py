@@ -3,6 +3,7 @@ NETCONF stacks (issue 10; start-up time is what every CI run and pre-commit hook
 
 from __future__ import annotations
 
+import inspect
 import json
 import subprocess
 import sys
@@ -150,6 +151,38 @@ def test_the_command_table_names_what_each_command_module_registers():
         assert tuple(sub.choices) == commands, module
 
 
+def _subcommand_parsers(parser):
+    import argparse
+
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return action.choices
+
+
+def test_the_typed_command_alone_gets_its_parser_with_the_same_help_and_usage():
+    """Only the typed command's parser is built (start-up time); its help, usage and
+    defaults are those of the same command in the whole command line."""
+    from configgen.cli import COMMAND_MODULES, build_parser
+
+    whole = _subcommand_parsers(build_parser())
+    for commands in COMMAND_MODULES.values():
+        for command in commands:
+            alone = _subcommand_parsers(build_parser(command))
+            assert list(alone) == [command]
+            assert alone[command].format_help() == whole[command].format_help(), command
+            assert alone[command].format_usage() == whole[command].format_usage(), command
+            assert alone[command]._defaults == whole[command]._defaults, command
+
+
+def test_an_error_in_the_typed_command_reads_as_before(capsys):
+    """A usage error inside `validate` names `configgen validate` and its usage."""
+    from configgen.cli import build_parser, main
+
+    assert main(["validate", "--format", "nope", str(INVENTORIES / "hubei-gprs-vpn.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert _subcommand_parsers(build_parser())["validate"].format_usage() in err
+    assert "configgen validate: error:" in err and "nope" in err
+
+
 def test_an_error_outside_the_typed_command_shows_the_usage_of_every_command(capsys):
     """Parsed by the typed command's module alone, an error the top level reports (an
     option nothing takes) still shows the usage listing every command, as before."""
@@ -162,8 +195,9 @@ def test_an_error_outside_the_typed_command_shows_the_usage_of_every_command(cap
 
 
 def test_validate_creates_none_of_the_push_verify_and_deploy_types():
-    """push's, verify's and deploy's result types (configgen.deployment) are loaded when
-    something delivers: validate never creates their classes (start-up time)."""
+    """push's, verify's and deploy's result types and `Access` (configgen.deployment) are
+    loaded when something delivers, render's result (configgen.rendered) when something
+    renders: validate never creates their classes (start-up time)."""
     import ast
 
     proc = subprocess.run([sys.executable, "-c", PLAIN_PROBE, "validate", str(INVENTORIES / "hubei-gprs-vpn.yaml")],
@@ -171,7 +205,7 @@ def test_validate_creates_none_of_the_push_verify_and_deploy_types():
     report = ast.literal_eval(proc.stderr.strip().splitlines()[-1])
     assert report["code"] == 0, proc.stderr
     assert "configgen.api" in report["loaded"]          # the probe sees the API validate runs through
-    assert "configgen.deployment" not in report["loaded"]
+    assert not {"configgen.deployment", "configgen.rendered"} & set(report["loaded"])
 
 
 def test_validate_of_gprs_services_creates_no_render_verify_lab_or_policy_values():
@@ -190,11 +224,129 @@ def test_validate_of_gprs_services_creates_no_render_verify_lab_or_policy_values
                 "configgen.labside"} & set(report["loaded"])
 
 
+@pytest.mark.parametrize("inventory", ["hubei-gprs-vpn.yaml", "hubei-internet-line.yaml"])
+def test_validate_creates_no_push_or_verify_facts_of_the_platform_table(inventory):
+    """The platform table's delivery and verification facts (read by push, verify and the
+    lab) get their classes (configgen.platform_delivery) on first read: validate, which
+    reads render facts and limits only, never creates them (start-up time)."""
+    import ast
+
+    from configgen.platforms import DeliveryFacts, VerificationFacts
+
+    proc = subprocess.run([sys.executable, "-c", PLAIN_PROBE, "validate", str(INVENTORIES / inventory)],
+                          capture_output=True, text=True, timeout=120)
+    report = ast.literal_eval(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, proc.stderr
+    assert "configgen.platforms" in report["loaded"]          # the probe sees the table loaded
+    assert not {DeliveryFacts.__module__, VerificationFacts.__module__} & set(report["loaded"])
+
+
+def test_the_platform_tables_push_and_verify_facts_read_as_before():
+    """One table: each family's delivery and verification facts are its own, of the classes
+    platforms.DeliveryFacts and VerificationFacts, the same value on every read; a `replace`
+    with new facts (as the lab's tests do) and equality work as for any frozen dataclass."""
+    from dataclasses import FrozenInstanceError, replace
+
+    from configgen import platforms
+
+    vrp5, vrp8, ce = (platforms.PLATFORMS[("huawei", os)] for os in ("vrp5", "vrp8", "ce"))
+    assert isinstance(vrp5.delivery, platforms.DeliveryFacts)
+    assert isinstance(vrp5.verification, platforms.VerificationFacts)
+    assert vrp5.delivery is vrp5.delivery
+    assert (vrp5.delivery.commit_based, vrp8.delivery.commit_based) == (False, True)
+    assert ce.delivery.shown_negations == ("undo portswitch",) and vrp8.delivery.shown_negations == ()
+    assert ce.delivery.netmiko_type == vrp8.delivery.netmiko_type == "huawei_vrpv8"
+    assert platforms.PLATFORMS[("cisco", "iosxe")].verification == platforms.PLATFORMS[("cisco", "ios")].verification
+    changed = replace(vrp5, delivery=replace(vrp5.delivery, commit_based=True))
+    assert changed.delivery.commit_based and changed != vrp5 and replace(vrp5) == vrp5
+    assert hash(replace(vrp5)) == hash(vrp5)
+    with pytest.raises(FrozenInstanceError):
+        vrp5.delivery = vrp8.delivery  # type: ignore[misc]
+
+
+def test_validate_loads_neither_netconf_payloads_nor_device_scoping_when_unused():
+    """NETCONF payloads (configgen.netconf) are built by render, check and push, and a
+    report is narrowed (configgen.scope) only with --device: validating the example loads
+    neither (start-up time); with --device it narrows as before."""
+    import ast
+
+    example = str(INVENTORIES / "hubei-gprs-vpn.yaml")
+    proc = subprocess.run([sys.executable, "-c", PLAIN_PROBE, "validate", example],
+                          capture_output=True, text=True, timeout=120)
+    report = ast.literal_eval(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, proc.stderr
+    assert "configgen.checks.transport" in report["loaded"]   # the probe sees the transport check run
+    assert not {"configgen.netconf", "configgen.netconf.devices", "configgen.scope"} & set(report["loaded"])
+    proc = subprocess.run([sys.executable, "-c", PLAIN_PROBE, "validate", example, "--device", "no-such-device"],
+                          capture_output=True, text=True, timeout=120)
+    report = ast.literal_eval(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 2 and "configgen.scope" in report["loaded"]
+
+
+def test_validate_creates_no_acknowledgement_class_for_an_inventory_without_any():
+    """An inventory's `acknowledge:` entries (configgen.acknowledgements) and their schema
+    (configgen.inventory.acknowledge) are created by the loader when it has some: the
+    example has none (start-up time)."""
+    import ast
+
+    proc = subprocess.run([sys.executable, "-c", PLAIN_PROBE, "validate", str(INVENTORIES / "hubei-gprs-vpn.yaml")],
+                          capture_output=True, text=True, timeout=120)
+    report = ast.literal_eval(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, proc.stderr
+    assert "configgen.findings" in report["loaded"]          # the probe sees where findings are collected
+    assert not {"configgen.acknowledgements", "configgen.inventory.acknowledge"} & set(report["loaded"])
+
+
 def test_the_api_still_names_the_push_verify_and_deploy_types():
-    """`api.PushResult` and the others are the classes push, verify and deploy return."""
+    """`api.PushResult` and the others are the classes push, verify and deploy return;
+    `api.Access` is how they reach the devices, and `access` stays optional."""
     from configgen import api, deployment
 
-    for name in ("Reach", "PushResult", "DeviceVerification", "VerifyResult", "DeviceDeployment", "DeployResult"):
+    for name in ("Access", "Reach", "PushResult", "DeviceVerification", "VerifyResult", "DeviceDeployment", "DeployResult"):
         assert getattr(api, name) is getattr(deployment, name)
     assert api.CheckedInventory.__module__ == "configgen.results"
+    assert api.RenderResult.__module__ == "configgen.rendered"
     assert not hasattr(api, "NoSuchResult")
+    for function in (api.targets, api.credentials, api.reach, api.push, api.verify, api.deploy):
+        assert inspect.signature(function).parameters["access"].default is None, function
+
+
+RE_PROBE = """
+import json, re, sys
+compiled = []
+_compile = re.compile
+def recording(pattern, flags=0):
+    compiled.append(pattern if isinstance(pattern, str) else "")
+    return _compile(pattern, flags)
+re.compile = recording
+from configgen.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "compiled": compiled}), file=sys.stderr)
+"""
+
+
+def test_validate_compiles_no_regular_expression_only_render_or_rates_use():
+    """The control-character search (render's last check), Ethernet port names (render),
+    contracted rates, YAML numbers with underscores and finding-path cuts are compiled on
+    first use: validating the GPRS example compiles none of them (start-up time)."""
+    from configgen.inventory import text, types, yamlsource
+    from configgen.services import model
+
+    lazy = {text._LINE_BREAKING, model.ETHERNET, types._RATE, yamlsource._UNDERSCORE_NUMBER}
+    proc = subprocess.run([sys.executable, "-c", RE_PROBE, "validate", str(INVENTORIES / "hubei-gprs-vpn.yaml")],
+                          capture_output=True, text=True, timeout=120)
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, proc.stderr
+    assert types.NAME.pattern in report["compiled"]       # the probe sees configgen's own patterns
+    assert not lazy & set(report["compiled"]), lazy & set(report["compiled"])
+
+
+def test_lazily_compiled_patterns_still_apply():
+    """Render still refuses a control character, rates still read either case."""
+    from configgen.inventory.text import assert_values_safe
+    from configgen.inventory.types import parse_rate_kbps
+
+    with pytest.raises(ValueError):
+        assert_values_safe({"d": ["ok", "bad\u2028line"]})
+    assert_values_safe({"d": ["ok"]})
+    assert parse_rate_kbps("10m") == parse_rate_kbps("10M") == 10000

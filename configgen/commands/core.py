@@ -23,9 +23,10 @@ def _report(checked: CheckedInventory, args: argparse.Namespace, ok_line: str, o
     The `ok:` line: validate prints it when nothing is left to look at, check (as
     before) whenever the run passes."""
     from configgen import api
-    from configgen.scope import UnknownDevice
 
     if args.device:
+        from configgen.scope import UnknownDevice   # loaded when a report is narrowed
+
         try:
             checked = api.scoped(checked, args.device)
         except UnknownDevice as exc:
@@ -99,7 +100,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(sub: Subcommands) -> None:
+def register(sub: Subcommands, only: str | None = None) -> None:
+    """validate, render, check and schema; `only` (the typed command): that one alone."""
+
     def inventory_command(name: str, help_text: str, func: Callable[[argparse.Namespace], int],
                           formats: tuple[str, ...] = ("text", "json")) -> argparse.ArgumentParser:
         command: argparse.ArgumentParser = sub.add_parser(name, help=help_text)
@@ -114,16 +117,21 @@ def register(sub: Subcommands) -> None:
         command.set_defaults(func=func, command_name=name, one_shot=True)
         return command
 
-    inventory_command("validate", "check inventories: IP plan, numbering plan, text safety", cmd_validate,
-                      ("text", "json", *CI_FORMATS))
-    render = inventory_command("render", "validate, then write one config file per device", cmd_render)
-    render.add_argument("-o", "--output", default="build", help="output directory (default: build/)")
-    render.add_argument("--templates", help="directory whose templates override the bundled ones")
-    check = inventory_command("check", "CI: validate, compile every template, render every device in memory",
-                              cmd_check, ("text", "json", *CI_FORMATS))
-    check.add_argument("--templates", help="directory whose templates override the bundled ones")
-    check.add_argument("--yang", metavar="DIR",
-                       help="validate every NETCONF device's payload against the YANG models in DIR (one vendor's "
-                            "model set, or a folder of them; default: the inventory's operator.yang_models; docs/netconf.md)")
-    schema = sub.add_parser("schema", help="print the inventory JSON Schema (for editors and CI)")
-    schema.set_defaults(func=cmd_schema, command_name="schema", one_shot=True)
+    if only in (None, "validate"):
+        inventory_command("validate", "check inventories: IP plan, numbering plan, text safety", cmd_validate,
+                          ("text", "json", *CI_FORMATS))
+    if only in (None, "render"):
+        render = inventory_command("render", "validate, then write one config file per device", cmd_render)
+        render.add_argument("-o", "--output", default="build", help="output directory (default: build/)")
+        render.add_argument("--templates", help="directory whose templates override the bundled ones")
+    if only in (None, "check"):
+        check = inventory_command("check", "CI: validate, compile every template, render every device in memory",
+                                  cmd_check, ("text", "json", *CI_FORMATS))
+        check.add_argument("--templates", help="directory whose templates override the bundled ones")
+        check.add_argument("--yang", metavar="DIR",
+                           help="validate every NETCONF device's payload against the YANG models in DIR (one vendor's "
+                                "model set, or a folder of them; default: the inventory's operator.yang_models; "
+                                "docs/netconf.md)")
+    if only in (None, "schema"):
+        schema = sub.add_parser("schema", help="print the inventory JSON Schema (for editors and CI)")
+        schema.set_defaults(func=cmd_schema, command_name="schema", one_shot=True)

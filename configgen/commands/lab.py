@@ -30,7 +30,8 @@ RUN_ROOT = Path("/run/configgen-lab")
 LOG = "lab.log"
 
 
-def register(subparsers: Subcommands) -> None:
+def register(subparsers: Subcommands, only: str | None = None) -> None:
+    """`lab` (the module's one command: `only`, the typed command, is it or None)."""
     lab = subparsers.add_parser("lab", help="simulated routers (SSH on 127.0.0.1) with a namespace dataplane")
     sub = lab.add_subparsers(required=True)   # no dest: a missing command is named by its choices
 

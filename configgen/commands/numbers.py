@@ -20,7 +20,8 @@ if TYPE_CHECKING:   # the commands import what they run only when they run
 
 
 
-def register(subparsers: Subcommands) -> None:
+def register(subparsers: Subcommands, only: str | None = None) -> None:
+    """`numbers` (the module's one command: `only`, the typed command, is it or None)."""
     numbers = subparsers.add_parser("numbers", help="VPMN short-number plans: check, translate, export")
     sub = numbers.add_subparsers(required=True)   # no dest: a missing command is named by its choices
 

@@ -301,7 +301,9 @@ def _rollback_netconf(args: argparse.Namespace, result: RenderResult, reached: R
     return PushReport(results, dry_run=args.dry_run)
 
 
-def register(sub: Subcommands) -> None:
+def register(sub: Subcommands, only: str | None = None) -> None:
+    """push, verify, deploy, diff and rollback; `only` (the typed command): that one alone."""
+
     def command(name: str, help_text: str, func: Callable[[argparse.Namespace], int], *, online: bool = True,
                 one_device: bool = False) -> argparse.ArgumentParser:
         parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text)
@@ -344,16 +346,21 @@ def register(sub: Subcommands) -> None:
                                  "DIR/<device>-<UTC time>.cfg (a NETCONF device's running datastore: .xml; "
                                  "mode 0600: it may hold the device's secrets)")
 
-    changes(command("push", "send what differs from the rendered config, then save/commit", cmd_push))
-    ping_options(command("verify", "ordered pings per service: circuit, operator routing, LAN, tunnel", cmd_verify))
-    ping_options(command("deploy", "validate, render, push and verify, stopping at the first failure", cmd_deploy))
-    diff = command("diff", "what push would send, against running configs saved as files (no SSH)", cmd_diff,
-                   online=False)
-    diff.add_argument("--running", metavar="DIR|FILE", required=True,
-                      help="directory of running configs as the devices print them (<device>.cfg or <device>.txt), "
-                           "or one such file with one --device")
-    rollback = command("rollback", "restore configgen's part of a device from a `push --backup-dir` backup",
-                       cmd_rollback, one_device=True)
-    rollback.add_argument("--backup", metavar="FILE", required=True, help="the backup file push wrote")
-    changes(rollback)
+    if only in (None, "push"):
+        changes(command("push", "send what differs from the rendered config, then save/commit", cmd_push))
+    if only in (None, "verify"):
+        ping_options(command("verify", "ordered pings per service: circuit, operator routing, LAN, tunnel", cmd_verify))
+    if only in (None, "deploy"):
+        ping_options(command("deploy", "validate, render, push and verify, stopping at the first failure", cmd_deploy))
+    if only in (None, "diff"):
+        diff = command("diff", "what push would send, against running configs saved as files (no SSH)", cmd_diff,
+                       online=False)
+        diff.add_argument("--running", metavar="DIR|FILE", required=True,
+                          help="directory of running configs as the devices print them (<device>.cfg or "
+                               "<device>.txt), or one such file with one --device")
+    if only in (None, "rollback"):
+        rollback = command("rollback", "restore configgen's part of a device from a `push --backup-dir` backup",
+                           cmd_rollback, one_device=True)
+        rollback.add_argument("--backup", metavar="FILE", required=True, help="the backup file push wrote")
+        changes(rollback)
 

@@ -43,7 +43,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(subparsers: Subcommands) -> None:
+def register(subparsers: Subcommands, only: str | None = None) -> None:
+    """`yang` (the module's one command: `only`, the typed command, is it or None)."""
     yang = subparsers.add_parser("yang", help="YANG models of NETCONF devices")
     sub = yang.add_subparsers(required=True)
     fetch = sub.add_parser("fetch", help="read a device's own YANG models and running configuration over NETCONF "

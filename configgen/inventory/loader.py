@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence, Ty
 from pydantic import BaseModel, ValidationError
 
 from configgen.findings import repeated
-from configgen.findings import PLACES_LISTED, Acknowledgement, Finding, Findings, InputError
+from configgen.findings import PLACES_LISTED, Finding, Findings, InputError
 from configgen import kinds
-from configgen.inventory.schema import Acknowledge, Device, InventoryDocument, Operator, Service
+from configgen.inventory.schema import Device, InventoryDocument, Operator, Service
 from configgen.inventory.types import FREE_TEXT, _name, interface_type_problem, vendor_interface_name
 from configgen.inventory.yamlsource import ExpansionBudget, PathT, SourceMap, load_yaml_file
 
-if TYPE_CHECKING:   # loaded when an inventory has VPMN groups (start-up time)
+if TYPE_CHECKING:   # loaded when an inventory has VPMN groups or acknowledgements (start-up time)
+    from configgen.acknowledgements import Acknowledgement
     from configgen.inventory.vpmn import VpmnGroup
 
 LIST_SECTIONS = ("services", "vpmn", "acknowledge")
@@ -313,6 +314,11 @@ def _validate(merged: dict[str, Any], sources: SourceMap, findings: Findings) ->
 
 def _read_acknowledgements(entries: list[Any], inventory: Inventory, sources: SourceMap, findings: Findings) -> None:
     """`acknowledge:` entries; each applies to its own file's findings unless it names another."""
+    if not entries:
+        return
+    from configgen.acknowledgements import Acknowledgement
+    from configgen.inventory.acknowledge import Acknowledge
+
     for index, raw in enumerate(entries):
         path = ("acknowledge", index)
         entry = _model(Acknowledge, raw, path, sources, findings)

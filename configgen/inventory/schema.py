@@ -172,23 +172,6 @@ class Service(Protocol):
     def lan(self) -> Attachment: ...
 
 
-class Acknowledge(Strict):
-    """A warning the inventory's authors know about and accept, with why (docs/validation.md)."""
-
-    code: Name = Field(description="the warning's code, as printed in --format json (e.g. pool-not-private)")
-    field: SafeText = Field(description="the warning's field as printed, e.g. services[0].terminal_pools[0]")
-    reason: SafeText = Field(description="why this warning is accepted; shown in every report")
-    file: SafeText | None = Field(None, description="the file the warning is in, relative to this file; "
-                                                    "default: this file")
-
-    @field_validator("reason")
-    @classmethod
-    def _reason_given(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("give the reason this warning is accepted")
-        return value
-
-
 class InventoryDocument(Strict):
     """One inventory file (several merge into one inventory). Used for the JSON Schema."""
 
@@ -196,10 +179,12 @@ class InventoryDocument(Strict):
     operator: Operator = Field(Operator(), description="the operator side shared by every service")
     devices: dict[Name, Device] = Field({}, description="customer routers by name (the name is the default hostname)")
     # Each kind's model is in its module (configgen.kinds), the groups' in configgen.inventory.vpmn
-    # (loaded only for an inventory that has groups): `document_model()` fills these in.
+    # (loaded only for an inventory that has groups): `document_model()` fills these in, and
+    # `acknowledge`.
     services: list[Any] = Field([], description="services, each on one device: kind gprs_vpn or internet_line")
     vpmn: list[Any] = Field([], description="VPMN short-number groups and their PBXs (docs/vpmn-pbx.md)")
-    acknowledge: list[Acknowledge] = Field(
+    # configgen.inventory.acknowledge: loaded when an inventory has entries (start-up time).
+    acknowledge: list[Any] = Field(
         [], description="warnings accepted with a reason: shown as acknowledged, not counted (docs/validation.md)")
 
 
@@ -207,7 +192,9 @@ def document_model() -> type[InventoryDocument]:
     """`InventoryDocument` whose `services` are the registered kinds' models, told apart by
     `kind`, and whose `vpmn` are VPMN groups (the published JSON Schema): the kinds' models
     live in their modules, which import this one, so the union is made when asked for, not
-    when this module loads; the groups' model only when asked for (start-up time)."""
+    when this module loads; the groups' and acknowledgements' models only when asked for
+    (start-up time)."""
+    from configgen.inventory.acknowledge import Acknowledge
     from configgen.inventory.vpmn import VpmnGroup
 
     models = tuple(kind.model for kind in kinds.loaded())
@@ -215,4 +202,5 @@ def document_model() -> type[InventoryDocument]:
     fields = InventoryDocument.model_fields
     return create_model("InventoryDocument", __base__=InventoryDocument, __doc__=InventoryDocument.__doc__,
                         services=(list[service], Field([], description=fields["services"].description)),
-                        vpmn=(list[VpmnGroup], Field([], description=fields["vpmn"].description)))
+                        vpmn=(list[VpmnGroup], Field([], description=fields["vpmn"].description)),
+                        acknowledge=(list[Acknowledge], Field([], description=fields["acknowledge"].description)))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from typing import Iterator
+from typing import Callable, Iterator
 
 # IOS `description` takes up to 240 characters, AR VRP 242 (docs/references.md §6): stay below both.
 MAX_TEXT = 200
@@ -58,7 +58,10 @@ def text_problem(value: str, max_length: int = MAX_TEXT, *, cli: bool = True) ->
     return None
 
 
-_LINE_BREAKING = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Compiled on first use by what renders (re caches it): validate never needs it.
+_LINE_BREAKING = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"
+
+Search = Callable[[str], "re.Match[str] | None"]
 
 
 def assert_values_safe(value: object, where: str = "values") -> None:
@@ -70,8 +73,9 @@ def assert_values_safe(value: object, where: str = "values") -> None:
     Classes marked `cli_safe_constants = True` (code-authored tables such as the
     platform table) are not inventory data and are not walked.
     """
-    if _has_unsafe(value):
-        found = _unsafe_path(value)  # the slow walk, only to name the field
+    search = re.compile(_LINE_BREAKING).search
+    if _has_unsafe(value, search):
+        found = _unsafe_path(value, search)  # the slow walk, only to name the field
         path, text = found if found is not None else ([], "")
         raise ValueError(f"refusing to render {where}{''.join(reversed(path))}={text!r}: "
                          "it contains a control character")
@@ -91,26 +95,26 @@ def _children(value: object) -> Iterator[tuple[str, object]] | None:
     return None
 
 
-def _has_unsafe(value: object) -> bool:
+def _has_unsafe(value: object, search: Search) -> bool:
     if isinstance(value, str):
-        return _LINE_BREAKING.search(value) is not None
+        return search(value) is not None
     if isinstance(value, _ATOMS):
         return False
     if isinstance(value, dict):
-        return any(_has_unsafe(item) for item in value.values())
+        return any(_has_unsafe(item, search) for item in value.values())
     if isinstance(value, (list, tuple, set, frozenset)):
-        return any(_has_unsafe(item) for item in value)
+        return any(_has_unsafe(item, search) for item in value)
     if hasattr(value, "__dataclass_fields__") and not getattr(value, "cli_safe_constants", False):
-        return any(_has_unsafe(getattr(value, name)) for name in value.__dataclass_fields__)
+        return any(_has_unsafe(getattr(value, name), search) for name in value.__dataclass_fields__)
     return False
 
 
-def _unsafe_path(value: object) -> tuple[list[str], str] | None:
+def _unsafe_path(value: object, search: Search) -> tuple[list[str], str] | None:
     """(reversed path, offending string) of the first unsafe string, or None."""
     if isinstance(value, str):
-        return ([], value) if _LINE_BREAKING.search(value) else None
+        return ([], value) if search(value) else None
     for step, item in _children(value) or ():
-        found = _unsafe_path(item)
+        found = _unsafe_path(item, search)
         if found is not None:
             found[0].append(step)
             return found

@@ -325,7 +325,7 @@ Port = Annotated[int, Field(strict=True, ge=1, le=65535)]  # strict: `true` is n
 # Contracted rates are decimal (SI) units, as the operator prices them: 10M = 10,000 kbit/s
 # = 10,000,000 bit/s. (Not 1024-based: `qos car ... cir 20480` for a 20M line would
 # give the customer 2.4 % more than the contract.)
-_RATE = re.compile(r"^([0-9]+(?:\.[0-9]+)?)([KMG])$", re.IGNORECASE)
+_RATE = r"^([0-9]+(?:\.[0-9]+)?)([KMG])$"    # case-insensitive; compiled on first use (re caches it)
 _KBPS_PER_UNIT = {"K": 1, "M": 1000, "G": 1000_000}
 # Cisco `police cir` takes 8000 bps to 64 Gbps (docs/references.md §3): the limits of what
 # configgen can enforce on both vendors.
@@ -336,7 +336,7 @@ def parse_rate_kbps(value: Any) -> int:
     """'10M' -> 10000, '512K' -> 512, '1G' -> 1000000: the contracted rate in kbit/s."""
     if isinstance(value, bool) or not isinstance(value, str):
         raise ValueError(f"{value!r} has no unit; write the contracted rate with K, M or G, e.g. 10M or 512K")
-    match = _RATE.fullmatch(value.strip())
+    match = re.fullmatch(_RATE, value.strip(), re.IGNORECASE)
     if not match:
         raise ValueError(f"{value!r} is not a rate; write a number and K, M or G, e.g. 2M, 10M, 100M, 512K or 1G")
     number, unit = match.groups()
@@ -359,4 +359,4 @@ def format_rate(kbps: int) -> str:
 
 # The field holds kbit/s once parsed; the YAML and the JSON Schema keep the operator's "10M".
 Rate = Annotated[int, BeforeValidator(parse_rate_kbps), PlainSerializer(format_rate, return_type=str),
-                 WithJsonSchema({"type": "string", "pattern": _RATE.pattern, "examples": ["2M", "10M", "100M"]})]
+                 WithJsonSchema({"type": "string", "pattern": _RATE, "examples": ["2M", "10M", "100M"]})]

@@ -30,7 +30,7 @@ _DECIMAL = re.compile(r"[0-9]+")
 # YAML 1.1 also reads 6_601 as the integer 6601 (and 1_0.5 as a float): nobody writing a
 # short number or a port means that; keep it as the text written so the field's own
 # check names it.
-_UNDERSCORE_NUMBER = re.compile(r"[-+]?[0-9][0-9_]*(\.[0-9_]*)?")
+_UNDERSCORE_NUMBER = r"[-+]?[0-9][0-9_]*(\.[0-9_]*)?"    # compiled on first use (re caches it)
 
 # An alias bomb (nested anchors, each listing the previous one many times) is a few
 # hundred bytes that expand to billions of values. Legitimate merges (`<<: *defaults`)
@@ -324,7 +324,7 @@ class _Builder:
             return node.value           # what PyYAML's str constructor returns
         if isinstance(node, yaml.ScalarNode) and not node.style and node.tag.endswith((":int", ":float")) \
                 and (_LEADING_ZERO_DIGITS.fullmatch(node.value) or
-                     "_" in node.value and _UNDERSCORE_NUMBER.fullmatch(node.value)):
+                     "_" in node.value and re.fullmatch(_UNDERSCORE_NUMBER, node.value)):
             return node.value
         try:
             return self.constructor.construct_object(node, deep=True)

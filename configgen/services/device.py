@@ -4,6 +4,7 @@ validation (start-up time)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +43,7 @@ class DeviceConfig:
         for interface in contribution.interfaces:
             existing = self._by_name.get(interface.name)
             if existing is None:
-                interface.routed_port = self.platform.render.ports_layer2 and ETHERNET.match(interface.name) is not None
+                interface.routed_port = self.platform.render.ports_layer2 and re.match(ETHERNET, interface.name) is not None
                 self.interfaces.append(interface)
                 self._by_name[interface.name] = interface
                 continue

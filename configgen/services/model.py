@@ -8,7 +8,6 @@ templates only spell the values in vendor syntax.
 from __future__ import annotations
 
 import ipaddress
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -17,7 +16,7 @@ if TYPE_CHECKING:   # what a WAN interface enforces (configgen.services.policy)
 
 
 # Ethernet port names (GigabitEthernet0/0/1, 10GE1/0/1): Layer 2 by default on a CE switch.
-ETHERNET = re.compile(r"(?:[A-Za-z]*Ethernet|\d+GE)\d")
+ETHERNET = r"(?:[A-Za-z]*Ethernet|\d+GE)\d"    # compiled by render on first use (re caches it)
 
 
 class Addressed:
