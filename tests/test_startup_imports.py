@@ -198,3 +198,14 @@ def test_the_api_still_names_the_push_verify_and_deploy_types():
         assert getattr(api, name) is getattr(deployment, name)
     assert api.CheckedInventory.__module__ == "configgen.results"
     assert not hasattr(api, "NoSuchResult")
+
+
+def test_the_check_and_render_results_resolve_their_type_hints():
+    """A library user's typing.get_type_hints (dataclass tools, pydantic's TypeAdapter) on
+    api's check and render results works as when api defined them."""
+    import typing
+
+    from configgen import api
+
+    assert typing.get_type_hints(api.CheckedInventory)["inventory"] is api.Inventory
+    assert set(typing.get_type_hints(api.RenderResult)) == {"checked", "configs", "payloads", "written"}
