@@ -380,6 +380,14 @@ def restored(payload: Payload, backup: list[ET.Element]) -> Payload:
     for o, chain in owned:
         node = _place(root, chain, o.path, new=True)
         node.extend(copy.deepcopy(c) for c in chain[-1] if local(c) not in o.path[-1][1])
+    # A named ACL configgen renders now that the backup lacks: the push being undone made it.
+    # (The other objects the backup lacks are `stale` by their marks when this is pushed.)
+    for o in objects:
+        if o.rule == "whole":
+            had = {_identity(chain, o.path) for chain in _chains(backup, o.path)}
+            for chain in _chains(payload.elements, o.path):
+                if _identity(chain, o.path) not in had:
+                    _place(root, chain, o.path, new=True).set(*REMOVE)
     return Payload(payload.device, payload.models, list(root), route_labels=payload.route_labels,
                    owner_names=payload.owner_names)
 

@@ -493,6 +493,8 @@ def test_rollback_to_the_backup_of_the_first_push_takes_configgens_objects_off(n
     [result] = json.loads(capsys.readouterr().out)["devices"]
     assert code == 0 and result["status"] == "changed", result
     assert _tunnels(server.running) == set() and POOL[kind] not in server.running
+    if kind == "cisco":
+        assert _acl(server.running) is None and "POLICE" not in server.running
     code = main(argv)
     assert code == 0 and json.loads(capsys.readouterr().out)["devices"][0]["status"] == "unchanged"
 
