@@ -358,6 +358,20 @@ def read_backup(text: str, source: str) -> list[ET.Element]:
     return list(data)
 
 
+def check_backup_models(payload: Payload, backup: list[ET.Element], source: str) -> None:
+    """InputError naming `source` when the backup holds none of the top-level elements the
+    device's payload sets (another vendor's datastore, renamed): its rollback would remove
+    every setting configgen makes on the device."""
+    from configgen.findings import InputError
+
+    wanted = {e.tag for e in payload.elements}
+    if not any(e.tag in wanted for e in backup):
+        held = ", ".join(sorted({local(e) for e in backup})) or "nothing"
+        raise InputError(f"{source}: not a backup of {payload.device}: {payload.device}'s models "
+                         f"({payload.models}) set {', '.join(sorted(local(e) for e in payload.elements))}, "
+                         f"the backup holds {held}")
+
+
 def restored(payload: Payload, backup: list[ET.Element]) -> Payload:
     """configgen's part of a backup of the device's datastore, as a payload to push back
     (`rollback`): the objects of the backup that are configgen's by `OWNED` (routes with

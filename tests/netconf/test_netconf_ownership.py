@@ -557,3 +557,26 @@ def test_rollback_does_not_bring_back_a_foreign_nat_entry_dropped_since_the_back
     [result] = json.loads(capsys.readouterr().out)["devices"]
     assert code == 0 and result["status"] == "changed", result
     assert "211.137.202.99" not in server.running and "211.137.202.10" in server.running
+
+
+def test_rollback_refuses_another_vendors_backup_renamed(netconf_lab, write_yaml, login, capsys, tmp_path):
+    """A VRP8 device's backup renamed to an IOS-XE device's name holds none of what the
+    IOS-XE models set: projected, it would remove every setting configgen makes there."""
+    import shutil
+
+    huawei, cisco = netconf_lab.start("huawei"), netconf_lab.start("cisco")
+    path = _inventory(write_yaml, huawei, "huawei")
+    path = write_yaml(path.read_text().replace("  ez-steel-ce: {", f"  ez-steel-ce: {{netconf_port: {cisco.port}, "),
+                      "both.yaml")
+    code, _ = _push(capsys, path, "ez-steel-ce", netconf_lab.known_hosts)
+    assert code == 0
+    code, result = _push(capsys, path, "sy-water-pe", netconf_lab.known_hosts, "--backup-dir", tmp_path)
+    assert code == 0 and result["backup"]
+    renamed = tmp_path / ("ez-steel-ce-" + result["backup"].rsplit("sy-water-pe-", 1)[1])
+    shutil.copy(result["backup"], renamed)
+    logins, before = cisco.logins, cisco.running
+    code = main(["rollback", str(path), "--device", "ez-steel-ce", "--backup", str(renamed), "--dry-run",
+                 "--known-hosts", str(netconf_lab.known_hosts)])
+    err = capsys.readouterr().err
+    assert code == 2 and f"{renamed}: not a backup of ez-steel-ce" in err and "Traceback" not in err
+    assert cisco.logins == logins and cisco.running == before
