@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from configgen.results import CheckedInventory
+# Imported, not only named for mypy: typing.get_type_hints(RenderResult) resolves it.
+from configgen.results import CheckedInventory
 
 
 @dataclass

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from configgen.findings import Findings
-    from configgen.inventory import Inventory
+# Imported, not only named for mypy: a caller's typing.get_type_hints(CheckedInventory)
+# resolves them (api loads both anyway, so start-up pays nothing for it).
+from configgen.findings import Findings
+from configgen.inventory import Inventory
 
 
 @dataclass

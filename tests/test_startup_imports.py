@@ -350,3 +350,14 @@ def test_lazily_compiled_patterns_still_apply():
         assert_values_safe({"d": ["ok", "bad\u2028line"]})
     assert_values_safe({"d": ["ok"]})
     assert parse_rate_kbps("10m") == parse_rate_kbps("10M") == 10000
+
+
+def test_the_check_and_render_results_resolve_their_type_hints():
+    """A library user's typing.get_type_hints (dataclass tools, pydantic's TypeAdapter) on
+    api's check and render results works as when api defined them."""
+    import typing
+
+    from configgen import api
+
+    assert typing.get_type_hints(api.CheckedInventory)["inventory"] is api.Inventory
+    assert set(typing.get_type_hints(api.RenderResult)) == {"checked", "configs", "payloads", "written"}

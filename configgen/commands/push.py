@@ -289,13 +289,15 @@ def _rollback_netconf(args: argparse.Namespace, result: RenderResult, reached: R
     through the NETCONF push: lock, edit-config, confirmed commit or snapshot, check."""
     from configgen.netconf.devices import device_payloads
     from configgen.netconf.fetch import require_ncclient
-    from configgen.netconf.owned import read_backup, restored
+    from configgen.netconf.owned import check_backup_models, read_backup, restored
     from configgen.netconf.push import push_devices as push_netconf
     from configgen.push.engine import PushReport
 
     require_ncclient()
     inventory = result.checked.inventory
-    payload = restored(device_payloads(inventory, [device])[device], read_backup(text, str(backup)))
+    rendered, saved = device_payloads(inventory, [device])[device], read_backup(text, str(backup))
+    check_backup_models(rendered, saved, str(backup))
+    payload = restored(rendered, saved)
     results = push_netconf(inventory, {device: payload}, {device: reached.targets[device]}, reached.credentials,
                            dry_run=args.dry_run, workers=1, backup_dir=_backup_dir(args))
     return PushReport(results, dry_run=args.dry_run)

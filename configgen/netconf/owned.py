@@ -148,7 +148,7 @@ def contained(wanted: ET.Element, candidates: list[ET.Element]) -> bool:
     the same text in every leaf, and each child element contained in one of its children
     (list entries are found by their leaves, whatever the keys are). What `wanted` marks
     `operation="remove"` is not asked for (`still_there` looks for it)."""
-    kept = [child for child in wanted if child.get(REMOVE[0]) != REMOVE[1]]
+    kept = [child for child in wanted if not _removes_only(child)]
     if len(wanted) and not kept:
         return True               # a container only there to remove something in it
     for have in candidates:
@@ -161,6 +161,14 @@ def contained(wanted: ET.Element, candidates: list[ET.Element]) -> bool:
         if all(contained(child, list(have)) for child in kept):
             return True
     return False
+
+
+def _removes_only(element: ET.Element) -> bool:
+    """Marked `operation="remove"`, or a container holding only such elements, at any
+    depth (an interface's `ipv4` whose addresses go): nothing the device must hold."""
+    if element.get(REMOVE[0]) == REMOVE[1]:
+        return True
+    return len(element) > 0 and all(_removes_only(child) for child in element)
 
 
 def _chains(top: Iterable[ET.Element], path: Path) -> list[list[ET.Element]]:
@@ -201,10 +209,19 @@ def conflicts(payload: Payload, running: str, ownership: Ownership) -> list[str]
                 if description != text(wanted, owned.mark) and not ownership.marks(description):
                     found.append(f"{owned.name} {name} exists on the device without configgen's marker "
                                  f"(description {description!r}): not configgen's to change")
-            elif not all(contained(entry, list(wanted)) for entry in on_device if local(entry) != key):
+            elif not all(contained(entry, list(wanted)) or _removed(entry, wanted)
+                         for entry in on_device if local(entry) != key):
                 found.append(f"{owned.name} access-list {name} on the device has rules configgen does not render: "
                              "not configgen's to change")
     return found
+
+
+def _removed(entry: ET.Element, wanted: ET.Element) -> bool:
+    """Whether `wanted` (a rollback's) removes the device's rule `entry`: a rule configgen
+    renders now that the backup did not have is configgen's, not foreign."""
+    return any(child.get(REMOVE[0]) == REMOVE[1] and child.tag == entry.tag
+               and all(text(entry, local(key)) == (key.text or "").strip() for key in child)
+               for child in wanted)       # a removal holds the entry's keys only (`_removal`)
 
 
 @dataclass(frozen=True)
@@ -341,17 +358,35 @@ def read_backup(text: str, source: str) -> list[ET.Element]:
     return list(data)
 
 
+def check_backup_models(payload: Payload, backup: list[ET.Element], source: str) -> None:
+    """InputError naming `source` when the backup holds none of the top-level elements the
+    device's payload sets (another vendor's datastore, renamed): its rollback would remove
+    every setting configgen makes on the device."""
+    from configgen.findings import InputError
+
+    wanted = {e.tag for e in payload.elements}
+    if not any(e.tag in wanted for e in backup):
+        held = ", ".join(sorted({local(e) for e in backup})) or "nothing"
+        raise InputError(f"{source}: not a backup of {payload.device}: {payload.device}'s models "
+                         f"({payload.models}) set {', '.join(sorted(local(e) for e in payload.elements))}, "
+                         f"the backup holds {held}")
+
+
 def restored(payload: Payload, backup: list[ET.Element]) -> Payload:
     """configgen's part of a backup of the device's datastore, as a payload to push back
     (`rollback`): the objects of the backup that are configgen's by `OWNED` (routes with
-    its labels, tunnels and policy-maps with its marker, ACLs it names), whole, and of
+    its labels, tunnels and policy-maps with its marker, ACLs it names and renders now), whole, and of
     everything else `payload` (what the inventory renders now) sets, the values the backup
     had. Pushed, it deletes configgen's objects the backup lacks (`stale`): what the push
     being undone added."""
     ownership = ownership_of(payload)
     objects = [o for o in OWNED[payload.models] if o.rule in ("label", "marker", "whole")]
+    # An object known by a label in its name only (a named ACL) is configgen's when
+    # configgen renders it now: a foreign `EZ-STEEL-INTERNET-MGMT` is not taken back.
+    named = {_identity(chain, o.path) for o in objects if o.rule == "whole" for chain in _chains(payload.elements, o.path)}
     owned = [(o, chain) for o in objects for chain in _chains(backup, o.path)
-             if not (o.only and text(chain[-1], o.only[0]) != o.only[1]) and _configgens(o, chain[-1], ownership)]
+             if not (o.only and text(chain[-1], o.only[0]) != o.only[1]) and _configgens(o, chain[-1], ownership)
+             and (o.rule != "whole" or _identity(chain, o.path) in named)]
     skip = {id(chain[-1]) for o in objects for chain in _chains(payload.elements, o.path)
             if not (o.only and text(chain[-1], o.only[0]) != o.only[1])}
     root = ET.Element("root")
@@ -359,6 +394,14 @@ def restored(payload: Payload, backup: list[ET.Element]) -> Payload:
     for o, chain in owned:
         node = _place(root, chain, o.path, new=True)
         node.extend(copy.deepcopy(c) for c in chain[-1] if local(c) not in o.path[-1][1])
+    # A named ACL configgen renders now that the backup lacks: the push being undone made it.
+    # (The other objects the backup lacks are `stale` by their marks when this is pushed.)
+    for o in objects:
+        if o.rule == "whole":
+            had = {_identity(chain, o.path) for chain in _chains(backup, o.path)}
+            for chain in _chains(payload.elements, o.path):
+                if _identity(chain, o.path) not in had:
+                    _place(root, chain, o.path, new=True).set(*REMOVE)
     return Payload(payload.device, payload.models, list(root), route_labels=payload.route_labels,
                    owner_names=payload.owner_names)
 
@@ -368,11 +411,14 @@ def _project(backup: list[ET.Element], template: Iterable[ET.Element], names: li
     """The elements of `backup` at the places of `template`'s, with the backup's values;
     `skip`: template entries left out (configgen's own objects). An object (`OBJECTS`: an
     interface) is found by its keys and projected; of a value list (addresses, ACL rules,
-    NAT entries) or leaf-list the backup's entries come whole, all of them. What the
-    template has and the backup lacks is marked `operation="remove"`: the push being
-    undone added it."""
+    NAT entries) or leaf-list the backup's entries come whole: those the template has, and
+    those a push replaces or owns whole (`_taken_back`: a main address, a numbered ACL's
+    rules), never a foreign entry of a shared list (static NAT) the operator has dropped
+    since. What the template has and the backup lacks is marked `operation="remove"`: the
+    push being undone added it."""
     found: list[ET.Element] = []
     taken: set[str] = set()           # value lists already copied from the backup
+    template = list(template)
     for wanted in template:
         if id(wanted) in skip:
             continue
@@ -381,7 +427,8 @@ def _project(backup: list[ET.Element], template: Iterable[ET.Element], names: li
         if _is_leaf_list(path) or (keys is not None and not _is_object(models, path)):
             if wanted.tag not in taken:
                 taken.add(wanted.tag)
-                found.extend(copy.deepcopy(b) for b in backup if b.tag == wanted.tag)
+                found.extend(copy.deepcopy(b) for b in backup if b.tag == wanted.tag and (
+                    _taken_back(models, path, b) or any(_same_entry(b, t, keys) for t in template if t.tag == b.tag)))
             if not any(b.tag == wanted.tag and _same_entry(b, wanted, keys) for b in backup):
                 found.append(_removal(wanted, keys or ()))
             continue
@@ -410,6 +457,21 @@ OBJECTS = {
     "cisco-iosxe-native": (r"native/interface/[^/]+", r".*/access-list/(standard|extended)",
                            r".*/ip-route-interface-forwarding-list"),
 }
+
+
+def _taken_back(models: str, names: list[str], entry: ET.Element) -> bool:
+    """Whether the backup's `entry` of the value list at `names` comes back although the
+    payload has no such entry: one a push replaces (`single`: a VRP8 interface's main
+    address) or a rule of a numbered ACL (configgen's whole: `rules`). Other lists (static
+    NAT, a tunnel source's bindings) are shared with what is not configgen's, and a push
+    only adds to them: of those only the payload's entries are the backup's to set."""
+    for owned in OWNED[models]:
+        levels = [name for name, _ in owned.path]
+        if owned.rule == "single" and names == levels:
+            return owned.only is None or text(entry, owned.only[0]) == owned.only[1]
+        if owned.rule == "rules" and names[:len(levels)] == levels and len(names) > len(levels):
+            return True
+    return False
 
 
 def _is_object(models: str, names: list[str]) -> bool:

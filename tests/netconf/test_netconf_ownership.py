@@ -475,3 +475,108 @@ def test_rollback_removes_a_setting_the_backup_did_not_have(netconf_lab, write_y
     assert _same(server.running, "".join(ET.tostring(e, encoding="unicode") for e in before))
     code = main(argv)
     assert code == 0 and json.loads(capsys.readouterr().out)["devices"][0]["status"] == "unchanged"
+
+
+@pytest.mark.parametrize("kind", ["huawei", "cisco"])
+def test_rollback_to_the_backup_of_the_first_push_takes_configgens_objects_off(netconf_lab, write_yaml, login,
+                                                                                capsys, tmp_path, kind):
+    """The backup the first push took holds none of configgen's objects: the rollback takes
+    them off (an interface's settings that go leave no container the device must hold, a
+    numbered ACL's rules that go are configgen's, not foreign) and a second one is unchanged."""
+    server, device = netconf_lab.start(kind), DEVICE[kind]
+    path = _inventory(write_yaml, server, kind)
+    code, result = _push(capsys, path, device, netconf_lab.known_hosts, "--backup-dir", tmp_path)
+    assert code == 0 and _tunnels(server.running)
+    argv = ["rollback", str(path), "--device", device, "--backup", result["backup"],
+            "--known-hosts", str(netconf_lab.known_hosts), "--format", "json"]
+    code = main(argv)
+    [result] = json.loads(capsys.readouterr().out)["devices"]
+    assert code == 0 and result["status"] == "changed", result
+    assert _tunnels(server.running) == set() and POOL[kind] not in server.running
+    if kind == "cisco":
+        assert _acl(server.running) is None and "POLICE" not in server.running
+    code = main(argv)
+    assert code == 0 and json.loads(capsys.readouterr().out)["devices"][0]["status"] == "unchanged"
+
+
+LOOKALIKE_ACL = (  # a foreign ACL whose name starts with a service's label; configgen renders no such ACL
+    f'<native xmlns="{IOS}"><ip><access-list><extended xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-acl">'
+    '<name>EZ-STEEL-INTERNET-MGMT</name>{rules}</extended></access-list></ip></native>')
+RULE = ('<access-list-seq-rule><sequence>{}</sequence><ace-rule><action>permit</action><protocol>ip</protocol>'
+        '<any/><dst-any/></ace-rule></access-list-seq-rule>')
+
+
+def test_rollback_leaves_a_foreign_look_alike_acl_as_it_is(netconf_lab, write_yaml, login, capsys, tmp_path):
+    """A rule the operator adds to their own ACL after the backup stays: only ACLs configgen
+    renders are taken back from the backup."""
+    server = netconf_lab.start("cisco")
+    server.running = server.candidate = server.models.merge(server.running, LOOKALIKE_ACL.format(rules=RULE.format(10)))
+    first = _inventory(write_yaml, server, "cisco")
+    code, _ = _push(capsys, first, "ez-steel-ce", netconf_lab.known_hosts)
+    assert code == 0
+    changed = _inventory(write_yaml, server, "cisco", *CHANGES["cisco"])
+    code, result = _push(capsys, changed, "ez-steel-ce", netconf_lab.known_hosts, "--backup-dir", tmp_path)
+    assert code == 0 and result["status"] == "changed"
+    server.running = server.candidate = server.models.merge(
+        server.running, LOOKALIKE_ACL.format(rules=RULE.format(10) + RULE.format(20)))
+    code = main(["rollback", str(changed), "--device", "ez-steel-ce", "--backup", result["backup"],
+                 "--known-hosts", str(netconf_lab.known_hosts), "--format", "json"])
+    [result] = json.loads(capsys.readouterr().out)["devices"]
+    assert code == 0 and result["status"] == "changed", result
+    assert "EZ-STEEL-INTERNET-MGMT" not in "\n".join(result["commands"])
+    rules = [e.text for e in _acl(server.running, "EZ-STEEL-INTERNET-MGMT").iter() if _local(e) == "sequence"]
+    assert rules == ["10", "20"]
+
+
+FOREIGN_NAT = (  # the operator's own port forward, beside configgen's in the one static NAT list
+    f'<native xmlns="{IOS}"><ip><nat xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-nat"><inside><source><static>'
+    '<nat-static-transport-list-port-fwd><protocol>tcp</protocol><local-ip>10.50.0.5</local-ip>'
+    '<local-port>22</local-port><global-ip>211.137.202.99</global-ip><global-port>2222</global-port>'
+    '</nat-static-transport-list-port-fwd></static></source></inside></nat></ip></native>')
+
+
+def test_rollback_does_not_bring_back_a_foreign_nat_entry_dropped_since_the_backup(netconf_lab, write_yaml, login,
+                                                                                    capsys, tmp_path):
+    """Static NAT is one list shared with the operator's mappings: a rollback sets configgen's
+    entries as the backup had them and leaves the others as they are now."""
+    import re
+
+    server = netconf_lab.start("cisco")
+    server.running = server.candidate = server.models.merge(server.running, FOREIGN_NAT)
+    code, _ = _push(capsys, _inventory(write_yaml, server, "cisco"), "ez-steel-ce", netconf_lab.known_hosts)
+    assert code == 0
+    changed = _inventory(write_yaml, server, "cisco", *CHANGES["cisco"])
+    code, result = _push(capsys, changed, "ez-steel-ce", netconf_lab.known_hosts, "--backup-dir", tmp_path)
+    assert code == 0 and "211.137.202.99" in server.running
+    retired = re.sub(r"<nat-static-transport-list-port-fwd>\s*<protocol>tcp</protocol>\s*<local-ip>10\.50\.0\.5</local-ip>"
+                     r".*?</nat-static-transport-list-port-fwd>", "", server.running, flags=re.S)
+    assert "211.137.202.99" not in retired and "211.137.202.10" in retired     # configgen's mapping stays
+    server.running = server.candidate = retired
+    code = main(["rollback", str(changed), "--device", "ez-steel-ce", "--backup", result["backup"],
+                 "--known-hosts", str(netconf_lab.known_hosts), "--format", "json"])
+    [result] = json.loads(capsys.readouterr().out)["devices"]
+    assert code == 0 and result["status"] == "changed", result
+    assert "211.137.202.99" not in server.running and "211.137.202.10" in server.running
+
+
+def test_rollback_refuses_another_vendors_backup_renamed(netconf_lab, write_yaml, login, capsys, tmp_path):
+    """A VRP8 device's backup renamed to an IOS-XE device's name holds none of what the
+    IOS-XE models set: projected, it would remove every setting configgen makes there."""
+    import shutil
+
+    huawei, cisco = netconf_lab.start("huawei"), netconf_lab.start("cisco")
+    path = _inventory(write_yaml, huawei, "huawei")
+    path = write_yaml(path.read_text().replace("  ez-steel-ce: {", f"  ez-steel-ce: {{netconf_port: {cisco.port}, "),
+                      "both.yaml")
+    code, _ = _push(capsys, path, "ez-steel-ce", netconf_lab.known_hosts)
+    assert code == 0
+    code, result = _push(capsys, path, "sy-water-pe", netconf_lab.known_hosts, "--backup-dir", tmp_path)
+    assert code == 0 and result["backup"]
+    renamed = tmp_path / ("ez-steel-ce-" + result["backup"].rsplit("sy-water-pe-", 1)[1])
+    shutil.copy(result["backup"], renamed)
+    logins, before = cisco.logins, cisco.running
+    code = main(["rollback", str(path), "--device", "ez-steel-ce", "--backup", str(renamed), "--dry-run",
+                 "--known-hosts", str(netconf_lab.known_hosts)])
+    err = capsys.readouterr().err
+    assert code == 2 and f"{renamed}: not a backup of ez-steel-ce" in err and "Traceback" not in err
+    assert cisco.logins == logins and cisco.running == before
