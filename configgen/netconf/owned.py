@@ -31,7 +31,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Literal
 
-from configgen.netconf.payload import NETCONF_BASE, Payload
+from configgen.netconf.payload import CISCO, NETCONF_BASE, Payload
 
 if TYPE_CHECKING:
     from configgen.push.ownership import Ownership
@@ -57,6 +57,10 @@ KEYS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         (r".*/ip-route-interface-forwarding-list", ("prefix", "mask")), (r".*/fwd-list", ("fwd",))),
 }
 LEAF_LISTS = (r".*/bind-src-interface-names",)
+# Cisco-IOS-XE-acl: a deprecated leaf and its replacement in the same case say the same
+# (`host` / `host-address`, `dst-host` / `dst-host-address`). configgen wrote the
+# deprecated ones before; a device holding them holds configgen's rule all the same.
+_SAME_LEAF = {f"{{{CISCO['ios-acl']}}}{old}": f"{{{CISCO['ios-acl']}}}{old}-address" for old in ("host", "dst-host")}
 
 
 def list_keys(models: str, names: list[str]) -> tuple[str, ...] | None:
@@ -151,8 +155,9 @@ def contained(wanted: ET.Element, candidates: list[ET.Element]) -> bool:
     kept = [child for child in wanted if not _removes_only(child)]
     if len(wanted) and not kept:
         return True               # a container only there to remove something in it
+    tag = _SAME_LEAF.get(wanted.tag, wanted.tag)
     for have in candidates:
-        if have.tag != wanted.tag:
+        if _SAME_LEAF.get(have.tag, have.tag) != tag:
             continue
         if len(wanted) == 0:
             if (have.text or "").strip() == (wanted.text or "").strip():

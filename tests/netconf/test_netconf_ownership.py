@@ -580,3 +580,37 @@ def test_rollback_refuses_another_vendors_backup_renamed(netconf_lab, write_yaml
     err = capsys.readouterr().err
     assert code == 2 and f"{renamed}: not a backup of ez-steel-ce" in err and "Traceback" not in err
     assert cisco.logins == logins and cisco.running == before
+
+
+def _deprecated_hosts(payload) -> tuple[str, str]:
+    """The payload's data, and the same data with the deprecated `host` / `dst-host` leaves
+    of Cisco-IOS-XE-acl (what configgen wrote before): its standard ACL's rule made a host
+    rule first, so both ACL kinds hold one."""
+    acl = "http://cisco.com/ns/yang/Cisco-IOS-XE-acl"
+    std = next(e for top in payload.elements for e in top.iter(f"{{{acl}}}std-ace"))
+    for child in list(std):
+        std.remove(child)
+    ET.SubElement(std, f"{{{acl}}}host-address").text = "192.0.2.9"
+    data = "".join(ET.tostring(e, encoding="unicode") for e in payload.elements)
+    old = data.replace("host-address>", "host>")
+    assert old != data and "host-address" not in old and "dst-host>" in old
+    return data, old
+
+
+def test_an_acl_rule_written_with_the_deprecated_host_leaves_is_configgens():
+    """Before the payload wrote `host-address` / `dst-host-address`, it wrote `host` /
+    `dst-host` (the same case of the model, the same rule): a device configgen configured
+    then holds configgen's ACL rules, so nothing conflicts and nothing differs."""
+    from configgen.api import check
+    from configgen.netconf.devices import device_payloads
+    from configgen.netconf.owned import conflicts, ownership_of, stale
+    from configgen.netconf.push import differs
+
+    payload = device_payloads(check(EXAMPLE).inventory, [DEVICE["cisco"]])[DEVICE["cisco"]]
+    data, old = _deprecated_hosts(payload)
+    ownership = ownership_of(payload)
+    assert conflicts(payload, old, ownership) == []
+    assert stale(payload, old, ownership) == []
+    assert not differs(payload, old)
+    other_host = old.replace(">192.0.2.9<", ">192.0.2.10<")       # another host is another rule
+    assert conflicts(payload, other_host, ownership) and differs(payload, other_host)
