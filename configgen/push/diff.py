@@ -109,8 +109,10 @@ def plan_changes(platform: Platform, running_text: str, intended_text: str,
     if conflicts:
         return ChangePlan([], frozenset(), tuple(conflicts))
     _drop_satisfied_negations(platform, running, intended)
-    stale = stale_sections(platform, running, intended, ownership)
-    scoped = _scope(platform, running, intended, ownership, _users(platform, stale))
+    unrendered = stale_sections(platform, running, intended, ownership)
+    # Their users in configgen's sections go in any case; a section someone else's still uses stays.
+    scoped = _scope(platform, running, intended, ownership, _users(platform, unrendered))
+    stale = [header for header in unrendered if not _used_outside(platform, running, intended, header)]
     remediation = WorkflowRemediation(scoped, intended).remediation_config
     # Removed last, after what used them: the routes into an old tunnel and the binding
     # of an old policy-map are gone by then, and the new tunnel or policy-map is in place.
@@ -218,6 +220,16 @@ def _users(platform: Platform, headers: Iterable[str]) -> list[re.Pattern[str]]:
     return [re.compile(user.format(name=re.escape(match.group(1))))
             for section, user in platform.delivery.section_users for header in headers
             if (match := re.fullmatch(section, header))]
+
+
+def _used_outside(platform: Platform, running: HConfig, intended: HConfig, header: str) -> bool:
+    """A line of a section configgen does not render names the stale section (someone bound
+    configgen's old policy-map to another interface): that binding is not configgen's to
+    remove, and the section it needs stays."""
+    users = _users(platform, [header])
+    return any(u.fullmatch(line.text) for child in running.children
+               if intended.get_child(equals=child.text) is None
+               for line in child.all_children() for u in users)
 
 
 def _scope(platform: Platform, running: HConfig, intended: HConfig, ownership: Ownership,

@@ -260,3 +260,24 @@ def test_policy_map_is_proven_by_its_marker_not_its_name():
     marked = foreign.replace(" class class-default\n", " description configgen:xg-factory\n class class-default\n")
     plan = plan_changes(CISCO, marked, intended, owner)
     assert not plan.conflicts and "description configgen:xg-factory rate 10M" in plan.commands
+
+
+def test_old_policy_map_someone_bound_to_another_interface_stays_with_that_binding():
+    """configgen's old policy-map (its marker) bound by hand to an interface configgen does
+    not render: that binding is not configgen's to remove, so neither is the policy-map it
+    needs; the binding on configgen's WAN interface still moves to the new policy-map."""
+    inventory, configs = rendered(INTERNET)
+    old = str(configs["xg-factory-ce"]).replace("end\n", "")
+    assert "service-policy input XG-FACTORY-POLICE-10M" in old
+    intended = old.replace("POLICE-10M", "POLICE-20M").replace("rate 10M", "rate 20M")
+    owner = for_device(inventory, "xg-factory-ce")
+    alone = plan_changes(CISCO, old, intended, owner)
+    assert alone.commands[-1] == "no policy-map XG-FACTORY-POLICE-10M"          # configgen's only: goes
+    other = "interface GigabitEthernet0/3\n description NOC extra\n service-policy input XG-FACTORY-POLICE-10M\n!\n"
+    plan = plan_changes(CISCO, old + other, intended, owner)
+    assert "no policy-map XG-FACTORY-POLICE-10M" not in plan.commands
+    assert not any("GigabitEthernet0/3" in c for c in plan.commands)
+    assert "no service-policy input XG-FACTORY-POLICE-10M" in plan.commands
+    assert "service-policy input XG-FACTORY-POLICE-20M" in plan.commands
+    kept = "policy-map XG-FACTORY-POLICE-10M\n description configgen:xg-factory rate 10M\n!\n"
+    assert plan_changes(CISCO, intended + kept + other, intended, owner).commands == []     # a second push
