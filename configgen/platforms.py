@@ -187,7 +187,9 @@ _HUAWEI_DELIVERY = Facts(
     running_config_command="display current-configuration", config_error_pattern=r"^Error:.*$",
     hier_platform="HUAWEI_VRP", file_only_lines=("return", "commit"), shown_negations=(),
     owned_sections=(r"interface Tunnel", r"acl ", r"traffic (classifier|behavior|policy) "),
-    stale_sections=(r"interface Tunnel",), section_users=(),
+    stale_sections=(r"interface Tunnel",),
+    # A route through a tunnel names it as its outgoing interface (`ip route-static P M Tunnel0/0/1`).
+    section_users=((r"interface (Tunnel\S+)", r"ip route-static (?:vpn-instance \S+ )?\S+ \S+ {name}(?: .*)?"),),
     owned_line_label=r"^ip route-static \S+ \S+ \S+ .*\bdescription (\S+)$",
     negation_rewrites=HUAWEI_NEGATIONS, section_exit="quit", exit_every_section=True)
 _HUAWEI_PING = Facts(
@@ -216,7 +218,8 @@ _CISCO_DELIVERY = Facts(
     owned_sections=(r"interface Tunnel", r"ip access-list ", r"policy-map ", r"class-map ",
                     r"voice translation-", r"dial-peer voice "),
     stale_sections=(r"interface Tunnel", r"policy-map "),
-    section_users=((r"policy-map (\S+)", r"service-policy (?:input|output) {name}"),),
+    section_users=((r"policy-map (\S+)", r"service-policy (?:input|output) {name}"),
+                   (r"interface (Tunnel\S+)", r"ip route (?:vrf \S+ )?\S+ \S+ {name}(?: .*)?")),
     owned_line_label=r"^ip route \S+ \S+ \S+ .*\bname (\S+)$",
     negation_rewrites=(), section_exit="exit", exit_every_section=False)
 _CISCO_PING = Facts(

@@ -16,7 +16,9 @@ A whole owned section configgen no longer renders (`interface Tunnel3` after the
 service's tunnel became Tunnel4) is not in the scope either: `ownership.stale_sections`
 finds the ones carrying configgen's owner marker, and the plan removes them last; a
 line of a shared section that names one (platform `section_users`: `service-policy
-input X` for `policy-map X`) is in the scope, so it goes first.
+input X` for `policy-map X`) is in the scope, so it goes first. One that configuration
+configgen does not own still names (a foreign section's line, a route without
+configgen's label into the old tunnel) stays, with that user (`_used_outside`).
 
 Before that, `ownership.find_conflicts` checks that every owned section configgen is
 about to create or modify is not someone else's object of the same name or number; a
@@ -112,7 +114,7 @@ def plan_changes(platform: Platform, running_text: str, intended_text: str,
     unrendered = stale_sections(platform, running, intended, ownership)
     # Their users in configgen's sections go in any case; a section someone else's still uses stays.
     scoped = _scope(platform, running, intended, ownership, _users(platform, unrendered))
-    stale = [header for header in unrendered if not _used_outside(platform, running, intended, header)]
+    stale = [header for header in unrendered if not _used_outside(platform, running, intended, ownership, header)]
     remediation = WorkflowRemediation(scoped, intended).remediation_config
     # Removed last, after what used them: the routes into an old tunnel and the binding
     # of an old policy-map are gone by then, and the new tunnel or policy-map is in place.
@@ -222,14 +224,31 @@ def _users(platform: Platform, headers: Iterable[str]) -> list[re.Pattern[str]]:
             if (match := re.fullmatch(section, header))]
 
 
-def _used_outside(platform: Platform, running: HConfig, intended: HConfig, header: str) -> bool:
-    """A line of a section configgen does not render names the stale section (someone bound
-    configgen's old policy-map to another interface): that binding is not configgen's to
-    remove, and the section it needs stays."""
+def _used_outside(platform: Platform, running: HConfig, intended: HConfig, ownership: Ownership,
+                  header: str) -> bool:
+    """Configuration configgen does not own names the stale section: a line of a section
+    configgen does not render (someone bound configgen's old policy-map to another
+    interface), or a top-level line neither rendered nor carrying configgen's label (a NOC
+    route into configgen's old tunnel). That line is not configgen's to remove, and the
+    section it needs stays; configgen's own users of it still go."""
     users = _users(platform, [header])
-    return any(u.fullmatch(line.text) for child in running.children
-               if intended.get_child(equals=child.text) is None
-               for line in child.all_children() for u in users)
+
+    def foreign_lines() -> Iterable[str]:
+        for child in running.children:
+            if intended.get_child(equals=child.text) is not None:
+                continue
+            if child.children:
+                yield from (line.text for line in child.all_children())
+            elif not _configgen_line(platform, ownership, child.text):
+                yield child.text
+
+    return any(u.fullmatch(text) for text in foreign_lines() for u in users)
+
+
+def _configgen_line(platform: Platform, ownership: Ownership, text: str) -> bool:
+    """A top-level line carrying a label configgen renders on the device (a route)."""
+    match = re.match(platform.delivery.owned_line_label, text)
+    return bool(match and ownership.owns_label(match.group(1)))
 
 
 def _scope(platform: Platform, running: HConfig, intended: HConfig, ownership: Ownership,
@@ -237,13 +256,7 @@ def _scope(platform: Platform, running: HConfig, intended: HConfig, ownership: O
     """`users` (`_users`): lines of a shared section that are in scope too, so they go."""
     users = list(users)
     owned = [re.compile(p) for p in platform.delivery.owned_sections]
-    label = re.compile(platform.delivery.owned_line_label)
     scoped = get_hconfig(running.driver)
-
-    def is_configgen_line(text: str) -> bool:
-        match = label.match(text)
-        return bool(match and ownership.owns_label(match.group(1)))
-
     def copy_into(target: HConfigBase, source: HConfigBase, reference: HConfigBase | None, whole: bool) -> None:
         for child in source.children:
             mine = reference.get_child(equals=child.text) if reference is not None else None
@@ -256,7 +269,7 @@ def _scope(platform: Platform, running: HConfig, intended: HConfig, ownership: O
     for child in running.children:
         mine = intended.get_child(equals=child.text)
         if mine is None:
-            if not child.children and is_configgen_line(child.text):
+            if not child.children and _configgen_line(platform, ownership, child.text):
                 scoped.add_deep_copy_of(child)
             continue
         if not child.children:

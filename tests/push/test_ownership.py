@@ -6,13 +6,16 @@ fails the device with the conflict named, and the foreign config untouched.
 
 from __future__ import annotations
 
+import re
+
+import pytest
 
 from configgen import api
-from configgen.platforms import PLATFORMS
+from configgen.platforms import PLATFORMS, platform_for
 from configgen.push import plan_changes, read_connection_file, resolve_targets
 from configgen.push.ownership import for_device
 from tests.conftest import INVENTORIES
-from tests.push.test_push_lab import GPRS, LabRun
+from tests.push.test_push_lab import GPRS, THREE_OS, LabRun
 
 CISCO, VRP5 = PLATFORMS[("cisco", "ios")], PLATFORMS[("huawei", "vrp5")]
 INTERNET = INVENTORIES / "hubei-internet-line.yaml"
@@ -281,3 +284,38 @@ def test_old_policy_map_someone_bound_to_another_interface_stays_with_that_bindi
     assert "service-policy input XG-FACTORY-POLICE-20M" in plan.commands
     kept = "policy-map XG-FACTORY-POLICE-10M\n description configgen:xg-factory rate 10M\n!\n"
     assert plan_changes(CISCO, intended + kept + other, intended, owner).commands == []     # a second push
+
+
+@pytest.mark.parametrize("device, foreign_route", [
+    ("wh-logistics-ce", "ip route 10.99.0.0 255.255.0.0 Tunnel0 name NOC-MGMT"),                      # IOS
+    ("wh-water-ce", "ip route-static 10.99.0.0 255.255.0.0 Tunnel0/0/1 description NOC-MGMT"),        # VRP5
+    ("wh-power-ce", "ip route-static 10.99.0.0 255.255.0.0 Tunnel2 description NOC-MGMT"),            # VRP8
+])
+def test_old_tunnel_a_foreign_route_still_uses_stays(device, foreign_route, tmp_path):
+    """Tunnels renumbered in the inventory: configgen's old tunnel goes with configgen's
+    routes into it, unless a route configgen does not own (no label of the device's
+    services) still leaves through it: that route is not configgen's to remove, so
+    neither is the tunnel it needs. configgen's own routes into it still go."""
+    _, old_configs = rendered(THREE_OS)
+    text = THREE_OS.read_text()
+    for n in re.findall(r"^    tunnel: (\d+)$", text, flags=re.M):
+        text = text.replace(f"    tunnel: {n}\n", f"    tunnel: {int(n) + 3}\n")
+    moved = tmp_path / THREE_OS.name
+    moved.write_text(text)
+    inventory, new_configs = rendered(moved)
+    old, intended = str(old_configs[device]), str(new_configs[device])
+    tunnel = next(line for line in old.splitlines() if line.startswith("interface Tunnel"))
+    own_routes = [" ".join(line.split()[:5]) for line in old.splitlines()
+                  if line.startswith("ip route") and line.split()[4] == tunnel.split()[1]]
+    assert own_routes and tunnel not in intended.splitlines()
+    owner, platform = for_device(inventory, device), platform_for(inventory.devices[device])
+    negation = "no " if platform.vendor == "cisco" else "undo "
+    alone = plan_changes(platform, old, intended, owner)
+    assert alone.commands[-1] == negation + tunnel                       # configgen's only: goes
+    plan = plan_changes(platform, old + foreign_route + "\n", intended, owner)
+    assert negation + tunnel not in plan.commands
+    assert not any("NOC-MGMT" in c for c in plan.commands)
+    for route in own_routes:                                              # configgen's routes still go
+        assert any(c.startswith(negation + route) for c in plan.commands), route
+    kept = f"{tunnel}\n{foreign_route}\n"
+    assert plan_changes(platform, intended + kept, intended, owner).commands == []     # a second push
