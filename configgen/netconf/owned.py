@@ -14,7 +14,9 @@ marks an entry as configgen's):
   renumbered in the inventory), a VRP8 interface's main address where configgen renders
   another; and the stale rules of an ACL configgen names. A route whose name merely starts
   with a service label, a tunnel without the marker, and everything of a service removed
-  from the inventory (its labels and name are no longer known) are never touched.
+  from the inventory (its labels and name are no longer known) are never touched, nor is
+  a stale tunnel or policy-map that something not configgen's still names (`User`: a
+  foreign route out of the tunnel, a binding the payload does not move).
 
 `edit` puts both into one `<config>`: the payload (merge) and, for each stale entry, that
 list entry with its keys only and `operation="delete"` (an ACL holding stale rules: the
@@ -74,6 +76,19 @@ def _is_leaf_list(names: list[str]) -> bool:
 
 
 @dataclass(frozen=True)
+class User:
+    """Where the datastore names an entry of an owned list: a stale entry that a user not
+    configgen's still names stays (Cisco-IOS-XE-policy's `service-policy` is a leafref to
+    the policy-map, whose delete would fail at commit; a NOC route leaves through the old
+    tunnel), as the CLI push keeps it (platform `section_users`)."""
+
+    path: str              # the naming element's local names from the top-level element, a regex
+    leaf: str = ""         # the leaf holding the name; "": the element's own text
+    name: str = "{}"       # the name as written there, from the entry's first key (IOS-XE `Tunnel{}`)
+    label: str = ""        # a route label's leaf: configgen's own user when configgen renders the label
+
+
+@dataclass(frozen=True)
 class OwnedList:
     """A list whose entries configgen makes, and what marks an entry as configgen's."""
 
@@ -88,6 +103,7 @@ class OwnedList:
     mark: str = ""
     only: tuple[str, str] | None = None          # (leaf, value): only such entries (a Huawei interface of type Tunnel)
     whole: int | None = None                     # the level deleted instead when only its keys would be left
+    users: tuple[User, ...] = ()                 # what names an entry: a stale one still named stays
 
     @property
     def name(self) -> str:
@@ -105,7 +121,9 @@ _CISCO_ROUTE = "native/ip/route/ip-route-interface-forwarding-list"
 
 OWNED: dict[str, tuple[OwnedList, ...]] = {
     "huawei-vrp8": (
-        OwnedList(_path("huawei-vrp8", "ifm/interfaces/interface"), "marker", "description", only=("type", "Tunnel")),
+        OwnedList(_path("huawei-vrp8", "ifm/interfaces/interface"), "marker", "description", only=("type", "Tunnel"),
+                  users=(User(f"{_HUAWEI_ROUTE}/nexthop-interfaces/nexthop-interface", "interface-name",
+                              label="description"),)),
         OwnedList(_path("huawei-vrp8", "ifm/interfaces/interface/ipv4/addresses/address"), "single",
                   only=("type", "main")),
         # A route's nexthops each carry the label (`ip route-static P M NH description X`);
@@ -116,8 +134,10 @@ OWNED: dict[str, tuple[OwnedList, ...]] = {
                   "description", whole=_HUAWEI_ROUTE.count("/")),
     ),
     "cisco-iosxe-native": (
-        OwnedList(_path("cisco-iosxe-native", "native/interface/Tunnel"), "marker", "description"),
-        OwnedList(_path("cisco-iosxe-native", "native/policy/policy-map"), "marker", "description"),
+        OwnedList(_path("cisco-iosxe-native", "native/interface/Tunnel"), "marker", "description",
+                  users=(User(f"{_CISCO_ROUTE}/fwd-list", "fwd", "Tunnel{}", label="name"),)),
+        OwnedList(_path("cisco-iosxe-native", "native/policy/policy-map"), "marker", "description",
+                  users=(User(r"native/interface/[^/]+/service-policy/(input|output)"),)),
         OwnedList(_path("cisco-iosxe-native", "native/ip/access-list/standard"), "rules"),
         OwnedList(_path("cisco-iosxe-native", "native/ip/access-list/extended"), "whole", "name"),
         OwnedList(_path("cisco-iosxe-native", f"{_CISCO_ROUTE}/fwd-list"), "label", "name",
@@ -262,6 +282,7 @@ def stale(payload: Payload, running: str | list[ET.Element], ownership: Ownershi
         rendered = {_identity(chain, owned.path): chain[-1] for chain in chains
                     if not (owned.only and text(chain[-1], owned.only[0]) != owned.only[1])}
         holders = {identity[:-1] for identity in rendered}
+        named = _named_outside(payload, have, owned, ownership)
         for chain in _chains(have, owned.path):
             entry = chain[-1]
             if (owned.only and text(entry, owned.only[0]) != owned.only[1]) or _identity(chain, owned.path) in removed:
@@ -280,7 +301,8 @@ def stale(payload: Payload, running: str | list[ET.Element], ownership: Ownershi
             elif mine is not None:
                 continue
             elif owned.whole is None:
-                found.append(Stale(tuple(chain), owned.path))
+                if text(entry, owned.path[-1][1][0]) not in named:
+                    found.append(Stale(tuple(chain), owned.path))
             else:
                 top = owned.path[:owned.whole + 1]
                 parents.setdefault(_identity(chain[:owned.whole + 1], top), []).append((owned, chain))
@@ -295,6 +317,42 @@ def stale(payload: Payload, running: str | list[ET.Element], ownership: Ownershi
         else:
             found.extend(Stale(tuple(c), o.path) for o, c in entries)
     return found
+
+
+def _named_outside(payload: Payload, have: list[ET.Element], owned: OwnedList, ownership: Ownership) -> set[str]:
+    """The keys of `owned`'s entries that a user (`User`) on the device names, which is
+    neither configgen's (its label) nor one the payload sets itself (a binding it moves)."""
+    keys: set[str] = set()
+    entries = {text(chain[-1], owned.path[-1][1][0]) or "" for chain in _chains(have, owned.path)} if owned.users else set()
+    for user in owned.users:
+        theirs = {_where(payload.models, chain) for chain in _walk(payload.elements, user.path)}
+        for chain in _walk(have, user.path):
+            element = chain[-1]
+            written = (element.text or "").strip() if not user.leaf else text(element, user.leaf)
+            if written is None or (user.label and ownership.owns_label(text(element, user.label) or "")) \
+                    or _where(payload.models, chain) in theirs:
+                continue
+            keys.update(key for key in entries if user.name.format(key) == written)
+    return keys
+
+
+def _walk(top: Iterable[ET.Element], pattern: str) -> Iterable[list[ET.Element]]:
+    """Every element whose path of local names from the top matches `pattern`, with its ancestors."""
+    def down(chain: list[ET.Element], names: str) -> Iterable[list[ET.Element]]:
+        if re.fullmatch(pattern, names):
+            yield chain
+        for child in chain[-1]:
+            yield from down(chain + [child], f"{names}/{local(child)}")
+
+    for element in top:
+        yield from down([element], local(element))
+
+
+def _where(models: str, chain: list[ET.Element]) -> tuple[tuple[str, tuple[str | None, ...]], ...]:
+    """An element's place: the local name and the keys (`KEYS`) at every level."""
+    names = [local(e) for e in chain]
+    return tuple((names[i], tuple(text(e, k) for k in list_keys(models, names[:i + 1]) or ()))
+                 for i, e in enumerate(chain))
 
 
 def _configgens(owned: OwnedList, entry: ET.Element, ownership: Ownership) -> bool:

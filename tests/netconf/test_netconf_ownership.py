@@ -614,3 +614,71 @@ def test_an_acl_rule_written_with_the_deprecated_host_leaves_is_configgens():
     assert not differs(payload, old)
     other_host = old.replace(">192.0.2.9<", ">192.0.2.10<")       # another host is another rule
     assert conflicts(payload, other_host, ownership) and differs(payload, other_host)
+
+
+IOS = "http://cisco.com/ns/yang/Cisco-IOS-XE-native"
+# Planted beside what configgen wrote: a NOC route out of configgen's old tunnel (its label
+# is no service's), and configgen's old policy-map bound by hand to an interface configgen
+# does not render.
+NOC_ROUTE = {
+    "huawei": FOREIGN["huawei"].split("<ifm")[0].replace(
+        "<nexthop-addresses><nexthop-address><address>10.166.0.25</address>"
+        "<description>SY-WATER-POOL2-BACKUP</description></nexthop-address></nexthop-addresses>",
+        "<nexthop-interfaces><nexthop-interface><interface-name>Tunnel4</interface-name>"
+        "<description>NOC-MGMT</description></nexthop-interface></nexthop-interfaces>"),
+    "cisco": FOREIGN["cisco"].split("<interface>")[0].replace(
+        "<fwd>10.166.0.21</fwd><name>EZ-STEEL-GPRS-MGMT-BACKUP</name>", "<fwd>Tunnel3</fwd><name>NOC-MGMT</name>")
+    + "</native>",
+}
+OTHER_BINDING = (f'<native xmlns="{IOS}"><interface><GigabitEthernet><name>0/3</name>'
+                 '<service-policy xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-policy">'
+                 '<input>EZ-STEEL-INTERNET-POLICE-10M</input></service-policy></GigabitEthernet></interface></native>')
+
+
+def _payload(write_yaml, kind, *edits):
+    from configgen.api import check
+    from configgen.netconf.devices import device_payloads
+
+    text = EXAMPLE.read_text()
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    return device_payloads(check(write_yaml(text)).inventory, [DEVICE[kind]])[DEVICE[kind]]
+
+
+def _stale_names(payload, running):
+    from configgen.netconf.owned import ownership_of, stale
+
+    return [(_local(s.chain[-1]), {_local(c): (c.text or "").strip() for c in s.chain[-1]}.get("name"))
+            for s in stale(payload, running, ownership_of(payload))]
+
+
+@pytest.mark.parametrize("kind", ["huawei", "cisco"])
+def test_an_old_tunnel_a_foreign_route_still_uses_stays(write_yaml, kind):
+    """The tunnel renumbered: configgen's old tunnel is deleted with configgen's routes into
+    it, unless a route whose label is no service's still leaves through it (the CLI push's
+    rule): that route is not configgen's, nor the tunnel it needs. configgen's routes go."""
+    old_setting, new_setting, old, _ = TUNNEL[kind]
+    running = _payload(write_yaml, kind).data()
+    renumbered = _payload(write_yaml, kind, (old_setting, new_setting))
+    tunnel = ("Tunnel" if kind == "cisco" else "interface", old)
+    alone = _stale_names(renumbered, running)
+    assert tunnel in alone
+    routes = [entry for entry in alone if entry != tunnel]
+    assert routes                                            # configgen's routes into the old tunnel
+    kept = _stale_names(renumbered, running + NOC_ROUTE[kind])
+    assert tunnel not in kept and [entry for entry in kept if entry != tunnel] == routes
+    assert "NOC-MGMT" in NOC_ROUTE[kind] and f">{'Tunnel' if kind == 'cisco' else ''}{old}<" in NOC_ROUTE[kind]
+
+
+def test_an_old_policy_map_bound_on_another_interface_stays(write_yaml):
+    """configgen's old policy-map (rate changed) that a binding on an interface configgen
+    does not render still names stays: Cisco-IOS-XE-policy's `service-policy` is a leafref
+    to it, so deleting it fails the commit, this push and every later one. Its binding on
+    configgen's interface, which the payload moves, does not keep it."""
+    running = _payload(write_yaml, "cisco").data()
+    assert "EZ-STEEL-INTERNET-POLICE-10M</ios-policy:input>" in running          # configgen binds it
+    faster = _payload(write_yaml, "cisco", ("bandwidth: 10M", "bandwidth: 20M"))
+    gone = ("policy-map", "EZ-STEEL-INTERNET-POLICE-10M")
+    assert gone in _stale_names(faster, running)
+    assert gone not in _stale_names(faster, running + OTHER_BINDING)
