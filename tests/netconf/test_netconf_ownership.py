@@ -682,3 +682,37 @@ def test_an_old_policy_map_bound_on_another_interface_stays(write_yaml):
     gone = ("policy-map", "EZ-STEEL-INTERNET-POLICE-10M")
     assert gone in _stale_names(faster, running)
     assert gone not in _stale_names(faster, running + OTHER_BINDING)
+
+
+def test_lab_an_old_policy_map_bound_elsewhere_stays_and_the_push_commits(netconf_lab, write_yaml, login, capsys):
+    """Through the lab server, which checks the leafref at commit: the push that moves the
+    rate commits (before, deleting the still-bound policy-map failed it) and the next push
+    has nothing to do."""
+    server = netconf_lab.start("cisco")
+    code, _ = _push(capsys, _inventory(write_yaml, server, "cisco"), "ez-steel-ce", netconf_lab.known_hosts)
+    assert code == 0
+    server.running = server.candidate = server.models.merge(server.running, OTHER_BINDING)
+    faster = _inventory(write_yaml, server, "cisco", ("bandwidth: 10M", "bandwidth: 20M"))
+    code, result = _push(capsys, faster, "ez-steel-ce", netconf_lab.known_hosts)
+    assert code == 0 and result["status"] == "changed", result
+    assert "EZ-STEEL-INTERNET-POLICE-10M" in server.running and "EZ-STEEL-INTERNET-POLICE-20M" in server.running
+    code, result = _push(capsys, faster, "ez-steel-ce", netconf_lab.known_hosts)
+    assert code == 0 and result["status"] == "unchanged", result
+
+
+@pytest.mark.parametrize("kind", ["huawei", "cisco"])
+def test_lab_an_old_tunnel_a_noc_route_uses_stays(netconf_lab, write_yaml, login, capsys, kind):
+    """Through the lab server: the renumbering push commits (before, the tunnel's delete
+    under a route still leaving through it failed validation), the NOC route and the old
+    tunnel stay, and the next push has nothing to do."""
+    server, device = netconf_lab.start(kind), DEVICE[kind]
+    old_setting, new_setting, old, new = TUNNEL[kind]
+    code, _ = _push(capsys, _inventory(write_yaml, server, kind), device, netconf_lab.known_hosts)
+    assert code == 0
+    server.running = server.candidate = server.models.merge(server.running, NOC_ROUTE[kind])
+    renumbered = _inventory(write_yaml, server, kind, (old_setting, new_setting))
+    code, result = _push(capsys, renumbered, device, netconf_lab.known_hosts)
+    assert code == 0 and result["status"] == "changed", result
+    assert _tunnels(server.running) == {old, new} and "NOC-MGMT" in server.running
+    code, result = _push(capsys, renumbered, device, netconf_lab.known_hosts)
+    assert code == 0 and result["status"] == "unchanged", result
