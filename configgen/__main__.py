@@ -2,6 +2,6 @@
 
 import sys
 
-from configgen.cli import main
+from configgen.console import main
 
 sys.exit(main())

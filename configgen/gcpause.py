@@ -11,20 +11,24 @@ the collector's sight, so neither later collections nor the interpreter's exit s
 from __future__ import annotations
 
 import gc
-from contextlib import contextmanager
-from typing import Iterator
+from types import TracebackType
 
 
-@contextmanager
-def one_shot_gc(active: bool = True) -> Iterator[None]:
+class one_shot_gc:   # lower case: used as the context manager function it was
     """No cyclic garbage collection inside the block (when `active` and the collector is
-    on); then what was built is frozen and the collector runs again."""
-    if not active or not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
+    on); then what was built is frozen and the collector runs again. A class, not a
+    contextlib generator: the script pauses the collector before anything else loads
+    (configgen.console), contextlib included (start-up time)."""
+
+    def __init__(self, active: bool = True) -> None:
+        self.paused = active and gc.isenabled()
+
+    def __enter__(self) -> None:
+        if self.paused:
+            gc.disable()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        if self.paused:
+            gc.freeze()
+            gc.enable()

@@ -361,3 +361,63 @@ def test_the_check_and_render_results_resolve_their_type_hints():
 
     assert typing.get_type_hints(api.CheckedInventory)["inventory"] is api.Inventory
     assert set(typing.get_type_hints(api.RenderResult)) == {"checked", "configs", "payloads", "written"}
+
+
+# The `configgen` script's way in: the collections that ran while configgen.cli (and all it
+# imports) loaded (importlib marks a module's spec `_initializing` while it runs).
+SCRIPT_GC_PROBE = """
+import gc, json, sys
+during_load = []
+
+def watch(phase, info):
+    cli = sys.modules.get("configgen.cli")
+    if phase == "start" and cli is not None and getattr(cli.__spec__, "_initializing", False):
+        during_load.append(info["generation"])
+
+gc.callbacks.append(watch)
+entry = sys.argv.pop(1)
+module, _, function = entry.partition(":")
+sys.argv[0] = "configgen"
+main = getattr(__import__(module, fromlist=[function]), function)
+code = main()
+print(json.dumps({"code": code, "during_load": during_load, "enabled": gc.isenabled()}), file=sys.stderr)
+"""
+
+
+def _script_entry() -> str:
+    import tomllib
+    from pathlib import Path
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())
+    entry: str = pyproject["project"]["scripts"]["configgen"]
+    return entry
+
+
+def _collections_while_loading(entry: str) -> dict[str, object]:
+    proc = subprocess.run([sys.executable, "-c", SCRIPT_GC_PROBE, entry, "validate",
+                           str(INVENTORIES / "hubei-gprs-vpn.yaml")], capture_output=True, text=True, timeout=120)
+    report: dict[str, object] = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, proc.stderr
+    assert report["enabled"]          # the collector runs again after the command
+    return report
+
+
+def test_the_script_loads_the_command_line_without_garbage_collection():
+    """The installed `configgen` script (and `python -m configgen`) load the command line
+    with the collector paused, then it runs again (start-up time: about 20 collections)."""
+    assert _collections_while_loading(_script_entry())["during_load"] == []
+
+
+def test_loading_the_command_line_with_the_collector_on_collects():
+    """The control: entering at configgen.cli, the probe sees the collections loading it costs."""
+    assert _collections_while_loading("configgen.cli:main")["during_load"]
+
+
+def test_python_m_configgen_enters_where_the_script_does():
+    from pathlib import Path
+
+    import configgen
+
+    module, _, function = _script_entry().partition(":")
+    source = (Path(configgen.__file__).parent / "__main__.py").read_text()
+    assert f"from {module} import {function}" in source
