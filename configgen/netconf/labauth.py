@@ -28,4 +28,7 @@ class PasswordLogin(asyncssh.SSHServer):
     def validate_password(self, username: str, password: str) -> bool:
         if self.refused():
             return False
-        return hmac.compare_digest(username, self.username) and hmac.compare_digest(password, self.password)
+        # Compared as UTF-8 bytes: compare_digest refuses non-ASCII str, and a login with one is
+        # refused, not an error.
+        return (hmac.compare_digest(username.encode(), self.username.encode())
+                and hmac.compare_digest(password.encode(), self.password.encode()))

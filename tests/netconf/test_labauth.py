@@ -23,6 +23,8 @@ def test_only_the_one_account_logs_in():
     assert login.validate_password("lab", "s3cret")
     assert not login.validate_password("lab", "s3cret ")
     assert not login.validate_password("admin", "s3cret")
+    assert not login.validate_password("lab", "s3crét") and not login.validate_password("läb", "s3cret")
+    assert PasswordLogin("läb", "pässwort").validate_password("läb", "pässwort")
 
 
 def test_a_refusal_is_asked_at_every_password_and_wins_over_the_right_one():
