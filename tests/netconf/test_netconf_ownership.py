@@ -70,9 +70,14 @@ def _push(capsys, path, device, known_hosts, *argv):
     return code, {d["device"]: d for d in json.loads(out)["devices"]}[device]
 
 
+def _plant(server, document):
+    """Configuration someone else put on the device: merged into its committed datastore."""
+    server.running = server.candidate = server.models.merge(server.running, document)
+
+
 def _start(netconf_lab, kind):
     server = netconf_lab.start(kind)
-    server.running = server.candidate = server.models.merge(server.running, FOREIGN[kind])
+    _plant(server, FOREIGN[kind])
     return server
 
 
@@ -213,7 +218,7 @@ def test_a_route_with_a_foreign_nexthop_keeps_it(netconf_lab, write_yaml, login,
     server = _start(netconf_lab, "huawei")
     code, _ = _push(capsys, _inventory(write_yaml, server, "huawei"), "sy-water-pe", netconf_lab.known_hosts)
     assert code == 0
-    server.running = server.candidate = server.models.merge(server.running, FOREIGN_NEXTHOP)
+    _plant(server, FOREIGN_NEXTHOP)
     dropped = _inventory(write_yaml, server, "huawei", (", 10.166.71.0/24", ""))
     code, result = _push(capsys, dropped, "sy-water-pe", netconf_lab.known_hosts)
     assert code == 0 and result["status"] == "changed", result
@@ -357,7 +362,7 @@ def test_rollback_from_a_netconf_backup_restores_configgens_part(netconf_lab, wr
     saved = read_backup(backup.read_text(), "backup")
     assert _same("".join(ET.tostring(e, encoding="unicode") for e in saved), pushed)     # the datastore before
 
-    server.running = server.candidate = server.models.merge(server.running, LATER_FOREIGN[kind])
+    _plant(server, LATER_FOREIGN[kind])
     before = server.running
     code = main(["rollback", str(changed), "--device", device, "--backup", str(backup), "--dry-run",
                  "--known-hosts", str(netconf_lab.known_hosts), "--format", "json"])
@@ -510,7 +515,7 @@ def test_rollback_leaves_a_foreign_look_alike_acl_as_it_is(netconf_lab, write_ya
     """A rule the operator adds to their own ACL after the backup stays: only ACLs configgen
     renders are taken back from the backup."""
     server = netconf_lab.start("cisco")
-    server.running = server.candidate = server.models.merge(server.running, LOOKALIKE_ACL.format(rules=RULE.format(10)))
+    _plant(server, LOOKALIKE_ACL.format(rules=RULE.format(10)))
     first = _inventory(write_yaml, server, "cisco")
     code, _ = _push(capsys, first, "ez-steel-ce", netconf_lab.known_hosts)
     assert code == 0
@@ -542,7 +547,7 @@ def test_rollback_does_not_bring_back_a_foreign_nat_entry_dropped_since_the_back
     import re
 
     server = netconf_lab.start("cisco")
-    server.running = server.candidate = server.models.merge(server.running, FOREIGN_NAT)
+    _plant(server, FOREIGN_NAT)
     code, _ = _push(capsys, _inventory(write_yaml, server, "cisco"), "ez-steel-ce", netconf_lab.known_hosts)
     assert code == 0
     changed = _inventory(write_yaml, server, "cisco", *CHANGES["cisco"])
@@ -691,7 +696,7 @@ def test_lab_an_old_policy_map_bound_elsewhere_stays_and_the_push_commits(netcon
     server = netconf_lab.start("cisco")
     code, _ = _push(capsys, _inventory(write_yaml, server, "cisco"), "ez-steel-ce", netconf_lab.known_hosts)
     assert code == 0
-    server.running = server.candidate = server.models.merge(server.running, OTHER_BINDING)
+    _plant(server, OTHER_BINDING)
     faster = _inventory(write_yaml, server, "cisco", ("bandwidth: 10M", "bandwidth: 20M"))
     code, result = _push(capsys, faster, "ez-steel-ce", netconf_lab.known_hosts)
     assert code == 0 and result["status"] == "changed", result
@@ -709,7 +714,7 @@ def test_lab_an_old_tunnel_a_noc_route_uses_stays(netconf_lab, write_yaml, login
     old_setting, new_setting, old, new = TUNNEL[kind]
     code, _ = _push(capsys, _inventory(write_yaml, server, kind), device, netconf_lab.known_hosts)
     assert code == 0
-    server.running = server.candidate = server.models.merge(server.running, NOC_ROUTE[kind])
+    _plant(server, NOC_ROUTE[kind])
     renumbered = _inventory(write_yaml, server, kind, (old_setting, new_setting))
     code, result = _push(capsys, renumbered, device, netconf_lab.known_hosts)
     assert code == 0 and result["status"] == "changed", result
