@@ -13,6 +13,7 @@ a device unknown or without a rendered config, no credentials, a usage error.
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import sys
 import threading
@@ -51,6 +52,11 @@ def _show_progress(args: argparse.Namespace) -> bool:
     return not args.quiet and progress_wanted()
 
 
+def _progress(args: argparse.Namespace, reached: Reach) -> _Progress:
+    """Progress lines counting the devices reached."""
+    return _Progress(len(reached.targets), _show_progress(args))
+
+
 def _render(args: argparse.Namespace, nothing: str) -> RenderResult | int:
     """Validate + render as `render --templates` does (push sends what render writes):
     the result, or EXIT_FINDINGS after printing the findings."""
@@ -87,6 +93,16 @@ def _prepare(args: argparse.Namespace) -> tuple[RenderResult, Reach] | int:
     return result, reached
 
 
+def _on_reached(run: Callable[[argparse.Namespace, RenderResult, Reach], int]) -> Callable[[argparse.Namespace], int]:
+    """A command that works on the rendered configs and the devices reached: it runs once
+    `_prepare` has both; otherwise the command exits with `_prepare`'s code."""
+    @functools.wraps(run)
+    def command(args: argparse.Namespace) -> int:
+        prepared = _prepare(args)
+        return prepared if isinstance(prepared, int) else run(args, *prepared)
+    return command
+
+
 def _report_document(args: argparse.Namespace, report: PushReport | VerifyReport) -> dict[str, Any]:
     body = report.to_dict()
     return document(args, body.pop("ok"), **body)
@@ -119,32 +135,25 @@ def _backup_dir(args: argparse.Namespace) -> Path | None:
 
 
 def _push_options(args: argparse.Namespace, reached: Reach) -> dict[str, Any]:
-    return dict(workers=args.workers, backup_dir=_backup_dir(args),
-                progress=_Progress(len(reached.targets), _show_progress(args)))
+    return dict(workers=args.workers, backup_dir=_backup_dir(args), progress=_progress(args, reached))
 
 
-def cmd_push(args: argparse.Namespace) -> int:
+@_on_reached
+def cmd_push(args: argparse.Namespace, result: RenderResult, reached: Reach) -> int:
     from configgen import api
 
-    prepared = _prepare(args)
-    if isinstance(prepared, int):
-        return prepared
-    result, reached = prepared
     pushed = api.push_rendered(result, reached, dry_run=args.dry_run, **_push_options(args, reached))
     assert pushed.report is not None   # a rendered inventory is always pushed
     _emit_push_report(args, pushed.report)
     return EXIT_OK if pushed.ok else EXIT_FINDINGS
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
+@_on_reached
+def cmd_verify(args: argparse.Namespace, result: RenderResult, reached: Reach) -> int:
     from configgen import api
 
-    prepared = _prepare(args)
-    if isinstance(prepared, int):
-        return prepared
-    result, reached = prepared
     verified = api.verify_rendered(result, reached, count=args.count, timeout=args.timeout, workers=args.workers,
-                                   progress=_Progress(len(reached.targets), _show_progress(args)))
+                                   progress=_progress(args, reached))
     assert verified.report is not None   # a rendered inventory is always verified
     if wants_json(args):
         emit_json(_report_document(args, verified.report))
@@ -153,19 +162,16 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if verified.ok else EXIT_FINDINGS
 
 
-def cmd_deploy(args: argparse.Namespace) -> int:
+@_on_reached
+def cmd_deploy(args: argparse.Namespace, result: RenderResult, reached: Reach) -> int:
     """validate -> render -> push -> verify, stopping at the first stage that fails (api.deploy)."""
     from configgen import api
 
-    prepared = _prepare(args)
-    if isinstance(prepared, int):
-        return prepared
-    result, reached = prepared
     as_json = wants_json(args)
     show_push = None if as_json else lambda pushed: _emit_push_report(args, pushed.report)
     deployed = api.deploy_rendered(result, reached, **_push_options(args, reached), count=args.count,
                                    timeout=args.timeout, after_push=show_push,
-                                   verify_progress=_Progress(len(reached.targets), _show_progress(args)))
+                                   verify_progress=_progress(args, reached))
     assert deployed.push is not None   # a rendered inventory is always pushed
     if deployed.stage == "push":
         if as_json:
