@@ -20,7 +20,7 @@ every example those documents publish:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 NO_TYPE = "none"   # what `test voice translation-rule` shows when no type or plan is given
@@ -77,49 +77,51 @@ def parse_rule(line: str) -> TranslationRule | None:
                            match_plan=plan[0] if plan else None, replace_plan=plan[1] if len(plan) > 1 else None)
 
 
+def _pieces(text: str, *, brackets: bool = False) -> Iterator[tuple[bool, str]]:
+    """`text` read as sed reads a pattern or replacement: (True, c) for a backslash and the
+    character c after it, else (False, one character); with `brackets`, (False, a whole
+    bracket expression). A backslash at the very end is an ordinary character."""
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text):
+            yield True, text[i + 1]
+            i += 2
+        elif brackets and char == "[":
+            # A bracket expression is copied whole; `]` right after `[` or `[^` is a member.
+            end = i + 1 + (text[i + 1:i + 2] == "^")
+            end = text.find("]", end + 1)
+            if end < 0:
+                raise ValueError(f"unterminated [ in match pattern /{text}/")
+            yield False, text[i:end + 1]
+            i = end + 1
+        else:
+            yield False, char
+            i += 1
+
+
 def to_python_regex(match: str) -> str:
     """A Cisco (sed) match pattern as a Python regular expression."""
     out: list[str] = []
-    i = 0
-    while i < len(match):
-        char = match[i]
-        if char == "\\" and i + 1 < len(match):
-            escaped = match[i + 1]
+    for escaped, piece in _pieces(match, brackets=True):
+        if escaped:
             # \( \) group and \{ \} bound a repeat, as in sed; \N refers back; anything else is literal.
-            out.append(escaped if escaped in "(){}" else f"\\{escaped}" if escaped.isdigit() else re.escape(escaped))
-            i += 2
-        elif char == "[":
-            # A bracket expression is copied whole; `]` right after `[` or `[^` is a member.
-            end = i + 1 + (match[i + 1:i + 2] == "^")
-            end = match.find("]", end + 1)
-            if end < 0:
-                raise ValueError(f"unterminated [ in match pattern /{match}/")
-            out.append(match[i:end + 1])
-            i = end + 1
+            out.append(piece if piece in "(){}" else f"\\{piece}" if piece.isdigit() else re.escape(piece))
         else:
-            out.append(re.escape(char) if char in "(){}|" else char)
-            i += 1
+            out.append(re.escape(piece) if piece in ("(", ")", "{", "}", "|") else piece)
     return "".join(out)
 
 
 def _expand(replace: str, found: re.Match[str]) -> str:
     out: list[str] = []
-    i = 0
-    while i < len(replace):
-        char = replace[i]
-        if char == "\\" and i + 1 < len(replace):
-            escaped = replace[i + 1]
-            if escaped.isdigit():
-                if int(escaped) > (found.re.groups or 0):
-                    raise ValueError(f"replacement /{replace}/ copies group {escaped}; the match pattern has "
-                                     f"{found.re.groups}")
-                out.append(found.group(int(escaped)) or "")
-            else:
-                out.append(escaped)
-            i += 2
+    for escaped, char in _pieces(replace):
+        if escaped and char.isdigit():
+            if int(char) > (found.re.groups or 0):
+                raise ValueError(f"replacement /{replace}/ copies group {char}; the match pattern has "
+                                 f"{found.re.groups}")
+            out.append(found.group(int(char)) or "")
         else:
-            out.append(found.group(0) if char == "&" else char)
-            i += 1
+            out.append(found.group(0) if char == "&" and not escaped else char)
     return "".join(out)
 
 
