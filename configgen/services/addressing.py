@@ -1,10 +1,13 @@
-"""Address recipes shared by services (docs/references.md §2, §3)."""
+"""Address recipes shared by services (docs/references.md §2, §3), and the interface an
+inventory attachment becomes."""
 
 from __future__ import annotations
 
 import functools
 import ipaddress
 from typing import Any
+
+from configgen.services.model import Interface
 
 
 def other_host(address: ipaddress.IPv4Interface) -> ipaddress.IPv4Address | None:
@@ -48,3 +51,11 @@ def route_label(*parts: object) -> str:
 def host_route(address: ipaddress.IPv4Address) -> ipaddress.IPv4Network:
     """The /32 of an address (cached: every GPRS service routes to one of a few endpoints)."""
     return ipaddress.IPv4Network((int(address), 32))
+
+
+def attachment_interface(attachment: Any, owner: str, description: str, **values: Any) -> Interface:
+    """The interface an inventory attachment (`wan:`, `lan:`) configures for service `owner`:
+    its name and address, the inventory's description or else `description`, and what else
+    the service puts on it (`values`: NAT, filters, rate...)."""
+    return Interface(name=attachment.interface, description=attachment.description or description,
+                     address=attachment.address, owners=[owner], **values)

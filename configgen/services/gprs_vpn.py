@@ -26,9 +26,10 @@ from configgen.inventory.schema import Lan, ServiceBase, VerifyPings, Wan
 from configgen.inventory.types import Apn, IPv4Address, IPv4Interface, IPv4Network
 from configgen.kinds import ServiceKind
 from configgen.platforms import Platform
-from configgen.services.addressing import host_route, interconnect_peer, owner_description, route_label
+from configgen.services.addressing import (attachment_interface, host_route, interconnect_peer, owner_description,
+                                          route_label)
 from configgen.services.ipplan import Claim, OperatorAddress, check_host_address, check_in_lan, interface_family
-from configgen.services.model import Contribution, GreTunnel, Interface, Route, Section
+from configgen.services.model import Contribution, GreTunnel, Route, Section
 
 if TYPE_CHECKING:
     from configgen.labside import LabSide
@@ -64,20 +65,10 @@ def build(service: Any, device: Any, platform: Platform, inventory: Any) -> Cont
     endpoint = gre_endpoint(service, inventory.operator)
     peer = interconnect_peer(service.wan)
     tunnel_name = platform.render.tunnel_interface(service.tunnel, service.wan.interface)
-    wan = Interface(
-        name=service.wan.interface,
-        description=service.wan.description
-        or f"INTERCONNECT {service.name} to operator GPRS router {peer}/30 APN {service.apn}",
-        address=service.wan.address,
-        owners=[service.name],
-        gre_source=platform.render.gre_source_binding,
-    )
-    lan = Interface(
-        name=service.lan.interface,
-        description=service.lan.description or f"{service.name} LAN",
-        address=service.lan.address,
-        owners=[service.name],
-    )
+    wan = attachment_interface(
+        service.wan, service.name, f"INTERCONNECT {service.name} to operator GPRS router {peer}/30 APN {service.apn}",
+        gre_source=platform.render.gre_source_binding)
+    lan = attachment_interface(service.lan, service.name, f"{service.name} LAN")
     tunnel = GreTunnel(
         name=tunnel_name,
         # The marker names the service; the default text need not repeat it (IOS takes 240 characters).

@@ -30,7 +30,8 @@ from configgen.inventory.schema import Lan, ServiceBase, VerifyPings, Wan
 from configgen.inventory.types import IPv4Address, IPv4Network, Port, Rate, Strict, format_rate
 from configgen.kinds import ServiceKind
 from configgen.platforms import Platform
-from configgen.services.addressing import host_route, interconnect_peer, owner_description, route_label
+from configgen.services.addressing import (attachment_interface, host_route, interconnect_peer, owner_description,
+                                          route_label)
 from configgen.services.ipplan import (
     NEVER_A_SOURCE,
     Claim,
@@ -40,7 +41,7 @@ from configgen.services.ipplan import (
     interface_family,
     special_purpose,
 )
-from configgen.services.model import Contribution, Interface, Route, Section, WanPolicy
+from configgen.services.model import Contribution, Route, Section, WanPolicy
 from configgen.services.policy import AccessList, AclRule, RateLimit, StaticNatEntry
 
 if TYPE_CHECKING:
@@ -116,27 +117,13 @@ def build(service: Any, device: Any, platform: Platform, inventory: Any) -> Cont
     policy = AccessList(route_label(service.name, "INET-IN"), "extended",
                         security_policy(service, platform, management_sources(inventory.operator, device)),
                         description=owner_description(service.name, "INET-IN"))
-    wan = Interface(
-        name=service.wan.interface,
-        description=service.wan.description
-        or f"INTERNET-DL {service.name} {rate} to PE {peer}/{service.wan.address.network.prefixlen}",
-        address=service.wan.address,
-        owners=[service.name],
-        bandwidth_kbps=service.bandwidth,
-        nat="outside" if service.nat else None,
-        nat_source_acl=nat_acl,
-        static_nat=static_nat,
-        inbound_acl=policy,
-        rate_limit=limit,
-    )
+    wan = attachment_interface(
+        service.wan, service.name, f"INTERNET-DL {service.name} {rate} to PE {peer}/{service.wan.address.network.prefixlen}",
+        bandwidth_kbps=service.bandwidth, nat="outside" if service.nat else None, nat_source_acl=nat_acl,
+        static_nat=static_nat, inbound_acl=policy, rate_limit=limit)
     lan_role = "LAN" if service.nat else f"LAN public block {service.public_block}"
-    lan = Interface(
-        name=service.lan.interface,
-        description=service.lan.description or f"{service.name} {lan_role}",
-        address=service.lan.address,
-        owners=[service.name],
-        nat="inside" if service.nat else None,
-    )
+    lan = attachment_interface(service.lan, service.name, f"{service.name} {lan_role}",
+                               nat="inside" if service.nat else None)
     values = WanPolicy(wan=wan)
     return Contribution(
         interfaces=[wan, lan],
