@@ -64,3 +64,15 @@ def test_atomic_write_keeps_old_file_on_failure_and_honours_mode(tmp_path):
         write_atomic(target, object())  # not text: nothing replaced
     assert target.read_text() == "{}"
     assert [p.name for p in tmp_path.iterdir()] == ["secret.json"]  # no temporary left behind
+
+
+@pytest.mark.parametrize("text, line, field, wanted", [
+    ("operator: {name: x}\nservices: {a: 1}\n", 2, "services", "a list"),
+    ("devices: [r1]\n", 1, "devices", "a mapping"),
+    ("operator: [a]\n", 1, "operator", "a mapping"),
+])
+def test_a_top_level_section_of_the_wrong_kind_is_a_finding_at_its_key(write_yaml, text, line, field, wanted):
+    path = write_yaml(text)
+    found = [f for f in api.check(path).findings if f.field == field]
+    assert [(f.file, f.line, f.severity) for f in found] == [(str(path), line, "error")]
+    assert f"`{field}` must be {wanted}" in found[0].message

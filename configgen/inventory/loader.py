@@ -158,8 +158,7 @@ def _merge_file(name: str, data: Any, merged: dict[str, Any], sources: SourceMap
             if value is None:
                 continue
             if not isinstance(value, list):
-                sources.add_origin((key,), name, (key,))
-                findings.add(sources.finding((key,), f"`{key}` must be a list (entries starting with '- ')"))
+                _misshapen(key, f"`{key}` must be a list (entries starting with '- ')", name, sources, findings)
                 continue
             for index, item in enumerate(value):
                 merged_index = len(merged[key])
@@ -167,8 +166,7 @@ def _merge_file(name: str, data: Any, merged: dict[str, Any], sources: SourceMap
                 sources.add_origin((key, merged_index), name, (key, index))
         elif key == "devices":
             if not isinstance(value, dict):
-                sources.add_origin((key,), name, (key,))
-                findings.add(sources.finding((key,), "`devices` must be a mapping of device name to settings"))
+                _misshapen(key, "`devices` must be a mapping of device name to settings", name, sources, findings)
                 continue
             for device, settings in value.items():
                 if device in merged["devices"]:
@@ -181,8 +179,7 @@ def _merge_file(name: str, data: Any, merged: dict[str, Any], sources: SourceMap
                 sources.add_origin(("devices", device), name, ("devices", device))
         elif key == "operator":
             if not isinstance(value, dict):
-                sources.add_origin((key,), name, (key,))
-                findings.add(sources.finding((key,), "`operator` must be a mapping (name, gre_endpoint, ...)"))
+                _misshapen(key, "`operator` must be a mapping (name, gre_endpoint, ...)", name, sources, findings)
                 continue
             for field_name, field_value in value.items():
                 path = ("operator", field_name)
@@ -206,6 +203,12 @@ def _merge_file(name: str, data: Any, merged: dict[str, Any], sources: SourceMap
                 continue
             merged[key] = value
             sources.add_origin((key,), name, (key,))
+
+
+def _misshapen(key: str, message: str, name: str, sources: SourceMap, findings: Findings) -> None:
+    """Top-level section `key` of file `name` holds the wrong kind of value: the finding, at that key."""
+    sources.add_origin((key,), name, (key,))
+    findings.add(sources.finding((key,), message))
 
 
 def _merge_lab(labs: dict[str, Any], merged: dict[str, Any], sources: SourceMap, findings: Findings) -> None:
