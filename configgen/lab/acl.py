@@ -166,6 +166,18 @@ def _cisco_address(tokens: list[str], i: int) -> tuple[str | None, int, bool]:
     return None, i + 1, False
 
 
+def _cisco_end(tokens: list[str], i: int, protocol: str) -> tuple[str | None, str | None, int] | None:
+    """One end of an extended entry at tokens[i], `ADDRESS [PORTS]` (ports for tcp and udp):
+    (prefix or None for any, port spec or None for any port, next index); None if unreadable."""
+    address, i, ok = _cisco_address(tokens, i)
+    if not ok:
+        return None
+    if protocol in ("tcp", "udp") and i < len(tokens) and tokens[i] in ("eq", "gt", "lt", "range", "neq"):
+        port, i = _port_spec(tokens, i)
+        return None if port is None else (address, port, i)
+    return address, None, i
+
+
 def cisco_standard(tokens: list[str]) -> Rule | None:
     """`[seq] permit|deny any | host A | A [W]`"""
     if tokens and tokens[0].isdigit():
@@ -190,20 +202,12 @@ def cisco_extended(tokens: list[str]) -> Rule | None:
     if protocol not in PROTOCOLS and not protocol.isdigit():
         return None
     fields: dict[str, Any] = {"action": _action(tokens[0]), "protocol": PROTOCOLS.get(protocol, protocol)}
-    fields["source"], i, ok = _cisco_address(tokens, 2)
-    if not ok:
-        return None
-    if protocol in ("tcp", "udp") and i < len(tokens) and tokens[i] in ("eq", "gt", "lt", "range", "neq"):
-        fields["source_port"], i = _port_spec(tokens, i)
-        if fields["source_port"] is None:
+    i = 2
+    for end in ("source", "destination"):
+        found = _cisco_end(tokens, i, protocol)
+        if found is None:
             return None
-    fields["destination"], i, ok = _cisco_address(tokens, i)
-    if not ok:
-        return None
-    if protocol in ("tcp", "udp") and i < len(tokens) and tokens[i] in ("eq", "gt", "lt", "range", "neq"):
-        fields["destination_port"], i = _port_spec(tokens, i)
-        if fields["destination_port"] is None:
-            return None
+        fields[end], fields[f"{end}_port"], i = found
     for token in tokens[i:]:
         if token == "established" and protocol == "tcp":
             fields["established"] = True
