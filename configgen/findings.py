@@ -6,7 +6,6 @@ Every stage that judges input (schema, IP plan, numbering, text safety) reports
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Literal, Protocol, Sequence
@@ -45,6 +44,7 @@ def printable(text: str) -> str:
     `ok:` line in a terminal or CI log."""
     if _is_shown_as_is(text):
         return text   # the common case; isprintable is False for every unsafe character
+    import unicodedata   # a C extension, loaded only for text that needs escaping (start-up time)
     more = len(text) - MAX_SHOWN
     cut = text[:MAX_SHOWN] if more > 0 else text
     shown = "".join(repr(char)[1:-1] if unicodedata.category(char) in _UNSAFE_CATEGORIES else char

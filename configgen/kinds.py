@@ -17,13 +17,13 @@ only when its kind is first looked up. Code outside a kind module never tests
 `kind == ...`: it asks the kind's entry (tests/test_service_kinds.py checks that).
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: a NamedTuple compiles each field's annotation
+# written as text (start-up time); names imported only for type checking are quoted.
 import importlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from configgen.labside import LabSide
@@ -35,7 +35,7 @@ BUILTIN: dict[str, str] = {
 }
 
 _modules: dict[str, str] = dict(BUILTIN)
-_loaded: dict[str, ServiceKind] = {}
+_loaded: "dict[str, ServiceKind]" = {}
 
 
 def _no_findings(*args: Any) -> Iterable[Any]:
@@ -46,8 +46,7 @@ def _no_features(service: Any) -> list[str]:
     return []
 
 
-@dataclass(frozen=True)
-class ServiceKind:
+class ServiceKind(NamedTuple):
     """One service kind's hooks, each called by the layer named in its comment."""
 
     name: str
@@ -73,12 +72,12 @@ class ServiceKind:
     # verify: verify_targets(service, inventory) -> services.steps.PingStep list; None: no pings
     verify_targets: Callable[[Any, Any], list[Any]] | None = None
     # lab: lab(service, inventory) -> LabSide; None: no IP dataplane in the lab
-    lab: Callable[[Any, Any], LabSide] | None = None
+    lab: "Callable[[Any, Any], LabSide] | None" = None
     # render: a directory of `<vendor>/<kind>.j2` templates, after the bundled ones (None: bundled)
     template_dir: Path | None = None
     # findings: codes its checks report that configgen.finding_codes.CODES does not list
     # (a kind from outside configgen), code -> what it means
-    finding_codes: dict[str, str] = field(default_factory=dict)
+    finding_codes: Mapping[str, str] = MappingProxyType({})
 
 
 def names() -> list[str]:

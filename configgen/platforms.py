@@ -27,8 +27,7 @@ class Unsupported(NamedTuple):
     reason: str
 
 
-@dataclass(frozen=True)
-class RenderFacts:
+class RenderFacts(NamedTuple):
     """What templates and service builders choose per family."""
     template_dir: str           # templates/<template_dir>/...
     tunnel_name: str            # format with n=<tunnel number>, slot=<slot of the tunnel's source interface>
@@ -52,8 +51,7 @@ class RenderFacts:
         return next(((first, last) for k, first, last in self.acl_numbers if k == kind), None)
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):
     """Name and length rules validation enforces (None: no confirmed limit)."""
     hostname_pattern: str | None = None     # regex the whole hostname/sysname must match
     hostname_rule: str = ""                 # that pattern in words, for the finding
@@ -161,7 +159,7 @@ class Platform:
             return self
         limit = min(x for x in (self.limits.interface_description_max, self.netconf_description_max) if x is not None)
         return replace(self, family=f"{self.family} over NETCONF ({self.netconf_models} model)",
-                       limits=replace(self.limits, interface_description_max=limit))
+                       limits=self.limits._replace(interface_description_max=limit))
 
 
 # docs/references.md §5: hier_config negates the whole line; VRP identifies these by their key
@@ -265,7 +263,7 @@ _VRP8_DELIVERY = _HUAWEI_DELIVERY.changed(
     negation_rewrites=(*HUAWEI_NEGATIONS, (r"^interface ", r"^qos car cir .* (inbound|outbound)$", r"qos car \1")))
 _HUAWEI_VRP8 = replace(
     _HUAWEI_VRP5, key="huawei_vrp8", os="vrp8", family="Huawei VRP8 router (NE40E class)",
-    render=replace(_HUAWEI_VRP5.render, tunnel_name="Tunnel{n}", gre_source_binding=True, car_direction_last=True),
+    render=_HUAWEI_VRP5.render._replace(tunnel_name="Tunnel{n}", gre_source_binding=True, car_direction_last=True),
     delivery=_VRP8_DELIVERY, verification=_HUAWEI_PING,
     unsupported=(Unsupported("nat", NO_INTERFACE_NAT), Unsupported("inbound_filter", NO_TRAFFIC_FILTER)),
     # sysname: 1-246 characters, spaces allowed (NE40E/CE6800 `sysname`): a schema-checked name always fits.
@@ -277,7 +275,7 @@ _HUAWEI_VRP8 = replace(
 # GRE tunnel is named slot/card/number with the source interface's slot; no NAT at all.
 _HUAWEI_CE = replace(
     _HUAWEI_VRP8, key="huawei_ce", os="ce", family="Huawei CE switch (VRP8)",
-    render=replace(_HUAWEI_VRP8.render, tunnel_name="Tunnel{slot}/0/{n}", gre_source_binding=False,
+    render=_HUAWEI_VRP8.render._replace(tunnel_name="Tunnel{slot}/0/{n}", gre_source_binding=False,
                    car_direction_last=False, ports_layer2=True),
     delivery=_VRP8_DELIVERY.changed(shown_negations=("undo portswitch",)), verification=_HUAWEI_PING,
     unsupported=(Unsupported("nat", "the CE6800 command reference has no `nat` command: a CE switch does no NAT"),

@@ -149,6 +149,19 @@ def test_computed_value_with_newline_never_reaches_a_template():
         render_device(configs["wh-logistics-ce"], make_environment())
 
 
+def test_a_computed_route_label_with_a_newline_is_refused_and_named_by_field():
+    """Routes are records (NamedTuples): the last check walks their fields by name, so the
+    refusal names the field as it does for any other value."""
+    loaded = api.check(EXAMPLE)
+    configs = build_device_configs(loaded.inventory)
+    device = configs["wh-logistics-ce"]
+    device.routes[0] = device.routes[0]._replace(name="X\nip route 0.0.0.0 0.0.0.0 192.0.2.66")
+    from configgen.render import make_environment, render_device
+
+    with pytest.raises(ValueError, match=r"routes\[0\]\.name="):
+        render_device(device, make_environment())
+
+
 def test_render_writes_nothing_when_invalid(tmp_path, write_yaml):
     bad = write_yaml(EXAMPLE.read_text().replace("10.166.0.6/30", "10.166.0.4/30"))
     out = tmp_path / "out"

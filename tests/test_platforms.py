@@ -248,9 +248,10 @@ def test_every_platform_fact_is_read_by_the_product():
     sources += [p.read_text(encoding="utf-8") for p in (ROOT / "templates").rglob("*.j2")]
     for facts in (platforms.Platform, platforms.RenderFacts, platforms.DeliveryFacts,
                   platforms.VerificationFacts, platforms.Limits):
-        for fact in dataclasses.fields(facts):
-            read = re.compile(rf"\.{fact.name}\b")   # the table itself writes `name=...`
-            assert any(read.search(text) for text in sources), f"{facts.__name__}.{fact.name} is read nowhere"
+        names = getattr(facts, "_fields", None) or [fact.name for fact in dataclasses.fields(facts)]  # NamedTuple or dataclass
+        for name in names:
+            read = re.compile(rf"\.{name}\b")   # the table itself writes `name=...`
+            assert any(read.search(text) for text in sources), f"{facts.__name__}.{name} is read nowhere"
 
 
 def test_templates_read_no_platform_facts():

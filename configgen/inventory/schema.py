@@ -6,8 +6,8 @@ the findings of the others; `InventoryDocument` ties the sections together for t
 published JSON Schema (`configgen schema`).
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: pydantic would evaluate every field's annotation
+# from its text, compiling each (start-up time); written plainly they are evaluated once here.
 import ipaddress
 from typing import Annotated, Any, Literal, Protocol, Union
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import unicodedata
 from typing import Callable, Iterator
 
 # IOS `description` takes up to 240 characters, AR VRP 242 (docs/references.md §6): stay below both.
@@ -28,6 +27,8 @@ def text_problem(value: str, max_length: int = MAX_TEXT, *, cli: bool = True) ->
     if (value.isascii() and value.isprintable() and "?" not in value and value
             and value[0] not in " !#" and value[-1] != " " and len(value) <= max_length):
         return None
+    # Loaded only for a value the fast path cannot clear: a C extension (start-up time).
+    import unicodedata
     for index, char in enumerate(value):
         if char == "\t":
             return f"contains a TAB at position {index + 1} (the CLI would complete the word); use a space"
@@ -85,9 +86,11 @@ _ATOMS = (int, float, bool, type(None), ipaddress.IPv4Address, ipaddress.IPv4Int
 
 
 def _children(value: object) -> Iterator[tuple[str, object]] | None:
-    """(step, child) pairs of a container or dataclass, or None for a leaf."""
+    """(step, child) pairs of a container, NamedTuple or dataclass, or None for a leaf."""
     if isinstance(value, dict):
         return ((f".{key}", item) for key, item in value.items())
+    if isinstance(value, tuple) and hasattr(value, "_fields"):   # a NamedTuple record: its fields by name
+        return ((f".{name}", item) for name, item in zip(value._fields, value))
     if isinstance(value, (list, tuple, set, frozenset)):
         return ((f"[{index}]", item) for index, item in enumerate(value))
     if hasattr(value, "__dataclass_fields__") and not getattr(value, "cli_safe_constants", False):

@@ -13,8 +13,8 @@ the subnets it claims and its IP-plan checks, its build, its verification pings 
 side of the lab.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: pydantic would compile each field's annotation
+# from its text (start-up time); only the names imported for type checking are quoted.
 import ipaddress
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -88,7 +88,7 @@ def build(service: Any, device: Any, platform: Platform, inventory: Any) -> Cont
     return Contribution(interfaces=[wan, lan], routes=routes, sections=[section])
 
 
-def verify_targets(service: Any, inventory: Any) -> list[PingStep]:
+def verify_targets(service: Any, inventory: Any) -> "list[PingStep]":
     """The docs/references.md §2 verification, in order; a failure names the broken segment."""
     from configgen.services.steps import PingStep, runbook_steps   # verify's: loaded when it plans
 
@@ -188,7 +188,7 @@ def sample_terminal(pool: ipaddress.IPv4Network) -> str:
     return str(pool.network_address + (10 if hosts >= 10 else 1))
 
 
-def lab(service: Any, inventory: Any) -> LabSide:
+def lab(service: Any, inventory: Any) -> "LabSide":
     """The GPRS core in the lab: the GRE endpoint and one terminal per pool (and the
     verification terminal) answer on its loopback, behind a GRE forwarder."""
     from configgen.labside import LabSide   # the lab's: loaded when it builds this node

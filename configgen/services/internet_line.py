@@ -16,8 +16,8 @@ model, the subnets it claims and its IP-plan checks, the platform features it ne
 build, its verification pings and its side of the lab.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: pydantic would compile each field's annotation
+# from its text (start-up time); only the names imported for type checking are quoted.
 import ipaddress
 from collections import defaultdict
 from collections.abc import Iterator
@@ -179,7 +179,7 @@ def security_policy(service: Any, platform: Platform,
             for index, (action, protocol, match) in enumerate(rules, start=1)]
 
 
-def verify_targets(service: Any, inventory: Any) -> list[PingStep]:
+def verify_targets(service: Any, inventory: Any) -> "list[PingStep]":
     """The docs/references.md §3 verification, in order; a failure names the broken segment."""
     from configgen.services.steps import PingStep, runbook_steps   # verify's: loaded when it plans
 
@@ -432,7 +432,7 @@ def features(service: Any) -> list[str]:
     return needed + ["inbound_filter", "rate_limit"]   # every internet line has both
 
 
-def lab(service: Any, inventory: Any) -> LabSide:
+def lab(service: Any, inventory: Any) -> "LabSide":
     """The operator's PE in the lab: the internet test address answers on its loopback."""
     from configgen.labside import LabSide   # the lab's: loaded when it builds this node
 

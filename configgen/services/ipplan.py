@@ -3,18 +3,16 @@ claims (`Claim`), the operator hosts it pings (`OperatorAddress`), and the addre
 several kinds share. configgen.checks.ipplan runs the inventory-wide checks (overlaps,
 operator addresses, management, terminal pools) over what every kind declares."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: a NamedTuple compiles each field's annotation
+# written as text (start-up time); names imported only for type checking are quoted.
 import ipaddress
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from configgen.findings import Finding
 
 
-@dataclass(slots=True)
-class Claim:
+class Claim(NamedTuple):
     """A subnet some service uses, and where it is written."""
 
     network: ipaddress.IPv4Network
@@ -60,8 +58,7 @@ NOT_PUBLIC = tuple((ipaddress.IPv4Network(net), what) for net, what in (
 DOCUMENTATION = tuple(ipaddress.IPv4Network(net) for net in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"))
 
 
-@dataclass(frozen=True)
-class OperatorAddress:
+class OperatorAddress(NamedTuple):
     """An operator host a service's verification pings (a service kind's
     `operator_addresses`): it must be unicast and outside every customer subnet."""
 

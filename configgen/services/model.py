@@ -5,11 +5,11 @@ Services turn inventory entries into these values (what a WAN enforces: services
 templates only spell the values in vendor syntax.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: a NamedTuple compiles each field's annotation
+# written as text (start-up time); names imported only for type checking are quoted.
 import ipaddress
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:   # what a WAN interface enforces (configgen.services.policy)
     from configgen.services.policy import AccessList, RateLimit, StaticNatEntry
@@ -48,16 +48,15 @@ class Interface(Addressed):
     owners: list[str] = field(default_factory=list)   # service names (the NETCONF payload names its owners)
     bandwidth_kbps: int | None = None                 # Cisco `bandwidth`: informational, does not limit
     nat: Literal["inside", "outside"] | None = None
-    nat_source_acl: AccessList | None = None          # outside: PAT of these sources to this address
-    static_nat: list[StaticNatEntry] = field(default_factory=list)   # outside: public -> inside
-    inbound_acl: AccessList | None = None             # filters what arrives on this interface
-    rate_limit: RateLimit | None = None
+    nat_source_acl: "AccessList | None" = None          # outside: PAT of these sources to this address
+    static_nat: "list[StaticNatEntry]" = field(default_factory=list)   # outside: public -> inside
+    inbound_acl: "AccessList | None" = None             # filters what arrives on this interface
+    rate_limit: "RateLimit | None" = None
     gre_source: bool = False        # a GRE tunnel's source: VRP8 routers bind it (`binding tunnel gre`)
     routed_port: bool = False       # a Layer-2-by-default switch port made routed (CE: `undo portswitch`)
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     """A static route. `next_hop` is an address or an interface name."""
 
     prefix: ipaddress.IPv4Network
@@ -90,16 +89,14 @@ class GreTunnel(Addressed):
     address: ipaddress.IPv4Interface | None       # distinct tunnel address, or None
 
 
-@dataclass(frozen=True)
-class WanPolicy:
+class WanPolicy(NamedTuple):
     """A block spelling one WAN interface's filter, policing and NAT, all stored once on
     that interface (Cisco spells NAT as global statements, VRP on the interface)."""
 
     wan: Interface
 
 
-@dataclass
-class Section:
+class Section(NamedTuple):
     """A service's own block: `template` is a Jinja2 module with macros head/interfaces/tail."""
 
     template: str
@@ -113,7 +110,7 @@ class Contribution:
     interfaces: list[Interface] = field(default_factory=list)
     routes: list[Route] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
-    access_lists: list[AccessList] = field(default_factory=list)   # numbered on merge
+    access_lists: "list[AccessList]" = field(default_factory=list)   # numbered on merge
     owner: str = ""    # the service or PBX it comes from (render sets a service's name)
 
 

@@ -44,8 +44,6 @@ def test_labels_come_from_the_service_builders():
 
 def test_push_takes_labels_and_owners_from_what_render_produced(monkeypatch):
     """Push plans with the labels render computed; it does not run the service builders again."""
-    import dataclasses
-
     from configgen import kinds
     from configgen.push.engine import push_planner
 
@@ -57,7 +55,7 @@ def test_push_takes_labels_and_owners_from_what_render_produced(monkeypatch):
     def no_rebuild(*args):
         raise AssertionError("push ran a service builder again")
 
-    monkeypatch.setitem(kinds._loaded, "gprs_vpn", dataclasses.replace(kinds.get("gprs_vpn"), build=no_rebuild))
+    monkeypatch.setitem(kinds._loaded, "gprs_vpn", kinds.get("gprs_vpn")._replace(build=no_rebuild))
     stale = intended.replace("name WH-LOGISTICS-POOL2", "name WH-LOGISTICS-POOL9")   # configgen's label: goes
     plan = push_planner(inventory, "wh-logistics-ce", intended)(stale)
     assert "no ip route 10.166.13.0 255.255.255.0 Tunnel0 name WH-LOGISTICS-POOL9" in plan.commands
