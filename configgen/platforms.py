@@ -242,9 +242,9 @@ _CISCO_IOS = Platform(
 NO_INTERFACE_NAT = ("NAT on an NE40E-class router lives in a NAT instance on a service board (`nat outbound` "
                     "in NAT instance view, with an address group); there is no interface-view NAT and "
                     "configgen has no NAT-instance model")
-NO_TRAFFIC_FILTER = ("the VRP8 references have no `traffic-filter`; VRP8 filters with an MQC traffic-policy, "
-                     "and how an ACL's permit and deny rules combine with its behavior is not confirmed, so "
-                     "configgen cannot render the internet line's inbound security policy")
+NO_TRAFFIC_FILTER = ("the VRP8 references have no `traffic-filter`; VRP8 filters with an MQC traffic-policy "
+                     "(classifier, behavior, policy), which configgen does not model, so it cannot render the "
+                     "internet line's inbound security policy")
 
 # VRP8 differs from the AR in more than its commit step (docs/rendered-lines.md, Huawei
 # VRP8). Commit: `commit` moves the candidate into the *running* database ("If the
