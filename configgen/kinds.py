@@ -22,7 +22,6 @@ only when its kind is first looked up. Code outside a kind module never tests
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -77,7 +76,7 @@ class ServiceKind(NamedTuple):
     template_dir: Path | None = None
     # findings: codes its checks report that configgen.finding_codes.CODES does not list
     # (a kind from outside configgen), code -> what it means
-    finding_codes: Mapping[str, str] = MappingProxyType({})
+    finding_codes: Mapping[str, str] = {}   # read only (Mapping): one shared empty default is safe
 
 
 def names() -> list[str]:

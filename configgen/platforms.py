@@ -10,8 +10,8 @@ delivery and verification facts as `Facts`; their classes (configgen.platform_de
 are created on first read, which validation never does (start-up time).
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: a NamedTuple compiles each field's annotation
+# written as text (start-up time); forward and type-checking-only names are quoted.
 import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, Protocol, TypeVar, overload
@@ -76,7 +76,7 @@ class Facts:
     def __init__(self, **values: Any) -> None:
         self.values = values
 
-    def changed(self, **values: Any) -> Facts:
+    def changed(self, **values: Any) -> "Facts":
         return Facts(**{**self.values, **values})
 
 
@@ -95,12 +95,12 @@ class OnFirstRead(Generic[F]):
         self.slot = f"_{name}"
 
     @overload
-    def __get__(self, platform: None, owner: type) -> OnFirstRead[F]: ...
+    def __get__(self, platform: None, owner: type) -> "OnFirstRead[F]": ...
 
     @overload
     def __get__(self, platform: object, owner: type) -> F: ...
 
-    def __get__(self, platform: object, owner: type) -> F | OnFirstRead[F]:
+    def __get__(self, platform: object, owner: type) -> "F | OnFirstRead[F]":
         if platform is None:
             raise AttributeError(self.slot[1:])     # a required field: no default
         value = platform.__dict__[self.slot]
@@ -137,8 +137,8 @@ class Platform:
     os: str
     family: str                 # the operator's name for the family, in findings and docs/rendered-lines.md
     render: RenderFacts
-    delivery: OnFirstRead[DeliveryFacts] = OnFirstRead("DeliveryFacts")            # push's
-    verification: OnFirstRead[VerificationFacts] = OnFirstRead("VerificationFacts")  # verify's
+    delivery: "OnFirstRead[DeliveryFacts]" = OnFirstRead("DeliveryFacts")            # push's
+    verification: "OnFirstRead[VerificationFacts]" = OnFirstRead("VerificationFacts")  # verify's
     limits: Limits = field(default_factory=Limits)
     unsupported: tuple[Unsupported, ...] = ()
     # NETCONF (configgen.netconf, docs/netconf.md): which vendor-native YANG payload this

@@ -140,3 +140,19 @@ def test_every_kind_has_what_the_inventory_types_a_service_as(toy):
         assert members <= set(fields), (kind.name, members - set(fields))
         assert issubclass(fields["wan"].annotation, Wan), kind.name
         assert issubclass(fields["lan"].annotation, Attachment), kind.name
+
+
+def test_a_kind_entry_pickles_and_copies_as_a_value():
+    """A kind's entry is a plain record: a library user's process pool or deepcopy takes it
+    (its functions and model travel by reference)."""
+    import copy
+    import pickle
+
+    from configgen import kinds
+
+    for name in kinds.names():
+        kind = kinds.get(name)
+        assert kind is not None
+        assert pickle.loads(pickle.dumps(kind)) == kind
+        copied = copy.deepcopy(kind)
+        assert copied == kind and copied.build is kind.build and dict(copied.finding_codes) == dict(kind.finding_codes)

@@ -364,10 +364,11 @@ print(json.dumps({"code": code, "compiled": compiled}), file=sys.stderr)
 def test_validate_compiles_python_source_for_few_records():
     """Python 3.11 compiles every method a dataclass generates from source text, and each
     annotation written as text a NamedTuple or pydantic model evaluates: validating the
-    GPRS example compiled about 150 such sources (a third of configgen's own start-up).
-    Value records (routes, claims, render facts, limits, the kind table) are NamedTuples
-    now, and pydantic's models read annotations evaluated once; this budget keeps the
-    count from growing back unnoticed. Raise it only for a record validate needs."""
+    GPRS example compiled 148 such sources (a third of configgen's own start-up), 68 now:
+    value records (routes, claims, render facts, limits, the kind table) are NamedTuples,
+    and the modules defining them or pydantic models have their annotations evaluated
+    once. This budget keeps the count from growing back unnoticed; raise it only for a
+    record validate needs."""
     from configgen.platforms import Limits
     from configgen.services.ipplan import Claim
     from configgen.services.model import Route
@@ -377,7 +378,7 @@ def test_validate_compiles_python_source_for_few_records():
     report = json.loads(proc.stderr.strip().splitlines()[-1])
     assert report["code"] == 0, proc.stderr
     assert "dataclasses" in report["compiled"]             # the probe sees dataclass methods compiled
-    assert len(report["compiled"]) <= 100, sorted(set(report["compiled"]))
+    assert len(report["compiled"]) <= 80, sorted(set(report["compiled"]))
     for record in (Route, Claim, Limits):                   # records stay what the budget assumes
         assert issubclass(record, tuple) and record._fields
 
