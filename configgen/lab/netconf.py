@@ -34,20 +34,17 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Callable
 
 from configgen.lab.config import ConfigTree
+from configgen.netconf.xmltree import elements, local
 
 if TYPE_CHECKING:
     from configgen.lab.device import SimDevice
-
-
-def _local(element: ET.Element) -> str:
-    return element.tag.rsplit("}", 1)[-1]
 
 
 def _children(element: ET.Element | None, *path: str) -> list[ET.Element]:
     """Descendants of `element` through the local names `path`."""
     level = [element] if element is not None else []
     for name in path:
-        level = [c for e in level for c in e if _local(c) == name]
+        level = [c for e in level for c in e if local(c) == name]
     return level
 
 
@@ -56,15 +53,11 @@ def _text(element: ET.Element | None, *path: str) -> str | None:
     return (found[0].text or "").strip() if found else None
 
 
-def _top(document: str) -> list[ET.Element]:
-    return list(ET.fromstring(f"<root>{document}</root>")) if document.strip() else []
-
-
 def huawei_lines(document: str) -> list[tuple[str | None, str]]:
     """(section header or None, line) in VRP CLI form for a VRP8 datastore."""
     lines: list[tuple[str | None, str]] = []
-    for top in _top(document):
-        for interface in _children(top, "interfaces", "interface") if _local(top) == "ifm" else []:
+    for top in elements(document):
+        for interface in _children(top, "interfaces", "interface") if local(top) == "ifm" else []:
             name = _text(interface, "name")
             if not name:
                 continue
@@ -88,7 +81,7 @@ def huawei_lines(document: str) -> list[tuple[str | None, str]]:
                 destination = _text(gre, "destination", "address")
                 if destination:
                     lines.append((header, f"destination {destination}"))
-        instances = _children(top, "instances", "instance") if _local(top) == "network-instance" else []
+        instances = _children(top, "instances", "instance") if local(top) == "network-instance" else []
         for instance in instances:
             if _text(instance, "name") != "_public_":
                 continue
@@ -105,12 +98,12 @@ def huawei_lines(document: str) -> list[tuple[str | None, str]]:
 def cisco_lines(document: str) -> list[tuple[str | None, str]]:
     """(section header or None, line) in IOS CLI form for an IOS-XE native datastore."""
     lines: list[tuple[str | None, str]] = []
-    for native in (t for t in _top(document) if _local(t) == "native"):
+    for native in (t for t in elements(document) if local(t) == "native"):
         for interface in (i for group in _children(native, "interface") for i in group):
             number = _text(interface, "name")
             if not number:
                 continue
-            header = f"interface {_local(interface)}{number}"
+            header = f"interface {local(interface)}{number}"
             lines.append((None, header))
             if _children(interface, "shutdown"):
                 lines.append((header, "shutdown"))
@@ -195,7 +188,7 @@ def _ace_rule(ace: ET.Element) -> str:
         known |= {f"{side}-{op}-port{n}" for op in ("eq", "neq") for n in range(2, 11)}
     words += [leaf for leaf in ("established",) if _children(ace, leaf)]
     words.append(_text(ace, "named-msg-type") or "")
-    words += [f"{_local(c)} {(c.text or '').strip()}".strip() for c in ace if _local(c) not in known]
+    words += [f"{local(c)} {(c.text or '').strip()}".strip() for c in ace if local(c) not in known]
     words += [leaf for leaf in ("log", "log-input") if _children(ace, leaf)]
     return " ".join(w for w in words if w)
 

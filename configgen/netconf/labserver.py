@@ -29,6 +29,7 @@ import asyncssh
 
 from configgen.netconf.labauth import PasswordLogin
 from configgen.netconf.validate import model_set
+from configgen.netconf.xmltree import elements, local
 
 LISTEN = "127.0.0.1"   # hygiene: never on another address
 BASE = "urn:ietf:params:xml:ns:netconf:base:1.0"
@@ -190,7 +191,7 @@ class NetconfServer:
         operation = next(iter(rpc), None)
         if operation is None:
             return _error(message_id, "operation-not-supported", "this operation is not served"), False
-        name = operation.tag.rsplit("}", 1)[-1]
+        name = local(operation)
         if name == "close-session":
             return _reply(message_id, "<ok/>"), True
         if name == "get-schema":
@@ -214,7 +215,7 @@ class NetconfServer:
 
     def _datastore(self, operation: ET.Element, what: str) -> str:
         node = operation.find(f"{{{BASE}}}{what}")
-        name = next((c.tag.rsplit("}", 1)[-1] for c in node), "") if node is not None else ""
+        name = next((local(c) for c in node), "") if node is not None else ""
         if name not in ("running", "candidate"):
             raise _RpcError("invalid-value", f"no datastore {name or '(none)'}: this device has running and candidate")
         return name
@@ -224,7 +225,7 @@ class NetconfServer:
         selection = operation.find(f"{{{BASE}}}filter")
         if selection is not None and len(selection):
             wanted = {child.tag for child in selection}
-            document = "".join(ET.tostring(e, encoding="unicode") for e in _elements(document) if e.tag in wanted)
+            document = "".join(ET.tostring(e, encoding="unicode") for e in elements(document) if e.tag in wanted)
         return f'<data xmlns="{BASE}">{document}</data>'
 
     def _check_lock(self, session_id: int) -> None:
@@ -369,10 +370,6 @@ class _Confirmed:
         self.session, self.persist, self.rollback, self.timer = session, persist, rollback, timer
 
 
-def _elements(document: str) -> list[ET.Element]:
-    return list(ET.fromstring(f"<root>{document}</root>")) if document.strip() else []
-
-
 OPERATION = f"{{{BASE}}}operation"
 Kind = tuple[str, tuple[str, ...]]     # a schema node's kind: ("list", its keys), ("leaf-list", ()), ("node", ())
 
@@ -414,7 +411,7 @@ def _apply_operations(document: str, config: ET.Element, kinds: Callable[[list[E
 
 
 def _tags(chain: list[ET.Element]) -> str:
-    return "/" + "/".join(e.tag.rsplit("}", 1)[-1] for e in chain)
+    return "/" + "/".join(local(e) for e in chain)
 
 
 def _find(root: ET.Element, chain: list[ET.Element], kinds: list[Kind]) -> tuple[ET.Element, ET.Element] | None:
@@ -424,12 +421,12 @@ def _find(root: ET.Element, chain: list[ET.Element], kinds: list[Kind]) -> tuple
         if kind == "list":
             wanted = []
             for key in keys:
-                value = next((c.text for c in edit if c.tag.rsplit("}", 1)[-1] == key), None)
+                value = next((c.text for c in edit if local(c) == key), None)
                 if value is None:
                     raise _RpcError("missing-element", f"{_tags(chain)}: a list entry without its key {key}")
                 wanted.append((key, value.strip()))
             match = next((child for child in node if child.tag == edit.tag and all(
-                any(c.tag.rsplit("}", 1)[-1] == key and (c.text or "").strip() == value for c in child)
+                any(local(c) == key and (c.text or "").strip() == value for c in child)
                 for key, value in wanted)), None)
         elif kind == "leaf-list":
             match = next((child for child in node if child.tag == edit.tag

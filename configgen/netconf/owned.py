@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Literal
 
 from configgen.netconf.payload import CISCO, NETCONF_BASE, Payload
+from configgen.netconf.xmltree import elements, local
 
 if TYPE_CHECKING:
     from configgen.push.ownership import Ownership
@@ -151,15 +152,6 @@ def ownership_of(payload: Payload) -> Ownership:
     from configgen.push.ownership import from_rendered
 
     return from_rendered(payload.route_labels, payload.owner_names)
-
-
-def elements(datastore: str) -> list[ET.Element]:
-    """A datastore's top-level elements (`running_config`'s text)."""
-    return list(ET.fromstring(f"<root>{datastore}</root>")) if datastore.strip() else []
-
-
-def local(element: ET.Element) -> str:
-    return element.tag.rsplit("}", 1)[-1]
 
 
 def text(element: ET.Element, name: str) -> str | None:

@@ -39,7 +39,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, overload
 
 from configgen.netconf.fetch import FetchError, Session, connect, rpc_errors, running_config
-from configgen.netconf.owned import conflicts, contained, edit, elements, ownership_of, stale, still_there
+from configgen.netconf.owned import conflicts, contained, edit, ownership_of, stale, still_there
+from configgen.netconf.xmltree import elements
 from configgen.netconf.payload import NETCONF_BASE, Payload
 
 if TYPE_CHECKING:

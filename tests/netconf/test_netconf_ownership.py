@@ -332,7 +332,8 @@ LATER_FOREIGN = {   # planted after the second push: a rollback leaves it alone
 
 def _same(one, other):
     """Whether two datastores hold the same data (order aside)."""
-    from configgen.netconf.owned import contained, elements
+    from configgen.netconf.owned import contained
+    from configgen.netconf.xmltree import elements
 
     a, b = elements(one), elements(other)
     return all(contained(e, b) for e in a) and all(contained(e, a) for e in b)
@@ -457,7 +458,7 @@ def test_a_readdressed_lan_has_one_main_address_on_vrp8(netconf_lab, write_yaml,
 def test_rollback_removes_a_setting_the_backup_did_not_have(netconf_lab, write_yaml, login, capsys, tmp_path):
     """What the push being undone added where the backup had nothing (here the WAN's
     bandwidth) is removed (`operation="remove"`), and nothing else changes."""
-    from configgen.netconf.owned import elements
+    from configgen.netconf.xmltree import elements
     from configgen.netconf.push import backup_document
 
     server = netconf_lab.start("cisco")
