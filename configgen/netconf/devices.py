@@ -24,6 +24,6 @@ def device_payloads(inventory: Inventory, only: Collection[str] | None = None) -
     wanted = [name for name in netconf_devices(inventory) if only is None or name in only]
     if not wanted:
         return {}
-    configs = build_device_configs(inventory)
+    configs = build_device_configs(inventory, wanted)
     return {name: build_payload(configs[name], services_on(inventory, name)) for name in sorted(wanted)
             if name in configs}
