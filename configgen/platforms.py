@@ -158,8 +158,16 @@ class Platform:
         if self.netconf_description_max is None:
             return self
         limit = min(x for x in (self.limits.interface_description_max, self.netconf_description_max) if x is not None)
-        return replace(self, family=f"{self.family} over NETCONF ({self.netconf_models} model)",
-                       limits=self.limits._replace(interface_description_max=limit))
+        return self.changed(family=f"{self.family} over NETCONF ({self.netconf_models} model)",
+                            limits=self.limits._replace(interface_description_max=limit))
+
+    def changed(self, **changes: Any) -> "Platform":
+        """This family with `changes` (dataclasses.replace), the delivery and verification
+        facts it does not change carried over unread: reading them would create their
+        classes, which validation never needs (start-up time)."""
+        for name in ("delivery", "verification"):
+            changes.setdefault(name, self.__dict__[f"_{name}"])
+        return replace(self, **changes)
 
 
 # docs/references.md §5: hier_config negates the whole line; VRP identifies these by their key
@@ -256,15 +264,14 @@ NO_TRAFFIC_FILTER = ("the VRP8 references have no `traffic-filter`; VRP8 filters
 # The file carries no `commit` line: NE40E configuration files end in `return`.
 # Tunnels: without `target-board` a GRE tunnel is named by interface ID (`Tunnel1`), and its
 # source interface needs `binding tunnel gre` (NE40E GRE guide, "Binding an Interface to GRE").
-# (Each `replace` names the delivery and ping facts: reading them would create their classes.)
 _VRP8_DELIVERY = _HUAWEI_DELIVERY.changed(
     netmiko_type="huawei_vrpv8", commit_based=True, push_driver="huawei_vrpv8_fast",
     # `qos car cir <kbps> ... inbound` is undone by `undo qos car inbound` (direction kept).
     negation_rewrites=(*HUAWEI_NEGATIONS, (r"^interface ", r"^qos car cir .* (inbound|outbound)$", r"qos car \1")))
-_HUAWEI_VRP8 = replace(
-    _HUAWEI_VRP5, key="huawei_vrp8", os="vrp8", family="Huawei VRP8 router (NE40E class)",
+_HUAWEI_VRP8 = _HUAWEI_VRP5.changed(
+    key="huawei_vrp8", os="vrp8", family="Huawei VRP8 router (NE40E class)",
     render=_HUAWEI_VRP5.render._replace(tunnel_name="Tunnel{n}", gre_source_binding=True, car_direction_last=True),
-    delivery=_VRP8_DELIVERY, verification=_HUAWEI_PING,
+    delivery=_VRP8_DELIVERY,
     unsupported=(Unsupported("nat", NO_INTERFACE_NAT), Unsupported("inbound_filter", NO_TRAFFIC_FILTER)),
     # sysname: 1-246 characters, spaces allowed (NE40E/CE6800 `sysname`): a schema-checked name always fits.
     limits=Limits(hostname_max=246, interface_description_max=242, acl_description_max=127, route_label_max=150),
@@ -273,11 +280,11 @@ _HUAWEI_VRP8 = replace(
 
 # CE switches (CE6800 class, VRP8): ports are Layer 2 until `undo portswitch`; a centralised
 # GRE tunnel is named slot/card/number with the source interface's slot; no NAT at all.
-_HUAWEI_CE = replace(
-    _HUAWEI_VRP8, key="huawei_ce", os="ce", family="Huawei CE switch (VRP8)",
+_HUAWEI_CE = _HUAWEI_VRP8.changed(
+    key="huawei_ce", os="ce", family="Huawei CE switch (VRP8)",
     render=_HUAWEI_VRP8.render._replace(tunnel_name="Tunnel{slot}/0/{n}", gre_source_binding=False,
                    car_direction_last=False, ports_layer2=True),
-    delivery=_VRP8_DELIVERY.changed(shown_negations=("undo portswitch",)), verification=_HUAWEI_PING,
+    delivery=_VRP8_DELIVERY.changed(shown_negations=("undo portswitch",)),
     unsupported=(Unsupported("nat", "the CE6800 command reference has no `nat` command: a CE switch does no NAT"),
                  Unsupported("inbound_filter", NO_TRAFFIC_FILTER),
                  Unsupported("rate_limit", "a CE switch polices with a named CAR profile (`qos car inbound <name>`) "
@@ -290,9 +297,8 @@ PLATFORMS: dict[tuple[str, str], Platform] = {
     ("cisco", "ios"): _CISCO_IOS,
     # IOS-XE: the same CLI as IOS for configgen's services (docs/rendered-lines.md, "Cisco
     # IOS-XE"); the NETCONF-capable Cisco family.
-    ("cisco", "iosxe"): replace(_CISCO_IOS, key="cisco_iosxe", os="iosxe", family="Cisco IOS-XE",
-                                delivery=_CISCO_DELIVERY, verification=_CISCO_PING,
-                                netconf_models="cisco-iosxe-native", netconf_description_max=200),
+    ("cisco", "iosxe"): _CISCO_IOS.changed(key="cisco_iosxe", os="iosxe", family="Cisco IOS-XE",
+                                           netconf_models="cisco-iosxe-native", netconf_description_max=200),
     ("huawei", "vrp5"): _HUAWEI_VRP5,
     ("huawei", "vrp8"): _HUAWEI_VRP8,
     ("huawei", "ce"): _HUAWEI_CE,

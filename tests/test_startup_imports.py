@@ -224,7 +224,8 @@ def test_validate_of_gprs_services_creates_no_render_verify_lab_or_policy_values
                 "configgen.labside"} & set(report["loaded"])
 
 
-@pytest.mark.parametrize("inventory", ["hubei-gprs-vpn.yaml", "hubei-internet-line.yaml"])
+@pytest.mark.parametrize("inventory", ["hubei-gprs-vpn.yaml", "hubei-internet-line.yaml", "examples/netconf-iosxe-vrp8.yaml",
+                                       "examples/ce-switch-gprs.yaml"])
 def test_validate_creates_no_push_or_verify_facts_of_the_platform_table(inventory):
     """The platform table's delivery and verification facts (read by push, verify and the
     lab) get their classes (configgen.platform_delivery) on first read: validate, which
