@@ -201,12 +201,13 @@ def _identity(chain: list[ET.Element], path: Path) -> tuple[tuple[str, tuple[str
     return tuple((name, tuple(text(e, k) for k in keys)) for e, (name, keys) in zip(chain, path))
 
 
-def conflicts(payload: Payload, running: str, ownership: Ownership) -> list[str]:
+def conflicts(payload: Payload, running: str | list[ET.Element], ownership: Ownership) -> list[str]:
     """Foreign objects in the way (configgen.push.ownership's rule): an object the payload
     creates whole that exists on the device without configgen's owner marker for a service
     on this device (a tunnel, a policy-map), or a numbered ACL holding a rule configgen
-    does not render. A Huawei interface is checked only when the payload makes it a tunnel."""
-    have = elements(running)
+    does not render. A Huawei interface is checked only when the payload makes it a tunnel.
+    `running`: the datastore's text, or its top-level elements already parsed."""
+    have = elements(running) if isinstance(running, str) else running
     found = []
     for owned in OWNED[payload.models]:
         if owned.rule not in ("marker", "rules"):

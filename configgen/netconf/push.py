@@ -40,11 +40,14 @@ from typing import TYPE_CHECKING, Literal, overload
 
 from configgen.netconf.fetch import FetchError, Session, connect, rpc_errors, running_config
 from configgen.netconf.owned import conflicts, contained, edit, ownership_of, stale, still_there
-from configgen.netconf.xmltree import elements
 from configgen.netconf.payload import NETCONF_BASE, Payload
+from configgen.netconf.xmltree import elements
 
 if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
+
     from configgen.inventory import Inventory
+    from configgen.netconf.owned import Stale
     from configgen.push.credentials import Credentials
     from configgen.push.engine import DeviceResult
     from configgen.push.targets import Target
@@ -61,8 +64,12 @@ def differs(payload: Payload, running: str) -> bool:
     an entry of configgen's the payload no longer has (configgen.netconf.owned.stale) or
     one the payload removes (a rollback's)."""
     have = elements(running)
-    return (not all(contained(element, have) for element in payload.elements)
-            or bool(stale(payload, have, ownership_of(payload))) or still_there(payload, have))
+    return _differs(payload, have, stale(payload, have, ownership_of(payload)))
+
+
+def _differs(payload: Payload, have: list[ET.Element], gone: list[Stale]) -> bool:
+    """`differs`, on the datastore's parsed elements and its stale entries already found."""
+    return not all(contained(element, have) for element in payload.elements) or bool(gone) or still_there(payload, have)
 
 
 class Held:
@@ -195,17 +202,18 @@ def _push(session: Session, result: DeviceResult, login: Login, payload: Payload
     from ncclient.operations import RPCError
 
     result.stage = "read"
-    running = running_config(session)
-    if not differs(payload, running):
+    ownership = ownership_of(payload)
+    have = elements(running_config(session))       # parsed once, read by every check below
+    gone = stale(payload, have, ownership)
+    if not _differs(payload, have, gone):
         result.status, result.stage = "unchanged", "done"
         return None
     result.stage = "ownership"
-    ownership = ownership_of(payload)
-    result.conflicts = conflicts(payload, running, ownership)
+    result.conflicts = conflicts(payload, have, ownership)
     if result.conflicts:
         result.error = "foreign objects in the way: nothing sent (" + "; ".join(result.conflicts) + ")"
         return None
-    result.commands = edit(payload, stale(payload, running, ownership)).splitlines()
+    result.commands = edit(payload, gone).splitlines()
     if dry_run:                  # read only: no lock, the candidate untouched
         result.status, result.stage = "planned", "done"
         return None
@@ -216,11 +224,12 @@ def _push(session: Session, result: DeviceResult, login: Login, payload: Payload
         session.discard_changes()
         result.stage = "read"
         running = running_config(session)     # the snapshot, read under the lock
-        result.conflicts = conflicts(payload, running, ownership)
+        have = elements(running)
+        result.conflicts = conflicts(payload, have, ownership)
         if result.conflicts:
             result.stage, result.error = "ownership", "foreign objects in the way: nothing sent"
             return None
-        change = edit(payload, stale(payload, running, ownership))    # what the snapshot needs
+        change = edit(payload, stale(payload, have, ownership))    # what the snapshot needs
         result.commands = change.splitlines()
         if backup_dir is not None:
             from configgen.push.engine import write_backup
